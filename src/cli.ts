@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+/** The `sit` command line. */
+console.log('sit');
