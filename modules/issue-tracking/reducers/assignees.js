@@ -1,0 +1,43 @@
+// `assignees`: the item's current assignees, sorted, each once; [] until a `.type/AssigneesChanged` record
+// changes them. Such a record carries `removed` and/or `added` (UTF-8, one assignee per line,
+// trimmed, blank lines ignored); `removed` is applied first, then `added`, so a assignee named in
+// both ends up present. Present on every item that has at least one record.
+module.exports = function (state, record) {
+  var files = record.files;
+  var lines = function (buf) {
+    var out = [];
+    if (!buf) {
+      return out;
+    }
+    var parts = new TextDecoder('utf-8').decode(buf).split('\n');
+    for (var i = 0; i < parts.length; i++) {
+      var line = parts[i].trim();
+      if (line !== '') {
+        out.push(line);
+      }
+    }
+    return out;
+  };
+  var current = [];
+  if (Array.isArray(state.assignees)) {
+    for (var k = 0; k < state.assignees.length; k++) {
+      if (typeof state.assignees[k] === 'string') {
+        current.push(state.assignees[k]);
+      }
+    }
+  }
+  if (typeof files['.type/AssigneesChanged'] !== 'undefined') {
+    var removed = lines(files.removed);
+    var added = lines(files.added);
+    current = current.filter(function (value) {
+      return removed.indexOf(value) === -1;
+    });
+    for (var j = 0; j < added.length; j++) {
+      if (current.indexOf(added[j]) === -1) {
+        current.push(added[j]);
+      }
+    }
+  }
+  current.sort();
+  return Object.assign(state, { assignees: current });
+};
