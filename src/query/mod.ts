@@ -1,0 +1,32 @@
+/**
+ * The issue query language (`is:open label:bug sort:updated-desc words`) and search over reduced
+ * issue states, shared by `sit issue list` and the web UI.
+ * @module
+ */
+export { QueryOptionError, QuerySyntaxError, UnknownQualifierError } from './errors.ts';
+export {
+  DEFAULT_SORT,
+  emptyQuery,
+  formatQuery,
+  parseQuery,
+  QUALIFIERS,
+  type FieldName,
+  type IssueQuery,
+  type MissingName,
+  type QuerySort,
+  type QueryState,
+  type QueryTerm,
+  type SortDirection,
+  type SortKey,
+} from './parse.ts';
+export {
+  countStates,
+  searchIssues,
+  type CountOptions,
+  type SearchOptions,
+  type SearchResult,
+  type StateCounts,
+} from './search.ts';
+export { compareInstants, parseTimestamp, type Instant } from './timestamp.ts';
+export type { IssueComment, IssueState } from './types.ts';
+export { JmesPathError } from '../jmespath.ts';

@@ -1,0 +1,207 @@
+/**
+ * Filtering, sorting and paging issue states with a parsed query. What a query needs from a
+ * state (lower-cased search text, parsed timestamps) is computed once per state object and kept
+ * in a WeakMap, so repeated searches over the same states (the web UI, per request) only compare.
+ * States must therefore not be changed after they were searched; replace them instead.
+ * @module
+ */
+import { compileExpression, type Expression } from '../jmespath.ts';
+import { QueryOptionError } from './errors.ts';
+import { DEFAULT_SORT, type IssueQuery, type QuerySort, type QueryTerm } from './parse.ts';
+import { compareInstants, parseTimestamp, type Instant } from './timestamp.ts';
+import type { IssueState } from './types.ts';
+
+/** Options for {@linkcode searchIssues}. */
+export interface SearchOptions {
+  /** A JMESPath expression that must evaluate to `true` for a state to match. */
+  jmespath?: string;
+  /** How many matching states to skip (default 0). */
+  offset?: number;
+  /** How many states to return at most (default: all). */
+  limit?: number;
+}
+
+/** The result of {@linkcode searchIssues}. */
+export interface SearchResult {
+  /** How many states match, before paging. */
+  total: number;
+  /** The requested page of matching states, in order. */
+  items: IssueState[];
+}
+
+/** Open and closed counts, as shown on the web UI's tabs. */
+export interface StateCounts {
+  /** States that are not closed. */
+  open: number;
+  /** States whose `state` is `"closed"`. */
+  closed: number;
+}
+
+/** Options for {@linkcode countStates}. */
+export interface CountOptions {
+  /** A JMESPath filter, as in {@linkcode SearchOptions.jmespath}. */
+  jmespath?: string;
+}
+
+interface Prepared {
+  id: string;
+  closed: boolean;
+  text: string;
+  author: string;
+  labels: string[];
+  assignees: string[];
+  milestone: string | null;
+  created: Instant | null;
+  updated: Instant | null;
+  comments: number;
+}
+
+interface Entry {
+  state: IssueState;
+  prepared: Prepared;
+}
+
+const prepared = new WeakMap<object, Prepared>();
+
+/**
+ * Returns the states that match `query` (all of its terms, its `is:` and the JMESPath filter),
+ * sorted by its `sort:` (default newest first; ties by id), and the requested page of them.
+ * An issue is closed when its `state` is `"closed"` and open otherwise.
+ */
+export function searchIssues(states: readonly IssueState[], query: IssueQuery, options: SearchOptions = {}): SearchResult {
+  const offset = checkCount('offset', options.offset, 0);
+  const limit = checkCount('limit', options.limit, Infinity);
+  const matches = matcher(query.terms);
+  const filter = options.jmespath === undefined ? undefined : compileExpression(options.jmespath, { role: 'filter' });
+  const entries: Entry[] = [];
+  for (const state of states) {
+    const p = prepare(state);
+    if (query.state !== null && p.closed !== (query.state === 'closed')) continue;
+    if (!matches(p)) continue;
+    if (filter !== undefined && !passes(filter, state)) continue;
+    entries.push({ state, prepared: p });
+  }
+  entries.sort(comparator(query.sort ?? DEFAULT_SORT));
+  const end = limit === Infinity ? entries.length : offset + limit;
+  return { total: entries.length, items: entries.slice(offset, end).map((e) => e.state) };
+}
+
+/** Counts open and closed states that match `query`, ignoring its `is:` (for the tabs). */
+export function countStates(states: readonly IssueState[], query: IssueQuery, options: CountOptions = {}): StateCounts {
+  const matches = matcher(query.terms);
+  const filter = options.jmespath === undefined ? undefined : compileExpression(options.jmespath, { role: 'filter' });
+  const counts = { open: 0, closed: 0 };
+  for (const state of states) {
+    const p = prepare(state);
+    if (!matches(p)) continue;
+    if (filter !== undefined && !passes(filter, state)) continue;
+    if (p.closed) counts.closed++;
+    else counts.open++;
+  }
+  return counts;
+}
+
+function checkCount(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new QueryOptionError(`${name} must be a whole number of 0 or more, got ${String(value)}`);
+  }
+  return value;
+}
+
+function passes(filter: Expression, state: IssueState): boolean {
+  return filter.search(state) === true;
+}
+
+/** Normalises text for matching: lower case, every run of white space one space. */
+function normalize(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ');
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function prepare(state: IssueState): Prepared {
+  let p = prepared.get(state);
+  if (p !== undefined) return p;
+  const parts = [str(state.summary), str(state.details)];
+  const comments = Array.isArray(state.comments) ? state.comments : [];
+  for (const comment of comments) {
+    if (comment !== null && typeof comment === 'object') parts.push(str((comment as { text?: unknown }).text));
+  }
+  const created = parseTimestamp(str(state.timestamp));
+  const milestone = str(state.milestone);
+  p = {
+    id: String(state.id),
+    closed: state.state === 'closed',
+    // Fields are joined with NUL so that a phrase never matches across two of them.
+    text: parts.map(normalize).join('\u0000'),
+    author: str(state.authors).toLowerCase(),
+    labels: strings(state.labels).map((l) => l.toLowerCase()),
+    assignees: strings(state.assignees).map((a) => a.toLowerCase()),
+    milestone: milestone === '' ? null : milestone.toLowerCase(),
+    created,
+    updated: parseTimestamp(str(state.last_updated_timestamp)) ?? created,
+    comments: comments.length,
+  };
+  prepared.set(state, p);
+  return p;
+}
+
+function matcher(terms: readonly QueryTerm[]): (p: Prepared) => boolean {
+  const tests = terms.map(termTest);
+  return (p) => {
+    for (const test of tests) if (!test(p)) return false;
+    return true;
+  };
+}
+
+function termTest(term: QueryTerm): (p: Prepared) => boolean {
+  const test = positiveTest(term);
+  return term.negated ? (p) => !test(p) : test;
+}
+
+function positiveTest(term: QueryTerm): (p: Prepared) => boolean {
+  if (term.kind === 'text') {
+    const needle = normalize(term.value.trim());
+    return (p) => p.text.includes(needle);
+  }
+  if (term.kind === 'missing') {
+    if (term.field === 'label') return (p) => p.labels.length === 0;
+    if (term.field === 'assignee') return (p) => p.assignees.length === 0;
+    return (p) => p.milestone === null;
+  }
+  const value = term.value.toLowerCase();
+  switch (term.field) {
+    case 'label':
+      return (p) => p.labels.includes(value);
+    case 'author':
+      return (p) => p.author.includes(value);
+    case 'assignee':
+      return (p) => p.assignees.some((a) => a.includes(value));
+    case 'milestone':
+      return (p) => p.milestone === value;
+  }
+}
+
+function comparator(sort: Readonly<QuerySort>): (a: Entry, b: Entry) => number {
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  const byKey =
+    sort.key === 'created'
+      ? (a: Prepared, b: Prepared) => compareInstants(a.created, b.created)
+      : sort.key === 'updated'
+        ? (a: Prepared, b: Prepared) => compareInstants(a.updated, b.updated)
+        : (a: Prepared, b: Prepared) => a.comments - b.comments;
+  return (x, y) => {
+    const a = x.prepared;
+    const b = y.prepared;
+    const order = byKey(a, b);
+    if (order !== 0) return sign * order;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
+}
