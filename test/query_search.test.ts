@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import {
   compareInstants,
   countStates,
+  indexStates,
   JmesPathError,
   parseQuery,
   parseTimestamp,
@@ -157,6 +158,13 @@ test('limit and offset page the sorted result; total counts every match', () => 
   for (const bad of [{ limit: -1 }, { offset: 1.5 }, { offset: Number.NaN }]) {
     assert.throws(() => searchIssues(states, parseQuery(''), bad), (e: unknown) => e instanceof QueryOptionError);
   }
+});
+
+test('indexStates prepares states ahead of a search without changing results', () => {
+  const copies = states.map((s) => structuredClone(s));
+  const before = searchIssues(states, parseQuery('windows sort:comments')).items.map((s) => s.id);
+  indexStates(copies);
+  assert.equal(searchIssues(copies, parseQuery('windows sort:comments')).items.map((s) => s.id), before);
 });
 
 test('items are the given state objects, unchanged', () => {

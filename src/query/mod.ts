@@ -21,6 +21,7 @@ export {
 } from './parse.ts';
 export {
   countStates,
+  indexStates,
   searchIssues,
   type CountOptions,
   type SearchOptions,

@@ -101,6 +101,14 @@ export function countStates(states: readonly IssueState[], query: IssueQuery, op
   return counts;
 }
 
+/**
+ * Computes the search data of `states` now rather than on their first search, e.g. right after a
+ * server loaded them, so that the first request is as fast as the others.
+ */
+export function indexStates(states: readonly IssueState[]): void {
+  for (const state of states) prepare(state);
+}
+
 function checkCount(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 0) {
