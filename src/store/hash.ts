@@ -1,0 +1,163 @@
+/**
+ * The record hash of the original SIT (original-sit.md §2.2), byte for byte: for every file in
+ * UTF-8 byte order of its normalised name, the name's bytes, then the whole 4096-byte read buffer
+ * after every read of the file, including the final read that returns nothing. The buffer is shared
+ * by all files of a record and never cleared, so stale bytes are hashed too.
+ */
+import { createHash } from 'node:crypto';
+import { createBLAKE2b } from 'hash-wasm';
+import type { IHasher } from 'hash-wasm';
+import { blake2b } from '@noble/hashes/blake2.js';
+import { normalizeName } from './names.ts';
+
+/** A file of a record: its name (relative, `/`-separated) and its content. */
+export type RecordFile = { name: string; data: Uint8Array };
+
+/** The hashing algorithm of a repository, in the JSON form of `config.json`. */
+export type HashingAlgorithm = { blake2b: { size: number } } | 'sha1';
+
+/** The algorithm of repositories created by `sit init`: BLAKE2b with a 20-byte digest. */
+export const DEFAULT_HASHING_ALGORITHM: HashingAlgorithm = { blake2b: { size: 20 } };
+
+/** The size of the read buffer of the original implementation. */
+const BUFFER_SIZE = 4096;
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const PAD = '-';
+const DECODE_TABLE: Int8Array = (() => {
+  const table = new Int8Array(128).fill(-1);
+  for (let i = 0; i < ALPHABET.length; i++) table[ALPHABET.charCodeAt(i)] = i;
+  return table;
+})();
+
+/** The BLAKE2b-160 hasher, created once and re-initialised for every record. */
+const blake2b160: IHasher = await createBLAKE2b(160);
+
+/** The minimal incremental hasher interface the record algorithm needs. */
+interface Hasher {
+  update(data: Uint8Array): void;
+  digest(): Uint8Array;
+}
+
+/** Encodes bytes as RFC 4648 base32, upper case, padded with `-`. */
+export function base32Encode(bytes: Uint8Array): string {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const byte of bytes) {
+    value = ((value << 8) | byte) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
+  while (out.length % 8 !== 0) out += PAD;
+  return out;
+}
+
+/**
+ * Decodes strict base32 (upper case, length a multiple of 8, `-` padding of a valid length,
+ * zero trailing bits). Returns undefined for anything else.
+ */
+export function base32Decode(text: string): Uint8Array | undefined {
+  if (text.length % 8 !== 0) return undefined;
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 45 /* - */) end--;
+  const padding = text.length - end;
+  if (![0, 1, 3, 4, 6].includes(padding)) return undefined;
+  const out = new Uint8Array(Math.floor((end * 5) / 8));
+  let bits = 0;
+  let value = 0;
+  let index = 0;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    const digit = code < 128 ? DECODE_TABLE[code]! : -1;
+    if (digit < 0) return undefined;
+    value = ((value << 5) | digit) & 0xfff;
+    bits += 5;
+    if (bits >= 8) {
+      out[index++] = (value >>> (bits - 8)) & 0xff;
+      bits -= 8;
+    }
+  }
+  // The leftover bits must be zero (canonical form) and fewer than a full character.
+  if ((value & ((1 << bits) - 1)) !== 0) return undefined;
+  if (padding > 0 && bits >= 5) return undefined;
+  return out;
+}
+
+/** Whether `text` is strict base32 (the test the original applies to record names). */
+export function isBase32(text: string): boolean {
+  return text.length > 0 && base32Decode(text) !== undefined;
+}
+
+/** The digest size in bytes of a hashing algorithm. */
+export function digestSize(algorithm: HashingAlgorithm): number {
+  return algorithm === 'sha1' ? 20 : algorithm.blake2b.size;
+}
+
+function createHasher(algorithm: HashingAlgorithm): Hasher {
+  if (algorithm === 'sha1') {
+    const sha1 = createHash('sha1');
+    return {
+      update: (data) => void sha1.update(data),
+      digest: () => new Uint8Array(sha1.digest()),
+    };
+  }
+  const size = algorithm.blake2b.size;
+  if (size === 20) {
+    blake2b160.init();
+    return {
+      update: (data) => void blake2b160.update(data),
+      digest: () => blake2b160.digest('binary'),
+    };
+  }
+  const noble = blake2b.create({ dkLen: size });
+  return {
+    update: (data) => void noble.update(data),
+    digest: () => noble.digest(),
+  };
+}
+
+/**
+ * The plain digest of `chunks` fed in order (no record algorithm): e.g. the BLAKE2b-160 of a
+ * file's content, used for ETags.
+ */
+export function hashBytes(chunks: Iterable<Uint8Array>, options: { algorithm?: HashingAlgorithm } = {}): Uint8Array {
+  const hasher = createHasher(options.algorithm ?? DEFAULT_HASHING_ALGORITHM);
+  for (const chunk of chunks) hasher.update(chunk);
+  return hasher.digest();
+}
+
+/** Compares two strings by their UTF-8 bytes. */
+export function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * Computes the encoded record hash of `files` exactly as the original SIT does: names are
+ * normalised and sorted by UTF-8 bytes, and every read feeds the whole 4096-byte shared buffer.
+ */
+export function recordHash(
+  files: Iterable<RecordFile>,
+  options: { algorithm?: HashingAlgorithm } = {},
+): string {
+  const sorted = [...files]
+    .map((file) => ({ name: Buffer.from(normalizeName(file.name), 'utf8'), data: file.data }))
+    .sort((a, b) => Buffer.compare(a.name, b.name));
+  const hasher = createHasher(options.algorithm ?? DEFAULT_HASHING_ALGORITHM);
+  const buffer = new Uint8Array(BUFFER_SIZE);
+  for (const file of sorted) {
+    hasher.update(file.name);
+    const data = file.data;
+    for (let offset = 0; offset < data.length; offset += BUFFER_SIZE) {
+      buffer.set(data.subarray(offset, offset + BUFFER_SIZE), 0);
+      hasher.update(buffer);
+    }
+    // The final read returns 0 bytes and still feeds the (unchanged) buffer.
+    hasher.update(buffer);
+  }
+  return base32Encode(hasher.digest());
+}

@@ -1,0 +1,151 @@
+/** Reading one record directory, and checking that it is intact. */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { compareUtf8, recordHash } from './hash.ts';
+import type { HashingAlgorithm, RecordFile } from './hash.ts';
+
+/** A record as read from storage. */
+export interface StoredRecord {
+  /** The encoded hash, i.e. the record's name. */
+  hash: string;
+  /** Every regular file, dot-files included, sorted by name (UTF-8 bytes), `/`-separated names. */
+  files: RecordFile[];
+  /**
+   * Entries that were not read: symbolic links, devices, FIFOs, sockets, unreadable files or
+   * directories, each as `<name>: <reason>`. A record with problems is never intact.
+   */
+  problems: string[];
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Names of top-level directories whose files are empty by convention and are not opened. */
+const MARKER_DIRS = new Set(['.type', '.prev']);
+
+function kindOf(entry: Dirent): string {
+  if (entry.isSymbolicLink()) return 'symbolic link not followed';
+  if (entry.isFIFO()) return 'FIFO not read';
+  if (entry.isSocket()) return 'socket not read';
+  if (entry.isBlockDevice() || entry.isCharacterDevice()) return 'device not read';
+  return 'unknown file type';
+}
+
+function errorText(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+function walk(dir: string, prefix: string, full: boolean, files: RecordFile[], problems: string[]): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    problems.push(`${prefix === '' ? '.' : prefix.slice(0, -1)}: cannot list (${errorText(error)})`);
+    return;
+  }
+  walkEntries(dir, prefix, entries, full, files, problems);
+}
+
+function walkEntries(dir: string, prefix: string, entries: Dirent[], full: boolean, files: RecordFile[], problems: string[]): void {
+  for (const entry of entries) {
+    const name = prefix + entry.name;
+    const path = dir + '/' + entry.name;
+    if (entry.isDirectory()) {
+      if (!full && prefix === '' && MARKER_DIRS.has(entry.name)) {
+        walkMarkers(path, name + '/', files, problems);
+      } else {
+        walk(path, name + '/', full, files, problems);
+      }
+    } else if (entry.isFile()) {
+      try {
+        const data = readFileSync(path);
+        files.push({ name, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+      } catch (error) {
+        problems.push(`${name}: cannot read (${errorText(error)})`);
+      }
+    } else {
+      problems.push(`${name}: ${kindOf(entry)}`);
+    }
+  }
+}
+
+/** Lists `.type/` or `.prev/` without opening its (empty by convention) files. */
+function walkMarkers(dir: string, prefix: string, files: RecordFile[], problems: string[]): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    problems.push(`${prefix.slice(0, -1)}: cannot list (${errorText(error)})`);
+    return;
+  }
+  for (const entry of entries) {
+    const name = prefix + entry.name;
+    if (entry.isFile()) files.push({ name, data: EMPTY });
+    else if (entry.isDirectory()) walk(dir + '/' + entry.name, name + '/', true, files, problems);
+    else problems.push(`${name}: ${kindOf(entry)}`);
+  }
+}
+
+/**
+ * Reads the record stored in directory `dir` under the name `hash`. Files under `.type/` and
+ * `.prev/` are listed but not opened (they are empty by convention) unless `full` is set; the
+ * strict integrity check reads them too. Symbolic links and special files are never followed.
+ */
+export function readRecord(dir: string, hash: string, options: { full?: boolean } = {}): StoredRecord {
+  const files: RecordFile[] = [];
+  const problems: string[] = [];
+  walk(dir, '', options.full ?? false, files, problems);
+  return finish(hash, files, problems);
+}
+
+/**
+ * Like {@link readRecord}, but returns undefined when `dir` does not exist or is not a directory
+ * (a link to a record that has not arrived yet), so that callers list each directory only once.
+ */
+export function tryReadRecord(dir: string, hash: string, options: { full?: boolean } = {}): StoredRecord | undefined {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    return { hash, files: [], problems: [`.: cannot list (${errorText(error)})`] };
+  }
+  const files: RecordFile[] = [];
+  const problems: string[] = [];
+  walkEntries(dir, '', entries, options.full ?? false, files, problems);
+  return finish(hash, files, problems);
+}
+
+function finish(hash: string, files: RecordFile[], problems: string[]): StoredRecord {
+  files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (files.some((f) => /[^\x00-\x7f]/.test(f.name))) {
+    files.sort((a, b) => compareUtf8(a.name, b.name));
+  }
+  return { hash, files, problems };
+}
+
+/** Whether the record's files hash to its name (and nothing in it was left unread). */
+export function isIntact(record: StoredRecord, algorithm?: HashingAlgorithm): boolean {
+  if (record.problems.length > 0) return false;
+  return recordHash(record.files, algorithm === undefined ? {} : { algorithm }) === record.hash;
+}
+
+/** The parent hashes a record names (`.prev/<HASH>` files), in name order. */
+export function recordParents(record: { files: RecordFile[] }): string[] {
+  const parents: string[] = [];
+  for (const file of record.files) {
+    if (file.name.startsWith('.prev/') && file.name.indexOf('/', 6) < 0) parents.push(file.name.slice(6));
+  }
+  return parents;
+}
+
+/** The trimmed text of the record's `.timestamp` file, if it has one. */
+export function recordTimestamp(record: { files: RecordFile[] }): string | undefined {
+  const file = record.files.find((f) => f.name === '.timestamp');
+  return file === undefined ? undefined : Buffer.from(file.data).toString('utf8').trim();
+}
+
+/** The file of the record called `name`, if any. */
+export function recordFile(record: { files: RecordFile[] }, name: string): Uint8Array | undefined {
+  return record.files.find((f) => f.name === name)?.data;
+}

@@ -1,0 +1,670 @@
+/** A SIT repository on the file system: discovery, items, records, writing, modules. */
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { defaultConfig, readConfig, serializeConfig } from './config.ts';
+import type { RepositoryConfig } from './config.ts';
+import {
+  InitError, InvalidConfigError, InvalidItemIdError, ItemExistsError, ItemNotFoundError, ModuleError,
+  RepositoryNotFoundError, StoreOperationError, UpgradeRequiredError,
+} from './errors.ts';
+import { compareUtf8, digestSize, isBase32, recordHash } from './hash.ts';
+import type { HashingAlgorithm, RecordFile } from './hash.ts';
+import { prepareRecordFiles, splitPath } from './names.ts';
+import { findHeads, orderGenerations } from './order.ts';
+import { isIntact, recordParents, recordTimestamp, tryReadRecord } from './record.ts';
+import type { StoredRecord } from './record.ts';
+import { resolveDir, resolveDirectory } from './resolve.ts';
+
+/** The upgrade that renames `issues/` to `items/` (its name as `sit upgrade` prints it). */
+export const ISSUES_TO_ITEMS = 'renaming issues/ to items/';
+/** The upgrade that moves record directories out of `items/` into `records/`. */
+export const ITEMS_TO_FLAT_RECORDS = "migrating items' records to flat records namespace";
+/** The feature every current repository declares in `config.json`. */
+export const FLAT_RECORDS = 'flat-records';
+/** Prefix of temporary files and directories; readers ignore them, `sit integrity` removes old ones. */
+export const TEMPORARY_PREFIX = '.tmp-';
+
+/**
+ * The narrow read interface of the store (SPEC §6): what reduction and queries need. The file
+ * system repository implements it; a git revision can implement it too.
+ */
+export interface RecordSource {
+  /** The algorithm the records are hashed with. */
+  readonly hashingAlgorithm: HashingAlgorithm;
+  /** Item identifiers, sorted. */
+  listItems(): string[];
+  /** The hashes of an item's records, sorted; throws ItemNotFoundError for an unknown item. */
+  listItemRecords(id: string): string[];
+  /** One record, looked up in the item when `item` is given; undefined when absent. */
+  readRecord(hash: string, options?: { item?: string; full?: boolean }): StoredRecord | undefined;
+  /** Every record of an item, each read once, in no particular order. */
+  readItemRecords(id: string): StoredRecord[];
+  /** Every record of the repository (`records/`), each read once, in no particular order. */
+  readAllRecords(): StoredRecord[];
+}
+
+/** A record entry found by listing: its name and the directory holding it. */
+export interface RecordEntry {
+  hash: string;
+  dir: string;
+}
+
+/** Options of {@link Repository.open}. */
+export interface OpenOptions {
+  /** Drop records whose content does not match their hash when ordering (default true). */
+  integrity?: boolean;
+}
+
+/** Options of {@link Repository.newRecord}. */
+export interface NewRecordOptions {
+  /** Also link the record into this item. */
+  itemId?: string;
+  /** Add `.prev/<HASH>` links to every head of the container (default true). */
+  linkParents?: boolean;
+  /**
+   * Produces the `.signature` file from the hash of every other file (parent links included),
+   * e.g. {@link signRecordHash}.
+   */
+  sign?: (hash: string) => Uint8Array;
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function listDir(path: string): Dirent[] {
+  try {
+    return readdirSync(path, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+/** Whether `id` can name an item: a plain, direct child name of `items/`. */
+export function isValidItemId(id: string): boolean {
+  return id !== '' && id !== '.' && id !== '..' && !/[/\\\0]/.test(id) && !id.startsWith(TEMPORARY_PREFIX);
+}
+
+function randomSuffix(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** Writes `data` to `path` atomically: a temporary file next to it, then a rename. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const temporary = join(dirname(path), `${TEMPORARY_PREFIX}${randomSuffix()}`);
+  try {
+    writeFileSync(temporary, data, { flag: 'wx' });
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Which upgrade, if any, the repository at `root` needs before it can be used (original-sit.md
+ * §1.9). With `scanItems`, also looks for record directories left inside `items/*` (slower: one
+ * listing per item).
+ */
+export function pendingUpgrade(root: string, config: RepositoryConfig, options: { scanItems?: boolean } = {}): string | undefined {
+  if (isDirectory(join(root, 'issues'))) return ISSUES_TO_ITEMS;
+  if (!config.features.includes(FLAT_RECORDS)) return ITEMS_TO_FLAT_RECORDS;
+  if (options.scanItems === true && legacyRecordDirs(root).length > 0) return ITEMS_TO_FLAT_RECORDS;
+  return undefined;
+}
+
+/** Record directories (real directories with a base32 name) still stored as `items/<ID>/<HASH>/`. */
+export function legacyRecordDirs(root: string): string[] {
+  const found: string[] = [];
+  const items = join(root, 'items');
+  for (const item of listDir(items)) {
+    if (!item.isDirectory()) continue;
+    for (const entry of listDir(join(items, item.name))) {
+      if (entry.isDirectory() && isBase32(entry.name)) found.push(join(items, item.name, entry.name));
+    }
+  }
+  return found.sort();
+}
+
+/** Whether `path` holds a repository `open` accepts, or one that only needs an upgrade. */
+function isRepository(path: string): boolean {
+  try {
+    Repository.open(path);
+    return true;
+  } catch (error) {
+    return error instanceof UpgradeRequiredError;
+  }
+}
+
+/** Searches `start` and its ancestors like the original (original-sit.md §1.2). */
+function findInOrAbove(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    if (isRepository(dir)) return dir;
+    const candidate = join(dir, '.sit');
+    if (isDirectory(candidate)) return isRepository(candidate) ? candidate : undefined;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** A repository on disk. */
+export class Repository implements RecordSource {
+  /** The repository path as given or found (not canonicalised); `sit path` prints it. */
+  readonly path: string;
+  /** The absolute repository path. */
+  readonly root: string;
+  /** The parsed `config.json`. */
+  readonly config: RepositoryConfig;
+  /** Whether non-intact records are dropped from ordered reads. */
+  integrity: boolean;
+  /** `<root>/records` when it is a plain directory (the fast path for item links). */
+  readonly #plainRecords: string | undefined;
+
+  private constructor(path: string, config: RepositoryConfig, integrity: boolean) {
+    this.path = path;
+    this.root = resolve(path);
+    this.config = config;
+    this.integrity = integrity;
+    let plain: string | undefined;
+    try {
+      if (lstatSync(join(this.root, 'records')).isDirectory()) plain = join(this.root, 'records');
+    } catch {
+      plain = undefined;
+    }
+    this.#plainRecords = plain;
+  }
+
+  /**
+   * Opens the repository at `path`: reads `config.json`, refuses repositories that need an
+   * upgrade ({@link UpgradeRequiredError}) or have an unsupported version.
+   */
+  static open(path: string, options: OpenOptions = {}): Repository {
+    const root = resolve(path);
+    const configPath = join(root, 'config.json');
+    if (!existsSync(configPath)) {
+      throw new RepositoryNotFoundError(`${path} is not a SIT repository (no config.json); run \`sit init\` to create one`);
+    }
+    const config = readConfig(configPath);
+    const upgrade = pendingUpgrade(root, config);
+    if (upgrade !== undefined) throw new UpgradeRequiredError(path, upgrade);
+    if (config.version !== '1') {
+      throw new InvalidConfigError(
+        `invalid repository configuration ${configPath}: unsupported version ${JSON.stringify(config.version)} (expected "1"); use a SIT version that supports it`,
+      );
+    }
+    return new Repository(path, config, options.integrity ?? true);
+  }
+
+  /**
+   * Finds the repository path (original-sit.md §1.2): `repository` (from `-r`) or `SIT_DIR` as
+   * given, else the first of `start`, `start/.sit`, and their ancestors that holds a repository;
+   * a `.sit` directory that is not a repository stops the search.
+   */
+  static findPath(start: string, options: { repository?: string | undefined; env?: NodeJS.ProcessEnv } = {}): string {
+    const env = options.env ?? process.env;
+    const given = options.repository ?? env['SIT_DIR'];
+    if (given !== undefined && given !== '') return given;
+    const found = findInOrAbove(start);
+    if (found === undefined) {
+      throw new RepositoryNotFoundError(
+        `no SIT repository found in ${resolve(start)} or above it (looked for config.json and .sit/config.json); run \`sit init\` to create one, or pass -r PATH`,
+      );
+    }
+    return found;
+  }
+
+  /** Finds ({@link Repository.findPath}) and opens the repository. */
+  static discover(
+    start: string,
+    options: { repository?: string | undefined; env?: NodeJS.ProcessEnv; integrity?: boolean } = {},
+  ): Repository {
+    const path = Repository.findPath(start, options);
+    if (options.repository !== undefined || (options.env ?? process.env)['SIT_DIR'] !== undefined) {
+      if (!existsSync(join(resolve(path), 'config.json'))) {
+        throw new RepositoryNotFoundError(`${path} is not a SIT repository (no config.json); check -r/SIT_DIR or run \`sit init\``);
+      }
+    }
+    return Repository.open(path, options.integrity === undefined ? {} : { integrity: options.integrity });
+  }
+
+  /**
+   * Creates a repository in `dir/.sit` (or in `dir` itself without `dotSit`): `records/` and the
+   * exact `config.json` of the original. An existing non-empty directory is left alone and
+   * `created` is false.
+   */
+  static init(dir: string, options: { dotSit?: boolean } = {}): { path: string; created: boolean } {
+    const path = options.dotSit ?? true ? join(dir, '.sit') : dir;
+    try {
+      if (existsSync(path) && statSync(path).isDirectory() && readdirSync(path).length > 0) {
+        return { path, created: false };
+      }
+      mkdirSync(join(path, 'records'), { recursive: true });
+      writeFileAtomic(join(path, 'config.json'), serializeConfig(defaultConfig()));
+    } catch (error) {
+      throw new InitError(`Error while initializing repository ${path}: ${errorCode(error)}`);
+    }
+    return { path, created: true };
+  }
+
+  /** The hashing algorithm of this repository. */
+  get hashingAlgorithm(): HashingAlgorithm {
+    return this.config.hashingAlgorithm;
+  }
+
+  /** The records directory (`records/`, possibly a text link), or undefined if there is none. */
+  recordsDir(): string | undefined {
+    return this.#plainRecords ?? resolveDirectory(join(this.root, 'records'), this.root);
+  }
+
+  /** The items directory, created when missing (as the original does on every listing). */
+  itemsDir(): string {
+    const resolved = resolveDirectory(join(this.root, 'items'), this.root);
+    if (resolved !== undefined) return resolved;
+    const dir = join(this.root, 'items');
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  // ---- items ------------------------------------------------------------------------------
+
+  /** Item identifiers, sorted by UTF-8 bytes. Creates `items/` when missing. */
+  items(): string[] {
+    const dir = this.itemsDir();
+    const ids: string[] = [];
+    for (const entry of listDir(dir)) {
+      if (!isValidItemId(entry.name)) continue;
+      if (entry.isDirectory() || resolveDirectory(join(dir, entry.name), this.root) !== undefined) ids.push(entry.name);
+    }
+    return ids.sort(compareUtf8);
+  }
+
+  /** {@link RecordSource.listItems}. */
+  listItems(): string[] {
+    return this.items();
+  }
+
+  /** The directory of item `id`, or undefined when there is no such item. */
+  itemDir(id: string): string | undefined {
+    if (!isValidItemId(id)) return undefined;
+    return resolveDirectory(join(this.itemsDir(), id), this.root);
+  }
+
+  /** Whether item `id` exists. */
+  hasItem(id: string): boolean {
+    return this.itemDir(id) !== undefined;
+  }
+
+  /** Creates an item (default identifier: a new UUID v4) and returns its identifier. */
+  newItem(id: string = randomUUID()): string {
+    if (!isValidItemId(id)) {
+      throw new InvalidItemIdError(`invalid item identifier ${JSON.stringify(id)}: use a plain name without "/", "\\" or NUL`);
+    }
+    const dir = this.itemsDir();
+    try {
+      mkdirSync(join(dir, id));
+    } catch (error) {
+      if (errorCode(error) === 'EEXIST') throw new ItemExistsError(`Item ${id} already exists`);
+      throw new StoreOperationError(`cannot create item ${id} in ${dir}: ${errorCode(error)}`);
+    }
+    return id;
+  }
+
+  #requireItemDir(id: string): string {
+    const dir = this.itemDir(id);
+    if (dir === undefined) throw new ItemNotFoundError(`Item ${id} not found`);
+    return dir;
+  }
+
+  /** The record entries of an item: link files, legacy record directories and symbolic links. */
+  itemRecordEntries(id: string): RecordEntry[] {
+    const dir = this.#requireItemDir(id);
+    const entries: RecordEntry[] = [];
+    for (const entry of listDir(dir)) {
+      const hash = entry.name;
+      if (!isBase32(hash)) continue;
+      const path = join(dir, hash);
+      if (entry.isFile()) {
+        const target = this.#followItemLink(path, hash);
+        if (target !== undefined) entries.push({ hash, dir: target });
+      } else if (entry.isDirectory()) {
+        entries.push({ hash, dir: path });
+      } else if (entry.isSymbolicLink()) {
+        const target = resolveDirectory(path, this.root);
+        if (target !== undefined) entries.push({ hash, dir: target });
+      }
+    }
+    return entries.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  }
+
+  /**
+   * The target of an item's link file. The canonical `../../records/<split path>` is taken as is
+   * (its existence is checked when it is read); anything else goes through {@link resolveDir},
+   * confined to the repository.
+   */
+  #followItemLink(path: string, hash: string): string | undefined {
+    if (this.#plainRecords !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8').trim();
+      } catch {
+        return undefined;
+      }
+      const canonical = join(this.#plainRecords, splitPath(hash));
+      if (resolve(dirname(path), text.replaceAll('\\', '/')) === canonical) return canonical;
+    }
+    return resolveDir(path, this.root);
+  }
+
+  /** The hashes of item `id`'s records whose directories exist, sorted. */
+  itemRecordHashes(id: string): string[] {
+    return this.itemRecordEntries(id)
+      .filter((entry) => isDirectory(entry.dir))
+      .map((entry) => entry.hash);
+  }
+
+  /** {@link RecordSource.listItemRecords}. */
+  listItemRecords(id: string): string[] {
+    return this.itemRecordHashes(id);
+  }
+
+  /** Every record of item `id`, each read once (without opening `.type/` and `.prev/` files). */
+  readItemRecords(id: string, options: { full?: boolean } = {}): StoredRecord[] {
+    const records: StoredRecord[] = [];
+    for (const entry of this.itemRecordEntries(id)) {
+      const record = tryReadRecord(entry.dir, entry.hash, options);
+      if (record !== undefined) records.push(record);
+    }
+    return records;
+  }
+
+  /** Item `id`'s record hashes in generation order (integrity-filtered when checking is on). */
+  itemGenerations(id: string): string[][] {
+    return orderStoredRecords(this.readItemRecords(id), this).map((g) => g.map((r) => r.hash));
+  }
+
+  // ---- records ----------------------------------------------------------------------------
+
+  /** The depth of record leaves below `records/`. */
+  #recordDepth(): number {
+    const encodedLength = 8 * Math.ceil(digestSize(this.hashingAlgorithm) / 5);
+    return Math.ceil(encodedLength / 2);
+  }
+
+  /** Every record entry below `records/` (walked without following links; leaves are resolved). */
+  recordEntries(): RecordEntry[] {
+    const records = this.recordsDir();
+    if (records === undefined) return [];
+    const depth = this.#recordDepth();
+    const entries: RecordEntry[] = [];
+    const walk = (dir: string, level: number): void => {
+      for (const entry of listDir(dir)) {
+        const path = join(dir, entry.name);
+        if (level < depth) {
+          if (entry.isDirectory()) walk(path, level + 1);
+        } else if (isBase32(entry.name)) {
+          const target = entry.isDirectory() ? path : resolveDirectory(path, this.root);
+          if (target !== undefined) entries.push({ hash: entry.name, dir: target });
+        }
+      }
+    };
+    walk(records, 1);
+    return entries.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  }
+
+  /** Every record below `records/`, each read once. */
+  readAllRecords(options: { full?: boolean } = {}): StoredRecord[] {
+    const out: StoredRecord[] = [];
+    for (const entry of this.recordEntries()) {
+      const record = tryReadRecord(entry.dir, entry.hash, options);
+      if (record !== undefined) out.push(record);
+    }
+    return out;
+  }
+
+  /** The repository's record hashes in generation order, optionally from fixed roots. */
+  repositoryGenerations(options: { roots?: readonly string[] } = {}): string[][] {
+    return orderStoredRecords(this.readAllRecords(), this, options).map((g) => g.map((r) => r.hash));
+  }
+
+  /** The directory of record `hash` (`records/<split path>`, resolved), or undefined. */
+  recordPath(hash: string): string | undefined {
+    if (!isBase32(hash)) return undefined;
+    const records = this.recordsDir();
+    if (records === undefined) return undefined;
+    return resolveDirectory(join(records, splitPath(hash)), this.root);
+  }
+
+  /** Reads record `hash` (from the item when `item` is given); undefined when it is absent. */
+  readRecord(hash: string, options: { item?: string; full?: boolean } = {}): StoredRecord | undefined {
+    let dir: string | undefined;
+    if (options.item !== undefined) {
+      if (!this.hasItem(options.item)) return undefined;
+      dir = this.itemRecordEntries(options.item).find((e) => e.hash === hash)?.dir;
+    } else {
+      dir = this.recordPath(hash);
+    }
+    return dir === undefined ? undefined : tryReadRecord(dir, hash, options.full === undefined ? {} : { full: options.full });
+  }
+
+  /**
+   * The heads of a container: records that no other record of it names as a parent. For an item,
+   * its records; without `itemId`, every record of the repository. Sorted by hash.
+   */
+  heads(itemId?: string): string[] {
+    const entries = itemId === undefined ? this.recordEntries() : this.itemRecordEntries(itemId);
+    const nodes: Array<{ hash: string; parents: string[] }> = [];
+    for (const entry of entries) {
+      if (!isDirectory(entry.dir)) continue;
+      const parents = listDir(join(entry.dir, '.prev')).map((d) => d.name);
+      nodes.push({ hash: entry.hash, parents });
+    }
+    return findHeads(nodes);
+  }
+
+  /**
+   * Writes a new record and returns its hash (SPEC §1 "Writing a record"). Names are checked
+   * first, so bad input changes nothing. Parent links go to every head of the container; the
+   * record is written to a temporary directory and renamed into place; an identical existing
+   * record is reused; for an item, the link file `items/<ID>/<HASH>` is written atomically.
+   */
+  newRecord(files: Iterable<RecordFile>, options: NewRecordOptions = {}): string {
+    let prepared = prepareRecordFiles(files);
+    const itemDir = options.itemId === undefined ? undefined : this.#requireItemDir(options.itemId);
+    if (options.linkParents ?? true) {
+      const names = new Set(prepared.map((f) => f.name));
+      const links = this.heads(options.itemId)
+        .map((hash) => `.prev/${hash}`)
+        .filter((name) => !names.has(name));
+      prepared = prepareRecordFiles([...prepared, ...links.map((name) => ({ name, data: new Uint8Array(0) }))]);
+    }
+    const algorithm = this.hashingAlgorithm;
+    if (options.sign !== undefined) {
+      const signature = options.sign(recordHash(prepared, { algorithm }));
+      prepared = prepareRecordFiles([...prepared, { name: '.signature', data: signature }]);
+    }
+    const hash = recordHash(prepared, { algorithm });
+    const dest = this.#storeRecord(hash, prepared);
+    if (itemDir !== undefined) {
+      const link = relative(itemDir, dest).split(sep).join('/');
+      writeFileAtomic(join(itemDir, hash), link);
+    }
+    return hash;
+  }
+
+  /**
+   * Links the existing record `hash` into item `itemId` (the link file `items/<ID>/<HASH>`),
+   * e.g. after a rebuild. Throws when the item or the record does not exist.
+   */
+  linkRecord(itemId: string, hash: string): void {
+    const itemDir = this.#requireItemDir(itemId);
+    const dest = this.recordPath(hash);
+    if (dest === undefined) throw new StoreOperationError(`Record ${hash} not found; write it before linking it into item ${itemId}`);
+    writeFileAtomic(join(itemDir, hash), relative(itemDir, dest).split(sep).join('/'));
+  }
+
+  /** Puts a record's files in place under `records/` and returns its directory. */
+  #storeRecord(hash: string, files: RecordFile[]): string {
+    let records = this.recordsDir();
+    if (records === undefined) {
+      records = join(this.root, 'records');
+      mkdirSync(records, { recursive: true });
+    }
+    const dest = join(records, splitPath(hash));
+    if (isDirectory(dest)) return dest;
+    const tryIn = (base: string): void => {
+      const temporary = mkdtempSync(join(base, TEMPORARY_PREFIX));
+      try {
+        for (const file of files) {
+          const path = join(temporary, file.name);
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, file.data, { flag: 'wx' });
+        }
+        mkdirSync(dirname(dest), { recursive: true });
+        renameSync(temporary, dest);
+      } catch (error) {
+        rmSync(temporary, { recursive: true, force: true });
+        const code = errorCode(error);
+        if ((code === 'ENOTEMPTY' || code === 'EEXIST') && isDirectory(dest)) return;
+        throw error;
+      }
+    };
+    try {
+      try {
+        tryIn(this.root);
+      } catch (error) {
+        // `records/` may be a link to another file system; then stage next to the records.
+        if (errorCode(error) !== 'EXDEV') throw error;
+        tryIn(records);
+      }
+    } catch (error) {
+      throw new StoreOperationError(`cannot write record ${hash} into ${records}: ${errorCode(error)}; check permissions and free space`);
+    }
+    return dest;
+  }
+
+  // ---- modules ----------------------------------------------------------------------------
+
+  /**
+   * Module paths (original-sit.md §1.6): each entry of `modules/` in name order (a directory, a
+   * symbolic link, or a file holding a path), then the lines printed by the external module
+   * manager when `config.json` names one. A manager found inside the repository or a module
+   * runs only when `trusted` is set.
+   */
+  modules(options: { trusted?: boolean; env?: NodeJS.ProcessEnv } = {}): string[] {
+    const dir = join(this.root, 'modules');
+    const modules: string[] = [];
+    if (isDirectory(dir)) {
+      for (const name of readdirSync(dir).sort(compareUtf8)) {
+        const resolved = resolveDirectory(join(dir, name), '/');
+        if (resolved === undefined) {
+          throw new ModuleError(`module ${join(dir, name)} does not resolve to a directory; fix the link or remove the entry`);
+        }
+        modules.push(resolved);
+      }
+    }
+    const manager = this.config.extra.find(([key]) => key === 'external_module_manager')?.[1];
+    if (typeof manager === 'string') {
+      modules.push(...this.#externalModules(manager, modules, options));
+    }
+    return modules;
+  }
+
+  #externalModules(name: string, directoryModules: string[], options: { trusted?: boolean; env?: NodeJS.ProcessEnv }): string[] {
+    const env = options.env ?? process.env;
+    const program = `sit-${name}`;
+    const repositoryDirs = [join(this.root, 'cli'), ...directoryModules.map((m) => join(m, 'cli'))];
+    const pathDirs = (env['PATH'] ?? '').split(delimiter).filter((p) => p !== '');
+    let found = findExecutable(program, repositoryDirs);
+    if (found !== undefined && options.trusted !== true) {
+      throw new ModuleError(`external module manager ${found} comes from the repository; review it and run \`sit trust\` before using it`);
+    }
+    found ??= findExecutable(program, pathDirs);
+    if (found === undefined) {
+      throw new ModuleError(`Can't find external module manager \`${program}\`. Please install it before proceeding`);
+    }
+    const result = spawnSync(found, [], {
+      env: { ...env, SIT_DIR: this.path, SIT_MODULE_MANAGER: 'list-modules' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (result.error !== undefined || result.status !== 0) {
+      throw new ModuleError(`external module manager ${found} failed (${result.error?.message ?? `exit status ${result.status}`}); fix it or remove "external_module_manager" from config.json`);
+    }
+    return result.stdout.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line !== '');
+  }
+}
+
+/** The first executable regular file called `name` in `dirs`. */
+export function findExecutable(name: string, dirs: readonly string[]): string | undefined {
+  for (const dir of dirs) {
+    const path = isAbsolute(dir) ? join(dir, name) : resolve(dir, name);
+    try {
+      const stats = statSync(path);
+      if (stats.isFile() && (stats.mode & 0o111) !== 0) return path;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** A stored record with what ordering needs, derived from its files. */
+function toNode(record: StoredRecord, source: { hashingAlgorithm: HashingAlgorithm; integrity?: boolean }) {
+  return {
+    record,
+    hash: record.hash,
+    parents: recordParents(record),
+    timestamp: recordTimestamp(record),
+    intact: source.integrity === false ? undefined : isIntact(record, source.hashingAlgorithm),
+  };
+}
+
+/** Orders stored records into generations, dropping non-intact ones when `source.integrity` is on. */
+export function orderStoredRecords(
+  records: Iterable<StoredRecord>,
+  source: { hashingAlgorithm: HashingAlgorithm; integrity?: boolean },
+  options: { roots?: readonly string[] } = {},
+): StoredRecord[][] {
+  const nodes = [...records].map((record) => toNode(record, source));
+  return orderGenerations(nodes, options).map((g) => g.map((n) => n.record));
+}
+
+/**
+ * The records of item `id` in generation order with their files, each record read once: the bulk
+ * read for reduction. With `integrity` (default: the source's setting, else true), records whose
+ * content does not match their hash are left out.
+ */
+export function readItemRecords(source: RecordSource, id: string, options: { integrity?: boolean } = {}): StoredRecord[] {
+  const integrity = options.integrity ?? (source as { integrity?: boolean }).integrity ?? true;
+  return orderStoredRecords(source.readItemRecords(id), { hashingAlgorithm: source.hashingAlgorithm, integrity }).flat();
+}
+
+/** The repository's records in generation order with their files (optionally from fixed roots). */
+export function readRepositoryRecords(
+  source: RecordSource,
+  options: { integrity?: boolean; roots?: readonly string[] } = {},
+): StoredRecord[] {
+  const integrity = options.integrity ?? (source as { integrity?: boolean }).integrity ?? true;
+  const order = options.roots === undefined ? {} : { roots: options.roots };
+  return orderStoredRecords(source.readAllRecords(), { hashingAlgorithm: source.hashingAlgorithm, integrity }, order).flat();
+}
+
+/** The path of `items/<ID>` link text for a record: `../../records/<split path>`. */
+export function itemLinkText(hash: string): string {
+  return `../../records/${splitPath(hash)}`;
+}

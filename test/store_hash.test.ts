@@ -1,0 +1,99 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { randomBytes } from 'node:crypto';
+import { blake2b } from '@noble/hashes/blake2.js';
+import { base32Decode, base32Encode, hashBytes, isBase32, recordHash } from '../src/store/mod.ts';
+import type { RecordFile } from '../src/store/mod.ts';
+import { bytes } from './helpers/store_fixtures.ts';
+
+function files(...pairs: Array<[string, string | Uint8Array]>): RecordFile[] {
+  return pairs.map(([name, data]) => ({ name, data: typeof data === 'string' ? bytes(data) : data }));
+}
+
+const vectors: Array<[string, RecordFile[], string]> = [
+  ['no files', [], 'GNCVESV7NO7BQCKESISLLFZMIF4QW3HS'],
+  ['test=hello', files(['test', 'hello']), '7TVNNJXPVZPZFJW5WOUIFYCR2XTN5TNG'],
+  ['test=empty', files(['test', '']), 'GRFRK7QW2JCOGEOVLAP3HB4JQ3RWIUKS'],
+  ['test=\\x01', files(['test', '\x01']), 'QZC7FDBRVKU32JPY6BSVV6EXDSJNYPOD'],
+  ['a=ab, b=empty (stale buffer)', files(['a', 'ab'], ['b', '']), 'H4VEUA3UOJRZO6VQBSJTXC3GSVUVA66Q'],
+  ['b=empty alone', files(['b', '']), 'IFHOMJNCUKTYAOZ4TLW2KW7KVLU3KVDQ'],
+  ['a=4096 x', files(['a', 'x'.repeat(4096)]), 'SASFNHK2H7BQO6VMXFLQKJAXDGXTHY3Q'],
+  ['a=5000 x', files(['a', 'x'.repeat(5000)]), '4ILMUBQTXWNXVY4QVZGAWFEKYCUJRKIM'],
+  ['z/a, test', files(['z/a', '\x02'], ['test', '\x01']), 'N6EJF4URG4ASBPI3KJNNI5HXP4ROPWPM'],
+  ['test, z/a (other order)', files(['test', '\x01'], ['z/a', '\x02']), 'N6EJF4URG4ASBPI3KJNNI5HXP4ROPWPM'],
+  ['z\\a, test', files(['z\\a', '\x02'], ['test', '\x01']), 'N6EJF4URG4ASBPI3KJNNI5HXP4ROPWPM'],
+  ['.type/SummaryChanged, text', files(['.type/SummaryChanged', ''], ['text', 'Title']), 'OU6DLR5CV5V3RD62QIG5GXKWTQIWPHPR'],
+];
+
+for (const [label, input, expected] of vectors) {
+  test(`record hash: ${label}`, () => {
+    assert.is(recordHash(input), expected);
+  });
+}
+
+test('record hash: SHA-1 vector', () => {
+  assert.is(recordHash(files(['test', 'hello']), { algorithm: 'sha1' }), 'HI6ZIBPLSDVLIJORGNF3EQ4UB4YFW6CS');
+});
+
+test('record hash: explicit blake2b size 20 equals the default', () => {
+  assert.is(recordHash(files(['test', 'hello']), { algorithm: { blake2b: { size: 20 } } }), '7TVNNJXPVZPZFJW5WOUIFYCR2XTN5TNG');
+});
+
+test('record hash: the naive name||content hash is not what we compute', () => {
+  assert.is.not(recordHash(files(['test', 'hello'])), 'IHJ2JOTMWC4MW4UQAJ6O2FCHP5YCFCOM');
+});
+
+test('record hash: a file at the exact buffer size plus one differs from the buffer size', () => {
+  assert.is.not(recordHash(files(['a', 'x'.repeat(4097)])), recordHash(files(['a', 'x'.repeat(4096)])));
+});
+
+test('raw hasher vectors: "test" then "that"', () => {
+  const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
+  assert.is(hex(hashBytes([bytes('test'), bytes('that')])), 'ef9ebcc4562d63642ef13cabe77a33a6994ead7f');
+  assert.is(hex(hashBytes([bytes('test'), bytes('that')], { algorithm: 'sha1' })), '294863232e30c5580ee9410b7c35a2c6d3b6ceb3');
+  assert.is(hex(hashBytes([bytes('abc')])), '384264f676f39536840523f284921cdc68b6846b');
+});
+
+test('hash-wasm BLAKE2b-160 agrees with @noble/hashes on random inputs', () => {
+  for (const length of [0, 1, 63, 64, 65, 127, 128, 129, 4096, 10_000]) {
+    const input = new Uint8Array(randomBytes(length));
+    assert.equal(hashBytes([input]), blake2b(input, { dkLen: 20 }), `length ${length}`);
+  }
+});
+
+test('other BLAKE2b sizes use a real parameterised digest', () => {
+  const input = bytes('abc');
+  assert.equal(hashBytes([input], { algorithm: { blake2b: { size: 32 } } }), blake2b(input, { dkLen: 32 }));
+});
+
+test('base32: RFC 4648 vectors with "-" padding', () => {
+  const cases: Array<[string, string]> = [
+    ['', ''], ['f', 'MY------'], ['fo', 'MZXQ----'], ['foo', 'MZXW6---'], ['foob', 'MZXW6YQ-'],
+    ['fooba', 'MZXW6YTB'], ['foobar', 'MZXW6YTBOI------'],
+  ];
+  for (const [plain, encoded] of cases) {
+    assert.is(base32Encode(bytes(plain)), encoded);
+    assert.equal(base32Decode(encoded), bytes(plain), encoded);
+  }
+});
+
+test('base32: 20 bytes give 32 characters without padding and round-trip', () => {
+  const input = new Uint8Array(randomBytes(20));
+  const encoded = base32Encode(input);
+  assert.is(encoded.length, 32);
+  assert.equal(base32Decode(encoded), input);
+});
+
+test('base32: strict decoding refuses lower case, bad length, "=", non-canonical bits', () => {
+  assert.is(base32Decode('mzxw6ytb'), undefined);
+  assert.is(base32Decode('MZXW6YT'), undefined);
+  assert.is(base32Decode('MY======'), undefined);
+  assert.is(base32Decode('MZ------'), undefined); // trailing bits not zero
+  assert.is(base32Decode('M-------'), undefined); // invalid padding length
+  assert.is(base32Decode('MZXW6YT1'), undefined);
+  assert.is(isBase32('7TVNNJXPVZPZFJW5WOUIFYCR2XTN5TNG'), true);
+  assert.is(isBase32('.type'), false);
+  assert.is(isBase32(''), false);
+});
+
+test.run();
