@@ -1,3 +1,85 @@
 #!/usr/bin/env node
-/** The `sit` command line. */
-console.log('sit');
+/**
+ * The `sit` command line: global options, then a built-in subcommand, a module script or an
+ * external `sit-NAME` program. User errors print one line on stderr and exit 1.
+ * @module
+ */
+import { SitError } from './errors.ts';
+import { COMMANDS } from './cli/commands.ts';
+import { parseGlobalOptions, type GlobalOptions } from './cli/globals.ts';
+import { VERSION } from './version.ts';
+
+const HELP_HEADER = `sit ${VERSION}
+Serverless Information Tracker: items made of immutable, content-addressed records in .sit/
+
+Usage: sit [GLOBAL OPTIONS] <COMMAND> [ARGS...]
+
+Global options (before the command):
+  -d <dir>                       working directory (default: the current one)
+  -r, --repository <dir>         repository path (also SIT_DIR); default: search .sit upwards
+  -c, --config <file>            user configuration file
+  -i, --disable-integrity-check  skip record hash checks (also SIT_DISABLE_INTEGRITY_CHECK)
+  -v                             more output (repeatable)
+  -h, --help                     this help; \`sit COMMAND --help\` for a command's
+  -V, --version                  print the version
+`;
+
+function printHelp(): void {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
+  const lines = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)} ${entry.summary}`);
+  process.stdout.write(
+    `${HELP_HEADER}\nCommands:\n${lines.join('\n')}\n  ${'<name>'.padEnd(width)} ` +
+      'a module script (e.g. `sit issue`) or an external `sit-<name>` program\n',
+  );
+}
+
+async function main(argv: string[]): Promise<number> {
+  const globals: GlobalOptions = parseGlobalOptions(argv);
+  if (globals.version) {
+    process.stdout.write(`sit ${VERSION}\n`);
+    return 0;
+  }
+  if (globals.help || globals.command === undefined) {
+    printHelp();
+    return globals.help ? 0 : 1;
+  }
+  if (globals.command === 'help') {
+    const target = globals.rest[0];
+    if (target === undefined || COMMANDS[target] === undefined) {
+      printHelp();
+      return 0;
+    }
+    globals.command = target;
+    globals.rest = ['--help'];
+  }
+  const { Context } = await import('./cli/context.ts');
+  const context = new Context(globals);
+  const entry = COMMANDS[globals.command];
+  if (entry !== undefined) return await (await entry.load())(context, globals.rest);
+  const { runExternal } = await import('./cli/external.ts');
+  return await runExternal(context, globals.command, globals.rest);
+}
+
+function report(error: unknown): number {
+  if (error instanceof SitError) {
+    process.stderr.write(`${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`internal error: ${message} (run with SIT_DEBUG=1 for details)\n`);
+  if (process.env.SIT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return 70;
+}
+
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = report(error);
+  },
+);

@@ -1,0 +1,37 @@
+/**
+ * The built-in subcommands: their one-line summaries (for `sit --help`, without loading them) and
+ * where their code lives (loaded only when the command runs, so that `sit --help` stays quick).
+ * @module
+ */
+import type { Context } from './context.ts';
+
+/** Runs one subcommand with its arguments; resolves to the exit status. */
+export type CommandRunner = (context: Context, argv: string[]) => Promise<number>;
+
+/** A built-in subcommand. */
+export interface CommandEntry {
+  /** What it does, in one line. */
+  summary: string;
+  /** Loads the command's code. */
+  load: () => Promise<CommandRunner>;
+}
+
+/** Every built-in subcommand by name, in the order `sit --help` lists them. */
+export const COMMANDS: Record<string, CommandEntry> = {
+  init: { summary: 'Create a new repository in .sit', load: async () => (await import('./init.ts')).runInit },
+  item: { summary: 'Create a new item', load: async () => (await import('./item.ts')).runItem },
+  items: { summary: 'List items, reduced, filtered and queried', load: async () => (await import('./reduce.ts')).runItems },
+  record: { summary: 'Create a record (in an item or in the repository)', load: async () => (await import('./record.ts')).runRecord },
+  records: { summary: 'List records in generation order', load: async () => (await import('./records.ts')).runRecords },
+  reduce: { summary: 'Reduce an item or the repository and print the state', load: async () => (await import('./reduce.ts')).runReduce },
+  integrity: { summary: 'Check that every record matches its hash', load: async () => (await import('./maintenance.ts')).runIntegrity },
+  config: { summary: 'Print the user or repository configuration', load: async () => (await import('./config.ts')).runConfig },
+  modules: { summary: 'List the modules of the repository', load: async () => (await import('./modules.ts')).runModules },
+  module: { summary: 'Add a module shipped with sit (issue-tracking) to the repository', load: async () => (await import('./modules.ts')).runModule },
+  path: { summary: 'Print the path of the repository or of a record', load: async () => (await import('./path.ts')).runPath },
+  jmespath: { summary: 'Evaluate a JMESPath expression over JSON read from stdin', load: async () => (await import('./config.ts')).runJmespath },
+  upgrade: { summary: 'Upgrade a repository made by an older SIT', load: async () => (await import('./maintenance.ts')).runUpgrade },
+  rebuild: { summary: 'Re-hash every record of a repository into a new one', load: async () => (await import('./maintenance.ts')).runRebuild },
+  trust: { summary: 'Trust the executables shipped in this repository (.sit/cli, modules/*/cli)', load: async () => (await import('./external.ts')).runTrust },
+  web: { summary: 'Serve the web interface', load: async () => (await import('./web.ts')).runWeb },
+};

@@ -1,0 +1,143 @@
+/**
+ * External subcommands (original-sit.md §4.18, SPEC §3): `sit NAME` runs a module script
+ * (`<module>/cli/NAME.js`, in the sandbox), else the program `sit-NAME` from `.sit/cli`, a
+ * module's `cli/` (only after `sit trust`), or `PATH`.
+ * @module
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { SitError } from '../errors.ts';
+import { findExecutable, saveUserConfig, type Repository } from '../store/mod.ts';
+import type { Context } from './context.ts';
+import { parseCommand } from './parse.ts';
+
+/** An executable shipped in the repository that the user has not trusted (or that changed since). */
+export class UntrustedExecutableError extends SitError {}
+
+/** The user-configuration key that holds trusted digests, by repository path. */
+const TRUST_KEY = 'trusted_executables';
+
+/** The directories whose executables come from the repository: `.sit/cli`, then each module's `cli`. */
+function repositoryCliDirs(repo: Repository): string[] {
+  return [join(repo.root, 'cli'), ...repo.modules({ trusted: true }).map((module) => join(resolve(module), 'cli'))];
+}
+
+/** A digest of every file in the repository's executable directories (paths, modes and contents). */
+export function executablesDigest(repo: Repository): string {
+  const hash = createHash('sha256');
+  for (const dir of repositoryCliDirs(repo)) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      const stat = statSync(path, { throwIfNoEntry: false });
+      if (stat === undefined || !stat.isFile() || name.endsWith('.js')) continue;
+      hash.update(`${path}\0${stat.mode & 0o111}\0`);
+      hash.update(readFileSync(path));
+      hash.update('\0');
+    }
+  }
+  return hash.digest('hex');
+}
+
+function repositoryKey(repo: Repository): string {
+  try {
+    return realpathSync(repo.root);
+  } catch {
+    return repo.root;
+  }
+}
+
+function trustedDigests(context: Context): Record<string, string> {
+  const entry = context.userConfig().extra.find(([key]) => key === TRUST_KEY);
+  const value = entry?.[1];
+  return typeof value === 'object' && value !== null ? (value as Record<string, string>) : {};
+}
+
+/** Whether the repository's executables are trusted as they are now. */
+export function isTrusted(context: Context, repo: Repository): boolean {
+  return trustedDigests(context)[repositoryKey(repo)] === executablesDigest(repo);
+}
+
+/** Runs `sit trust`. */
+export async function runTrust(context: Context, argv: string[]): Promise<number> {
+  const parsed = parseCommand(
+    {
+      name: 'trust',
+      usage: 'trust',
+      description: 'Trust the executables shipped in this repository (.sit/cli/sit-*, modules/*/cli/sit-*) as they are now',
+      options: [['--list', 'only list the executables and whether they are trusted']],
+    },
+    argv,
+  );
+  if (parsed === undefined) return 0;
+  const repo = context.repository();
+  const files = repositoryCliDirs(repo).flatMap((dir) =>
+    existsSync(dir) ? readdirSync(dir).sort().filter((n) => !n.endsWith('.js')).map((n) => join(dir, n)) : [],
+  );
+  if (parsed.options.list === true) {
+    const state = isTrusted(context, repo) ? 'trusted' : 'not trusted';
+    for (const file of files) context.print(`${file} (${state})`);
+    return 0;
+  }
+  const config = context.userConfig();
+  const digests = { ...trustedDigests(context), [repositoryKey(repo)]: executablesDigest(repo) };
+  config.extra = [...config.extra.filter(([key]) => key !== TRUST_KEY), [TRUST_KEY, digests]];
+  saveUserConfig(config);
+  context.print(`Trusted ${files.length} file(s) in ${repositoryCliDirs(repo).filter(existsSync).join(', ') || 'no cli directories'}`);
+  return 0;
+}
+
+function findModuleScript(repo: Repository, name: string): string | undefined {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return undefined;
+  for (const module of repo.modules()) {
+    const file = join(resolve(module), 'cli', `${name}.js`);
+    if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+  }
+  return undefined;
+}
+
+/** Runs an external subcommand; resolves to its exit status. */
+export async function runExternal(context: Context, name: string, args: string[]): Promise<number> {
+  const repo = context.repository();
+  const script = findModuleScript(repo, name);
+  if (script !== undefined) {
+    const { runModuleScript } = await import('../scripts/mod.ts');
+    return await runModuleScript(context, script, { name, args });
+  }
+  const program = `sit-${name}`;
+  const inRepository = findExecutable(program, repositoryCliDirs(repo));
+  const onPath = findExecutable(program, (process.env.PATH ?? '').split(delimiter).filter((p) => p !== ''));
+  let command: string[] | undefined;
+  if (inRepository !== undefined) command = [inRepository];
+  else if (onPath !== undefined) command = [onPath];
+  else {
+    for (const dir of repositoryCliDirs(repo)) {
+      const sh = join(dir, `${program}.sh`);
+      if (statSync(sh, { throwIfNoEntry: false })?.isFile()) {
+        command = ['sh', sh];
+        break;
+      }
+    }
+  }
+  if (command === undefined) {
+    throw new SitError(`unknown command ${JSON.stringify(name)}: not a built-in, a module script or a ${program} program; see \`sit --help\``);
+  }
+  const fromRepository = command[0] === inRepository || command[0] === 'sh';
+  if (fromRepository && !isTrusted(context, repo)) {
+    throw new UntrustedExecutableError(
+      `refusing to run ${command[command.length - 1]}: the executables shipped in this repository are not trusted ` +
+        `(new, or changed since \`sit trust\`); review them (e.g. \`git log -p -- .sit/cli .sit/modules\`) and run \`sit trust\``,
+    );
+  }
+  const [file, ...prefix] = command as [string, ...string[]];
+  const child = spawn(file, [...prefix, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, SIT_DIR: repo.path, SIT: resolve(process.argv[1] ?? 'sit') },
+  });
+  return await new Promise<number>((resolveExit, reject) => {
+    child.on('error', (error) => reject(new SitError(`cannot run ${file}: ${error.message}`)));
+    child.on('exit', (code, signal) => resolveExit(code ?? (signal === null ? 1 : 128)));
+  });
+}

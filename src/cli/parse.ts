@@ -1,0 +1,86 @@
+/**
+ * Parsing one subcommand's arguments with cac, with `--help` for every command and usage errors
+ * as one line.
+ * @module
+ */
+import { cac } from 'cac';
+import { UsageError } from './globals.ts';
+
+/** What a subcommand accepts, for parsing and for its `--help`. */
+export interface CommandSpec {
+  /** The subcommand's name, e.g. `reduce`. */
+  name: string;
+  /** The usage after `sit`, in cac's notation, e.g. `reduce [item]`. */
+  usage: string;
+  /** One line saying what it does. */
+  description: string;
+  /** Options as `[flags, description]`, e.g. `['-q, --query <expr>', 'JMESPath query']`. */
+  options?: Array<[string, string]>;
+  /** Example command lines shown in the help. */
+  examples?: string[];
+  /** Accept options cac does not know (for commands that pass them on). */
+  allowUnknownOptions?: boolean;
+}
+
+/** A parsed subcommand line. */
+export interface ParsedCommand {
+  /** Positional arguments. */
+  args: string[];
+  /** Options by camel-cased long name. */
+  options: Record<string, unknown>;
+}
+
+/**
+ * Parses `argv` (the arguments after the subcommand) against `spec`. Returns `undefined` when
+ * `--help` was asked for and the help has been printed.
+ */
+export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand | undefined {
+  const cli = cac('sit');
+  const command = cli.command(spec.usage, spec.description);
+  if (spec.allowUnknownOptions) command.allowUnknownOptions();
+  for (const [flags, description] of spec.options ?? []) command.option(flags, description);
+  for (const example of spec.examples ?? []) command.example(example);
+  cli.help();
+  try {
+    // cac turns numeric-looking values into numbers ("007" → 7); a NUL prefix, which no real
+    // argument can contain, keeps every value as the text the user typed.
+    const guarded = argv.map((arg) => (arg.startsWith('-') ? arg : GUARD + arg));
+    cli.parse(['node', 'sit', spec.name, ...guarded], { run: false });
+    if (cli.options.help) return undefined;
+    command.checkUnknownOptions();
+    command.checkOptionValue();
+    command.checkRequiredArgs();
+    command.checkUnusedArgs();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${message}; see \`sit ${spec.name} --help\``);
+  }
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(cli.options)) options[key] = unguard(value);
+  return { args: cli.args.map((arg) => String(unguard(arg))), options };
+}
+
+const GUARD = '\0';
+
+function unguard(value: unknown): unknown {
+  if (typeof value === 'string') return value.startsWith(GUARD) ? value.slice(1) : value;
+  if (Array.isArray(value)) return value.map(unguard);
+  return value;
+}
+
+/** The value of a string option, or `undefined`; a repeated option takes its last value. */
+export function stringOption(options: Record<string, unknown>, key: string): string | undefined {
+  const value = options[key];
+  if (value === undefined || value === false) return undefined;
+  if (Array.isArray(value)) return value.length === 0 ? undefined : String(value[value.length - 1]);
+  if (value === true) throw new UsageError(`option --${key} needs a value`);
+  return String(value);
+}
+
+/** The values of an option that may be repeated or comma-separated. */
+export function listOption(options: Record<string, unknown>, key: string): string[] {
+  const value = options[key];
+  if (value === undefined || value === false) return [];
+  const values = Array.isArray(value) ? value : [value];
+  return values.flatMap((v) => String(v).split(',')).filter((v) => v !== '');
+}

@@ -1,0 +1,81 @@
+/**
+ * JSON output in the original's conventions: object keys sorted byte-wise (UTF-8) at every level,
+ * whole numbers printed as integers, pretty output indented by two spaces like serde_json.
+ * @module
+ */
+
+/** Options for {@linkcode stringifySorted}. */
+export interface StringifyOptions {
+  /** Two-space indentation with `"key": value`, as serde_json's pretty printer. */
+  pretty?: boolean;
+}
+
+/** Compares two strings by their UTF-8 bytes, the order of Rust's `BTreeMap<String, _>`. */
+export function compareUtf8(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}
+
+/** Serialises `value` with sorted keys; `undefined` and functions are dropped as JSON drops them. */
+export function stringifySorted(value: unknown, options: StringifyOptions = {}): string {
+  const out: string[] = [];
+  write(value, options.pretty ? '\n' : '', options.pretty === true, out);
+  return out.join('');
+}
+
+function write(value: unknown, newline: string, pretty: boolean, out: string[]): void {
+  if (value === null || value === undefined || typeof value === 'function') {
+    out.push('null');
+  } else if (typeof value === 'number') {
+    out.push(Number.isFinite(value) ? String(value) : 'null');
+  } else if (typeof value === 'string' || typeof value === 'boolean') {
+    out.push(JSON.stringify(value));
+  } else if (Array.isArray(value)) {
+    if (value.length === 0) {
+      out.push('[]');
+      return;
+    }
+    const inner = pretty ? newline + '  ' : '';
+    out.push('[');
+    value.forEach((v, i) => {
+      if (i > 0) out.push(',');
+      out.push(inner);
+      write(v, inner, pretty, out);
+    });
+    out.push(pretty ? newline : '', ']');
+  } else if (typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined && typeof obj[k] !== 'function')
+      .sort(compareUtf8);
+    if (keys.length === 0) {
+      out.push('{}');
+      return;
+    }
+    const inner = pretty ? newline + '  ' : '';
+    out.push('{');
+    keys.forEach((k, i) => {
+      if (i > 0) out.push(',');
+      out.push(inner, JSON.stringify(k), pretty ? ': ' : ':');
+      write(obj[k], inner, pretty, out);
+    });
+    out.push(pretty ? newline : '', '}');
+  } else {
+    out.push('null');
+  }
+}
+
+/**
+ * Formats a query result as the original command line does: a string prints raw, anything else as
+ * pretty JSON with sorted keys. The result carries no trailing newline.
+ */
+export function formatQueryResult(value: unknown): string {
+  return typeof value === 'string' ? value : stringifySorted(value, { pretty: true });
+}

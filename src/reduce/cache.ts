@@ -1,0 +1,157 @@
+/**
+ * The reduction cache (SPEC §2): reduced item states kept outside the synchronised tree, keyed by
+ * the digest of the reducer set and of each item's record set, so that only items with new
+ * records are reduced again. A missing, stale or corrupt cache is rebuilt silently.
+ *
+ * The file is one header line and one line per item, `id TAB mtime TAB records-digest TAB state`,
+ * so that entries that did not change are written back as the same text without re-serialising.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+
+const FORMAT = 'sit-reduction-cache 1';
+
+/** One cached item. */
+export interface CacheEntry {
+  /** The item directory's modification time when the entry was made (milliseconds). */
+  mtime: number;
+  /** The digest of the item's record names ({@linkcode recordSetDigest}). */
+  records: string;
+  /** The reduced state as JSON text. */
+  stateJson: string;
+}
+
+/** What a cache is valid for: a cache made for anything else is ignored. */
+export interface CacheKey {
+  /** The digest of the reducer set. */
+  reducers: string;
+  /** Whether integrity checking was on. */
+  integrity: boolean;
+}
+
+/** The directory that holds the caches of every repository. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SIT_CACHE_DIR) return env.SIT_CACHE_DIR;
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'sit');
+  return join(homedir(), '.cache', 'sit');
+}
+
+/** The cache file of the repository at `root`. */
+export function cacheFile(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  let real = root;
+  try {
+    real = realpathSync(root);
+  } catch {
+    // a repository that cannot be resolved still gets a stable name
+  }
+  const name = createHash('sha256').update(real).digest('hex').slice(0, 24);
+  return join(cacheRoot(env), 'repositories', name, 'items.cache');
+}
+
+/** The digest of an item's record set (its record names in any order). */
+export function recordSetDigest(names: readonly string[]): string {
+  return createHash('sha1').update([...names].sort().join('\n')).digest('hex');
+}
+
+/** The reduction cache of one repository for one reducer set. */
+export class ReductionCache {
+  /** The file it is read from and written to. */
+  readonly path: string;
+  /** When the file was last written (milliseconds since the epoch; 0 when it was not read). */
+  readonly writtenAt: number;
+  readonly #key: CacheKey;
+  readonly #entries = new Map<string, CacheEntry>();
+  #dirty = false;
+
+  private constructor(path: string, key: CacheKey, writtenAt: number) {
+    this.path = path;
+    this.#key = key;
+    this.writtenAt = writtenAt;
+  }
+
+  /** Reads the cache at `path`; anything unreadable, stale or corrupt gives an empty cache. */
+  static load(path: string, key: CacheKey): ReductionCache {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      return new ReductionCache(path, key, 0);
+    }
+    const lines = text.split('\n');
+    const header = lines[0]!.split('\t');
+    if (header[0] !== FORMAT || header[1] !== key.reducers || header[2] !== String(key.integrity)) {
+      const cache = new ReductionCache(path, key, 0);
+      cache.#dirty = true;
+      return cache;
+    }
+    const cache = new ReductionCache(path, key, Number(header[3]) || 0);
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line === '') continue;
+      const a = line.indexOf('\t');
+      const b = line.indexOf('\t', a + 1);
+      const c = line.indexOf('\t', b + 1);
+      const mtime = Number(line.slice(a + 1, b));
+      if (a <= 0 || b < 0 || c < 0 || !Number.isFinite(mtime) || line.charCodeAt(c + 1) !== 123 /* { */) {
+        cache.#dirty = true;
+        continue;
+      }
+      cache.#entries.set(line.slice(0, a), { mtime, records: line.slice(b + 1, c), stateJson: line.slice(c + 1) });
+    }
+    return cache;
+  }
+
+  /** The entry of item `id`, if any. */
+  get(id: string): CacheEntry | undefined {
+    return this.#entries.get(id);
+  }
+
+  /** Stores the entry of item `id`. */
+  set(id: string, entry: CacheEntry): void {
+    const old = this.#entries.get(id);
+    if (old !== undefined && old.mtime === entry.mtime && old.records === entry.records && old.stateJson === entry.stateJson) return;
+    this.#entries.set(id, entry);
+    this.#dirty = true;
+  }
+
+  /** Forgets a cached entry that turned out to be unusable (e.g. its state does not parse). */
+  delete(id: string): void {
+    if (this.#entries.delete(id)) this.#dirty = true;
+  }
+
+  /** Forgets the items that no longer exist. */
+  retain(ids: readonly string[]): void {
+    const keep = new Set(ids);
+    for (const id of this.#entries.keys()) {
+      if (!keep.has(id)) {
+        this.#entries.delete(id);
+        this.#dirty = true;
+      }
+    }
+  }
+
+  /** Writes the cache if anything changed (atomically: a temporary file renamed into place). */
+  save(): void {
+    if (!this.#dirty) return;
+    const lines = [`${FORMAT}\t${this.#key.reducers}\t${this.#key.integrity}\t${Date.now()}`];
+    for (const [id, entry] of this.#entries) {
+      if (id.includes('\t') || id.includes('\n')) continue;
+      lines.push(`${id}\t${entry.mtime}\t${entry.records}\t${entry.stateJson}`);
+    }
+    const dir = join(this.path, '..');
+    const tmp = `${this.path}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(tmp, lines.join('\n') + '\n');
+      renameSync(tmp, this.path);
+      this.#dirty = false;
+    } catch {
+      // The cache is an optimisation: a read-only or full disk must not fail the command.
+      rmSync(tmp, { force: true });
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Finding a repository's reducers (original-sit.md §3.1): `<repo>/reducers/*.js`, then each
+ * module's `reducers/*.js`, modules in name order, files in name order; or the sources given
+ * with `sit reduce -r`. Also the digest of the set that keys the reduction cache.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SitError } from '../errors.ts';
+import type { ReducerSet, ReducerSource } from '../sandbox/mod.ts';
+import type { Repository } from '../store/mod.ts';
+
+/** A reducer source given with `-r` that is neither a file nor a directory. */
+export class ReducerNotFoundError extends SitError {}
+
+/** A reducer set with the digest of everything it is made of. */
+export interface LoadedReducers {
+  /** What the sandbox loads. */
+  set: ReducerSet;
+  /** SHA-256 over every reducer's path and text and every file `require()` may load. */
+  digest: string;
+}
+
+/** Options for {@linkcode loadReducers}. */
+export interface LoadReducersOptions {
+  /** Sources given with `-r`: a file (relative to `cwd`), else a directory `<repo>/reducers/<name>`. */
+  sources?: string[];
+  /** The directory `-r` file paths are relative to (default: the process's). */
+  cwd?: string;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The `.js` files directly in `dir`, sorted by name. */
+function reducerFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.name.endsWith('.js') && (entry.isFile() || (entry.isSymbolicLink() && isFile(join(dir, entry.name)))))
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** Every `.js` file below `dir` (what `require()` may load), at most `depth` levels deep. */
+function collectRequireFiles(dir: string, into: Record<string, string>, depth = 8): void {
+  if (depth < 0) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) collectRequireFiles(path, into, depth - 1);
+    else if (entry.name.endsWith('.js') && isFile(path)) into[path] = readFileSync(path, 'utf8');
+  }
+}
+
+/** The default sources: `<repo>/reducers`, then `<module>/reducers` of every module. */
+function defaultSources(repo: Repository): string[] {
+  const dirs = [join(repo.root, 'reducers'), ...repo.modules().map((module) => join(resolve(module), 'reducers'))];
+  return dirs.filter(isDirectory);
+}
+
+/** Resolves one `-r` value: a file as given, else the directory `<repo>/reducers/<value>`. */
+function resolveSource(repo: Repository, value: string, cwd: string): string {
+  const asFile = resolve(cwd, value);
+  if (isFile(asFile)) return asFile;
+  const inRepo = join(repo.root, 'reducers', value);
+  if (isDirectory(inRepo)) return inRepo;
+  if (isDirectory(asFile)) return asFile;
+  throw new ReducerNotFoundError(
+    `reducer ${JSON.stringify(value)} not found: give a .js file, a directory, or a directory name under ${join(repo.root, 'reducers')}`,
+  );
+}
+
+/** Reads the reducer set of `repo` (or of the given sources) and computes its digest. */
+export function loadReducers(repo: Repository, options: LoadReducersOptions = {}): LoadedReducers {
+  const cwd = options.cwd ?? process.cwd();
+  const sources = options.sources === undefined ? defaultSources(repo) : options.sources.map((s) => resolveSource(repo, s, cwd));
+  const reducers: ReducerSource[] = [];
+  const requireFiles: Record<string, string> = {};
+  const hash = createHash('sha256');
+  for (const source of sources) {
+    const dir = isDirectory(source) ? source : resolve(source, '..');
+    const files = isDirectory(source) ? reducerFiles(source) : [source];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      reducers.push({ file, source: text, dir });
+      hash.update(`reducer\0${file}\0${text}\0`);
+    }
+    // A file given on its own may require its siblings (one level down at most).
+    collectRequireFiles(dir, requireFiles, isDirectory(source) ? 8 : 1);
+  }
+  for (const path of Object.keys(requireFiles).sort()) hash.update(`require\0${path}\0${requireFiles[path]}\0`);
+  return { set: { reducers, requireFiles }, digest: hash.digest('hex') };
+}
