@@ -5,7 +5,10 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Repository, checkIntegrity, isIntact } from '../src/store/mod.ts';
-import { cleanupTempDirs, tempDir } from './helpers/store_fixtures.ts';
+import { tempDirs } from './helpers/store_fixtures.ts';
+
+const temp = tempDirs();
+const tempDir = temp.make;
 
 const writer = join(dirname(fileURLToPath(import.meta.url)), 'helpers', 'store_writer.ts');
 
@@ -37,5 +40,5 @@ test('two processes writing 200 records each into one item end with 400 intact r
   assert.equal(readdirSync(join(repo.root, 'items', item)).filter((n) => n.startsWith('.tmp-')), []);
 });
 
-test.after(cleanupTempDirs);
+test.after(temp.cleanup);
 test.run();

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import {
   InvalidConfigError, Repository, defaultConfig, parseConfig, readConfig, serializeConfig,
 } from '../src/store/mod.ts';
-import { cleanupTempDirs, tempDir } from './helpers/store_fixtures.ts';
+import { tempDirs } from './helpers/store_fixtures.ts';
+
+const temp = tempDirs();
+const tempDir = temp.make;
 
 const INIT_CONFIG = `{
   "hashing_algorithm": {
@@ -99,5 +102,5 @@ test('an unsupported version is refused on open', () => {
   assert.throws(() => Repository.open(path), /unsupported version "2"/);
 });
 
-test.after(cleanupTempDirs);
+test.after(temp.cleanup);
 test.run();

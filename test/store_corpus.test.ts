@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import {
   Repository, checkIntegrity, isIntact, itemLinkText, readItemRecords, readRepositoryRecords, recordParents,
 } from '../src/store/mod.ts';
-import { cleanupTempDirs, copyCorpus } from './helpers/store_fixtures.ts';
+import { tempDirs } from './helpers/store_fixtures.ts';
+
+const temp = tempDirs();
 
 const DAMAGED = ['JSA44LYWSNAO4F3P4GJ6U4V73D5QE3MQ', 'M6AZNGMHVHID53OLWIUT7EE543PIVBHY'];
-const path = copyCorpus();
+const path = temp.copyCorpus();
 
 if (path === undefined) {
   console.error('store_corpus: ../shared/corpus is absent; corpus tests skipped');
@@ -88,5 +90,5 @@ if (path === undefined) {
   });
 }
 
-test.after(cleanupTempDirs);
+test.after(temp.cleanup);
 test.run();

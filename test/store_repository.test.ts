@@ -8,7 +8,10 @@ import {
   RepositoryNotFoundError, UpgradeRequiredError, checkIntegrity, isIntact, itemLinkText, readItemRecords, recordHash, splitPath,
 } from '../src/store/mod.ts';
 import type { RecordFile } from '../src/store/mod.ts';
-import { bytes, cleanupTempDirs, tempDir } from './helpers/store_fixtures.ts';
+import { bytes, tempDirs } from './helpers/store_fixtures.ts';
+
+const temp = tempDirs();
+const tempDir = temp.make;
 
 function newRepo(): Repository {
   const { path } = Repository.init(tempDir());
@@ -379,5 +382,5 @@ test('modules: the external module manager on PATH adds its lines; a missing one
   rmSync(join(path, 'cli'), { recursive: true });
 });
 
-test.after(cleanupTempDirs);
+test.after(temp.cleanup);
 test.run();

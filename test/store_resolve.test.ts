@@ -3,7 +3,10 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDir, resolveDirectory } from '../src/store/mod.ts';
-import { cleanupTempDirs, tempDir } from './helpers/store_fixtures.ts';
+import { tempDirs } from './helpers/store_fixtures.ts';
+
+const temp = tempDirs();
+const tempDir = temp.make;
 
 test('a directory resolves to itself', () => {
   const tmp = tempDir();
@@ -91,5 +94,5 @@ test('resolveDirectory refuses a final regular file', () => {
   assert.is(resolveDirectory(join(tmp, '1', 'f'), tmp), undefined);
 });
 
-test.after(cleanupTempDirs);
+test.after(temp.cleanup);
 test.run();

@@ -7,7 +7,10 @@ import {
   pendingUpgrades, readItemRecords, rebuildRepository, recordHash, recordParents, splitPath, upgradeRepository,
 } from '../src/store/mod.ts';
 import type { RecordFile } from '../src/store/mod.ts';
-import { bytes, cleanupTempDirs, tempDir } from './helpers/store_fixtures.ts';
+import { bytes, tempDirs } from './helpers/store_fixtures.ts';
+
+const temp = tempDirs();
+const tempDir = temp.make;
 
 const OLD_CONFIG = `{
   "hashing_algorithm": {
@@ -108,5 +111,5 @@ test('rebuild: every record re-hashed in order, .prev mapped, item links recreat
   assert.throws(() => rebuildRepository(source, dest), (e: Error) => e instanceof StoreOperationError && /not an empty directory/.test(e.message));
 });
 
-test.after(cleanupTempDirs);
+test.after(temp.cleanup);
 test.run();

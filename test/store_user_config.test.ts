@@ -6,7 +6,10 @@ import {
   InvalidConfigError, deriveAuthor, emptyUserConfig, formatAuthor, gitConfigPaths, loadUserConfig, parseGitUser,
   saveUserConfig, serializeUserConfig, userConfigPath,
 } from '../src/store/mod.ts';
-import { cleanupTempDirs, tempDir } from './helpers/store_fixtures.ts';
+import { tempDirs } from './helpers/store_fixtures.ts';
+
+const temp = tempDirs();
+const tempDir = temp.make;
 
 test('location: XDG_CONFIG_HOME when absolute, else HOME/.config; -c relative to cwd', () => {
   assert.is(userConfigPath({ env: { XDG_CONFIG_HOME: '/x', HOME: '/h' } }), '/x/sit/config.json');
@@ -91,5 +94,5 @@ test('authorship: user config first, then git config files with the working dire
   assert.equal(deriveAuthor(config, { gitConfigFiles: files }), { name: 'Configured' });
 });
 
-test.after(cleanupTempDirs);
+test.after(temp.cleanup);
 test.run();

@@ -23,11 +23,15 @@ export function defaultGnupg(env: NodeJS.ProcessEnv = process.env): string {
  * Signs a record hash: runs `<gnupg> --sign --armor --detach-sign -o - [--default-key KEY]` with
  * the hash (ASCII, no newline) on standard input and returns the armored signature.
  */
-export function signRecordHash(hash: string, options: { gnupg?: string | undefined; key?: string | undefined } = {}): Uint8Array {
-  const gnupg = options.gnupg ?? defaultGnupg();
+export function signRecordHash(
+  hash: string,
+  options: { gnupg?: string | undefined; key?: string | undefined; env?: NodeJS.ProcessEnv } = {},
+): Uint8Array {
+  const env = options.env ?? process.env;
+  const gnupg = options.gnupg ?? defaultGnupg(env);
   const args = ['--sign', '--armor', '--detach-sign', '-o', '-'];
   if (options.key !== undefined) args.push('--default-key', options.key);
-  const result = spawnSync(gnupg, args, { input: hash, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 16 * 1024 * 1024 });
+  const result = spawnSync(gnupg, args, { input: hash, env, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 16 * 1024 * 1024 });
   if (result.error !== undefined) {
     throw new SigningError(`cannot run GnuPG (${gnupg}): ${result.error.message}; install it or set --gnupg / signing.gnupg`);
   }
@@ -38,8 +42,8 @@ export function signRecordHash(hash: string, options: { gnupg?: string | undefin
   return new Uint8Array(result.stdout);
 }
 
-function runVerify(gnupg: string, signaturePath: string, hash: string): Verification {
-  const result = spawnSync(gnupg, ['--verify', signaturePath, '-'], { input: hash, stdio: ['pipe', 'pipe', 'pipe'] });
+function runVerify(gnupg: string, signaturePath: string, hash: string, env: NodeJS.ProcessEnv): Verification {
+  const result = spawnSync(gnupg, ['--verify', signaturePath, '-'], { input: hash, env, stdio: ['pipe', 'pipe', 'pipe'] });
   if (result.error !== undefined) return { success: false, output: `cannot run GnuPG (${gnupg}): ${result.error.message}` };
   return { success: result.status === 0, output: result.stderr.toString('utf8') };
 }
@@ -52,16 +56,17 @@ function runVerify(gnupg: string, signaturePath: string, hash: string): Verifica
 export function verifySignature(
   recordDir: string,
   files: readonly RecordFile[],
-  options: { gnupg?: string | undefined; algorithm?: HashingAlgorithm } = {},
+  options: { gnupg?: string | undefined; algorithm?: HashingAlgorithm; env?: NodeJS.ProcessEnv } = {},
 ): Verification {
-  const gnupg = options.gnupg ?? defaultGnupg();
+  const env = options.env ?? process.env;
+  const gnupg = options.gnupg ?? defaultGnupg(env);
   const hashOptions = options.algorithm === undefined ? {} : { algorithm: options.algorithm };
   const signaturePath = join(recordDir, '.signature');
   const signed = files.filter((f) => f.name !== '.signature');
-  const first = runVerify(gnupg, signaturePath, recordHash(signed, hashOptions));
+  const first = runVerify(gnupg, signaturePath, recordHash(signed, hashOptions), env);
   if (first.success) return first;
   const withoutParents = signed.filter((f) => !f.name.startsWith('.prev/'));
   if (withoutParents.length === signed.length) return first;
-  const second = runVerify(gnupg, signaturePath, recordHash(withoutParents, hashOptions));
+  const second = runVerify(gnupg, signaturePath, recordHash(withoutParents, hashOptions), env);
   return second.success ? second : first;
 }

@@ -4,21 +4,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const created: string[] = [];
-
-/** A new empty temporary directory, removed by {@link cleanupTempDirs}. */
-export function tempDir(prefix = 'sit-store-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  created.push(dir);
-  return dir;
-}
-
-/** Removes every directory made by {@link tempDir}. */
-export function cleanupTempDirs(): void {
-  for (const dir of created.splice(0)) {
-    makeWritable(dir);
-    rmSync(dir, { recursive: true, force: true });
-  }
+/**
+ * Temporary directories of one test file. uvu imports every test file before running any, so
+ * each file keeps its own list and removes only its own directories.
+ */
+export interface TempDirs {
+  /** A new empty temporary directory. */
+  make(prefix?: string): string;
+  /** A writable copy of the corpus repository, or undefined when the corpus is absent. */
+  copyCorpus(): string | undefined;
+  /** Removes every directory made so far. */
+  cleanup(): void;
 }
 
 /** The UTF-8 bytes of `text`. */
@@ -33,6 +29,7 @@ export function corpusRepository(): string | undefined {
   return existsSync(join(path, 'config.json')) ? path : undefined;
 }
 
+/** Makes a copied tree writable again (the corpus is read-only). */
 function makeWritable(path: string): void {
   try {
     const stats = statSync(path);
@@ -47,12 +44,29 @@ function makeWritable(path: string): void {
   }
 }
 
-/** A writable copy of the corpus repository in a temporary directory, or undefined when absent. */
-export function copyCorpus(): string | undefined {
-  const source = corpusRepository();
-  if (source === undefined) return undefined;
-  const dest = join(tempDir('sit-corpus-'), '.sit');
-  cpSync(source, dest, { recursive: true });
-  makeWritable(dest);
-  return dest;
+/** A new set of temporary directories for one test file. */
+export function tempDirs(): TempDirs {
+  const created: string[] = [];
+  const make = (prefix = 'sit-store-'): string => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    created.push(dir);
+    return dir;
+  };
+  return {
+    make,
+    copyCorpus: () => {
+      const source = corpusRepository();
+      if (source === undefined) return undefined;
+      const dest = join(make('sit-corpus-'), '.sit');
+      cpSync(source, dest, { recursive: true });
+      makeWritable(dest);
+      return dest;
+    },
+    cleanup: () => {
+      for (const dir of created.splice(0)) {
+        makeWritable(dir);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
 }
