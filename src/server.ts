@@ -1,0 +1,295 @@
+/**
+ * `sit web`: the issue tracker's web UI and the original's JSON API, served by Hono on Node.
+ *
+ * {@linkcode createApp} builds the application (testable with `app.request()`);
+ * {@linkcode startServer} binds it, watches the repository for new records and pushes live
+ * updates. Security: an access token when listening beyond loopback, a Host check on loopback,
+ * same-origin checks on every write, a strict Content-Security-Policy, body limits, and path
+ * confinement for `/repo/` and static overlays (see `src/web/security.ts`).
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { SitError } from './errors.ts';
+import { formatAuthor, userConfigToJson, type Author, type UserConfig } from './store/user_config.ts';
+import { registerApi } from './web/api.ts';
+import { Assets, etagMatches, projectRoot } from './web/assets.ts';
+import { ChangeFeed } from './web/changes.ts';
+import { Docs } from './web/docs.ts';
+import { eventsHandler } from './web/events.ts';
+import { namedFilters } from './web/issues.ts';
+import { registerPages } from './web/pages.ts';
+import { repositoryReducer } from './web/reduce.ts';
+import { repoEntry } from './web/repo_files.ts';
+import {
+  isLoopbackHost,
+  RAW_FILE_CSP,
+  requireHost,
+  requireSameOrigin,
+  requireToken,
+  safeSegments,
+  securityHeaders,
+} from './web/security.ts';
+import type { ItemSource, RecordStore } from './web/source.ts';
+import { watchItems, type ItemsWatcher } from './web/watch.ts';
+import { Writer } from './web/writer.ts';
+
+export type { ItemSource, RecordStore, RepositoryReducer } from './web/source.ts';
+
+/** Largest form body (issue forms, comments). */
+export const FORM_LIMIT = 1024 * 1024;
+/** Largest multipart record upload (`POST /api/item/{id}/records`, `POST /api/records`). */
+export const UPLOAD_LIMIT = 32 * 1024 * 1024;
+
+/** Options for {@linkcode createApp}. */
+export interface AppOptions {
+  /** The repository (the store's `Repository`). */
+  repo: RecordStore;
+  /** Reduced item states kept in memory (the engine's `ItemIndex`). */
+  index: ItemSource;
+  /** The author of records written through the web. */
+  author: Author;
+  /** The user configuration (for `/user/config`, named filters and signing). */
+  userConfig?: UserConfig | undefined;
+  /** Refuse every write and hide the controls. */
+  readonly?: boolean | undefined;
+  /** When set, every request must present this token (see `requireToken`). */
+  token?: string | undefined;
+  /** `--overlay` directories, first wins; `<repo>/web` and each module's `web/` follow them. */
+  overlays?: string[] | undefined;
+  /** Host names accepted in the `Host` header (any port); unset accepts any. */
+  allowedHosts?: string[] | undefined;
+  /** The change feed live pages listen to; one is created when not given. */
+  feed?: ChangeFeed | undefined;
+}
+
+function issuesFilters(config: UserConfig | undefined): Record<string, unknown> | undefined {
+  const issues = config?.extra.find(([k]) => k === 'issues')?.[1];
+  if (typeof issues !== 'object' || issues === null) return undefined;
+  const filters = (issues as Record<string, unknown>)['filters'];
+  return typeof filters === 'object' && filters !== null ? (filters as Record<string, unknown>) : undefined;
+}
+
+function serveBytes(c: Context, body: Uint8Array, type: string | undefined, etag: string | undefined, csp?: string): Response {
+  const headers: Record<string, string> = {};
+  if (type !== undefined) headers['content-type'] = type;
+  if (csp !== undefined) headers['content-security-policy'] = csp;
+  if (etag !== undefined) {
+    headers['etag'] = etag;
+    if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+  }
+  return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
+}
+
+/** Content types `/repo/` serves as themselves; everything else is plain text or bytes. */
+const REPO_IMAGE_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+};
+
+function repoFileType(name: string, body: Uint8Array): string {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
+  if (ext !== undefined && REPO_IMAGE_TYPES[ext] !== undefined) return REPO_IMAGE_TYPES[ext];
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return 'text/plain; charset=utf-8';
+  } catch {
+    return 'application/octet-stream';
+  }
+}
+
+/** Builds the web application. */
+export function createApp(options: AppOptions): Hono {
+  const readonly = options.readonly ?? false;
+  const repo = options.repo;
+  const index = options.index;
+  const feed = options.feed ?? new ChangeFeed();
+  const userConfig = options.userConfig;
+  const writer = new Writer({
+    repo,
+    index,
+    feed,
+    authors: formatAuthor(options.author),
+    signing: userConfig?.signing,
+  });
+  let modules: string[] = [];
+  try {
+    modules = repo.modules();
+  } catch {
+    modules = [];
+  }
+  const assets = new Assets([
+    ...(options.overlays ?? []),
+    join(repo.root, 'web'),
+    ...modules.map((m) => join(m, 'web')),
+  ]);
+  const docs = new Docs(projectRoot());
+
+  const app = new Hono();
+  app.use('*', securityHeaders());
+  if (options.allowedHosts !== undefined) app.use('*', requireHost(options.allowedHosts));
+  if (options.token !== undefined) app.use('*', requireToken(options.token));
+  app.use('*', csrf());
+  app.use('*', requireSameOrigin());
+  app.use('/api/item/*', bodyLimit({ maxSize: UPLOAD_LIMIT, onError: (c) => c.text('Request body too large', 413) }));
+  app.use('/api/records', bodyLimit({ maxSize: UPLOAD_LIMIT, onError: (c) => c.text('Request body too large', 413) }));
+  app.use('*', async (c, next) => {
+    if (c.req.method !== 'POST' || c.req.path.startsWith('/api/')) return next();
+    return bodyLimit({ maxSize: FORM_LIMIT, onError: (cc) => cc.text('Request body too large', 413) })(c, next);
+  });
+
+  app.get('/static/*', (c) => {
+    const segments = safeSegments(new URL(c.req.url).pathname.slice('/static/'.length));
+    if (segments === undefined || segments.length === 0) return c.text('Not found', 404);
+    const found = assets.get(segments);
+    if (found === undefined) return c.text('Not found', 404);
+    c.header('cache-control', found.overlay ? 'no-cache' : 'public, max-age=300');
+    return serveBytes(c, found.asset.body, found.asset.type, found.asset.etag, found.overlay ? RAW_FILE_CSP : undefined);
+  });
+  app.get('/favicon.ico', (c) => {
+    const found = assets.get(['favicon.svg']);
+    return found === undefined ? c.text('Not found', 404) : serveBytes(c, found.asset.body, found.asset.type, found.asset.etag);
+  });
+
+  app.get('/repo/*', (c) => {
+    const segments = safeSegments(new URL(c.req.url).pathname.slice('/repo/'.length).replace(/\/$/, ''));
+    if (segments === undefined) return c.text('Not found', 404);
+    const entry = repoEntry(repo.root, segments);
+    if (entry === undefined) return c.text('Not found', 404);
+    if (entry.kind === 'directory') {
+      return serveBytes(c, new TextEncoder().encode(entry.listing), 'text/plain; charset=utf-8', undefined, RAW_FILE_CSP);
+    }
+    const name = segments[segments.length - 1] ?? '';
+    return serveBytes(c, entry.body, repoFileType(name, entry.body), undefined, RAW_FILE_CSP);
+  });
+
+  app.get('/events', eventsHandler({ feed }));
+
+  registerApi(app, {
+    repo,
+    index,
+    writer,
+    readonly,
+    reducer: repositoryReducer(repo, index),
+    userConfig: () => {
+      const json = userConfig === undefined ? {} : userConfigToJson(userConfig);
+      if (json['author'] === undefined) {
+        const a = options.author;
+        json['author'] = a.email === undefined ? { name: a.name } : { name: a.name, email: a.email };
+      }
+      return json;
+    },
+  });
+  registerPages(app, {
+    repo,
+    index,
+    feed,
+    writer,
+    docs,
+    readonly,
+    filters: () => namedFilters(issuesFilters(userConfig)),
+  });
+  return app;
+}
+
+/** Options for {@linkcode startServer}: those of {@linkcode createApp} plus where to listen. */
+export interface ServerOptions extends Omit<AppOptions, 'token' | 'allowedHosts' | 'feed'> {
+  /** `HOST:PORT` (IPv6 as `[::1]:8080`); default `127.0.0.1:8080`. Port 0 picks a free port. */
+  listen?: string | undefined;
+  /**
+   * The access token for non-loopback addresses; a random one is made when needed and not given.
+   * Loopback addresses need none.
+   */
+  token?: string | undefined;
+  /** Watch the repository and push live updates (default true). */
+  watch?: boolean | undefined;
+  /** Where the start-up line goes (default: standard output). */
+  print?: ((line: string) => void) | undefined;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** The address to open, with `?token=…` when one is needed. */
+  url: string;
+  host: string;
+  port: number;
+  token: string | undefined;
+  feed: ChangeFeed;
+  /** Stops watching and listening. */
+  close(): Promise<void>;
+}
+
+/** A bad `--listen` value. */
+export class ListenAddressError extends SitError {}
+
+/** Parses `HOST:PORT` (`[v6]:PORT` for IPv6). */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text.trim());
+  const port = m === null ? NaN : Number(m[3]);
+  if (m === null || port > 65535) {
+    throw new ListenAddressError(`invalid listen address ${JSON.stringify(text)}: use HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080`);
+  }
+  return { host: (m[1] ?? m[2])!, port };
+}
+
+/**
+ * Starts `sit web`: binds, prints `Serving on http://HOST:PORT` (with `?token=…` when the address
+ * is not loopback), watches `items/` and re-reduces and announces items as records arrive.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { host, port } = parseListen(options.listen ?? '127.0.0.1:8080');
+  const loopback = isLoopbackHost(host);
+  const token = loopback ? undefined : (options.token ?? randomBytes(18).toString('base64url'));
+  const feed = new ChangeFeed();
+  const app = createApp({
+    ...options,
+    token,
+    feed,
+    ...(loopback ? { allowedHosts: ['localhost', '127.0.0.1', '::1', host] } : {}),
+  });
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
+    s.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new ListenAddressError(`cannot listen on ${host}:${port}: ${error.code ?? error.message}`)),
+    );
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${actualPort}/${token === undefined ? '' : `?token=${token}`}`;
+  (options.print ?? ((line: string) => process.stdout.write(line + '\n')))(`Serving on ${url}`);
+
+  let watcher: ItemsWatcher | undefined;
+  if (options.watch ?? true) {
+    let running = Promise.resolve();
+    watcher = watchItems(options.repo.root, (ids) => {
+      running = running.then(async () => {
+        try {
+          feed.publish(await options.index.refresh(ids));
+        } catch (error) {
+          console.error(`sit web: cannot refresh ${ids.length} item(s): ${error instanceof Error ? error.message : String(error)}`);
+        }
+      });
+    });
+  }
+  return {
+    url,
+    host,
+    port: actualPort,
+    token,
+    feed,
+    close: () =>
+      new Promise<void>((resolve) => {
+        watcher?.close();
+        if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
