@@ -94,7 +94,7 @@ function sidePanel(issue: IssueView, readonly: boolean): Html {
       : html`<p class="none">No one assigned</p>`}</section>
   <section><h2>${icon('milestone')} Milestone</h2>
     ${issue.milestone !== '' ? html`<p>${issue.milestone}</p>` : html`<p class="none">No milestone</p>`}</section>
-  <section><h2>Identifier</h2><p><code class="full-id">${issue.id}</code></p></section>
+  <section class="side-id"><h2>Identifier</h2><p><code class="full-id">${issue.id}</code></p></section>
   ${issue.errors > 0
     ? html`<section class="side-errors"><h2>${icon('warning')} Reducer errors</h2><p>${issue.errors} record${issue.errors === 1 ? '' : 's'} could not be applied; see <code>sit reduce ${shortId(issue.id)}</code>.</p></section>`
     : ''}
@@ -118,7 +118,7 @@ function commentForm(page: IssuePage): Html {
       ${open ? html`<button class="button" type="submit" name="action" value="comment-close">Comment and close</button>` : ''}
       <button class="button button-primary" type="submit" name="action" value="comment">Comment</button>
     </div>
-    <p class="help">Close issue also posts the text above as a comment, when there is any.</p>
+    <p class="help">${open ? 'Close issue' : 'Reopen issue'} also posts the text above as a comment, when there is any.</p>
   </form>
 </section>`;
 }
