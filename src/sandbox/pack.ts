@@ -1,0 +1,57 @@
+/** Packing an item's records into one buffer and one meta string: one host→guest call per item. */
+import type { ReduceJob } from './types.ts';
+
+/** An item ready to cross into the sandbox (or to a worker, transferring `buf`). */
+export interface PackedItem {
+  id: string;
+  /** The initial state as JSON. */
+  state: string;
+  /** Tab-separated: for each record its hash, its number of files, then the file names. */
+  meta: string;
+  /** A little-endian Uint32 file count F, F Uint32 file lengths, then every file's bytes back to back. */
+  buf: ArrayBuffer;
+}
+
+const NEEDS_ESCAPE = /[\\\t\n]/;
+
+function escapeField(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
+  return s.replace(/[\\\t\n]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\\\'));
+}
+
+/** Packs a job's records (the job itself is left untouched). */
+export function packJob(job: ReduceJob): PackedItem {
+  let count = 0;
+  let total = 0;
+  for (const record of job.records) {
+    count += record.files.length;
+    for (const [, data] of record.files) total += data.byteLength;
+  }
+  const buf = new ArrayBuffer(4 + 4 * count + total);
+  const header = new Uint32Array(buf, 0, 1 + count);
+  const bytes = new Uint8Array(buf);
+  header[0] = count;
+  const fields: string[] = [];
+  let file = 1;
+  let offset = 4 + 4 * count;
+  for (const record of job.records) {
+    fields.push(escapeField(record.hash), String(record.files.length));
+    for (const [name, data] of record.files) {
+      fields.push(escapeField(name));
+      header[file++] = data.byteLength;
+      bytes.set(data, offset);
+      offset += data.byteLength;
+    }
+  }
+  return { id: job.id, state: JSON.stringify(job.state), meta: fields.join('\t'), buf };
+}
+
+/** The hash of the `index`th record of a packed item, or undefined. */
+export function packedRecordHash(item: PackedItem, index: number): string | undefined {
+  if (item.meta === '') return undefined;
+  const fields = item.meta.split('\t');
+  let p = 0;
+  for (let r = 0; r < index && p < fields.length; r++) p += 2 + Number(fields[p + 1]);
+  const hash = fields[p];
+  return hash === undefined ? undefined : hash.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c));
+}

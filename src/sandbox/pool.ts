@@ -1,0 +1,396 @@
+/**
+ * Reducing in worker threads: the safe path for untrusted reducers and the fast path for many items.
+ * Each worker holds one QuickJS runtime with the set loaded; items travel in batches with their
+ * buffers transferred; a watchdog terminates a worker stuck in one long native operation, marks the
+ * item that caused it and retries the rest of the batch in a fresh worker.
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { withError } from './engine.ts';
+import { packJob } from './pack.ts';
+import { PROGRESS_BYTES, PROGRESS_INDEX, PROGRESS_SEQ, type FromWorker, type ToWorker } from './protocol.ts';
+import { resolveLimits, type ResolvedLimits } from './quickjs.ts';
+import {
+  ReducerLoadError,
+  SandboxError,
+  type ReduceJob,
+  type ReduceResult,
+  type ReducerSet,
+  type SandboxLimits,
+} from './types.ts';
+
+/** A pool of reducer workers sharing one reducer set. */
+export interface ReducerPool {
+  /**
+   * Reduces every job and yields `{id, state}` as batches finish (not in input order). Throws
+   * `ReducerLoadError` when the set cannot be loaded. Breaking out of the loop stops feeding jobs.
+   */
+  reduce(jobs: Iterable<ReduceJob> | AsyncIterable<ReduceJob>): AsyncIterable<ReduceResult>;
+  /** Terminates the workers; running and later `reduce` calls fail. */
+  close(): Promise<void>;
+}
+
+/** Options of `createReducerPool`. */
+export interface ReducerPoolOptions {
+  /** Number of workers (default `min(os.availableParallelism(), 4)`); they start when work arrives. */
+  size?: number;
+  limits?: SandboxLimits;
+  /** Items per batch (default: spread over the workers, 8 to 200). */
+  batchSize?: number;
+}
+
+interface Progress {
+  index: number;
+  record: number;
+  reducer: number;
+  state: string;
+}
+
+interface Batch {
+  seq: number;
+  jobs: ReduceJob[];
+  probe: boolean;
+  run: Run;
+  attempts: number;
+  progress?: Progress;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  batch: Batch | undefined;
+  ints: Int32Array;
+  started: Float64Array;
+  kill: { reason: string; index: number; seq: number } | undefined;
+  error: Error | undefined;
+}
+
+/** One `reduce` call: its results and how many of its batches are still out. */
+class Run {
+  results: ReduceResult[] = [];
+  outstanding = 0;
+  fed = false;
+  cancelled = false;
+  error: Error | undefined;
+  private waiting: Array<() => void> = [];
+
+  /** Wakes everything waiting on this run (the consumer and the feeder). */
+  notify(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
+  }
+
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
+
+function defaultSize(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(cores, 4));
+}
+
+/**
+ * The worker entry: `worker.js` once compiled; under tsx (this file is `pool.ts`) `worker.ts`,
+ * loaded by a small bootstrap that registers tsx first (Node 20 does not apply `--import` hooks
+ * to a worker's entry module).
+ */
+function workerEntry(): { script: string | URL; eval: boolean } {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return { script: new URL('./worker.js', here), eval: false };
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./worker.ts', here).href;
+  const script = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return { script, eval: true };
+}
+
+/**
+ * Creates a pool of at most `size` workers reducing with `set`. Workers start lazily (about 100 ms
+ * each) and stay until `close()`; idle workers do not keep the process alive.
+ */
+export function createReducerPool(set: ReducerSet, options: ReducerPoolOptions = {}): ReducerPool {
+  const limits = resolveLimits(options.limits);
+  const size = Math.max(1, Math.floor(options.size ?? defaultSize()));
+  return new Pool(set, limits, size, options.batchSize);
+}
+
+class Pool implements ReducerPool {
+  private readonly queue: Batch[] = [];
+  private readonly slots: Slot[] = [];
+  private readonly runs = new Set<Run>();
+  private failure: Error | undefined;
+  private closed = false;
+  private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly entry = workerEntry();
+
+  constructor(
+    private readonly set: ReducerSet,
+    private readonly limits: ResolvedLimits,
+    private readonly size: number,
+    private readonly batchSize: number | undefined,
+  ) {}
+
+  reduce(jobs: Iterable<ReduceJob> | AsyncIterable<ReduceJob>): AsyncIterable<ReduceResult> {
+    return this.results(jobs);
+  }
+
+  private async *results(jobs: Iterable<ReduceJob> | AsyncIterable<ReduceJob>): AsyncGenerator<ReduceResult> {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new SandboxError('the reducer pool is closed; create a new one');
+    const run = new Run();
+    this.runs.add(run);
+    const batchSize = this.batchSize ?? (Array.isArray(jobs) ? Math.min(200, Math.max(8, Math.ceil(jobs.length / (this.size * 4)))) : 128);
+    void this.feed(run, jobs, batchSize).catch((err: unknown) => {
+      run.error ??= err instanceof Error ? err : new Error(String(err));
+      run.notify();
+    });
+    try {
+      for (;;) {
+        const next = run.results.shift();
+        if (next !== undefined) {
+          if (run.results.length % batchSize === 0) run.notify();
+          yield next;
+          continue;
+        }
+        if (run.error) throw run.error;
+        if (run.fed && run.outstanding === 0) return;
+        await run.wait();
+      }
+    } finally {
+      run.cancelled = true;
+      this.runs.delete(run);
+      for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.run === run) this.queue.splice(i, 1);
+      run.notify();
+    }
+  }
+
+  private async feed(run: Run, jobs: Iterable<ReduceJob> | AsyncIterable<ReduceJob>, batchSize: number): Promise<void> {
+    const maxOut = this.size * 2 + 2;
+    let pending: ReduceJob[] = [];
+    const flush = (): void => {
+      if (pending.length === 0) return;
+      run.outstanding++;
+      this.enqueue({ seq: ++this.seq, jobs: pending, probe: false, run, attempts: 0 });
+      pending = [];
+    };
+    const sync = Symbol.iterator in jobs;
+    const iterator = sync ? (jobs as Iterable<ReduceJob>)[Symbol.iterator]() : (jobs as AsyncIterable<ReduceJob>)[Symbol.asyncIterator]();
+    for (;;) {
+      const step = sync ? (iterator as Iterator<ReduceJob>).next() : await (iterator as AsyncIterator<ReduceJob>).next();
+      if (run.cancelled || run.error) break;
+      if (step.done) break;
+      pending.push(step.value);
+      if (pending.length >= batchSize || (!sync && pending.length >= 8 && this.idle())) {
+        flush();
+        while (!run.cancelled && !run.error && run.outstanding + Math.floor(run.results.length / batchSize) >= maxOut) {
+          await run.wait();
+        }
+      }
+    }
+    if (run.cancelled) {
+      await (iterator as AsyncIterator<ReduceJob>).return?.();
+      return;
+    }
+    flush();
+    run.fed = true;
+    run.notify();
+  }
+
+  private idle(): boolean {
+    return this.queue.length === 0 && this.slots.some((s) => s.ready && s.batch === undefined);
+  }
+
+  private enqueue(batch: Batch, front = false): void {
+    if (front) this.queue.unshift(batch);
+    else this.queue.push(batch);
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    if (this.failure || this.closed) return;
+    while (this.queue.length > 0 && this.queue[0]!.run.cancelled) this.queue.shift();
+    for (const slot of this.slots) {
+      if (!slot.ready || slot.batch !== undefined || slot.kill) continue;
+      const batch = this.queue.shift();
+      if (batch === undefined) break;
+      this.assign(slot, batch);
+    }
+    let starting = this.slots.filter((s) => !s.ready).length;
+    while (this.queue.length > starting && this.slots.length < this.size) {
+      this.spawn();
+      starting++;
+    }
+    this.updateTimer();
+  }
+
+  private spawn(): void {
+    const progress = new SharedArrayBuffer(PROGRESS_BYTES);
+    const worker = new Worker(this.entry.script, {
+      eval: this.entry.eval,
+      workerData: { set: this.set, limits: this.limits, progress },
+    });
+    const slot: Slot = {
+      worker,
+      ready: false,
+      batch: undefined,
+      ints: new Int32Array(progress, 0, 2),
+      started: new Float64Array(progress, 8, 1),
+      kill: undefined,
+      error: undefined,
+    };
+    this.slots.push(slot);
+    worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
+    worker.on('error', (err) => (slot.error = err));
+    worker.on('exit', (code) => this.onExit(slot, code));
+  }
+
+  private assign(slot: Slot, batch: Batch): void {
+    slot.batch = batch;
+    slot.worker.ref();
+    const items = batch.jobs.map(packJob);
+    const message: ToWorker = { seq: batch.seq, items, probe: batch.probe };
+    slot.worker.postMessage(message, items.map((item) => item.buf));
+  }
+
+  private onMessage(slot: Slot, message: FromWorker): void {
+    switch (message.type) {
+      case 'ready':
+        slot.ready = true;
+        slot.worker.unref();
+        this.dispatch();
+        return;
+      case 'loadError':
+        return this.fail(new ReducerLoadError(message.file, message.reason));
+      case 'fatal':
+        return this.fail(new SandboxError(`a reducer worker could not start: ${message.message}`));
+      case 'progress': {
+        const batch = slot.batch;
+        if (batch?.seq === message.seq) batch.progress = message;
+        return;
+      }
+      case 'done': {
+        const batch = slot.batch;
+        if (batch === undefined || batch.seq !== message.seq || slot.kill) return;
+        slot.batch = undefined;
+        slot.worker.unref();
+        const results = message.results.map((r) => ({ id: r.id, state: JSON.parse(r.json) as Record<string, unknown> }));
+        this.deliver(batch.run, results, 1);
+        this.dispatch();
+        return;
+      }
+    }
+  }
+
+  private deliver(run: Run, results: ReduceResult[], finishedBatches: number): void {
+    run.outstanding -= finishedBatches;
+    if (!run.cancelled) run.results.push(...results);
+    run.notify();
+  }
+
+  private onExit(slot: Slot, code: number): void {
+    const at = this.slots.indexOf(slot);
+    if (at >= 0) this.slots.splice(at, 1);
+    if (this.closed || this.failure) return;
+    const batch = slot.batch;
+    if (!slot.ready && !slot.kill) {
+      const why = slot.error?.message ?? `exit code ${code}`;
+      return this.fail(new SandboxError(`a reducer worker stopped while starting: ${why}`));
+    }
+    if (batch === undefined) return this.dispatch();
+    const reason = slot.kill?.reason ?? `worker crashed: ${slot.error?.message ?? `exit code ${code}`}`;
+    const sameBatch = (slot.kill?.seq ?? Atomics.load(slot.ints, PROGRESS_SEQ)) === batch.seq;
+    const index = sameBatch ? (slot.kill?.index ?? Atomics.load(slot.ints, PROGRESS_INDEX)) : -1;
+    const bad = batch.jobs[index];
+    if (bad === undefined) {
+      if (++batch.attempts >= 3) {
+        batch.run.error ??= new SandboxError(`reducer workers failed three times on the same batch: ${reason}`);
+        batch.run.notify();
+        return this.dispatch();
+      }
+      return this.enqueue(batch, true);
+    }
+    const rest = batch.jobs.filter((_, i) => i !== index);
+    if (rest.length > 0) {
+      batch.run.outstanding++;
+      this.queue.unshift({ seq: ++this.seq, jobs: rest, probe: false, run: batch.run, attempts: 0 });
+    }
+    if (batch.probe) {
+      this.deliver(batch.run, [this.failedResult(bad, batch.progress, reason)], 1);
+    } else {
+      this.queue.unshift({ seq: ++this.seq, jobs: [bad], probe: true, run: batch.run, attempts: 0 });
+    }
+    this.dispatch();
+  }
+
+  /** The state of a job whose worker had to be terminated: as before the record, plus the error. */
+  private failedResult(job: ReduceJob, progress: Progress | undefined, reason: string): ReduceResult {
+    const file = progress === undefined ? '' : (this.set.reducers[progress.reducer]?.file ?? '');
+    const hash = progress === undefined ? undefined : job.records[progress.record]?.hash;
+    const error = hash === undefined ? reason : `${reason} in record ${hash}`;
+    const state = withError(progress?.state ?? JSON.stringify(job.state), { file, error });
+    return { id: job.id, state };
+  }
+
+  private updateTimer(): void {
+    const busy = this.slots.some((s) => s.batch !== undefined || !s.ready);
+    if (busy && this.timer === undefined) {
+      const every = Math.max(10, Math.min(250, (this.limits.itemDeadlineMs + this.limits.watchdogGraceMs) / 4));
+      this.timer = setInterval(() => this.watch(), every);
+      this.timer.unref();
+    } else if (!busy && this.timer !== undefined) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** The watchdog: terminates a worker whose current item (or reducer load) is long overdue. */
+  private watch(): void {
+    const limit = this.limits.itemDeadlineMs + this.limits.watchdogGraceMs;
+    const now = Date.now();
+    for (const slot of this.slots) {
+      const started = slot.started[0]!;
+      if (slot.kill || started === 0 || now - started <= limit) continue;
+      const seq = Atomics.load(slot.ints, PROGRESS_SEQ);
+      const index = Atomics.load(slot.ints, PROGRESS_INDEX);
+      const reason = `watchdog: worker terminated after ${Math.round(now - started)} ms`;
+      if (!slot.ready) {
+        const file = this.set.reducers[index]?.file ?? '';
+        this.fail(new ReducerLoadError(file, `${reason} while loading`));
+        return;
+      }
+      if (slot.batch === undefined) continue;
+      slot.kill = { reason, index, seq };
+      void slot.worker.terminate();
+    }
+    this.updateTimer();
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    for (const run of this.runs) {
+      run.error ??= err;
+      run.notify();
+    }
+    this.queue.length = 0;
+    for (const slot of this.slots) void slot.worker.terminate();
+    this.updateTimer();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const closedError = new SandboxError('the reducer pool was closed while reducing');
+    for (const run of this.runs) {
+      run.error ??= closedError;
+      run.notify();
+    }
+    this.queue.length = 0;
+    const slots = this.slots.splice(0);
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Loading QuickJS (compiled to WebAssembly) with a fixed memory and a clock-free, UTC-only view of
+ * time, so that guest code can neither exhaust the host's memory nor observe the host's time zone.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
+import type { QuickJSSyncVariant, QuickJSWASMModule } from 'quickjs-emscripten-core';
+import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
+import type { SandboxLimits } from './types.ts';
+
+/** Limits with every default filled in. */
+export interface ResolvedLimits {
+  memoryBytes: number;
+  stackBytes: number;
+  itemDeadlineMs: number;
+  watchdogGraceMs: number;
+}
+
+const MiB = 1024 * 1024;
+const PAGE = 64 * 1024;
+/** The module declares an initial memory of 16 MiB: the smallest possible cap. */
+const MIN_PAGES = 256;
+
+/** Fills in the defaults of SPEC §2: 64 MiB of memory, a 256 KiB stack, 1 s per item, 1 s grace. */
+export function resolveLimits(limits: SandboxLimits = {}): ResolvedLimits {
+  const memoryBytes = limits.memoryBytes ?? 64 * MiB;
+  const stackBytes = limits.stackBytes ?? 256 * 1024;
+  const itemDeadlineMs = limits.itemDeadlineMs ?? 1000;
+  const watchdogGraceMs = limits.watchdogGraceMs ?? 1000;
+  if (!(memoryBytes >= 16 * MiB && memoryBytes <= 2048 * MiB)) {
+    throw new RangeError(`sandbox memory limit must be between 16 MiB and 2 GiB, got ${memoryBytes}`);
+  }
+  if (!(stackBytes >= 16 * 1024 && stackBytes <= 384 * 1024)) {
+    throw new RangeError(`sandbox stack limit must be between 16 KiB and 384 KiB, got ${stackBytes}`);
+  }
+  if (!(itemDeadlineMs > 0) || !(watchdogGraceMs >= 0)) {
+    throw new RangeError('sandbox deadlines must be positive numbers of milliseconds');
+  }
+  return { memoryBytes, stackBytes, itemDeadlineMs, watchdogGraceMs };
+}
+
+/** Formats a byte count the way limit errors show it: `64 MiB`, `256 KiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes % MiB === 0) return `${bytes / MiB} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+function compiledModule(): WebAssembly.Module {
+  if (compiled === undefined) {
+    const require = createRequire(import.meta.url);
+    const path = require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
+    compiled = new WebAssembly.Module(readFileSync(path));
+  }
+  return compiled;
+}
+
+type ImportFn = (...args: unknown[]) => unknown;
+
+/**
+ * Replaces the Emscripten imports that read the host's local time zone (`localtime` and `tzset`)
+ * with UTC versions writing into `memory`, so `new Date(x).getHours()` is the same on every machine.
+ * The imports are recognised by their source, which calls `getTimezoneOffset`.
+ */
+function utcImports(imports: Record<string, Record<string, unknown>>, memory: WebAssembly.Memory): void {
+  for (const table of Object.values(imports)) {
+    for (const [name, value] of Object.entries(table)) {
+      if (typeof value !== 'function' || !String(value).includes('getTimezoneOffset')) continue;
+      const fn = value as ImportFn;
+      if (fn.length === 2) table[name] = utcLocaltime(memory);
+      else if (fn.length === 4) table[name] = utcTzset(memory);
+      else throw new Error(`unexpected QuickJS time import ${name}/${fn.length}`);
+    }
+  }
+}
+
+function utcLocaltime(memory: WebAssembly.Memory): ImportFn {
+  return (time: unknown, tmPtr: unknown) => {
+    const t = Number(time);
+    const d = new Date(Number.isFinite(t) && Math.abs(t) <= 8.64e12 ? t * 1000 : NaN);
+    const heap = new Int32Array(memory.buffer);
+    const p = (tmPtr as number) >> 2;
+    const year = d.getUTCFullYear();
+    heap[p] = d.getUTCSeconds();
+    heap[p + 1] = d.getUTCMinutes();
+    heap[p + 2] = d.getUTCHours();
+    heap[p + 3] = d.getUTCDate();
+    heap[p + 4] = d.getUTCMonth();
+    heap[p + 5] = year - 1900;
+    heap[p + 6] = d.getUTCDay();
+    heap[p + 7] = Math.round((d.getTime() - Date.UTC(year, 0, 1)) / 86400000);
+    heap[p + 8] = 0;
+    heap[p + 9] = 0;
+  };
+}
+
+function utcTzset(memory: WebAssembly.Memory): ImportFn {
+  return (timezonePtr: unknown, daylightPtr: unknown, stdName: unknown, dstName: unknown) => {
+    const heap = new Int32Array(memory.buffer);
+    heap[(timezonePtr as number) >> 2] = 0;
+    heap[(daylightPtr as number) >> 2] = 0;
+    const bytes = new Uint8Array(memory.buffer);
+    for (const ptr of [stdName as number, dstName as number]) bytes.set([85, 84, 67, 0], ptr); // "UTC\0"
+  };
+}
+
+/**
+ * Instantiates a QuickJS WebAssembly module with its own fixed memory of at most
+ * `limits.memoryBytes` (the only reliable cap on a runtime's total memory). The compiled module is
+ * shared within the thread; instantiation takes a few milliseconds.
+ */
+export async function newSandboxModule(limits: ResolvedLimits): Promise<QuickJSWASMModule> {
+  const maximum = Math.ceil(limits.memoryBytes / PAGE);
+  const wasmMemory = new WebAssembly.Memory({ initial: MIN_PAGES, maximum });
+  const module = compiledModule();
+  // the package's CommonJS-style typings describe the namespace; at run time this is the variant
+  const variant = newVariant(releaseSync as unknown as QuickJSSyncVariant, {
+    wasmMemory,
+    emscriptenModule: {
+      instantiateWasm(imports: Record<string, Record<string, unknown>>, done: (i: WebAssembly.Instance) => void) {
+        utcImports(imports, wasmMemory);
+        const instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports);
+        done(instance);
+        return instance.exports;
+      },
+    } as never,
+  });
+  return await newQuickJSWASMModuleFromVariant(variant);
+}

@@ -1,0 +1,144 @@
+/** Module scripts (the `sit issue` porcelain): one script, a fresh QuickJS context, host functions the caller chooses. */
+import type { QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { describeGuestError, readGuestError } from './engine.ts';
+import { PRELUDE } from './prelude.ts';
+import { formatBytes, newSandboxModule, resolveLimits, type ResolvedLimits } from './quickjs.ts';
+import type { SandboxLimits } from './types.ts';
+
+/** Host functions offered to a script: synchronous, taking and returning JSON-serialisable values. */
+export type ScriptApi = Record<string, (...args: never[]) => unknown>;
+
+/** Options of `runScript`. */
+export interface ScriptOptions {
+  /** The path shown in errors and stack traces. */
+  file: string;
+  /** The second argument of the script's function (JSON-serialisable). */
+  args?: unknown;
+  /** Host functions, exposed to the script as the methods of its first argument. */
+  api?: ScriptApi;
+  /** `itemDeadlineMs` is the time the script may run, not counting time spent in `api` functions. */
+  limits?: SandboxLimits;
+}
+
+/** How a script ended. */
+export interface ScriptResult {
+  /** 0 when the script's function returned, 1 when loading or running it failed. */
+  exitCode: number;
+  /** What the function returned, through JSON (`undefined` when it returned nothing). */
+  output: unknown;
+  /** Why it failed (`exitCode` 1): the thrown value as `String(err)` or the limit that was hit. */
+  error?: string;
+}
+
+const modules = new Map<number, Promise<QuickJSWASMModule>>();
+
+function scriptModule(limits: ResolvedLimits): Promise<QuickJSWASMModule> {
+  let module = modules.get(limits.memoryBytes);
+  if (module === undefined) {
+    module = newSandboxModule(limits);
+    modules.set(limits.memoryBytes, module);
+  }
+  return module;
+}
+
+/**
+ * Runs a module script in a fresh QuickJS context. The script sets `module.exports` to
+ * `function (sit, args) {…}`; `sit.<name>(…)` calls `api[name]` on the host, its arguments and
+ * result crossing as JSON, and a host function that throws raises an `Error` in the script. No other
+ * host access exists (no `require` of anything, no clock, no I/O). The deadline, memory and stack
+ * limits apply; one long native operation cannot be interrupted in this thread.
+ *
+ * Returns `{exitCode: 0, output}` with the function's return value, or `{exitCode: 1, error}` when
+ * the script did not load, threw, or hit a limit. When a host function threw and the script let
+ * that error escape, `runScript` rethrows the host's original error instead (so a `SitError` from
+ * the store reaches the command line unchanged).
+ */
+export async function runScript(source: string, options: ScriptOptions): Promise<ScriptResult> {
+  const limits = resolveLimits(options.limits);
+  const api = options.api ?? {};
+  const module = await scriptModule(limits);
+  const rt = module.newRuntime();
+  rt.setMaxStackSize(limits.stackBytes);
+  rt.setMemoryLimit(limits.memoryBytes);
+  let deadline = Infinity;
+  let interrupted = false;
+  rt.setInterruptHandler(() => {
+    if (performance.now() <= deadline) return false;
+    interrupted = true;
+    return true;
+  });
+  const ctx = rt.newContext();
+  const owned: QuickJSHandle[] = [];
+  let hostError: { error: unknown; message: string } | undefined;
+  try {
+    const driver = ctx.unwrapResult(ctx.evalCode(PRELUDE, '<sit prelude>'));
+    owned.push(driver);
+    const compiled = ctx.evalCode(`(function (require) { return function (module) {${source}\n}; })`, options.file);
+    if (compiled.error) {
+      const err = readGuestError(ctx, compiled.error);
+      compiled.error.dispose();
+      return { exitCode: 1, output: undefined, error: describeGuestError(err) };
+    }
+    owned.push(compiled.value);
+    const hostCall = ctx.newFunction('sit', (nameHandle, argsHandle) => {
+      const started = performance.now();
+      const name = ctx.getString(nameHandle);
+      try {
+        const fn = Object.hasOwn(api, name) ? api[name] : undefined;
+        if (fn === undefined) throw new TypeError(`no such function: sit.${name}`);
+        const args = JSON.parse(ctx.getString(argsHandle)) as never[];
+        const result = fn(...args);
+        if (result instanceof Promise) throw new TypeError(`sit.${name} is asynchronous and cannot be called from a script`);
+        const json = result === undefined ? undefined : JSON.stringify(result);
+        return json === undefined ? undefined : ctx.newString(json);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        hostError = { error, message };
+        return { error: ctx.newError({ name: 'HostError', message }) };
+      } finally {
+        deadline += performance.now() - started;
+      }
+    });
+    owned.push(hostCall);
+    const names = ctx.newArray();
+    owned.push(names);
+    Object.keys(api).forEach((name, i) => {
+      const handle = ctx.newString(name);
+      ctx.setProp(names, i, handle);
+      handle.dispose();
+    });
+    const argsJson = ctx.newString(JSON.stringify(options.args ?? null));
+    owned.push(argsJson);
+    const run = ctx.getProp(driver, 'runScript');
+    owned.push(run);
+    deadline = performance.now() + limits.itemDeadlineMs;
+    const result = ctx.callFunction(run, ctx.undefined, compiled.value, hostCall, names, argsJson);
+    deadline = Infinity;
+    if (!result.error) {
+      const json = ctx.getString(result.value);
+      result.value.dispose();
+      return { exitCode: 0, output: json === '' ? undefined : JSON.parse(json) };
+    }
+    const err = readGuestError(ctx, result.error);
+    result.error.dispose();
+    if (hostError !== undefined && err.name === 'HostError' && err.message === hostError.message) throw hostError.error;
+    return { exitCode: 1, output: undefined, error: limitText(err, interrupted, limits) ?? describeGuestError(err) };
+  } finally {
+    deadline = Infinity;
+    for (const handle of owned.reverse()) if (handle.alive) handle.dispose();
+    try {
+      ctx.dispose();
+      rt.dispose();
+    } catch {
+      // leaked objects after an out-of-memory error: the memory is reused anyway
+    }
+  }
+}
+
+function limitText(err: { name: string; message: string }, interrupted: boolean, limits: ResolvedLimits): string | undefined {
+  if (interrupted) return `deadline exceeded (${limits.itemDeadlineMs} ms)`;
+  if (err.name !== 'InternalError') return undefined;
+  if (err.message === 'out of memory') return `out of memory (${formatBytes(limits.memoryBytes)} limit)`;
+  if (err.message === 'stack overflow') return `stack overflow (${formatBytes(limits.stackBytes)} limit)`;
+  return undefined;
+}

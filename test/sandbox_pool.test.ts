@@ -1,0 +1,162 @@
+// The worker pool: same results as in-thread, streaming, load errors, and the watchdog.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  createReducerPool,
+  createReducerRuntime,
+  ReducerLoadError,
+  type ReduceJob,
+  type ReduceResult,
+  type ReducerSet,
+} from '../src/sandbox/mod.ts';
+import { FIXTURES, inlineSet, loadReducerSet, record, syntheticJobs } from './helpers/sandbox_fixtures.ts';
+
+const HOSTILE = path.join(FIXTURES, 'hostile');
+
+function hostileSet(name: string): ReducerSet {
+  const file = path.join(HOSTILE, `${name}.js`);
+  return {
+    reducers: [
+      { file, dir: HOSTILE, source: fs.readFileSync(file, 'utf8') },
+      { file: '/ok/Count.js', dir: '/ok', source: 'module.exports = function (s, r) { s.count = (s.count || 0) + 1; return s; }' },
+    ],
+    requireFiles: {},
+  };
+}
+
+async function collect(results: AsyncIterable<ReduceResult>): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for await (const r of results) {
+    assert.not.ok(out.has(r.id), `duplicate ${r.id}`);
+    out.set(r.id, r.state);
+  }
+  return out;
+}
+
+/** `count` plain items with one attacked item at `attacked`. */
+function attackJobs(count: number, attacked: number): ReduceJob[] {
+  return Array.from({ length: count }, (_, i) => {
+    const id = `i${i}`;
+    const records = [record(`${id}-1`, {}), record(`${id}-2`, i === attacked ? { '.type/Attack': '' } : {}), record(`${id}-3`, {})];
+    return { id, state: { id }, records };
+  });
+}
+
+test('the pool gives the same states as the in-thread runtime, every item once', async () => {
+  const set = loadReducerSet(path.join(FIXTURES, 'issues', 'reducers'));
+  const jobs = syntheticJobs(300, 4);
+  const rt = await createReducerRuntime(set);
+  const expected = new Map(jobs.map((job) => [job.id, rt.reduce(job)]));
+  rt.dispose();
+  const pool = createReducerPool(set, { size: 2 });
+  try {
+    const got = await collect(pool.reduce(jobs));
+    assert.is(got.size, 300);
+    for (const [id, state] of expected) assert.equal(got.get(id), state, id);
+    // a second run reuses the workers and still resets `this` per item
+    const again = await collect(pool.reduce(jobs.slice(0, 10)));
+    assert.equal(again.get('item-000003'), expected.get('item-000003'));
+  } finally {
+    await pool.close();
+  }
+});
+
+test('jobs can come from an async iterable and results stream before the input ends', async () => {
+  const set = inlineSet('module.exports = function (s, r) { s.n = r.hash; return s; }');
+  const pool = createReducerPool(set, { size: 1, batchSize: 8 });
+  let produced = 0;
+  let firstResultAfter = -1;
+  async function* source(): AsyncGenerator<ReduceJob> {
+    for (let i = 0; i < 64; i++) {
+      produced++;
+      if (i % 8 === 0) await new Promise((r) => setTimeout(r, 5));
+      yield { id: `j${i}`, state: {}, records: [record(`h${i}`, {})] };
+    }
+  }
+  try {
+    const got = new Map<string, unknown>();
+    for await (const r of pool.reduce(source())) {
+      if (firstResultAfter < 0) firstResultAfter = produced;
+      got.set(r.id, r.state.n);
+    }
+    assert.is(got.size, 64);
+    assert.is(got.get('j63'), 'h63');
+    assert.ok(firstResultAfter < 64, `first result only after ${firstResultAfter} jobs`);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a reducer that cannot load fails the iteration with ReducerLoadError', async () => {
+  const pool = createReducerPool(inlineSet('module.exports = 1'), { size: 1 });
+  try {
+    await collect(pool.reduce(syntheticJobs(3)));
+    assert.unreachable();
+  } catch (err) {
+    assert.instance(err, ReducerLoadError);
+    assert.match((err as Error).message, 'module.exports should export a function');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('the watchdog terminates a worker stuck in one long native operation and the other items are reduced', async () => {
+  const pool = createReducerPool(hostileSet('native'), { size: 1, batchSize: 50, limits: { itemDeadlineMs: 200, watchdogGraceMs: 300 } });
+  const started = performance.now();
+  try {
+    const got = await collect(pool.reduce(attackJobs(30, 12)));
+    const ms = performance.now() - started;
+    assert.is(got.size, 30);
+    for (const [id, state] of got) if (id !== 'i12') assert.equal(state, { count: 3, id }, id);
+    const bad = got.get('i12')!;
+    assert.is(bad.count, 1, JSON.stringify(bad));
+    const errors = bad.errors as Array<{ file: string; error: string }>;
+    assert.is(errors.length, 1);
+    assert.is(errors[0]!.file, path.join(HOSTILE, 'native.js'));
+    assert.match(errors[0]!.error, /^watchdog: worker terminated after \d+ ms in record i12-2$/);
+    assert.ok(ms < 8000, `took ${ms} ms`);
+    process.stderr.write(`  native op: ${ms.toFixed(0)} ms for 30 items (two terminations, two respawns)\n`);
+    // the pool keeps working afterwards
+    const after = await collect(pool.reduce(attackJobs(3, -1)));
+    assert.equal(after.get('i1'), { count: 3, id: 'i1' });
+  } finally {
+    await pool.close();
+  }
+});
+
+test('limits inside workers: endless loop and memory bomb only hurt their item', async () => {
+  for (const [name, pattern] of [['loop', /^deadline exceeded \(200 ms\) in record i4-2$/], ['alloc', /^out of memory \(32 MiB limit\) in record i4-2$/]] as const) {
+    const pool = createReducerPool(hostileSet(name), { size: 2, limits: { itemDeadlineMs: 200, memoryBytes: 32 * 1024 * 1024 } });
+    try {
+      const got = await collect(pool.reduce(attackJobs(10, 4)));
+      assert.is(got.size, 10);
+      assert.equal(got.get('i5'), { count: 3, id: 'i5' });
+      const errors = got.get('i4')!.errors as Array<{ error: string }>;
+      assert.match(errors[0]!.error, pattern);
+    } finally {
+      await pool.close();
+    }
+  }
+});
+
+test('breaking out of the results stops the run; close() makes later runs fail', async () => {
+  const pool = createReducerPool(inlineSet('module.exports = function (s) { return s; }'), { size: 1, batchSize: 10 });
+  let seen = 0;
+  for await (const r of pool.reduce(syntheticJobs(200))) {
+    assert.ok(r.id);
+    if (++seen === 5) break;
+  }
+  const got = await collect(pool.reduce(syntheticJobs(3)));
+  assert.is(got.size, 3);
+  await pool.close();
+  try {
+    await collect(pool.reduce(syntheticJobs(3)));
+    assert.unreachable();
+  } catch (err) {
+    assert.match((err as Error).message, 'closed');
+  }
+});
+
+test.run();
