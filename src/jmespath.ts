@@ -50,13 +50,25 @@ export function compileExpression(text: string, options: CompileOptions = {}): E
   };
 }
 
+function tokenizes(text: string): boolean {
+  try {
+    tokenize(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Finds the 1-based column of the first token at which `text` stops being a valid prefix. */
 function errorColumn(text: string): number | undefined {
   let tokens: Array<{ start: number; value: unknown }>;
   try {
     tokens = tokenize(text) as Array<{ start: number; value: unknown }>;
   } catch {
-    return undefined;
+    // A lexer error: the column after the longest prefix that still tokenizes.
+    let length = text.length - 1;
+    while (length > 0 && !tokenizes(text.slice(0, length))) length--;
+    return length + 1;
   }
   for (let i = 0; i < tokens.length; i++) {
     const next = tokens[i + 1];

@@ -13,8 +13,10 @@ export async function runInit(context: Context, argv: string[]): Promise<number>
       usage: 'init',
       description: 'Create a new repository in .sit (or where -r/SIT_DIR says)',
       options: [
-        ['-u, --no-dot-sit', 'create the repository in the working directory itself, not in .sit'],
-        ['-n, --no-default-files', 'accepted for compatibility (there are no default files)'],
+        ['--no-dot-sit', 'create the repository in the working directory itself, not in .sit'],
+        ['-u', 'same as --no-dot-sit'],
+        ['--no-default-files', 'accepted for compatibility (there are no default files)'],
+        ['-n', 'same as --no-default-files'],
         ['-m, --module <name>', 'also add a module shipped with sit, e.g. issue-tracking (linked)'],
       ],
       examples: ['sit init', 'sit init --module issue-tracking'],
@@ -26,7 +28,7 @@ export async function runInit(context: Context, argv: string[]): Promise<number>
   const result =
     given !== undefined
       ? Repository.init(isAbsolute(given) ? given : join(context.workDir, given), { dotSit: false })
-      : Repository.init(context.workDir, { dotSit: parsed.options.dotSit !== false });
+      : Repository.init(context.workDir, { dotSit: parsed.options.dotSit !== false && parsed.options.u !== true });
   process.stderr.write(`Repository ${result.path} ${result.created ? 'initialized' : 'already exists'}\n`);
   const module = stringOption(parsed.options, 'module');
   if (module !== undefined) {
