@@ -26,7 +26,7 @@ export interface ScriptResult {
   exitCode: number;
   /** What the function returned, through JSON (`undefined` when it returned nothing). */
   output: unknown;
-  /** Why it failed (`exitCode` 1): the thrown value as `String(err)` or the limit that was hit. */
+  /** Why it failed (`exitCode` 1): the thrown value as `String(err)` with its location, or the limit that was hit. */
   error?: string;
 }
 
