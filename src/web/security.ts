@@ -122,6 +122,8 @@ export function securityHeaders(): MiddlewareHandler {
     crossOriginOpenerPolicy: 'same-origin',
     strictTransportSecurity: false,
     permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    // Raw files set their own, stricter policy (RAW_FILE_CSP); keep it.
+    overwrite: false,
   });
 }
 
