@@ -18,7 +18,7 @@ import { csrf } from 'hono/csrf';
 import { SitError } from './errors.ts';
 import { formatAuthor, userConfigToJson, type Author, type UserConfig } from './store/user_config.ts';
 import { registerApi } from './web/api.ts';
-import { Assets, etagMatches, projectRoot } from './web/assets.ts';
+import { Assets, etagMatches, etagOf, projectRoot } from './web/assets.ts';
 import { ChangeFeed } from './web/changes.ts';
 import { Docs } from './web/docs.ts';
 import { eventsHandler } from './web/events.ts';
@@ -168,7 +168,7 @@ export function createApp(options: AppOptions): Hono {
       return serveBytes(c, new TextEncoder().encode(entry.listing), 'text/plain; charset=utf-8', undefined, RAW_FILE_CSP);
     }
     const name = segments[segments.length - 1] ?? '';
-    return serveBytes(c, entry.body, repoFileType(name, entry.body), undefined, RAW_FILE_CSP);
+    return serveBytes(c, entry.body, repoFileType(name, entry.body), etagOf(entry.body), RAW_FILE_CSP);
   });
 
   app.get('/events', eventsHandler({ feed }));
