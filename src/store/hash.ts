@@ -30,6 +30,8 @@ const DECODE_TABLE: Int8Array = (() => {
   return table;
 })();
 
+const FULL_32 = /^[A-Z2-7]{32}$/;
+
 /** The BLAKE2b-160 hasher, created once and re-initialised for every record. */
 const blake2b160: IHasher = await createBLAKE2b(160);
 
@@ -90,6 +92,8 @@ export function base32Decode(text: string): Uint8Array | undefined {
 
 /** Whether `text` is strict base32 (the test the original applies to record names). */
 export function isBase32(text: string): boolean {
+  // The common case, a 20-byte hash, uses all 160 bits of its 32 characters.
+  if (text.length === 32) return FULL_32.test(text);
   return text.length > 0 && base32Decode(text) !== undefined;
 }
 

@@ -37,6 +37,9 @@ const TEMPORARY_AGE_MS = 10 * 60 * 1000;
 export function checkIntegrity(repo: Repository, options: { temporaryAgeMs?: number; now?: number } = {}): IntegrityReport {
   const report: IntegrityReport = { checked: [], itemDamage: [], repositoryDamage: [], removedTemporaries: [] };
   const realRoot = realpathSync.native(repo.root);
+  // Walk records/ first: directories found by this walk need no real-path check.
+  const repositoryEntries = repo.recordEntries();
+  const direct = new Set(repositoryEntries.filter((e) => e.direct === true).map((e) => e.dir));
   const cache = new Map<string, boolean>();
   const examine = (entry: RecordEntry): boolean | undefined => {
     const key = `${entry.hash}\0${entry.dir}`;
@@ -46,7 +49,8 @@ export function checkIntegrity(repo: Repository, options: { temporaryAgeMs?: num
     if (record === undefined) return undefined;
     let intact: boolean;
     try {
-      intact = isInside(realpathSync.native(entry.dir), realRoot) && isIntact(record, repo.hashingAlgorithm);
+      const inside = direct.has(entry.dir) || isInside(realpathSync.native(entry.dir), realRoot);
+      intact = inside && isIntact(record, repo.hashingAlgorithm);
     } catch {
       intact = false;
     }
@@ -65,7 +69,7 @@ export function checkIntegrity(repo: Repository, options: { temporaryAgeMs?: num
       }
     }
   }
-  for (const entry of repo.recordEntries()) {
+  for (const entry of repositoryEntries) {
     const intact = examine(entry);
     if (intact === undefined) continue;
     report.checked.push({ hash: entry.hash, intact });

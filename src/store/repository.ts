@@ -52,6 +52,11 @@ export interface RecordSource {
 export interface RecordEntry {
   hash: string;
   dir: string;
+  /**
+   * True when `dir` was reached by walking real directories from a real `records/` directory,
+   * without following any link, so it certainly lies inside the repository.
+   */
+  direct?: boolean;
 }
 
 /** Options of {@link Repository.open}. */
@@ -174,6 +179,8 @@ export class Repository implements RecordSource {
   integrity: boolean;
   /** `<root>/records` when it is a plain directory (the fast path for item links). */
   readonly #plainRecords: string | undefined;
+  /** `<root>/items` once it is known to be a plain directory (the fast path for item directories). */
+  #plainItems: string | undefined;
 
   private constructor(path: string, config: RepositoryConfig, integrity: boolean) {
     this.path = path;
@@ -273,11 +280,17 @@ export class Repository implements RecordSource {
 
   /** The items directory, created when missing (as the original does on every listing). */
   itemsDir(): string {
+    if (this.#plainItems !== undefined) return this.#plainItems;
+    const plain = join(this.root, 'items');
+    try {
+      if (lstatSync(plain).isDirectory()) return (this.#plainItems = plain);
+    } catch {
+      // missing or not a plain directory: resolved or created below
+    }
     const resolved = resolveDirectory(join(this.root, 'items'), this.root);
     if (resolved !== undefined) return resolved;
-    const dir = join(this.root, 'items');
-    mkdirSync(dir, { recursive: true });
-    return dir;
+    mkdirSync(plain, { recursive: true });
+    return (this.#plainItems = plain);
   }
 
   // ---- items ------------------------------------------------------------------------------
@@ -301,7 +314,17 @@ export class Repository implements RecordSource {
   /** The directory of item `id`, or undefined when there is no such item. */
   itemDir(id: string): string | undefined {
     if (!isValidItemId(id)) return undefined;
-    return resolveDirectory(join(this.itemsDir(), id), this.root);
+    const items = this.itemsDir();
+    const path = join(items, id);
+    // A real directory inside a real items/ directory needs no link resolution.
+    if (items === this.#plainItems) {
+      try {
+        if (lstatSync(path).isDirectory()) return path;
+      } catch {
+        return undefined;
+      }
+    }
+    return resolveDirectory(path, this.root);
   }
 
   /** Whether item `id` exists. */
@@ -417,8 +440,12 @@ export class Repository implements RecordSource {
         if (level < depth) {
           if (entry.isDirectory()) walk(path, level + 1);
         } else if (isBase32(entry.name)) {
-          const target = entry.isDirectory() ? path : resolveDirectory(path, this.root);
-          if (target !== undefined) entries.push({ hash: entry.name, dir: target });
+          if (entry.isDirectory()) {
+            entries.push({ hash: entry.name, dir: path, direct: records === this.#plainRecords });
+          } else {
+            const target = resolveDirectory(path, this.root);
+            if (target !== undefined) entries.push({ hash: entry.name, dir: target });
+          }
         }
       }
     };
