@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   InvalidItemIdError, InvalidRecordFileNameError, ItemExistsError, ItemNotFoundError, ModuleError, Repository,
@@ -65,7 +65,10 @@ test('discovery: an empty .sit directory stops the search', () => {
   Repository.init(project);
   const child = join(project, 'child');
   mkdirSync(join(child, '.sit'), { recursive: true });
-  assert.throws(() => Repository.findPath(child, { env: {} }), (e: Error) => e instanceof RepositoryNotFoundError);
+  assert.throws(
+    () => Repository.findPath(child, { env: {} }),
+    (e: Error) => e instanceof RepositoryNotFoundError && e.message.includes(join(child, '.sit')) && /stopped the search/.test(e.message),
+  );
   assert.is(Repository.findPath(project, { env: {} }), join(project, '.sit'));
 });
 
@@ -339,6 +342,53 @@ test('entries whose names are not base32 are ignored; missing targets are skippe
   writeFileSync(join(repo.root, 'items', id, missing), itemLinkText(missing));
   assert.equal(repo.itemRecordHashes(id), [hash]);
   assert.equal(repo.readItemRecords(id).map((r) => r.hash), [hash]);
+});
+
+test('leftover temporaries are ignored by readers and removed by the integrity check once old', () => {
+  const repo = newRepo();
+  const id = repo.newItem('i');
+  const hash = repo.newRecord([text('text', 'x')], { itemId: id });
+  mkdirSync(join(repo.root, '.tmp-old', 'text'), { recursive: true });
+  mkdirSync(join(repo.root, '.tmp-fresh'));
+  writeFileSync(join(repo.root, 'items', id, '.tmp-oldlink'), 'partial');
+  const now = Date.now();
+  utimesSync(join(repo.root, '.tmp-old'), new Date(now - 3_600_000), new Date(now - 3_600_000));
+  utimesSync(join(repo.root, 'items', id, '.tmp-oldlink'), new Date(now - 3_600_000), new Date(now - 3_600_000));
+  assert.equal(repo.items(), [id]);
+  assert.equal(repo.itemRecordHashes(id), [hash]);
+  const report = checkIntegrity(repo);
+  assert.equal(report.removedTemporaries, [join(repo.root, '.tmp-old'), join(repo.root, 'items', id, '.tmp-oldlink')].sort());
+  assert.ok(existsSync(join(repo.root, '.tmp-fresh')));
+  assert.not.ok(existsSync(join(repo.root, '.tmp-old')));
+});
+
+test('records/ may be a text link inside the repository; writing and reading follow it', () => {
+  const repo0 = newRepo();
+  rmSync(join(repo0.root, 'records'), { recursive: true });
+  mkdirSync(join(repo0.root, 'store'));
+  writeFileSync(join(repo0.root, 'records'), 'store');
+  const repo = Repository.open(repo0.root);
+  const id = repo.newItem('i');
+  const first = repo.newRecord([text('text', 'one')], { itemId: id });
+  const second = repo.newRecord([text('text', 'two')], { itemId: id });
+  assert.ok(statSync(join(repo.root, 'store', splitPath(first))).isDirectory());
+  assert.is(readFileSync(join(repo.root, 'items', id, first), 'utf8'), `../../store/${splitPath(first)}`);
+  assert.equal(repo.itemGenerations(id), [[first], [second]]);
+  assert.equal(repo.recordEntries().map((e) => e.hash), [first, second].sort());
+  assert.equal(checkIntegrity(repo).itemDamage, []);
+});
+
+test('a SHA-1 repository hashes and stores with SHA-1', () => {
+  const repo0 = newRepo();
+  const configPath = join(repo0.root, 'config.json');
+  writeFileSync(configPath, readFileSync(configPath, 'utf8').replace(/"hashing_algorithm": \{[^}]*\}\s*\}/, '"hashing_algorithm": "sha1"'));
+  const repo = Repository.open(repo0.root);
+  assert.is(repo.hashingAlgorithm, 'sha1');
+  const hash = repo.newRecord([text('test', 'hello')]);
+  assert.is(hash, 'HI6ZIBPLSDVLIJORGNF3EQ4UB4YFW6CS');
+  assert.ok(isIntact(repo.readRecord(hash)!, 'sha1'));
+  assert.not.ok(isIntact(repo.readRecord(hash)!));
+  assert.equal(repo.repositoryGenerations(), [[hash]]);
 });
 
 // ---- modules --------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ function listDir(path: string): Dirent[] {
 
 /** Whether `id` can name an item: a plain, direct child name of `items/`. */
 export function isValidItemId(id: string): boolean {
-  return id !== '' && id !== '.' && id !== '..' && !/[/\\\0]/.test(id) && !id.startsWith(TEMPORARY_PREFIX);
+  return id !== '' && id !== '.' && id !== '..' && !/[/\\\0]/.test(id);
 }
 
 function randomSuffix(): string {
@@ -154,15 +154,18 @@ function isRepository(path: string): boolean {
   }
 }
 
-/** Searches `start` and its ancestors like the original (original-sit.md §1.2). */
-function findInOrAbove(start: string): string | undefined {
+/**
+ * Searches `start` and its ancestors like the original (original-sit.md §1.2). Returns the
+ * repository path, or the `.sit` directory that stopped the search by not being a repository.
+ */
+function findInOrAbove(start: string): { found: string } | { stoppedAt?: string } {
   let dir = resolve(start);
   for (;;) {
-    if (isRepository(dir)) return dir;
+    if (isRepository(dir)) return { found: dir };
     const candidate = join(dir, '.sit');
-    if (isDirectory(candidate)) return isRepository(candidate) ? candidate : undefined;
+    if (isDirectory(candidate)) return isRepository(candidate) ? { found: candidate } : { stoppedAt: candidate };
     const parent = dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir) return {};
     dir = parent;
   }
 }
@@ -226,13 +229,16 @@ export class Repository implements RecordSource {
     const env = options.env ?? process.env;
     const given = options.repository ?? env['SIT_DIR'];
     if (given !== undefined && given !== '') return given;
-    const found = findInOrAbove(start);
-    if (found === undefined) {
+    const result = findInOrAbove(start);
+    if ('found' in result) return result.found;
+    if (result.stoppedAt !== undefined) {
       throw new RepositoryNotFoundError(
-        `no SIT repository found in ${resolve(start)} or above it (looked for config.json and .sit/config.json); run \`sit init\` to create one, or pass -r PATH`,
+        `${result.stoppedAt} is not a SIT repository (no valid config.json) and stopped the search from ${resolve(start)}; run \`sit init\` there, or remove it, or pass -r PATH`,
       );
     }
-    return found;
+    throw new RepositoryNotFoundError(
+      `no SIT repository found in ${resolve(start)} or above it (looked for config.json and .sit/config.json); run \`sit init\` to create one, or pass -r PATH`,
+    );
   }
 
   /** Finds ({@link Repository.findPath}) and opens the repository. */
@@ -241,11 +247,6 @@ export class Repository implements RecordSource {
     options: { repository?: string | undefined; env?: NodeJS.ProcessEnv; integrity?: boolean } = {},
   ): Repository {
     const path = Repository.findPath(start, options);
-    if (options.repository !== undefined || (options.env ?? process.env)['SIT_DIR'] !== undefined) {
-      if (!existsSync(join(resolve(path), 'config.json'))) {
-        throw new RepositoryNotFoundError(`${path} is not a SIT repository (no config.json); check -r/SIT_DIR or run \`sit init\``);
-      }
-    }
     return Repository.open(path, options.integrity === undefined ? {} : { integrity: options.integrity });
   }
 
