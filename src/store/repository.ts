@@ -36,6 +36,8 @@ export const TEMPORARY_PREFIX = '.tmp-';
 export interface RecordSource {
   /** The algorithm the records are hashed with. */
   readonly hashingAlgorithm: HashingAlgorithm;
+  /** Whether ordered reads drop non-intact records by default (true when absent). */
+  readonly integrity?: boolean;
   /** Item identifiers, sorted. */
   listItems(): string[];
   /** The hashes of an item's records, sorted; throws ItemNotFoundError for an unknown item. */
@@ -678,7 +680,7 @@ export function orderStoredRecords(
  * content does not match their hash are left out.
  */
 export function readItemRecords(source: RecordSource, id: string, options: { integrity?: boolean } = {}): StoredRecord[] {
-  const integrity = options.integrity ?? (source as { integrity?: boolean }).integrity ?? true;
+  const integrity = options.integrity ?? source.integrity ?? true;
   return orderStoredRecords(source.readItemRecords(id), { hashingAlgorithm: source.hashingAlgorithm, integrity }).flat();
 }
 
@@ -687,7 +689,7 @@ export function readRepositoryRecords(
   source: RecordSource,
   options: { integrity?: boolean; roots?: readonly string[] } = {},
 ): StoredRecord[] {
-  const integrity = options.integrity ?? (source as { integrity?: boolean }).integrity ?? true;
+  const integrity = options.integrity ?? source.integrity ?? true;
   const order = options.roots === undefined ? {} : { roots: options.roots };
   return orderStoredRecords(source.readAllRecords(), { hashingAlgorithm: source.hashingAlgorithm, integrity }, order).flat();
 }
