@@ -77,10 +77,10 @@ export function stringOption(options: Record<string, unknown>, key: string): str
   return String(value);
 }
 
-/** The values of an option that may be repeated or comma-separated. */
-export function listOption(options: Record<string, unknown>, key: string): string[] {
+/** The values of an option that may be repeated or (with `split`, the default) comma-separated. */
+export function listOption(options: Record<string, unknown>, key: string, { split = true }: { split?: boolean } = {}): string[] {
   const value = options[key];
   if (value === undefined || value === false) return [];
-  const values = Array.isArray(value) ? value : [value];
-  return values.flatMap((v) => String(v).split(',')).filter((v) => v !== '');
+  const values = (Array.isArray(value) ? value : [value]).map(String);
+  return (split ? values.flatMap((v) => v.split(',')) : values).filter((v) => v !== '');
 }

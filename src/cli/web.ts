@@ -1,23 +1,48 @@
 /** `sit web`: serve the web interface (SPEC §4). */
+import { resolve } from 'node:path';
+import { requireAuthor } from './author.ts';
 import type { Context } from './context.ts';
-import { parseCommand } from './parse.ts';
+import { UsageError } from './globals.ts';
+import { listOption, parseCommand, stringOption } from './parse.ts';
 
-/** Runs `sit web`. */
+/** Runs `sit web`; resolves when the server stops (on SIGINT or SIGTERM). */
 export async function runWeb(context: Context, argv: string[]): Promise<number> {
   const parsed = parseCommand(
     {
       name: 'web',
       usage: 'web [listen]',
-      description: 'Serve the web interface (default 127.0.0.1:8080)',
+      description: 'Serve the web interface (default 127.0.0.1:8080; a token is required beyond loopback)',
       options: [
         ['--readonly', 'refuse every write and hide the controls'],
-        ['--listen <host:port>', 'address to listen on (a token is required beyond loopback)'],
+        ['--listen <host:port>', 'address to listen on (also accepted as the positional argument)'],
         ['-o, --overlay <dir>', 'a directory whose files replace the built-in assets (repeatable)'],
       ],
+      examples: ['sit web', 'sit web --readonly --listen 0.0.0.0:8080'],
     },
     argv,
   );
   if (parsed === undefined) return 0;
-  void context;
-  throw new Error('sit web is not available yet');
+  const positional = parsed.args[0];
+  const option = stringOption(parsed.options, 'listen');
+  if (positional !== undefined && option !== undefined) throw new UsageError('give the address either as an argument or with --listen, not both');
+  const repo = context.repository();
+  const author = await requireAuthor(context);
+  const [{ startServer }, { ItemIndex }] = await Promise.all([import('../server.ts'), import('../reduce/mod.ts')]);
+  const index = await ItemIndex.open(repo, { integrity: context.integrity });
+  const server = await startServer({
+    repo,
+    index,
+    author,
+    userConfig: context.userConfig(),
+    readonly: parsed.options.readonly === true,
+    listen: positional ?? option ?? '127.0.0.1:8080',
+    overlays: listOption(parsed.options, 'overlay', { split: false }).map((dir) => resolve(dir)),
+  });
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await server.close();
+  await index.close();
+  return 0;
 }
