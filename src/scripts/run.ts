@@ -1,11 +1,22 @@
 /**
- * Runs a module script (`<module>/cli/<name>.js`) in the QuickJS sandbox.
+ * Runs a module script (`<module>/cli/<name>.js`) for `sit NAME ARGS…`: the script runs in the
+ * QuickJS sandbox in a worker thread; its host functions ({@link ScriptHost}) run here.
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { SitError } from '../errors.ts';
-import { runScript } from '../sandbox/mod.ts';
 import type { Context } from '../cli/context.ts';
+import type { SandboxLimits } from '../sandbox/mod.ts';
+import { FIRE_AND_FORGET, ScriptExit, ScriptHost } from './host.ts';
+import { processIo, type ScriptIo } from './io.ts';
+import type { DoneMessage, FromScriptWorker, ReplyMessage, ScriptWorkerData } from './protocol.ts';
+
+/** A module script failed: it threw, did not load, or hit a limit. */
+export class ModuleScriptError extends SitError {}
+
+/** Limits of module scripts unless the caller gives others: 10 s of the script's own time, 64 MiB. */
+export const SCRIPT_LIMITS: Readonly<SandboxLimits> = Object.freeze({ itemDeadlineMs: 10_000, memoryBytes: 64 * 1024 * 1024 });
 
 /** What `sit NAME ARGS…` passes to a module script. */
 export interface ScriptInvocation {
@@ -13,23 +24,141 @@ export interface ScriptInvocation {
   name: string;
   /** The raw arguments after the command name, uninterpreted. */
   args: string[];
+  /** Sandbox limits (default {@link SCRIPT_LIMITS}). */
+  limits?: SandboxLimits;
+  /** Standard streams, editor and working directory (default: the process's). */
+  io?: ScriptIo;
 }
 
-/** Runs the module script `file` for `sit NAME ARGS…`; resolves to its exit status. */
-export async function runModuleScript(_context: Context, file: string, invocation: ScriptInvocation): Promise<number> {
+/** The worker entry: `worker.js` once compiled; under tsx a bootstrap that registers tsx first. */
+function workerEntry(): { script: string | URL; eval: boolean } {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return { script: new URL('./worker.js', here), eval: false };
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./worker.ts', here).href;
+  const script = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return { script, eval: true };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/**
+ * Runs the module script `file` for `sit NAME ARGS…` and resolves to its exit status: the number
+ * the script returned or gave to `sit.exit()`, else 0. A host error the script did not catch (an
+ * unknown item, a bad query) is rethrown as it is; a script that throws, fails to load or hits a
+ * limit is a {@link ModuleScriptError} with a one-line message.
+ */
+export async function runModuleScript(context: Context, file: string, invocation: ScriptInvocation): Promise<number> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new SitError(`cannot read module script ${file}: ${(error as Error).message}`);
+    throw new ModuleScriptError(`cannot read module script ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const out: string[] = [];
-  const result = await runScript(source, {
+  const io = invocation.io ?? processIo();
+  const host = new ScriptHost(context, { command: invocation.name, argv: invocation.args, io });
+  const limits = { ...SCRIPT_LIMITS, ...invocation.limits };
+  let lastError: unknown;
+  try {
+    const done = await runInWorker(source, file, { command: invocation.name, argv: [...invocation.args] }, host, limits, (error) => {
+      lastError = error;
+    });
+    if (host.exitStatus !== undefined) return host.exitStatus;
+    if (done.hostError === true && lastError !== undefined && !(lastError instanceof ScriptExit)) throw lastError;
+    if (done.exitCode !== 0) {
+      throw new ModuleScriptError(`sit ${invocation.name}: module script ${file} failed: ${oneLine(done.error ?? 'unknown error')}`);
+    }
+    const output = done.output;
+    return typeof output === 'number' && Number.isInteger(output) && output >= 0 && output <= 255 ? output : 0;
+  } finally {
+    await host.close();
+  }
+}
+
+function runInWorker(
+  source: string,
+  file: string,
+  args: unknown,
+  host: ScriptHost,
+  limits: SandboxLimits,
+  onHostError: (error: unknown) => void,
+): Promise<DoneMessage> {
+  const entry = workerEntry();
+  const channel = new MessageChannel();
+  const lockBuffer = new SharedArrayBuffer(4);
+  const lock = new Int32Array(lockBuffer);
+  const data: ScriptWorkerData = {
+    source,
     file,
-    args: { name: invocation.name, argv: invocation.args },
-    api: { print: (text: string) => void out.push(String(text)) },
+    args,
+    names: Object.keys(host.api),
+    fireAndForget: [...FIRE_AND_FORGET],
+    limits,
+    lock: lockBuffer,
+    port: channel.port2,
+  };
+  const worker = new Worker(entry.script, { eval: entry.eval, workerData: data, transferList: [channel.port2] });
+  const port = channel.port1;
+  // A backstop for one long native operation that the sandbox's interrupt handler cannot stop:
+  // the script's own time (host calls excluded) may exceed the deadline by this much.
+  const deadline = (limits.itemDeadlineMs ?? SCRIPT_LIMITS.itemDeadlineMs!) + (limits.watchdogGraceMs ?? 1000) + 2000;
+  const started = performance.now();
+  let hostTime = 0;
+  let callStarted: number | undefined;
+  return new Promise<DoneMessage>((resolve, reject) => {
+    let settled = false;
+    let queue = Promise.resolve();
+    const finish = (error: unknown, done?: DoneMessage): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watchdog);
+      port.close();
+      void worker.terminate();
+      if (done !== undefined) resolve(done);
+      else reject(error);
+    };
+    const watchdog = setInterval(() => {
+      if (callStarted !== undefined) return;
+      if (performance.now() - started - hostTime > deadline) {
+        finish(new ModuleScriptError(`module script ${file} failed: deadline exceeded (${limits.itemDeadlineMs} ms), stopped by the watchdog`));
+      }
+    }, 250);
+    watchdog.unref();
+    const answer = async (message: FromScriptWorker): Promise<void> => {
+      if (message.type === 'done') {
+        finish(undefined, message);
+        return;
+      }
+      callStarted = performance.now();
+      let reply: ReplyMessage;
+      try {
+        const value = await host.call(message.name, message.args);
+        reply = { ok: true, value: value === undefined ? undefined : value };
+      } catch (error) {
+        onHostError(error);
+        reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
+      } finally {
+        hostTime += performance.now() - callStarted;
+        callStarted = undefined;
+      }
+      if (!message.reply || settled) return;
+      port.postMessage(reply);
+      Atomics.store(lock, 0, 1);
+      Atomics.notify(lock, 0);
+    };
+    port.on('message', (message: FromScriptWorker) => {
+      queue = queue.then(() => answer(message)).catch((error: unknown) => finish(error));
+    });
+    worker.on('error', (error) => finish(new ModuleScriptError(`module script ${file} could not run: ${error.message}`)));
+    worker.on('exit', (code) => {
+      // Messages the worker posted just before it ended may not have been dispatched yet.
+      for (let left = receiveMessageOnPort(port); left !== undefined; left = receiveMessageOnPort(port)) {
+        const message = left.message as FromScriptWorker;
+        queue = queue.then(() => answer(message)).catch((error: unknown) => finish(error));
+      }
+      queue = queue.then(() => finish(new ModuleScriptError(`module script ${file} stopped unexpectedly (worker exit ${code})`)));
+    });
   });
-  process.stdout.write(out.join(''));
-  if (result.exitCode !== 0) throw new SitError(`${file}: ${result.error ?? 'failed'}`);
-  return typeof result.output === 'number' ? result.output : 0;
 }
