@@ -16,6 +16,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { SitError } from './errors.ts';
+import { indexStates, type IssueState } from './query/mod.ts';
 import { formatAuthor, userConfigToJson, type Author, type UserConfig } from './store/user_config.ts';
 import { registerApi } from './web/api.ts';
 import { Assets, etagMatches, etagOf, projectRoot } from './web/assets.ts';
@@ -255,6 +256,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     feed,
     ...(loopback ? { allowedHosts: ['localhost', '127.0.0.1', '::1', host] } : {}),
   });
+  // Prepare the search data of every state now rather than on the first request.
+  indexStates(options.index.states() as readonly IssueState[]);
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) =>
