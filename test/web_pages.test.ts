@@ -41,7 +41,7 @@ async function html(path: string): Promise<{ status: number; text: string }> {
   return { status: res.status, text: await res.text() };
 }
 
-function post(path: string, fields: Record<string, string>): Promise<Response> {
+async function post(path: string, fields: Record<string, string>): Promise<Response> {
   return f.app.request(path, { method: 'POST', headers: formHeaders(), body: new URLSearchParams(fields) });
 }
 
