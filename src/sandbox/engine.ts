@@ -6,7 +6,8 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule }
 import { packedRecordHash, type PackedItem } from './pack.ts';
 import { PRELUDE } from './prelude.ts';
 import { formatBytes, newSandboxModule, type ResolvedLimits } from './quickjs.ts';
-import { ReducerLoadError, SandboxError, type ReducerErrorEntry, type ReducerSet } from './types.ts';
+import { withError } from './state_json.ts';
+import { ReducerLoadError, SandboxError, type ReducerSet } from './types.ts';
 
 /** What a guest error looked like, read back on the host. */
 interface GuestError {
@@ -34,13 +35,6 @@ export function describeGuestError(err: GuestError): string {
   const text = err.name === '' ? err.message : `${err.name}: ${err.message}`;
   const at = /^\s*at (.+)$/m.exec(err.stack)?.[1];
   return at === undefined ? text : `${text} (at ${at.trim()})`;
-}
-
-/** Sorts the top-level keys of a state (nested objects are already in order). */
-function sortTopLevel(state: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(state).sort()) out[key] = state[key];
-  return out;
 }
 
 /**
@@ -288,21 +282,6 @@ export class ReducerEngine {
   dispose(): void {
     this.disposeRuntime();
   }
-}
-
-/** Appends an `errors` entry to a state given as JSON; returns the state with top-level keys sorted. */
-export function withError(stateJson: string, entry: ReducerErrorEntry): Record<string, unknown> {
-  let state: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(stateJson);
-    state = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    state = {};
-  }
-  const errors = Array.isArray(state.errors) ? state.errors : [];
-  errors.push(entry);
-  state.errors = errors;
-  return sortTopLevel(state);
 }
 
 function stripSlash(dir: string): string {

@@ -6,10 +6,10 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { withError } from './engine.ts';
 import { packJob } from './pack.ts';
 import { PROGRESS_BYTES, PROGRESS_INDEX, PROGRESS_SEQ, type FromWorker, type ToWorker } from './protocol.ts';
 import { resolveLimits, type ResolvedLimits } from './quickjs.ts';
+import { parseState, withError } from './state_json.ts';
 import {
   ReducerLoadError,
   SandboxError,
@@ -275,7 +275,7 @@ class Pool implements ReducerPool {
         if (batch === undefined || batch.seq !== message.seq || slot.kill) return;
         slot.batch = undefined;
         slot.worker.unref();
-        const results = message.results.map((r) => ({ id: r.id, state: JSON.parse(r.json) as Record<string, unknown> }));
+        const results = message.results.map((r) => ({ id: r.id, state: parseState(r.json) }));
         this.deliver(batch.run, results, 1);
         this.dispatch();
         return;
@@ -329,7 +329,7 @@ class Pool implements ReducerPool {
     const file = progress === undefined ? '' : (this.set.reducers[progress.reducer]?.file ?? '');
     const hash = progress === undefined ? undefined : job.records[progress.record]?.hash;
     const error = hash === undefined ? reason : `${reason} in record ${hash}`;
-    const state = withError(progress?.state ?? JSON.stringify(job.state), { file, error });
+    const state = parseState(JSON.stringify(withError(progress?.state ?? JSON.stringify(job.state), { file, error })));
     return { id: job.id, state };
   }
 

@@ -257,25 +257,44 @@ function isPlainObject(v) {
   var proto = getPrototypeOf(v);
   return proto === ObjectProto || proto === null;
 }
-// Key order of the original: byte-wise UTF-8 order, i.e. code point order.
-function compareKeys(a, b) {
-  if (a === b) return 0;
-  var n = a.length < b.length ? a.length : b.length;
-  for (var i = 0; i < n; i++) {
-    var x = a.charCodeAt(i), y = b.charCodeAt(i);
-    if (x !== y) {
-      if (x >= 0xD800 && y >= 0xD800) { x = x < 0xE000 ? x + 0x2000 : x - 0x800; y = y < 0xE000 ? y + 0x2000 : y - 0x800; }
-      return x < y ? -1 : 1;
-    }
+// A state as reducers see it: fresh objects parsed from JSON with keys in sorted order at every level
+// (JavaScript still enumerates integer-like keys first, whatever the order of creation).
+function sortedCopy(json) { return sortDeep(JSONparse(json)); }
+function sortDeep(v) {
+  var i, x;
+  if (isArray(v)) {
+    for (i = 0; i < v.length; i++) { x = v[i]; if (typeof x === 'object' && x !== null) v[i] = sortDeep(x); }
+    return v;
   }
-  return a.length < b.length ? -1 : 1;
+  var keys = objectKeys(v), n = keys.length, sorted = true;
+  for (i = 0; i < n; i++) {
+    var k = keys[i];
+    if (i > 0 && sorted && !(keys[i - 1] < k)) sorted = false;
+    x = v[k];
+    if (typeof x === 'object' && x !== null) v[k] = sortDeep(x);
+  }
+  if (sorted) return v;
+  keys.sort();
+  var out = {};
+  for (i = 0; i < n; i++) {
+    k = keys[i];
+    if (k === '__proto__') defineProperty(out, k, { value: v[k], enumerable: true, writable: true, configurable: true });
+    else out[k] = v[k];
+  }
+  return out;
+}
+// The JSON text of a state; throws when the state is not representable as a JSON object.
+function stateJson(state) {
+  var json = JSONstringify(state);
+  if (typeof json !== 'string' || json.charAt(0) !== '{') throw new TypeError('the state is not a JSON object');
+  return json;
 }
 function sortKeys(key, value) {
   if (value === null || typeof value !== 'object' || isArray(value)) return value;
   var keys = objectKeys(value), n = keys.length, i;
-  for (i = 1; i < n; i++) if (compareKeys(keys[i - 1], keys[i]) > 0) break;
+  for (i = 1; i < n; i++) if (!(keys[i - 1] < keys[i])) break;
   if (i >= n) return value;
-  keys.sort(compareKeys);
+  keys.sort();
   var out = {};
   for (i = 0; i < n; i++) {
     var k = keys[i];
@@ -283,11 +302,6 @@ function sortKeys(key, value) {
     else out[k] = value[k];
   }
   return out;
-}
-function canonical(state) {
-  var json = JSONstringify(state, sortKeys);
-  if (typeof json !== 'string' || json.charAt(0) !== '{') throw new TypeError('the state is not a JSON object');
-  return json;
 }
 function unescapeField(s) {
   if (s.indexOf('\\') < 0) return s;
@@ -297,12 +311,12 @@ var probe = null;
 function setProbe(fn) { probe = fn; }
 var progressRecord = -1, progressReducer = -1, progressJson = '';
 function progress() { return progressRecord + '\t' + progressReducer + '\t' + progressJson; }
-function reduceItem(stateJson, meta, buf) {
+function reduceItem(stateJson0, meta, buf) {
   resetRandom();
   var n = reducerFns.length, i;
   for (i = 0; i < n; i++) thisObjs[i] = {};
   progressRecord = -1; progressReducer = -1; progressJson = '';
-  var json = canonical(JSONparse(stateJson));
+  var json = stateJson(JSONparse(stateJson0));
   var fields = meta === '' ? [] : meta.split('\t'), p = 0;
   var fileCount = new U32(buf, 0, 1)[0], lengths = new U32(buf, 4, fileCount), f = 0, offset = 4 + 4 * fileCount;
   for (var r = 0; p < fields.length; r++) {
@@ -315,7 +329,7 @@ function reduceItem(stateJson, meta, buf) {
     }
     var record = { hash: hash, files: files };
     progressRecord = r; progressJson = json;
-    var state = JSONparse(json), failure = null, result;
+    var state = sortedCopy(json), failure = null, result;
     for (i = 0; i < n; i++) {
       progressReducer = i;
       if (probe !== null) probe(r, i, json);
@@ -327,14 +341,14 @@ function reduceItem(stateJson, meta, buf) {
       break;
     }
     if (failure === null) {
-      try { json = canonical(state); }
+      try { json = stateJson(state); }
       catch (e) { if (isLimit(e)) throw e; failure = { file: reducerFiles[n - 1], error: failureText(e) }; }
     }
     if (failure !== null) {
       var before = JSONparse(progressJson);
       if (!isArray(before.errors)) before.errors = [];
       before.errors[before.errors.length] = failure;
-      json = canonical(before);
+      json = stateJson(before);
     }
   }
   progressRecord = -1; progressReducer = -1; progressJson = '';

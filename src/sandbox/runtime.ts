@@ -2,6 +2,7 @@
 import { ReducerEngine } from './engine.ts';
 import { packJob } from './pack.ts';
 import { resolveLimits } from './quickjs.ts';
+import { parseState } from './state_json.ts';
 import { SandboxError, type ReduceJob, type ReducerSet, type SandboxLimits } from './types.ts';
 
 /** A reducer set loaded into one QuickJS runtime in the calling thread. */
@@ -27,7 +28,7 @@ export async function createReducerRuntime(
   return {
     reduce(job: ReduceJob): Record<string, unknown> {
       if (!alive) throw new SandboxError('the reducer runtime was disposed; create a new one');
-      return JSON.parse(engine.reduce(packJob(job))) as Record<string, unknown>;
+      return parseState(engine.reduce(packJob(job)));
     },
     dispose(): void {
       if (!alive) return;
