@@ -159,4 +159,36 @@ test('breaking out of the results stops the run; close() makes later runs fail',
   }
 });
 
+test('a reducer stuck in a native operation while loading is a load error', async () => {
+  const file = path.join(HOSTILE, 'native_load.js');
+  const set: ReducerSet = { reducers: [{ file, dir: HOSTILE, source: fs.readFileSync(file, 'utf8') }], requireFiles: {} };
+  const pool = createReducerPool(set, { size: 1, limits: { itemDeadlineMs: 200, watchdogGraceMs: 200 } });
+  const started = performance.now();
+  try {
+    await collect(pool.reduce(syntheticJobs(2)));
+    assert.unreachable();
+  } catch (err) {
+    assert.instance(err, ReducerLoadError);
+    assert.is((err as ReducerLoadError).file, file);
+    assert.match((err as Error).message, /watchdog: worker terminated after \d+ ms while loading/);
+  } finally {
+    await pool.close();
+  }
+  process.stderr.write(`  native op while loading: ${(performance.now() - started).toFixed(0)} ms\n`);
+});
+
+test('two runs can share the pool at the same time', async () => {
+  const pool = createReducerPool(inlineSet('module.exports = function (s, r) { s.h = r.hash; return s; }'), { size: 2, batchSize: 8 });
+  const jobs = (prefix: string) => Array.from({ length: 40 }, (_, i) => ({ id: `${prefix}${i}`, state: {}, records: [record(`${prefix}h${i}`, {})] }));
+  try {
+    const [a, b] = await Promise.all([collect(pool.reduce(jobs('a'))), collect(pool.reduce(jobs('b')))]);
+    assert.is(a.size, 40);
+    assert.is(b.size, 40);
+    assert.equal(a.get('a7'), { h: 'ah7' });
+    assert.equal(b.get('b39'), { h: 'bh39' });
+  } finally {
+    await pool.close();
+  }
+});
+
 test.run();

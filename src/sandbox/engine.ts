@@ -54,8 +54,9 @@ export class ReducerEngine {
   private progressFn!: QuickJSHandle;
   private deadline = Infinity;
   private interrupted = false;
-  /** Called before each reducer file is loaded, with its index (the pool's watchdog uses it). */
-  onLoading: ((index: number) => void) | undefined;
+  private broken = false;
+  /** Called before each reducer file is first loaded, with its index (the pool's watchdog uses it). */
+  private onLoading: ((index: number) => void) | undefined;
 
   private constructor(module: QuickJSWASMModule, set: ReducerSet, limits: ResolvedLimits) {
     this.module = module;
@@ -69,6 +70,7 @@ export class ReducerEngine {
     const engine = new ReducerEngine(await newSandboxModule(limits), set, limits);
     engine.onLoading = onLoading;
     engine.setup();
+    engine.onLoading = undefined;
     return engine;
   }
 
@@ -182,6 +184,7 @@ export class ReducerEngine {
    * limit ends the item: its state is the one before the record that hit it, plus an `errors` entry.
    */
   reduce(item: PackedItem): string {
+    if (this.broken) throw new SandboxError('the reducer sandbox failed earlier and cannot be used; create a new one');
     const ctx = this.ctx;
     const state = ctx.newString(item.state);
     const meta = ctx.newString(item.meta);
@@ -191,11 +194,17 @@ export class ReducerEngine {
     let result;
     try {
       result = ctx.callFunction(this.reduceFn, ctx.undefined, state, meta, buf);
+    } catch (err) {
+      // the WebAssembly instance itself failed (a trap, a host stack overflow): nothing in it can be trusted
+      this.broken = true;
+      throw new SandboxError(`the reducer sandbox failed on item ${JSON.stringify(item.id)}: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       this.deadline = Infinity;
-      state.dispose();
-      meta.dispose();
-      buf.dispose();
+      if (!this.broken) {
+        state.dispose();
+        meta.dispose();
+        buf.dispose();
+      }
     }
     if (!result.error) {
       const json = ctx.getString(result.value);
@@ -280,7 +289,7 @@ export class ReducerEngine {
 
   /** Frees the runtime. */
   dispose(): void {
-    this.disposeRuntime();
+    if (!this.broken) this.disposeRuntime();
   }
 }
 
