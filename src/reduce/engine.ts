@@ -6,15 +6,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createReducerPool,
-  createReducerRuntime,
-  type ReduceJob,
-  type ReducerPool,
-  type ReducerRuntime,
-  type SandboxLimits,
-  type SandboxRecord,
-} from '../sandbox/mod.ts';
+import type { ReduceJob, ReducerPool, ReducerRuntime, SandboxLimits, SandboxRecord } from '../sandbox/mod.ts';
 import { ItemNotFoundError, orderStoredRecords, type Repository, type StoredRecord } from '../store/mod.ts';
 import { ReductionCache, cacheFile, recordSetDigest } from './cache.ts';
 import { loadReducers, type LoadedReducers } from './reducers.ts';
@@ -89,7 +81,8 @@ export class Engine {
   }
 
   #inThread(): Promise<ReducerRuntime> {
-    this.#runtime ??= createReducerRuntime(this.reducers.set, this.#limitOptions());
+    // The sandbox is loaded only when something needs reducing: a warm `sit items` never pays for it.
+    this.#runtime ??= import('../sandbox/mod.ts').then((sandbox) => sandbox.createReducerRuntime(this.reducers.set, this.#limitOptions()));
     return this.#runtime;
   }
 
@@ -185,6 +178,7 @@ export class Engine {
       for (const id of ids) yield { id, state: runtime.reduce(this.#itemJob(id)) };
       return;
     }
+    const { createReducerPool } = await import('../sandbox/mod.ts');
     this.#pool ??= createReducerPool(this.reducers.set, {
       ...this.#limitOptions(),
       ...(this.#options.poolSize === undefined ? {} : { size: this.#options.poolSize }),
