@@ -141,4 +141,13 @@ test('an endless loop while loading is a load error, not a hang', async () => {
   }
 });
 
+test('an item whose records do not fit in the sandbox memory gets an error; the next item is fine', async () => {
+  const rt = await createReducerRuntime(hostileSet('probe'), { limits: { memoryBytes: 32 * 1024 * 1024 } });
+  const big = rt.reduce({ id: 'big', state: { id: 'big' }, records: [{ hash: 'H', files: [['attachment', new Uint8Array(40 * 1024 * 1024)]] }] });
+  assert.equal(big, { errors: [{ error: 'out of memory (32 MiB limit): the records of this item (40 MiB) do not fit', file: '' }], id: 'big' });
+  const fine = rt.reduce({ id: 'ok', state: { id: 'ok' }, records: [{ hash: 'H', files: [['attachment', new Uint8Array(8 * 1024 * 1024)]] }] });
+  assert.is(fine.count, 1);
+  rt.dispose();
+});
+
 test.run();

@@ -186,9 +186,23 @@ export class ReducerEngine {
   reduce(item: PackedItem): string {
     if (this.broken) throw new SandboxError('the reducer sandbox failed earlier and cannot be used; create a new one');
     const ctx = this.ctx;
+    const tooLarge = (): string => {
+      const size = formatBytes(Math.max(1, Math.round(item.buf.byteLength / 1048576)) * 1048576);
+      const text = `out of memory (${formatBytes(this.limits.memoryBytes)} limit): the records of this item (${size}) do not fit`;
+      return JSON.stringify(withError(item.state, { file: '', error: text }));
+    };
+    if (item.buf.byteLength + 2 * item.meta.length > this.limits.memoryBytes / 2) return tooLarge();
     const state = ctx.newString(item.state);
     const meta = ctx.newString(item.meta);
-    const buf = ctx.newArrayBuffer(item.buf);
+    let buf: QuickJSHandle;
+    try {
+      buf = ctx.newArrayBuffer(item.buf);
+    } catch {
+      // the allocation failed inside the fixed memory (emscripten reports it as a RangeError)
+      state.dispose();
+      meta.dispose();
+      return tooLarge();
+    }
     this.interrupted = false;
     this.deadline = performance.now() + this.limits.itemDeadlineMs;
     let result;
