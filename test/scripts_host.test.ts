@@ -1,0 +1,311 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Context } from '../src/cli/context.ts';
+import { SitError } from '../src/errors.ts';
+import { ModuleScriptError, runModuleScript, type ScriptInvocation } from '../src/scripts/run.ts';
+import type { ScriptIo } from '../src/scripts/io.ts';
+import { Repository } from '../src/store/mod.ts';
+import { ROOT } from './helpers/cli.ts';
+
+const base = mkdtempSync(join(tmpdir(), 'sit-scripts-'));
+process.env.SIT_CACHE_DIR = join(base, 'cache');
+process.env.XDG_CONFIG_HOME = join(base, 'config');
+process.env.HOME = join(base, 'home');
+mkdirSync(join(base, 'config', 'sit'), { recursive: true });
+mkdirSync(join(base, 'home'), { recursive: true });
+const userConfig = join(base, 'config', 'sit', 'config.json');
+writeFileSync(userConfig, JSON.stringify({ author: { name: 'Script Tester', email: 'tester@example.org' } }));
+
+let counter = 0;
+
+/** A fresh project with a repository that uses the issue-tracking module. */
+function project(): { dir: string; repo: string } {
+  const dir = join(base, `project-${counter++}`);
+  mkdirSync(dir, { recursive: true });
+  const { path } = Repository.init(dir);
+  mkdirSync(join(path, 'modules'), { recursive: true });
+  writeFileSync(join(path, 'modules', 'issue-tracking'), join(ROOT, 'modules', 'issue-tracking'));
+  return { dir, repo: path };
+}
+
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `source` as a module script with captured streams. */
+async function run(
+  repo: string,
+  source: string,
+  options: { argv?: string[]; stdin?: string; tty?: boolean; env?: NodeJS.ProcessEnv; cwd?: string; limits?: ScriptInvocation['limits'] } = {},
+): Promise<Run> {
+  const file = join(base, `script-${counter++}.js`);
+  writeFileSync(file, source);
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: ScriptIo = {
+    stdout: (text) => void out.push(text),
+    stderr: (text) => void err.push(text),
+    readStdin: () => options.stdin ?? '',
+    stdinIsTTY: options.tty ?? false,
+    env: options.env ?? {},
+    cwd: options.cwd ?? base,
+  };
+  const context = new Context({ disableIntegrityCheck: false, verbosity: 0, help: false, version: false, rest: [], repository: repo, configFile: userConfig });
+  const status = await runModuleScript(context, file, {
+    name: 'demo',
+    args: options.argv ?? [],
+    io,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  });
+  return { status, stdout: out.join(''), stderr: err.join('') };
+}
+
+async function rejects(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the script run to fail');
+}
+
+test('the script gets the command name and the raw arguments, and exactly the documented functions', async () => {
+  const { repo } = project();
+  const result = await run(repo, `module.exports = function (sit, args) {
+    sit.print(JSON.stringify(args));
+    sit.print(Object.keys(sit).sort().join(' '));
+  };`, { argv: ['list', '-label:bug', '--', '--json'] });
+  assert.is(result.status, 0);
+  assert.is(
+    result.stdout,
+    '{"command":"demo","argv":["list","-label:bug","--","--json"]}\n' +
+      'config edit eprint ewrite exit item itemIds items jmespath newItem newRecord print readFile readStdin records search write\n',
+  );
+});
+
+test('create an item and records, then read states, search and records back', async () => {
+  const { repo } = project();
+  const result = await run(repo, `module.exports = function (sit) {
+    var id = sit.newItem();
+    var first = sit.newRecord(id, { files: { text: 'Crash on start' }, types: ['SummaryChanged'] });
+    sit.newRecord(id, { files: { text: 'Steps' }, types: ['DetailsChanged'] });
+    var state = sit.item(id);
+    sit.print([state.summary, state.details, state.state, state.authors].join('|'));
+    sit.print(JSON.stringify(sit.itemIds()) === JSON.stringify([id]));
+    sit.print(sit.items().length);
+    var found = sit.search('crash', { select: 'summary' });
+    sit.print(JSON.stringify(found));
+    sit.print(JSON.stringify(sit.search('is:closed')));
+    sit.print(JSON.stringify(sit.search('', { defaultState: 'closed' })));
+    var records = sit.records(id);
+    sit.print(records.length + ' ' + (records[0].hash === first));
+    sit.print(Object.keys(records[0].files).join(','));
+    sit.print(records[0].files.text + ' ' + records[1].files['.prev/' + first]);
+    sit.print(sit.jmespath('length(@)', [1, 2, 3]));
+    sit.print(sit.config().hashing_algorithm.blake2b.size);
+    return 0;
+  };`);
+  assert.is(result.stderr, '');
+  const lines = result.stdout.split('\n');
+  assert.is(lines[0], 'Crash on start|Steps|open|Script Tester <tester@example.org>');
+  assert.equal(lines.slice(1), [
+    'true',
+    '1',
+    '{"total":1,"items":["Crash on start"]}',
+    '{"total":0,"items":[]}',
+    '{"total":0,"items":[]}',
+    '2 true',
+    '.authors,.timestamp,.type/SummaryChanged,text',
+    'Crash on start ',
+    '3',
+    '20',
+    '',
+  ]);
+  const repository = Repository.open(repo);
+  const id = repository.items()[0]!;
+  assert.is(repository.itemGenerations(id).flat().length, 2);
+});
+
+test('binary record files read as null', async () => {
+  const { repo } = project();
+  const repository = Repository.open(repo);
+  const id = repository.newItem();
+  const hash = repository.newRecord([{ name: 'blob', data: new Uint8Array([0xff, 0x00, 0x80]) }, { name: 'note', data: new TextEncoder().encode('hi') }], { itemId: id });
+  const result = await run(repo, `module.exports = function (sit, args) {
+    var r = sit.records(args.argv[0])[0];
+    sit.print(JSON.stringify([r.hash, r.files.blob, r.files.note]));
+  };`, { argv: [id] });
+  assert.is(result.stdout, JSON.stringify([hash, null, 'hi']) + '\n');
+});
+
+test('output goes to stdout and stderr in order; the exit status comes from the return value or sit.exit', async () => {
+  const { repo } = project();
+  const printed = await run(repo, `module.exports = function (sit) {
+    sit.write('a'); sit.print('b'); sit.eprint('warning'); sit.ewrite('!'); sit.print({ x: 1 });
+    return 3;
+  };`);
+  assert.equal(printed, { status: 3, stdout: 'ab\n[object Object]\n', stderr: 'warning\n!' });
+  const exited = await run(repo, `module.exports = function (sit) {
+    sit.print('before');
+    try { sit.exit(4); } catch (e) { sit.print('caught'); sit.itemIds(); }
+    sit.print('never');
+  };`);
+  assert.equal(exited, { status: 4, stdout: 'before\n', stderr: '' });
+  assert.is((await run(repo, 'module.exports = function () {};')).status, 0);
+  assert.is((await run(repo, "module.exports = function () { return 'yes'; };")).status, 0);
+  const bad = await rejects(run(repo, 'module.exports = function (sit) { sit.exit(300); };'));
+  assert.instance(bad, SitError);
+  assert.match(bad.message, /sit\.exit: the status must be a whole number from 0 to 255/);
+});
+
+test('a host error the script does not catch reaches the user as its own one-line error', async () => {
+  const { repo } = project();
+  const error = await rejects(run(repo, "module.exports = function (sit) { sit.item('no-such-item'); };"));
+  assert.instance(error, SitError);
+  assert.is(error.message, 'Item no-such-item not found');
+  const query = await rejects(run(repo, "module.exports = function (sit) { sit.search('kind:bug'); };"));
+  assert.instance(query, SitError);
+  assert.match(query.message, /^unknown qualifier "kind:"/);
+  const caught = await run(repo, `module.exports = function (sit) {
+    try { sit.item('nope'); } catch (e) { sit.print(e.name + ': ' + e.message); }
+    return 5;
+  };`);
+  assert.equal(caught, { status: 5, stdout: 'HostError: Item nope not found\n', stderr: '' });
+});
+
+test('a script that throws, does not load or exports no function fails with one line and exit status 1', async () => {
+  const { repo } = project();
+  const thrown = await rejects(run(repo, "module.exports = function () {\n  throw new Error('boom\\nsecond line');\n};"));
+  assert.instance(thrown, ModuleScriptError);
+  assert.is((thrown as SitError).exitCode, 1);
+  assert.not.match(thrown.message, /\n/);
+  assert.match(thrown.message, /^sit demo: module script .*script-\d+\.js failed: Error: boom second line \(at .*:2:/);
+  const syntax = await rejects(run(repo, 'module.exports = function ( {'));
+  assert.match(syntax.message, /failed: SyntaxError/);
+  const none = await rejects(run(repo, 'module.exports = 42;'));
+  assert.match(none.message, /module\.exports should export a function/);
+});
+
+test('records: reserved and escaping names, bad types and unknown items are refused and write nothing', async () => {
+  const { repo } = project();
+  const repository = Repository.open(repo);
+  const id = repository.newItem();
+  const attempts: Array<[string, RegExp]> = [
+    [`{ files: { '.authors': 'Mallory' }, types: ['Commented'] }`, /record file name ".authors" is reserved/],
+    [`{ files: { '.prev/AAAA': '' } }`, /is reserved/],
+    [`{ files: { 'a/../../x': 'y' } }`, /escapes the record/],
+    [`{ files: { 'a\\u0000b': 'y' } }`, /contains a NUL byte/],
+    [`{ files: { text: 'a', 'text/x': 'b' } }`, /is also a directory of/],
+    [`{ files: { text: 1 } }`, /must be a string/],
+    [`{ types: ['../x'] }`, /bad record type/],
+    [`{ files: {}, types: [] }`, /at least one file or type/],
+    [`{ files: { text: 'x' }, extra: 1 }`, /unknown field extra/],
+  ];
+  const source = `module.exports = function (sit, a) {
+    [${attempts.map(([spec]) => spec).join(',\n')}].forEach(function (spec) {
+      try { sit.newRecord(a.argv[0], spec); sit.print('written'); } catch (e) { sit.print(e.name + ': ' + e.message); }
+    });
+  };`;
+  const lines = (await run(repo, source, { argv: [id] })).stdout.trimEnd().split('\n');
+  assert.is(lines.length, attempts.length);
+  attempts.forEach(([spec, pattern], i) => {
+    assert.match(lines[i]!, /^HostError: /, spec);
+    assert.match(lines[i]!, pattern, spec);
+  });
+  const unknown = await rejects(run(repo, "module.exports = function (sit) { sit.newRecord('missing', { types: ['Closed'] }); };"));
+  assert.is(unknown.message, 'Item missing not found');
+  assert.equal(repository.itemRecordHashes(id), []);
+  assert.equal(readdirSync(join(repo, 'items')), [id]);
+});
+
+test('a hostile script cannot reach files, processes or the environment', async () => {
+  const { repo, dir } = project();
+  writeFileSync(join(dir, 'secret.txt'), 'top secret');
+  const probe = await run(repo, `module.exports = function (sit) {
+    var out = [typeof process, typeof require, typeof std, typeof os, typeof fetch, typeof setTimeout, typeof WebAssembly];
+    try { require('fs'); } catch (e) { out.push(e.message); }
+    try { sit.readFile('secret.txt'); } catch (e) { out.push(e.message); }
+    try { sit.readFile('/etc/passwd'); } catch (e) { out.push(e.message); }
+    sit.print(out.join('\\n'));
+  };`, { cwd: dir });
+  assert.is(
+    probe.stdout,
+    [
+      'undefined', 'function', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined',
+      'module not found: "fs"',
+      'sit.readFile: "secret.txt" was not named on the command line; a module script may only read files the user names',
+      'sit.readFile: "/etc/passwd" was not named on the command line; a module script may only read files the user names',
+    ].join('\n') + '\n',
+  );
+  const named = await run(repo, "module.exports = function (sit) { sit.print(sit.readFile('secret.txt')); };", { argv: ['-F', 'secret.txt'], cwd: dir });
+  assert.is(named.stdout, 'top secret\n');
+  const equals = await run(repo, "module.exports = function (sit) { sit.print(sit.readFile('secret.txt')); };", { argv: ['--file=secret.txt'], cwd: dir });
+  assert.is(equals.stdout, 'top secret\n');
+  const directory = await rejects(run(repo, "module.exports = function (sit) { sit.readFile('.'); };", { argv: ['.'], cwd: dir }));
+  assert.is(directory.message, 'cannot read .: not a regular file');
+});
+
+test('a script that runs forever is stopped at its deadline', async () => {
+  const { repo } = project();
+  const started = performance.now();
+  const error = await rejects(run(repo, 'module.exports = function () { for (;;) {} };', { limits: { itemDeadlineMs: 300 } }));
+  assert.instance(error, ModuleScriptError);
+  assert.match(error.message, /failed: deadline exceeded \(300 ms\)/);
+  assert.ok(performance.now() - started < 5000);
+});
+
+test('time spent in host functions does not count against the deadline', async () => {
+  const { repo } = project();
+  // Each newRecord asks for the author, hashes and writes: well over 300 ms in all.
+  const result = await run(repo, `module.exports = function (sit) {
+    var id = sit.newItem();
+    for (var i = 0; i < 40; i++) sit.newRecord(id, { files: { text: 'c' + i }, types: ['Commented'] });
+    return sit.item(id).comments.length;
+  };`, { limits: { itemDeadlineMs: 300 } });
+  assert.is(result.status, 40);
+});
+
+test('a script that exhausts its memory is stopped', async () => {
+  const { repo } = project();
+  const error = await rejects(
+    run(repo, "module.exports = function () { var a = []; for (;;) a.push(new Array(100000).fill('x' + a.length)); };", {
+      limits: { memoryBytes: 32 * 1024 * 1024 },
+    }),
+  );
+  assert.instance(error, ModuleScriptError);
+  assert.match(error.message, /failed: out of memory \(32 MiB limit\)/);
+});
+
+test('edit reads standard input when it is not a terminal, and opens $EDITOR when it is', async () => {
+  const { repo } = project();
+  const source = `module.exports = function (sit) {
+    sit.write(JSON.stringify(sit.edit({ initial: 'Start', help: 'Write a summary.\\nLines like these go.' })));
+    sit.write(JSON.stringify(sit.readStdin()));
+  };`;
+  const piped = await run(repo, source, { stdin: 'from stdin\n' });
+  assert.is(piped.stdout, '"from stdin\\n""from stdin\\n"');
+  const editor = join(base, 'editor.mjs');
+  writeFileSync(
+    editor,
+    "import { readFileSync, writeFileSync } from 'node:fs';\n" +
+      'const file = process.argv[2];\n' +
+      "writeFileSync(file, readFileSync(file, 'utf8').replace('Start', 'Edited') + '# A heading\\n');\n",
+  );
+  const edited = await run(repo, source, { tty: true, env: { EDITOR: `${process.execPath} ${editor}` } });
+  assert.is(edited.stdout, '"Edited\\n\\n# A heading\\n"""');
+  const failing = await rejects(run(repo, source, { tty: true, env: { VISUAL: 'false', EDITOR: 'true' } }));
+  assert.is(failing.message, 'the editor "false" exited with status 1; nothing was recorded');
+  const missing = await rejects(run(repo, source, { tty: true, env: { EDITOR: join(base, 'no-such-editor') } }));
+  assert.match(missing.message, /^cannot run the editor ".*no-such-editor": .*ENOENT.*; set \$VISUAL or \$EDITOR/);
+});
+
+test.after(() => {
+  rmSync(base, { recursive: true, force: true });
+});
+
+test.run();
