@@ -191,4 +191,20 @@ test('two runs can share the pool at the same time', async () => {
   }
 });
 
+test('an error of the job source ends the run with that error', async () => {
+  const pool = createReducerPool(inlineSet('module.exports = function (s) { return s; }'), { size: 1 });
+  async function* source(): AsyncGenerator<ReduceJob> {
+    yield* syntheticJobs(3);
+    throw new Error('disk on fire');
+  }
+  try {
+    await collect(pool.reduce(source()));
+    assert.unreachable();
+  } catch (err) {
+    assert.is((err as Error).message, 'disk on fire');
+  } finally {
+    await pool.close();
+  }
+});
+
 test.run();
