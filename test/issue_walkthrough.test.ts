@@ -2,10 +2,10 @@
 // query qualifier of `sit issue list`, each step checked against its exact output.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, makeSandbox, sit, SIT_JS } from './helpers/cli.ts';
+import { makeSandbox, sit } from './helpers/cli.ts';
+import { sitAll, type Output } from './helpers/cli_async.ts';
 
 const sandbox = makeSandbox();
 const work = join(sandbox.dir, 'work');
@@ -14,38 +14,14 @@ const BOB = 'Bob <bob@example.org>';
 const ME = 'Test User <test@example.org>';
 const CAROL = 'Carol <carol@example.org>';
 
-interface Output {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function run(args: string[], options: { input?: string } = {}): Output {
   const result = sit(sandbox, args, { cwd: work, ...(options.input === undefined ? {} : { input: options.input }) });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Runs read-only commands concurrently (a few at a time) and returns their outputs in order. */
-async function runAll(commands: string[][]): Promise<Output[]> {
-  ensureBuilt();
-  const results: Output[] = new Array(commands.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < commands.length) {
-      const index = next++;
-      results[index] = await new Promise<Output>((resolve, reject) => {
-        const child = spawn(process.execPath, [SIT_JS, ...commands[index]!], { cwd: work, env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-        child.on('error', reject);
-        child.on('close', (status) => resolve({ status, stdout, stderr }));
-      });
-    }
-  }
-  await Promise.all([worker(), worker(), worker(), worker()]);
-  return results;
+function runAll(commands: string[][]): Promise<Output[]> {
+  return sitAll(sandbox, commands, work);
 }
 
 /** Asserts that each command succeeded with exactly the expected output. */
