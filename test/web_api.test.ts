@@ -163,7 +163,9 @@ test('/api/reduce/{query} and /api/{roots}/reduce/{query}', async () => {
 });
 
 test('/repo/: files, item link files followed, directory listings, ETags', async () => {
-  const hash = f.repo.listItemRecords(openId)[0]!;
+  const hash = f.repo
+    .listItemRecords(openId)
+    .find((h) => f.repo.readRecord(h)!.files.some((x) => x.name === '.type/SummaryChanged'))!;
   const config = await f.app.request('/repo/config.json');
   assert.is(config.status, 200);
   const etag = config.headers.get('etag');
