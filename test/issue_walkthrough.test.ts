@@ -254,7 +254,7 @@ test('show: the readable layout and --json', async () => {
   assert.is(darkShown, `${JSON.stringify(sortKeys(JSON.parse(darkState)), null, 2)}\n`);
 });
 
-test('an ambiguous id prefix lists the candidates, and every record written is intact', () => {
+test('an ambiguous id prefix, milestone, editing from standard input, and every record written is intact', () => {
   ok(['item', '--id', 'same-1']);
   ok(['item', '--id', 'same-2']);
   const ambiguous = run(['issue', 'comment', 'same', '-m', 'hello']);
@@ -263,6 +263,10 @@ test('an ambiguous id prefix lists the candidates, and every record written is i
     stdout: '',
     stderr: 'sit issue comment: issue id prefix "same" is ambiguous, it matches 2 issues: same-1, same-2; give more characters\n',
   });
+  assert.is(ok(['issue', 'milestone', typo, '2.0']), lines(`Milestone of ${typo}: 2.0`));
+  assert.is(ok(['issue', 'milestone', typo, '--clear']), lines(`Milestone of ${typo}: -`));
+  assert.is(ok(['issue', 'edit', typo], { input: 'Typo in README.md\n\nIt says "isue" twice.\n' }), lines(`Changed the summary and details of ${typo}`));
+  assert.equal(JSON.parse(ok(['reduce', typo, '-q', '[summary, details, milestone]'])), ['Typo in README.md', 'It says "isue" twice.', null]);
   const integrity = run(['integrity']);
   assert.is(integrity.stdout, '');
   assert.is(integrity.status, 0);
