@@ -3,7 +3,7 @@
  * @module
  */
 import { html, raw } from 'hono/html';
-import type { Html } from './parts.ts';
+import { inlineCode, type Html } from './parts.ts';
 
 /** One entry of the table of contents. */
 export interface DocEntry {
@@ -25,7 +25,7 @@ export function docPage(page: DocPage): Html {
   <nav class="doc-toc" aria-label="Documentation">
     <h2>Documentation</h2>
     <ul>${page.entries.map(
-      (e) => html`<li><a href="/doc/${e.slug}"${e.slug === page.current ? html` aria-current="page"` : ''}>${e.title}</a></li>`,
+      (e) => html`<li><a href="/doc/${e.slug}"${e.slug === page.current ? html` aria-current="page"` : ''}>${inlineCode(e.title)}</a></li>`,
     )}</ul>
   </nav>
   <article class="doc-body markdown" hx-ignore>

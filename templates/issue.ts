@@ -7,7 +7,7 @@
  */
 import { html, raw } from 'hono/html';
 import type { IssueComment, IssueView } from '../src/web/source.ts';
-import { avatar, icon, labelChip, personName, shortId, timeTag, type Html } from './parts.ts';
+import { avatar, icon, inlineCode, labelChip, personName, shortId, timeTag, type Html } from './parts.ts';
 
 /** A patch file of a merge request, already highlighted. */
 export interface PatchFile {
@@ -49,7 +49,7 @@ export interface IssuePage {
 function mergeRequestCard(mr: MergeRequestView, issueId: string): Html {
   return html`<section class="mr-card" aria-label="Merge request ${shortId(mr.hash)}">
   <header class="mr-head">${icon('code')}<span>Merge request <code title="${mr.hash}">${mr.hash.slice(0, 12)}</code></span>
-    <span class="mr-tip">merge with <code>sit mr-merge ${shortId(issueId)} ${mr.hash.slice(0, 12)}</code></span></header>
+    <span class="mr-tip">merge with <code>sit mr-merge ${issueId} ${mr.hash}</code></span></header>
   ${mr.missing
     ? html`<p class="mr-missing">The record's files are not in this repository.</p>`
     : mr.patches.length === 0
@@ -137,7 +137,7 @@ export function issuePage(page: IssuePage): Html {
 <div id="issue" class="issue-page ${state}" hx-get="${self}" hx-trigger="situpdate from:body" hx-select="#issue" hx-swap="outerMorph">
   <nav class="crumbs" aria-label="Breadcrumb"><a href="/">Issues</a> <span aria-hidden="true">/</span> <span>#${shortId(issue.id)}</span></nav>
   <div class="issue-header">
-    <h1><span class="summary">${issue.summary || '(no summary)'}</span> <span class="issue-id">#${shortId(issue.id)}</span></h1>
+    <h1><span class="summary">${issue.summary === '' ? '(no summary)' : inlineCode(issue.summary)}</span> <span class="issue-id">#${shortId(issue.id)}</span></h1>
     ${page.readonly ? '' : html`<a class="button" href="${self}/edit">${icon('pencil')} Edit</a>`}
   </div>
   <p class="issue-status"><span class="state-pill ${state}">${icon(state)} ${issue.open ? 'Open' : 'Closed'}</span>

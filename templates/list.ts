@@ -5,7 +5,7 @@
  */
 import { html } from 'hono/html';
 import type { IssueView } from '../src/web/source.ts';
-import { avatar, icon, labelChip, personName, shortId, timeTag, type Html } from './parts.ts';
+import { avatar, icon, inlineCode, labelChip, personName, shortId, timeTag, type Html } from './parts.ts';
 
 /** A link in a menu or tab bar. */
 export interface NavLink {
@@ -44,7 +44,7 @@ function row(issue: IssueView): Html {
   return html`<li class="issue-row ${state}">
   <span class="state-icon ${state}" title="${issue.open ? 'Open' : 'Closed'}">${icon(state)}<span class="visually-hidden">${issue.open ? 'Open' : 'Closed'}:</span></span>
   <div class="issue-row-main">
-    <a class="issue-title" href="/issue/${encodeURIComponent(issue.id)}">${issue.summary || '(no summary)'}</a>
+    <a class="issue-title" href="/issue/${encodeURIComponent(issue.id)}">${issue.summary === '' ? '(no summary)' : inlineCode(issue.summary)}</a>
     ${issue.labels.length > 0 ? html`<span class="labels">${issue.labels.map(labelChip)}</span>` : ''}
     <div class="issue-meta">
       <span class="issue-id">#${shortId(issue.id)}</span>
@@ -87,7 +87,7 @@ export function listResults(page: ListPage): Html {
     </details>
   </div>
   ${page.error !== undefined
-    ? html`<div class="notice notice-error" role="alert">${icon('warning')}<div><strong>That query did not work.</strong><p>${page.error}</p><p><a href="/doc/query">How to write queries</a></p></div></div>`
+    ? html`<div class="notice notice-error" role="alert">${icon('warning')}<div><strong>That query did not work.</strong><p>${page.error}</p><p><a href="/doc/issue-tracking">How to write queries</a></p></div></div>`
     : page.rows.length === 0
       ? html`<div class="empty"><p class="empty-title">No matches</p><p>No issue matches <code>${page.queryText || 'everything'}</code>.</p></div>`
       : html`<ul class="issue-list">${page.rows.map(row)}</ul>`}
@@ -120,6 +120,6 @@ export function listPage(page: ListPage): Html {
   </details>`
     : ''}
 </div>
-<p id="q-help" class="help">Qualifiers: <code>is:open</code> <code>label:NAME</code> <code>author:NAME</code> <code>assignee:NAME</code> <code>no:label</code> <code>sort:updated-desc</code>; other words search the text. <a href="/doc/query">More</a></p>
+<p id="q-help" class="help">Qualifiers: <code>is:open</code> <code>label:NAME</code> <code>author:NAME</code> <code>assignee:NAME</code> <code>no:label</code> <code>sort:updated-desc</code>; other words search the text. <a href="/doc/issue-tracking">More</a></p>
 ${listResults(page)}`;
 }

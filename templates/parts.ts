@@ -115,3 +115,21 @@ export function quoteValue(value: string): string {
 export function shortId(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
+
+/**
+ * Plain text with `backtick` spans shown as code (summaries and titles); everything else escaped.
+ * An unpaired backtick stays as it is.
+ */
+export function inlineCode(text: string): Html {
+  const parts = text.split('`');
+  if (parts.length < 3) return html`${text}`;
+  const out: Html[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const isCode = i % 2 === 1 && i < parts.length - (parts.length % 2 === 0 ? 1 : 0);
+    if (isCode) out.push(part === '' ? html`\`\`` : html`<code>${part}</code>`);
+    else if (i % 2 === 1) out.push(html`\`${part}`);
+    else out.push(html`${part}`);
+  }
+  return html`${out}`;
+}

@@ -222,6 +222,14 @@ test('edit: writes only what changed; labels as added/removed lines', async () =
   assert.match(form.text, /value="keep, new"/);
 });
 
+test('summaries show `code` spans, escaped', async () => {
+  const id = await f.issue('Run `sit <b>integrity</b>` and `x');
+  const list = await html('/?q=' + encodeURIComponent('integrity'));
+  assert.match(list.text, />Run <code>sit &lt;b&gt;integrity&lt;\/b&gt;<\/code> and `x<\/a>/);
+  const page = await html(`/issue/${id}`);
+  assert.match(page.text, /<span class="summary">Run <code>sit &lt;b&gt;integrity&lt;\/b&gt;<\/code> and `x<\/span>/);
+});
+
 test('documentation pages', async () => {
   const index = await f.app.request('/doc');
   assert.is(index.status, 302);
