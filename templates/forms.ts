@@ -35,7 +35,7 @@ export function issueForm(page: IssueFormPage): Html {
     : html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Issues</a> <span aria-hidden="true">/</span> <span>New</span></nav>`}
   <h1>${editing ? 'Edit issue' : 'New issue'}</h1>
   <form class="issue-form card" method="post" action="${action}"
-    hx-post="${action}" hx-target="#main" hx-select="#main" hx-swap="outerHTML" hx-push-url="true">
+    hx-post="${action}" hx-target="#main" hx-select="#main" hx-swap="outerHTML" hx-push-url="true" hx-disable="findAll button">
     ${page.error !== undefined ? html`<p class="notice notice-error" role="alert">${icon('warning')} ${page.error}</p>` : ''}
     <div class="field">
       <label for="summary">Summary <span class="required" aria-hidden="true">*</span></label>

@@ -107,7 +107,7 @@ function commentForm(page: IssuePage): Html {
   return html`<section class="comment-form-wrap" aria-labelledby="new-comment-title">
   <h2 id="new-comment-title" class="visually-hidden">Add a comment</h2>
   <form class="comment-form" method="post" action="/issue/${id}/comment"
-    hx-post="/issue/${id}/comment" hx-target="#main" hx-select="#main" hx-swap="outerHTML" hx-push-url="true">
+    hx-post="/issue/${id}/comment" hx-target="#main" hx-select="#main" hx-swap="outerHTML" hx-push-url="true" hx-disable="findAll button">
     ${page.error !== undefined ? html`<p class="notice notice-error" role="alert">${page.error}</p>` : ''}
     <label for="comment-text">Comment</label>
     <textarea id="comment-text" name="text" rows="5" placeholder="Write a comment (Markdown)">${page.draft ?? ''}</textarea>

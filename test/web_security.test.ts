@@ -62,7 +62,7 @@ function attributes(attrs: string): Array<[string, string]> {
   return out;
 }
 
-const OUR_HTMX = /^(hx-get|hx-post|hx-trigger|hx-select|hx-swap|hx-target|hx-push-url|hx-sse:connect|hx-ignore)$/;
+const OUR_HTMX = /^(hx-get|hx-post|hx-trigger|hx-select|hx-swap|hx-target|hx-push-url|hx-sse:connect|hx-ignore|hx-disable)$/;
 
 function assertInert(html: string, where: string): void {
   const all = tags(html);
