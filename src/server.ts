@@ -266,7 +266,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const actualPort = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  const url = `http://${shownHost}:${actualPort}/${token === undefined ? '' : `?token=${token}`}`;
+  const url = `http://${shownHost}:${actualPort}${token === undefined ? '' : `/?token=${token}`}`;
   (options.print ?? ((line: string) => process.stdout.write(line + '\n')))(`Serving on ${url}`);
 
   let watcher: ItemsWatcher | undefined;

@@ -165,7 +165,7 @@ test('non-loopback listening needs a token, printed with the address', async () 
   const local = await startServer({ repo: g.repo, index: g.index, author: { name: 'T' }, listen: '127.0.0.1:0', print: (l) => lines.push(l), watch: false });
   try {
     assert.is(local.token, undefined);
-    assert.is(lines[1], `Serving on http://127.0.0.1:${local.port}/`);
+    assert.is(lines[1], `Serving on http://127.0.0.1:${local.port}`);
     assert.is((await fetch(`http://127.0.0.1:${local.port}/`)).status, 200);
   } finally {
     await local.close();
