@@ -1,5 +1,6 @@
-// `npm start`: builds the project when needed, creates the example tracker (`example/.sit`) when
-// missing, and serves it with `sit web` on 127.0.0.1:8080 (`PORT`/`HOST` override).
+// `npm start`: builds the project (about a second), creates the example tracker (`example/.sit`)
+// when missing, and serves it with `sit web` on 127.0.0.1:8080 (`PORT`/`HOST` override;
+// `npm start -- --readonly` for a read-only server).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,8 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'src');
 
-if (!existsSync(join(dist, 'server.js')) || !existsSync(join(dist, 'store', 'mod.js'))) {
-  console.log('Building…');
+{
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {
     stdio: 'inherit',
   });
