@@ -76,17 +76,28 @@ run('browser: create, comment, live comment from another process, close, search'
     await page.click('button[value="comment"]');
     await page.waitForSelector('.comment .markdown:has-text("A first comment from the browser")');
 
-    // A comment made meanwhile by another process appears without a reload.
-    await page.evaluate(() => {
-      (window as unknown as { sitMarker: number }).sitMarker = 42;
-    });
+    // A comment made meanwhile by another process appears without a reload, on the issue page
+    // and in the list open in another tab.
+    const list = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    await list.goto(base + '/?q=' + encodeURIComponent('is:open sort:updated-desc'));
+    const count = `a.comment-count[href="/issue/${id}#comments"]`;
+    assert.is((await list.textContent(count))?.replace(/\D+/g, ''), '1');
+    for (const p of [page, list]) {
+      await p.evaluate(() => {
+        (window as unknown as { sitMarker: number }).sitMarker = 42;
+      });
+    }
     await page.waitForTimeout(300);
     execFileSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/write_comment.ts'), fixture.repo.root, id, 'Written in another terminal'], {
       cwd: PROJECT_ROOT,
     });
     await page.waitForSelector('.comment .markdown:has-text("Written in another terminal")', { timeout: 10_000 });
-    const marker = await page.evaluate(() => (window as unknown as { sitMarker?: number }).sitMarker);
-    assert.is(marker, 42, 'the page was not reloaded');
+    await list.waitForFunction((sel) => document.querySelector(sel)?.textContent?.replace(/\D+/g, '') === '2', count, { timeout: 10_000 });
+    for (const p of [page, list]) {
+      const marker = await p.evaluate(() => (window as unknown as { sitMarker?: number }).sitMarker);
+      assert.is(marker, 42, 'the page was not reloaded');
+    }
+    await list.close();
 
     await page.screenshot({ path: join(OUT, 'web-issue.png'), fullPage: true });
 
