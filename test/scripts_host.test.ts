@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '../src/cli/context.ts';
 import { SitError } from '../src/errors.ts';
-import { ModuleScriptError, runModuleScript, type ScriptInvocation } from '../src/scripts/run.ts';
-import type { ScriptIo } from '../src/scripts/io.ts';
+import { ModuleScriptError, runModuleScript, type ScriptInvocation, type ScriptIo } from '../src/scripts/mod.ts';
 import { Repository } from '../src/store/mod.ts';
 import { ROOT } from './helpers/cli.ts';
 
