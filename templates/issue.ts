@@ -18,6 +18,8 @@ export interface PatchFile {
   html: string;
   added: number;
   removed: number;
+  /** Lines in the file; long patches start folded. */
+  lines: number;
 }
 
 /** A merge request record with its patch files. */
@@ -55,7 +57,7 @@ function mergeRequestCard(mr: MergeRequestView, issueId: string): Html {
     : mr.patches.length === 0
       ? html`<p class="mr-missing">This merge request has no patch files.</p>`
       : mr.patches.map(
-          (p) => html`<details class="patch" open>
+          (p) => html`<details class="patch"${p.lines <= 400 ? html` open` : ''}>
     <summary><span class="patch-name">${p.name}</span> <span class="diffstat"><span class="plus">+${p.added}</span> <span class="minus">−${p.removed}</span></span>
       <a class="patch-raw" href="${p.href}">raw</a></summary>
     <pre class="diff" hx-ignore><code class="hljs language-diff">${raw(p.html)}</code></pre>

@@ -162,6 +162,7 @@ export function mergeRequestView(repo: RecordStore, itemId: string, hash: string
       name: file.name,
       href: `/repo/items/${encodeURIComponent(itemId)}/${hash}/${file.name.split('/').map(encodeURIComponent).join('/')}`,
       html: highlightDiff(text),
+      lines: text.split('\n').length,
       ...countLines(text),
     });
   }
