@@ -280,7 +280,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           console.error(`sit web: cannot refresh ${ids.length} item(s): ${error instanceof Error ? error.message : String(error)}`);
         }
       });
-    });
+    }, { onWarning: (message) => console.error(`sit web: ${message}`) });
   }
   return {
     url,

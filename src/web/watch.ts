@@ -13,6 +13,8 @@ export interface WatchOptions {
   debounceMs?: number;
   /** Longest time a batch waits while events keep coming (default 1000 ms). */
   maxWaitMs?: number;
+  /** Told once when the system refuses more watches (inotify limit): some items will not be live. */
+  onWarning?: (message: string) => void;
 }
 
 /** A running watch; `close()` stops it. */
@@ -37,6 +39,7 @@ export function watchItems(
   let timer: NodeJS.Timeout | undefined;
   let firstPending = 0;
   let closed = false;
+  let warned = false;
   let itemsWatcher: FSWatcher | undefined;
   let repoWatcher: FSWatcher | undefined;
 
@@ -67,8 +70,15 @@ export function watchItems(
         touch(id);
       });
       itemWatchers.set(id, w);
-    } catch {
-      // Not a directory (or gone already): nothing to watch.
+    } catch (error) {
+      // Not a directory (or gone already): nothing to watch. Out of watches: say so once.
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === 'ENOSPC' || code === 'EMFILE') && !warned) {
+        warned = true;
+        options.onWarning?.(
+          `cannot watch more item directories (${code}); live updates will miss some items — raise fs.inotify.max_user_watches`,
+        );
+      }
     }
   }
 
