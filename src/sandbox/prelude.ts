@@ -257,35 +257,42 @@ function isPlainObject(v) {
   var proto = getPrototypeOf(v);
   return proto === ObjectProto || proto === null;
 }
-// A state as reducers see it: fresh objects parsed from JSON with keys in sorted order at every level
-// (JavaScript still enumerates integer-like keys first, whatever the order of creation).
-function sortedCopy(json) { return sortDeep(JSONparse(json)); }
-function sortDeep(v) {
+// A state crosses from record to record as JSON whose objects all have their keys in sorted order,
+// so that parsing it gives reducers fresh objects in sorted order (JavaScript still enumerates
+// integer-like keys first). The order comes from giving JSON.stringify the sorted list of every key
+// in the state; a state with custom toJSON methods or very deep nesting takes the slower replacer.
+var dateToJSON = Date.prototype.toJSON;
+// Every key seen in the states of the current item, sorted when 'keysAdded' is false.
+var seenKeys = Object.create(null), keyList = [], keysAdded = false;
+function resetKeys() { seenKeys = Object.create(null); keyList = []; keysAdded = false; }
+function collectKeys(v, depth) {
+  if (depth > 200) return false;
   var i, x;
   if (isArray(v)) {
-    for (i = 0; i < v.length; i++) { x = v[i]; if (typeof x === 'object' && x !== null) v[i] = sortDeep(x); }
-    return v;
+    for (i = 0; i < v.length; i++) {
+      x = v[i];
+      if (typeof x === 'object' && x !== null && !collectKeys(x, depth + 1)) return false;
+    }
+    return true;
   }
-  var keys = objectKeys(v), n = keys.length, sorted = true;
-  for (i = 0; i < n; i++) {
+  if (typeof v.toJSON === 'function' && v.toJSON !== dateToJSON) return false;
+  var keys = objectKeys(v);
+  for (i = 0; i < keys.length; i++) {
     var k = keys[i];
-    if (i > 0 && sorted && !(keys[i - 1] < k)) sorted = false;
+    if (seenKeys[k] !== 1) { seenKeys[k] = 1; keyList.push(k); keysAdded = true; }
     x = v[k];
-    if (typeof x === 'object' && x !== null) v[k] = sortDeep(x);
+    if (typeof x === 'object' && x !== null && !collectKeys(x, depth + 1)) return false;
   }
-  if (sorted) return v;
-  keys.sort();
-  var out = {};
-  for (i = 0; i < n; i++) {
-    k = keys[i];
-    if (k === '__proto__') defineProperty(out, k, { value: v[k], enumerable: true, writable: true, configurable: true });
-    else out[k] = v[k];
-  }
-  return out;
+  return true;
 }
-// The JSON text of a state; throws when the state is not representable as a JSON object.
 function stateJson(state) {
-  var json = JSONstringify(state);
+  var json;
+  if (collectKeys(state, 0)) {
+    if (keysAdded) { keyList.sort(); keysAdded = false; }
+    json = JSONstringify(state, keyList);
+  } else {
+    json = JSONstringify(state, sortKeys);
+  }
   if (typeof json !== 'string' || json.charAt(0) !== '{') throw new TypeError('the state is not a JSON object');
   return json;
 }
@@ -313,6 +320,7 @@ var progressRecord = -1, progressReducer = -1, progressJson = '';
 function progress() { return progressRecord + '\t' + progressReducer + '\t' + progressJson; }
 function reduceItem(stateJson0, meta, buf) {
   resetRandom();
+  resetKeys();
   var n = reducerFns.length, i;
   for (i = 0; i < n; i++) thisObjs[i] = {};
   progressRecord = -1; progressReducer = -1; progressJson = '';
@@ -329,7 +337,7 @@ function reduceItem(stateJson0, meta, buf) {
     }
     var record = { hash: hash, files: files };
     progressRecord = r; progressJson = json;
-    var state = sortedCopy(json), failure = null, result;
+    var state = JSONparse(json), failure = null, result;
     for (i = 0; i < n; i++) {
       progressReducer = i;
       if (probe !== null) probe(r, i, json);
