@@ -287,4 +287,24 @@ test('the issue-tracking-like fixture reduces an item', async () => {
   assert.equal(state, { comments: [{ authors: 'B', text: 'hi', timestamp: 't2' }], id: 'I', records: 3, state: 'closed', summary: 'Title' });
 });
 
+test('states with custom toJSON, many keys, typed arrays or deep nesting still cross as sorted JSON', async () => {
+  const set = inlineSet(
+    `module.exports = function (s, r) {
+      if (r.hash === 'A') {
+        s.custom = { toJSON: function () { return { z: 1, a: 2 }; } };
+        s.many = {}; for (var i = 0; i < 2000; i++) s.many['k' + (1999 - i)] = i;
+        s.bytes = new Uint8Array([3, 4]);
+        var deep = s.deep = {}; for (var d = 0; d < 300; d++) deep = deep.next = { b: d, a: d };
+        return s;
+      }
+      var deepest = s.deep; while (deepest.next) deepest = deepest.next;
+      s.seen = [Object.keys(s.custom).join(), Object.keys(s.many).slice(0, 3).join(), Object.keys(s.many).length, JSON.stringify(s.bytes), Object.keys(deepest).join()];
+      delete s.deep; delete s.many;
+      return s;
+    }`,
+  );
+  const state = await reduceWith(set, [record('A', {}), record('B', {})]);
+  assert.equal(state.seen, ['a,z', 'k0,k1,k10', 2000, '{"0":3,"1":4}', 'a,b']);
+});
+
 test.run();

@@ -260,7 +260,8 @@ function isPlainObject(v) {
 // A state crosses from record to record as JSON whose objects all have their keys in sorted order,
 // so that parsing it gives reducers fresh objects in sorted order (JavaScript still enumerates
 // integer-like keys first). The order comes from giving JSON.stringify the sorted list of every key
-// in the state; a state with custom toJSON methods or very deep nesting takes the slower replacer.
+// in the state; a state with custom toJSON methods, very deep nesting or very many distinct keys (a
+// typed array, a map keyed by hashes) takes the slower replacer, whose cost does not grow with them.
 var dateToJSON = Date.prototype.toJSON;
 // Every key seen in the states of the current item, sorted when 'keysAdded' is false.
 var seenKeys = Object.create(null), keyList = [], keysAdded = false;
@@ -279,7 +280,10 @@ function collectKeys(v, depth) {
   var keys = objectKeys(v);
   for (i = 0; i < keys.length; i++) {
     var k = keys[i];
-    if (seenKeys[k] !== 1) { seenKeys[k] = 1; keyList.push(k); keysAdded = true; }
+    if (seenKeys[k] !== 1) {
+      if (keyList.length >= 512) return false;
+      seenKeys[k] = 1; keyList.push(k); keysAdded = true;
+    }
     x = v[k];
     if (typeof x === 'object' && x !== null && !collectKeys(x, depth + 1)) return false;
   }
