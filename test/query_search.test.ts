@@ -62,12 +62,12 @@ test('timestamps parse as instants with nanoseconds and offsets', () => {
   assert.equal(parseTimestamp('2018-12-20T19:36:21Z'), { seconds: 1545334581, nanos: 0 });
   assert.equal(parseTimestamp('2018-12-20T19:36:21.344Z'), { seconds: 1545334581, nanos: 344000000 });
   assert.equal(parseTimestamp('2018-12-20T21:36:21.1+02:00'), { seconds: 1545334581, nanos: 100000000 });
-  assert.is(parseTimestamp('yesterday'), null);
-  assert.is(parseTimestamp('2018-13-01T00:00:00Z'), null);
+  assert.is(parseTimestamp('yesterday'), undefined);
+  assert.is(parseTimestamp('2018-13-01T00:00:00Z'), undefined);
   const a = parseTimestamp('2018-12-20T19:36:21.344Z');
   const b = parseTimestamp('2018-12-20T19:36:21.344000001Z');
   assert.ok(compareInstants(a, b) < 0);
-  assert.ok(compareInstants(null, a) < 0);
+  assert.ok(compareInstants(undefined, a) < 0);
   assert.is(compareInstants(a, parseTimestamp('2018-12-20T20:36:21.344+01:00')), 0);
 });
 

@@ -7,7 +7,7 @@ import { requireAuthor } from './author.ts';
 import type { Context } from './context.ts';
 import { UsageError } from './globals.ts';
 import { parseCommand, stringOption } from './parse.ts';
-import { chronoTimestamp } from './timestamp.ts';
+import { chronoTimestamp } from '../timestamp.ts';
 
 /** Collects the regular files at `path` (a file, or every regular file below a directory). */
 function collect(path: string, into: string[]): void {

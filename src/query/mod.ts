@@ -28,6 +28,6 @@ export {
   type SearchResult,
   type StateCounts,
 } from './search.ts';
-export { compareInstants, parseTimestamp, type Instant } from './timestamp.ts';
+export { compareInstants, parseTimestamp, type Instant } from '../timestamp.ts';
 export type { IssueComment, IssueState } from './types.ts';
 export { JmesPathError } from '../jmespath.ts';

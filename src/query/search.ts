@@ -8,7 +8,7 @@
 import { compileExpression, type Expression } from '../jmespath.ts';
 import { QueryOptionError } from './errors.ts';
 import { DEFAULT_SORT, type IssueQuery, type QuerySort, type QueryTerm } from './parse.ts';
-import { compareInstants, parseTimestamp, type Instant } from './timestamp.ts';
+import { compareInstants, parseTimestamp, type Instant } from '../timestamp.ts';
 import type { IssueState } from './types.ts';
 
 /** Options for {@linkcode searchIssues}. */
@@ -51,8 +51,8 @@ interface Prepared {
   labels: string[];
   assignees: string[];
   milestone: string | null;
-  created: Instant | null;
-  updated: Instant | null;
+  created: Instant | undefined;
+  updated: Instant | undefined;
   comments: number;
 }
 

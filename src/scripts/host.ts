@@ -12,7 +12,7 @@ import { parseQuery, searchIssues, type IssueState, type QueryState } from '../q
 import { compileExpression, type Expression } from '../jmespath.ts';
 import { SitError } from '../errors.ts';
 import { requireAuthor } from '../cli/author.ts';
-import { chronoTimestamp } from '../cli/timestamp.ts';
+import { chronoTimestamp } from '../timestamp.ts';
 import type { Context } from '../cli/context.ts';
 import { editText, readTextFile, type ScriptIo } from './io.ts';
 

@@ -5,6 +5,10 @@
  * then by hash. Pure functions over plain data, so they work for any record source.
  */
 
+import { compareInstants, parseTimestamp, type Instant } from '../timestamp.ts';
+
+export { parseTimestamp, type Instant };
+
 /** What ordering needs to know about a record. */
 export interface OrderNode {
   hash: string;
@@ -16,39 +20,10 @@ export interface OrderNode {
   intact?: boolean | undefined;
 }
 
-/** A point in time parsed from RFC 3339: whole seconds since the epoch and nanoseconds. */
-export interface Instant {
-  seconds: number;
-  nanos: number;
-}
-
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/** Parses an RFC 3339 timestamp (any number of fraction digits); undefined when it is not one. */
-export function parseTimestamp(text: string): Instant | undefined {
-  const m = RFC3339.exec(text.trim());
-  if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
-    number, number, number, number, number, number,
-  ];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
-  let seconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
-  if (m[9] !== undefined) {
-    const offset = Number(m[10]) * 3600 + Number(m[11]) * 60;
-    seconds += m[9] === '+' ? -offset : offset;
-  }
-  const nanos = m[7] === undefined ? 0 : Number((m[7] + '00000000').slice(0, 9));
-  return { seconds, nanos };
-}
-
 /** Compares two records of one generation: no timestamp first, then time, then hash. */
 function compareInGeneration(a: { hash: string; at: Instant | undefined }, b: { hash: string; at: Instant | undefined }): number {
-  if (a.at === undefined && b.at !== undefined) return -1;
-  if (a.at !== undefined && b.at === undefined) return 1;
-  if (a.at !== undefined && b.at !== undefined) {
-    if (a.at.seconds !== b.at.seconds) return a.at.seconds - b.at.seconds;
-    if (a.at.nanos !== b.at.nanos) return a.at.nanos - b.at.nanos;
-  }
+  const byTime = compareInstants(a.at, b.at);
+  if (byTime !== 0) return byTime;
   return a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0;
 }
 
