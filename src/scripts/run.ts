@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { SitError } from '../errors.ts';
+import { workerEntry } from '../worker_entry.ts';
 import type { Context } from '../cli/context.ts';
 import type { SandboxLimits } from '../sandbox/mod.ts';
 import { FIRE_AND_FORGET, ScriptExit, ScriptHost } from './host.ts';
@@ -28,16 +29,6 @@ export interface ScriptInvocation {
   limits?: SandboxLimits;
   /** Standard streams, editor and working directory (default: the process's). */
   io?: ScriptIo;
-}
-
-/** The worker entry: `worker.js` once compiled; under tsx a bootstrap that registers tsx first. */
-function workerEntry(): { script: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { script: new URL('./worker.js', here), eval: false };
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', here).href;
-  const script = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return { script, eval: true };
 }
 
 function oneLine(text: string): string {
@@ -85,7 +76,7 @@ function runInWorker(
   limits: SandboxLimits,
   onHostError: (error: unknown) => void,
 ): Promise<DoneMessage> {
-  const entry = workerEntry();
+  const entry = workerEntry(import.meta.url, 'worker');
   const channel = new MessageChannel();
   const lockBuffer = new SharedArrayBuffer(4);
   const lock = new Int32Array(lockBuffer);
