@@ -1,8 +1,8 @@
 // `npm start`: builds the project (about a second), creates the example tracker (`example/.sit`)
 // when missing, and serves it with `sit web` on 127.0.0.1:8080 (`PORT`/`HOST` override;
 // `npm start -- --readonly` for a read-only server).
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,28 +24,14 @@ if (!existsSync(join(exampleDir, '.sit', 'config.json'))) {
 }
 
 const listen = `${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT ?? '8080'}`;
-const { Repository } = await import(join(dist, 'store', 'mod.js'));
-const { ItemIndex } = await import(join(dist, 'reduce', 'mod.js'));
-const { startServer } = await import(join(dist, 'server.js'));
-const repo = Repository.open(join(exampleDir, '.sit'));
-const index = await ItemIndex.open(repo);
-try {
-  const server = await startServer({
-    repo,
-    index,
-    author: { name: 'Example User', email: 'user@example.org' },
-    listen,
-    readonly: process.argv.includes('--readonly'),
-  });
-  const stop = async () => {
-    await server.close();
-    await index.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-} catch (error) {
-  console.error(`sit web: ${error.message}`);
-  await index.close();
-  process.exit(1);
+// The example tracker has its own user configuration, so that comments written in the browser
+// have an author even on a machine where neither sit nor git knows the user.
+const userConfig = join(exampleDir, 'user-config.json');
+if (!existsSync(userConfig)) {
+  writeFileSync(userConfig, JSON.stringify({ author: { name: 'Example User', email: 'user@example.org' } }, null, 2));
 }
+const args = [join(dist, 'cli.js'), '-c', userConfig, '-r', join(exampleDir, '.sit'), 'web', '--listen', listen];
+if (process.argv.includes('--readonly')) args.push('--readonly');
+const child = spawn(process.execPath, args, { stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
