@@ -6,7 +6,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule }
 import { packedRecordHash, type PackedItem } from './pack.ts';
 import { PRELUDE } from './prelude.ts';
 import { formatBytes, newSandboxModule, type ResolvedLimits } from './quickjs.ts';
-import { withError } from './state_json.ts';
+import { sortedStateJson, withError } from './state_json.ts';
 import { ReducerLoadError, SandboxError, type ReducerSet } from './types.ts';
 
 /** What a guest error looked like, read back on the host. */
@@ -189,7 +189,7 @@ export class ReducerEngine {
     const tooLarge = (): string => {
       const size = formatBytes(Math.max(1, Math.round(item.buf.byteLength / 1048576)) * 1048576);
       const text = `out of memory (${formatBytes(this.limits.memoryBytes)} limit): the records of this item (${size}) do not fit`;
-      return JSON.stringify(withError(item.state, { file: '', error: text }));
+      return sortedStateJson(withError(item.state, { file: '', error: text }));
     };
     if (item.buf.byteLength + 2 * item.meta.length > this.limits.memoryBytes / 2) return tooLarge();
     const state = ctx.newString(item.state);
@@ -234,7 +234,7 @@ export class ReducerEngine {
     const where = hash === undefined ? '' : ` in record ${hash}`;
     const text = limit === undefined ? `sandbox error: ${describeGuestError(err)}` : `${limit}${where}`;
     if (limit === undefined || limit.startsWith('out of memory')) this.reset();
-    return JSON.stringify(withError(before === '' ? item.state : before, { file, error: text }));
+    return sortedStateJson(withError(before === '' ? item.state : before, { file, error: text }));
   }
 
   private readProgress(): [number, number, string] {

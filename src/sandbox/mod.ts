@@ -8,6 +8,9 @@
  *   except one: a single long native operation (`new Array(1e9) + ''`) cannot be interrupted there.
  * - `createReducerPool`: worker threads, the safe path for untrusted repositories and the fast one
  *   for many items; its watchdog terminates and replaces a worker stuck in such an operation.
+ *   With a loader module (`JobLoader`), jobs can be small descriptors that the workers turn into
+ *   records themselves, so that reading and checking records happens in the workers too; the
+ *   sandbox still knows nothing of what the loader reads.
  *
  * Limits, per item: a deadline (interrupt handler, default 1 s), a fixed WebAssembly memory per
  * runtime (default 64 MiB), a 256 KiB stack. A limit hit leaves an `errors` entry
@@ -23,12 +26,17 @@
  * items can make its own results depend on which items a worker saw before.
  */
 export { createReducerRuntime, type ReducerRuntime } from './runtime.ts';
-export { createReducerPool, type ReducerPool, type ReducerPoolOptions } from './pool.ts';
+export { createReducerPool, type PoolJob, type ReducerPool, type ReducerPoolOptions } from './pool.ts';
 export { runScript, type ScriptApi, type ScriptOptions, type ScriptResult } from './script.ts';
 export {
+  JobLoadError,
   ReducerLoadError,
   SandboxError,
+  type JobLoader,
+  type LoadedJob,
+  type LoadJob,
   type ReduceJob,
+  type ReduceJsonResult,
   type ReduceResult,
   type ReducerErrorEntry,
   type ReducerSet,

@@ -1,19 +1,24 @@
 /**
  * Reducing in worker threads: the safe path for untrusted reducers and the fast path for many items.
- * Each worker holds one QuickJS runtime with the set loaded; items travel in batches with their
- * buffers transferred; a watchdog terminates a worker stuck in one long native operation, marks the
- * item that caused it and retries the rest of the batch in a fresh worker.
+ * Each worker holds one QuickJS runtime with the set loaded; items travel in batches, either with
+ * their buffers transferred or as small descriptors that a loader module reads inside the worker;
+ * a watchdog terminates a worker stuck in one long native operation, marks the item that caused it
+ * and retries the rest of the batch in a fresh worker (descriptors are simply loaded again).
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { packJob } from './pack.ts';
-import { PROGRESS_BYTES, PROGRESS_INDEX, PROGRESS_SEQ, type FromWorker, type ToWorker } from './protocol.ts';
+import { PROGRESS_BYTES, PROGRESS_INDEX, PROGRESS_SEQ, type FromWorker, type ToWorker, type WorkerItem } from './protocol.ts';
 import { resolveLimits, type ResolvedLimits } from './quickjs.ts';
-import { parseState, withError } from './state_json.ts';
+import { parseState, sortedStateJson, withError } from './state_json.ts';
 import {
+  JobLoadError,
   ReducerLoadError,
   SandboxError,
+  type JobLoader,
+  type LoadJob,
   type ReduceJob,
+  type ReduceJsonResult,
   type ReduceResult,
   type ReducerSet,
   type SandboxLimits,
@@ -25,10 +30,18 @@ export interface ReducerPool {
    * Reduces every job and yields `{id, state}` as batches finish (not in input order). Throws
    * `ReducerLoadError` when the set cannot be loaded. Breaking out of the loop stops feeding jobs.
    */
-  reduce(jobs: Iterable<ReduceJob> | AsyncIterable<ReduceJob>): AsyncIterable<ReduceResult>;
+  reduce(jobs: Iterable<PoolJob> | AsyncIterable<PoolJob>): AsyncIterable<ReduceResult>;
+  /**
+   * Like `reduce`, but yields each state as its JSON text (keys sorted), as the workers produce
+   * it, with the loader's `info` of a {@linkcode LoadJob}: nothing is parsed in this thread.
+   */
+  reduceJson(jobs: Iterable<PoolJob> | AsyncIterable<PoolJob>): AsyncIterable<ReduceJsonResult>;
   /** Terminates the workers; running and later `reduce` calls fail. */
   close(): Promise<void>;
 }
+
+/** A job for the pool: records in order, or a descriptor for the pool's loader module. */
+export type PoolJob = ReduceJob | LoadJob;
 
 /** Options of `createReducerPool`. */
 export interface ReducerPoolOptions {
@@ -37,6 +50,8 @@ export interface ReducerPoolOptions {
   limits?: SandboxLimits;
   /** Items per batch (default: spread over the workers, 8 to 200). */
   batchSize?: number;
+  /** The module that workers import to load {@linkcode LoadJob}s (required to reduce them). */
+  loader?: JobLoader;
 }
 
 interface Progress {
@@ -44,11 +59,13 @@ interface Progress {
   record: number;
   reducer: number;
   state: string;
+  hash?: string | undefined;
+  info?: unknown;
 }
 
 interface Batch {
   seq: number;
-  jobs: ReduceJob[];
+  jobs: PoolJob[];
   probe: boolean;
   run: Run;
   attempts: number;
@@ -67,7 +84,7 @@ interface Slot {
 
 /** One `reduce` call: its results and how many of its batches are still out. */
 class Run {
-  results: ReduceResult[] = [];
+  results: ReduceJsonResult[] = [];
   outstanding = 0;
   fed = false;
   cancelled = false;
@@ -112,7 +129,11 @@ function workerEntry(): { script: string | URL; eval: boolean } {
 export function createReducerPool(set: ReducerSet, options: ReducerPoolOptions = {}): ReducerPool {
   const limits = resolveLimits(options.limits);
   const size = Math.max(1, Math.floor(options.size ?? defaultSize()));
-  return new Pool(set, limits, size, options.batchSize);
+  return new Pool(set, limits, size, options.batchSize, options.loader);
+}
+
+function isLoadJob(job: PoolJob): job is LoadJob {
+  return 'load' in job;
 }
 
 class Pool implements ReducerPool {
@@ -130,13 +151,18 @@ class Pool implements ReducerPool {
     private readonly limits: ResolvedLimits,
     private readonly size: number,
     private readonly batchSize: number | undefined,
+    private readonly loader: JobLoader | undefined,
   ) {}
 
-  reduce(jobs: Iterable<ReduceJob> | AsyncIterable<ReduceJob>): AsyncIterable<ReduceResult> {
+  async *reduce(jobs: Iterable<PoolJob> | AsyncIterable<PoolJob>): AsyncIterable<ReduceResult> {
+    for await (const result of this.results(jobs)) yield { id: result.id, state: parseState(result.json) };
+  }
+
+  reduceJson(jobs: Iterable<PoolJob> | AsyncIterable<PoolJob>): AsyncIterable<ReduceJsonResult> {
     return this.results(jobs);
   }
 
-  private async *results(jobs: Iterable<ReduceJob> | AsyncIterable<ReduceJob>): AsyncGenerator<ReduceResult> {
+  private async *results(jobs: Iterable<PoolJob> | AsyncIterable<PoolJob>): AsyncGenerator<ReduceJsonResult> {
     if (this.failure) throw this.failure;
     if (this.closed) throw new SandboxError('the reducer pool is closed; create a new one');
     const run = new Run();
@@ -166,9 +192,9 @@ class Pool implements ReducerPool {
     }
   }
 
-  private async feed(run: Run, jobs: Iterable<ReduceJob> | AsyncIterable<ReduceJob>, batchSize: number): Promise<void> {
+  private async feed(run: Run, jobs: Iterable<PoolJob> | AsyncIterable<PoolJob>, batchSize: number): Promise<void> {
     const maxOut = this.size * 2 + 2;
-    let pending: ReduceJob[] = [];
+    let pending: PoolJob[] = [];
     const flush = (): void => {
       if (pending.length === 0) return;
       run.outstanding++;
@@ -176,11 +202,14 @@ class Pool implements ReducerPool {
       pending = [];
     };
     const sync = Symbol.iterator in jobs;
-    const iterator = sync ? (jobs as Iterable<ReduceJob>)[Symbol.iterator]() : (jobs as AsyncIterable<ReduceJob>)[Symbol.asyncIterator]();
+    const iterator = sync ? (jobs as Iterable<PoolJob>)[Symbol.iterator]() : (jobs as AsyncIterable<PoolJob>)[Symbol.asyncIterator]();
     for (;;) {
-      const step = sync ? (iterator as Iterator<ReduceJob>).next() : await (iterator as AsyncIterator<ReduceJob>).next();
+      const step = sync ? (iterator as Iterator<PoolJob>).next() : await (iterator as AsyncIterator<PoolJob>).next();
       if (run.cancelled || run.error) break;
       if (step.done) break;
+      if (isLoadJob(step.value) && this.loader === undefined) {
+        throw new SandboxError(`job ${JSON.stringify(step.value.id)} needs a loader module; create the pool with the loader option`);
+      }
       pending.push(step.value);
       if (pending.length >= batchSize || (!sync && pending.length >= 8 && this.idle())) {
         flush();
@@ -190,7 +219,7 @@ class Pool implements ReducerPool {
       }
     }
     if (run.cancelled) {
-      await (iterator as AsyncIterator<ReduceJob>).return?.();
+      await (iterator as AsyncIterator<PoolJob>).return?.();
       return;
     }
     flush();
@@ -229,7 +258,7 @@ class Pool implements ReducerPool {
     const progress = new SharedArrayBuffer(PROGRESS_BYTES);
     const worker = new Worker(this.entry.script, {
       eval: this.entry.eval,
-      workerData: { set: this.set, limits: this.limits, progress },
+      workerData: { set: this.set, limits: this.limits, progress, loader: this.loader },
     });
     const slot: Slot = {
       worker,
@@ -249,9 +278,19 @@ class Pool implements ReducerPool {
   private assign(slot: Slot, batch: Batch): void {
     slot.batch = batch;
     slot.worker.ref();
-    const items = batch.jobs.map(packJob);
+    const items: WorkerItem[] = [];
+    const transfer: ArrayBuffer[] = [];
+    for (const job of batch.jobs) {
+      if (isLoadJob(job)) {
+        items.push({ id: job.id, load: job.load });
+      } else {
+        const packed = packJob(job);
+        items.push(packed);
+        transfer.push(packed.buf);
+      }
+    }
     const message: ToWorker = { seq: batch.seq, items, probe: batch.probe };
-    slot.worker.postMessage(message, items.map((item) => item.buf));
+    slot.worker.postMessage(message, transfer);
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
@@ -267,7 +306,7 @@ class Pool implements ReducerPool {
         return this.fail(new SandboxError(`a reducer worker could not start: ${message.message}`));
       case 'progress': {
         const batch = slot.batch;
-        if (batch?.seq === message.seq) batch.progress = message;
+        if (batch?.seq === message.seq) batch.progress = { ...message, info: message.info ?? batch.progress?.info };
         return;
       }
       case 'done': {
@@ -275,15 +314,19 @@ class Pool implements ReducerPool {
         if (batch === undefined || batch.seq !== message.seq || slot.kill) return;
         slot.batch = undefined;
         slot.worker.unref();
-        const results = message.results.map((r) => ({ id: r.id, state: parseState(r.json) }));
-        this.deliver(batch.run, results, 1);
+        this.deliver(batch.run, message.results, 1);
+        if (message.failed !== undefined) {
+          const id = batch.jobs[message.failed.index]?.id ?? '';
+          batch.run.error ??= new JobLoadError(id, message.failed.message);
+          batch.run.notify();
+        }
         this.dispatch();
         return;
       }
     }
   }
 
-  private deliver(run: Run, results: ReduceResult[], finishedBatches: number): void {
+  private deliver(run: Run, results: ReduceJsonResult[], finishedBatches: number): void {
     run.outstanding -= finishedBatches;
     if (!run.cancelled) run.results.push(...results);
     run.notify();
@@ -325,12 +368,13 @@ class Pool implements ReducerPool {
   }
 
   /** The state of a job whose worker had to be terminated: as before the record, plus the error. */
-  private failedResult(job: ReduceJob, progress: Progress | undefined, reason: string): ReduceResult {
+  private failedResult(job: PoolJob, progress: Progress | undefined, reason: string): ReduceJsonResult {
     const file = progress === undefined ? '' : (this.set.reducers[progress.reducer]?.file ?? '');
-    const hash = progress === undefined ? undefined : job.records[progress.record]?.hash;
+    const hash = progress?.hash;
     const error = hash === undefined ? reason : `${reason} in record ${hash}`;
-    const state = parseState(JSON.stringify(withError(progress?.state ?? JSON.stringify(job.state), { file, error })));
-    return { id: job.id, state };
+    const initial = JSON.stringify(job.state ?? {});
+    const json = sortedStateJson(withError(progress?.state ?? initial, { file, error }));
+    return progress?.info === undefined ? { id: job.id, json } : { id: job.id, json, info: progress.info };
   }
 
   private updateTimer(): void {

@@ -8,17 +8,40 @@ export const PROGRESS_SEQ = 1;
 /** Bytes of shared progress memory: two Int32 slots, then a Float64 start time (ms since the epoch). */
 export const PROGRESS_BYTES = 16;
 
+/** One item of a batch: packed records, or a descriptor the worker's loader turns into records. */
+export type WorkerItem = PackedItem | { id: string; load: unknown };
+
 /** A batch of items for a worker; `probe` reports every reducer call (used after a watchdog kill). */
 export interface ToWorker {
   seq: number;
-  items: PackedItem[];
+  items: WorkerItem[];
   probe: boolean;
 }
 
-/** What a worker reports. */
+/**
+ * A probe report: before each reducer call (and, for a loaded item, once after loading with
+ * `record` and `reducer` -1), the state so far as JSON and the hash of the record being applied.
+ */
+export interface ProgressMessage {
+  type: 'progress';
+  seq: number;
+  index: number;
+  record: number;
+  reducer: number;
+  state: string;
+  hash?: string | undefined;
+  info?: unknown;
+}
+
+/** What a worker reports. `failed` ends a batch early: the loader threw on that item. */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'loadError'; file: string; reason: string }
   | { type: 'fatal'; message: string }
-  | { type: 'progress'; seq: number; index: number; record: number; reducer: number; state: string }
-  | { type: 'done'; seq: number; results: Array<{ id: string; json: string }> };
+  | ProgressMessage
+  | {
+      type: 'done';
+      seq: number;
+      results: Array<{ id: string; json: string; info?: unknown }>;
+      failed?: { index: number; message: string };
+    };

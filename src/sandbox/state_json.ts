@@ -29,6 +29,11 @@ export function parseState(json: string): Record<string, unknown> {
   return sortDeep(JSON.parse(json)) as Record<string, unknown>;
 }
 
+/** A state as JSON text with the keys of every object sorted (the form `parseState` reads back). */
+export function sortedStateJson(state: Record<string, unknown>): string {
+  return JSON.stringify(sortDeep(state));
+}
+
 /** Appends an `errors` entry to a state given as JSON. */
 export function withError(stateJson: string, entry: ReducerErrorEntry): Record<string, unknown> {
   let state: Record<string, unknown>;

@@ -38,6 +38,47 @@ export interface ReduceResult {
   state: Record<string, unknown>;
 }
 
+/**
+ * A job that a pool worker loads itself through the pool's loader module (see
+ * {@linkcode JobLoader}): only this small descriptor crosses to the worker, not the records.
+ */
+export interface LoadJob {
+  id: string;
+  /** Handed to the loader's `loadJob`; must survive structured cloning (plain data). */
+  load: unknown;
+  /** The initial state shown with the error when the job fails before it could be loaded (default `{}`). */
+  state?: Record<string, unknown>;
+}
+
+/**
+ * What a loader's `loadJob` returns: the job, records in order, plus `info`, which comes back
+ * unchanged with the job's result.
+ */
+export interface LoadedJob extends ReduceJob {
+  info?: unknown;
+}
+
+/**
+ * An ES module that pool workers import once to load {@linkcode LoadJob}s where the reducing
+ * happens. It may export `async function init(options)`, run before the worker takes work, and
+ * must export `function loadJob(load, options): LoadedJob` (synchronous; a throw fails the run
+ * with {@linkcode JobLoadError}).
+ */
+export interface JobLoader {
+  /** The module's URL (`file:` URL of an ES module). */
+  module: string;
+  /** Passed to `init` and to every `loadJob` call; must survive structured cloning. */
+  options?: unknown;
+}
+
+/** The result of one reduction as the state's JSON text (object keys sorted at every level). */
+export interface ReduceJsonResult {
+  id: string;
+  json: string;
+  /** The loader's `info` for a {@linkcode LoadJob} (absent if the job failed before it was loaded). */
+  info?: unknown;
+}
+
 /** Resource limits of the sandbox; every one has a default (SPEC §2). */
 export interface SandboxLimits {
   /** Fixed WebAssembly memory of one runtime (default 64 MiB). */
@@ -73,3 +114,15 @@ export class ReducerLoadError extends SitError {
 
 /** The sandbox itself failed (the WebAssembly instance trapped, a worker could not start). */
 export class SandboxError extends SitError {}
+
+/** A pool's loader module failed on a job (e.g. the records could not be read). */
+export class JobLoadError extends SandboxError {
+  /** The job's id. */
+  readonly id: string;
+
+  /** Creates the error for job `id`; `reason` is the loader's error message. */
+  constructor(id: string, reason: string) {
+    super(`cannot load ${JSON.stringify(id)} for reducing: ${reason}`);
+    this.id = id;
+  }
+}
