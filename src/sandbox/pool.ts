@@ -7,6 +7,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../worker_entry.ts';
 import { packJob } from './pack.ts';
 import { PROGRESS_BYTES, PROGRESS_INDEX, PROGRESS_SEQ, type FromWorker, type ToWorker, type WorkerItem } from './protocol.ts';
 import { resolveLimits, type ResolvedLimits } from './quickjs.ts';
@@ -109,20 +110,6 @@ function defaultSize(): number {
 }
 
 /**
- * The worker entry: `worker.js` once compiled; under tsx (this file is `pool.ts`) `worker.ts`,
- * loaded by a small bootstrap that registers tsx first (Node 20 does not apply `--import` hooks
- * to a worker's entry module).
- */
-function workerEntry(): { script: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { script: new URL('./worker.js', here), eval: false };
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', here).href;
-  const script = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return { script, eval: true };
-}
-
-/**
  * Creates a pool of at most `size` workers reducing with `set`. Workers start lazily (about 100 ms
  * each) and stay until `close()`; idle workers do not keep the process alive.
  */
@@ -144,7 +131,7 @@ class Pool implements ReducerPool {
   private closed = false;
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly entry = workerEntry();
+  private readonly entry = workerEntry(import.meta.url, 'worker');
 
   constructor(
     private readonly set: ReducerSet,
