@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Repository, checkIntegrity, isIntact, itemLinkText, readItemRecords, readRepositoryRecords, recordParents,
+  Repository, checkIntegrity, isIntact, itemLinkText, prepareHashing, readItemRecords, readRepositoryRecords, recordParents,
 } from '../src/store/mod.ts';
 import { tempDirs } from './helpers/store_fixtures.ts';
 
@@ -16,6 +16,8 @@ if (path === undefined) {
   console.error('store_corpus: ../shared/corpus is absent; corpus tests skipped');
 } else {
   const repo = Repository.open(path);
+  // These tests hash the whole corpus several times, as the commands that prepare hashing do.
+  test.before(prepareHashing);
 
   test('corpus: 191 items, 717 records, 4615 files, every record in exactly one item', () => {
     const items = repo.items();

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { blake2b } from '@noble/hashes/blake2.js';
-import { base32Decode, base32Encode, hashBytes, isBase32, recordHash } from '../src/store/mod.ts';
+import { base32Decode, base32Encode, hashBytes, isBase32, isHashingPrepared, prepareHashing, recordHash } from '../src/store/mod.ts';
 import type { RecordFile } from '../src/store/mod.ts';
 import { bytes } from './helpers/store_fixtures.ts';
 
@@ -26,10 +26,32 @@ const vectors: Array<[string, RecordFile[], string]> = [
 ];
 
 for (const [label, input, expected] of vectors) {
-  test(`record hash: ${label}`, () => {
-    assert.is(recordHash(input), expected);
+  test(`record hash: ${label}`, async () => {
+    assert.is(recordHash(input, { portable: true }), expected, '@noble/hashes');
+    await prepareHashing();
+    assert.is(recordHash(input), expected, 'hash-wasm');
   });
 }
+
+test('prepareHashing is idempotent and switches BLAKE2b-160 to hash-wasm', async () => {
+  await Promise.all([prepareHashing(), prepareHashing()]);
+  await prepareHashing();
+  assert.ok(isHashingPrepared());
+});
+
+test('record hash: hash-wasm and @noble/hashes agree on random records', async () => {
+  await prepareHashing();
+  const sizes = [0, 1, 127, 128, 129, 4095, 4096, 4097, 8192, 9000];
+  for (let round = 0; round < 40; round++) {
+    const count = 1 + (round % 5);
+    const input: RecordFile[] = [];
+    for (let i = 0; i < count; i++) {
+      const size = sizes[(round * 7 + i * 3) % sizes.length]! + (round % 3);
+      input.push({ name: `f${i}/${randomBytes(3).toString('hex')}`, data: new Uint8Array(randomBytes(size)) });
+    }
+    assert.is(recordHash(input), recordHash(input, { portable: true }), `round ${round}`);
+  }
+});
 
 test('record hash: SHA-1 vector', () => {
   assert.is(recordHash(files(['test', 'hello']), { algorithm: 'sha1' }), 'HI6ZIBPLSDVLIJORGNF3EQ4UB4YFW6CS');
@@ -54,10 +76,12 @@ test('raw hasher vectors: "test" then "that"', () => {
   assert.is(hex(hashBytes([bytes('abc')])), '384264f676f39536840523f284921cdc68b6846b');
 });
 
-test('hash-wasm BLAKE2b-160 agrees with @noble/hashes on random inputs', () => {
+test('hash-wasm BLAKE2b-160 agrees with @noble/hashes on random inputs', async () => {
+  await prepareHashing();
   for (const length of [0, 1, 63, 64, 65, 127, 128, 129, 4096, 10_000]) {
     const input = new Uint8Array(randomBytes(length));
     assert.equal(hashBytes([input]), blake2b(input, { dkLen: 20 }), `length ${length}`);
+    assert.equal(hashBytes([input], { portable: true }), blake2b(input, { dkLen: 20 }), `portable, length ${length}`);
   }
 });
 

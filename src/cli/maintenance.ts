@@ -81,7 +81,7 @@ export async function runRebuild(context: Context, argv: string[]): Promise<numb
   const source = Repository.open(resolve(src), { integrity: context.integrity });
   const command = stringOption(parsed.options, 'onRecord');
   process.stdout.write('Copying all supplementary files: ');
-  const result = rebuildRepository(source, resolve(dest), {
+  const result = await rebuildRepository(source, resolve(dest), {
     ...(command === undefined ? {} : { transform: transformWith(command) }),
     onProgress: (done, total) => {
       if (done === 1) process.stdout.write('done\nProcessing items\n');

@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } f
 import { join } from 'node:path';
 import { serializeConfig } from './config.ts';
 import { ItemExistsError, StoreOperationError } from './errors.ts';
+import { prepareHashing } from './hash.ts';
 import type { RecordFile } from './hash.ts';
 import { isIntact, recordParents, recordTimestamp } from './record.ts';
 import type { StoredRecord } from './record.ts';
@@ -39,12 +40,13 @@ const REBUILT = new Set(['config.json', 'items', 'records']);
 /**
  * Rebuilds `source` into `destPath`, which must not exist or be empty. Records left out by the
  * source's integrity setting (damaged ones when checking is on) and records on parent cycles are
- * not rebuilt.
+ * not rebuilt. Hashing is prepared first ({@link prepareHashing}): every record is hashed twice.
  */
-export function rebuildRepository(source: Repository, destPath: string, options: RebuildOptions = {}): RebuildResult {
+export async function rebuildRepository(source: Repository, destPath: string, options: RebuildOptions = {}): Promise<RebuildResult> {
   if (existsSync(destPath) && (!statSync(destPath).isDirectory() || readdirSync(destPath).length > 0)) {
     throw new StoreOperationError(`cannot rebuild into ${destPath}: it exists and is not an empty directory; choose a new path`);
   }
+  await prepareHashing();
   mkdirSync(join(destPath, 'records'), { recursive: true });
   writeFileSync(join(destPath, 'config.json'), serializeConfig(source.config));
   const copied: string[] = [];
