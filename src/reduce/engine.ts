@@ -1,15 +1,20 @@
 /**
  * The reduction engine: joins the store (records in generation order), the sandbox (reducers) and
  * the cache. Small jobs reduce in this thread; larger ones go to the worker pool, whose watchdog
- * can stop any reducer.
+ * can stop any reducer. Pool workers read, check and order the records themselves (through
+ * `load_item.ts`), so this thread only lists items, sends their ids and collects JSON states.
  * @module
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReduceJob, ReducerPool, ReducerRuntime, SandboxLimits, SandboxRecord } from '../sandbox/mod.ts';
+import type { LoadJob, ReduceJob, ReducerPool, ReducerRuntime, SandboxLimits, SandboxRecord } from '../sandbox/mod.ts';
 import { ItemNotFoundError, orderStoredRecords, type Repository, type StoredRecord } from '../store/mod.ts';
 import { ReductionCache, cacheFile, recordSetDigest } from './cache.ts';
+import { loadItem, prepareLoading, toSandboxRecords, type ItemDescriptor, type ItemInfo, type LoadItemOptions } from './load_item.ts';
 import { loadReducers, type LoadedReducers } from './reducers.ts';
+
+/** The loader module of the pool's workers: this folder's `load_item`, compiled or under tsx. */
+const LOADER_MODULE = new URL(import.meta.url.endsWith('.ts') ? './load_item.ts' : './load_item.js', import.meta.url).href;
 
 /** A reduced state: a JSON object. */
 export type State = Record<string, unknown>;
@@ -40,12 +45,12 @@ export interface ReduceOneOptions {
   roots?: readonly string[];
 }
 
-function toSandboxRecords(records: readonly StoredRecord[]): SandboxRecord[] {
-  return records.map((record) => ({ hash: record.hash, files: record.files.map((file): [string, Uint8Array] => [file.name, file.data]) }));
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** A reduced item as the engine collects it: the state, its JSON text and the cache digest if known. */
+interface Reduced {
+  id: string;
+  state: State;
+  json: string;
+  records: string | undefined;
 }
 
 /** Reduces the items and records of one repository. */
@@ -82,7 +87,9 @@ export class Engine {
 
   #inThread(): Promise<ReducerRuntime> {
     // The sandbox is loaded only when something needs reducing: a warm `sit items` never pays for it.
-    this.#runtime ??= import('../sandbox/mod.ts').then((sandbox) => sandbox.createReducerRuntime(this.reducers.set, this.#limitOptions()));
+    this.#runtime ??= Promise.all([import('../sandbox/mod.ts'), prepareLoading()]).then(([sandbox]) =>
+      sandbox.createReducerRuntime(this.reducers.set, this.#limitOptions()),
+    );
     return this.#runtime;
   }
 
@@ -120,8 +127,11 @@ export class Engine {
         }))
       : undefined;
     const trustBefore = cache === undefined ? 0 : cache.writtenAt - 2000;
+    // The cache written below will trust entries older than this without listing them again.
+    const recent = Date.now() - 2000;
     const states = new Map<string, State>();
-    const stale: Array<{ id: string; mtime: number; records: string }> = [];
+    const stale: Array<{ id: string; mtime: number; records: string | undefined }> = [];
+    const jobs: ItemDescriptor[] = [];
     const itemsDir = this.repo.itemsDir();
     for (const id of wanted) {
       let dir = join(itemsDir, id);
@@ -134,24 +144,35 @@ export class Engine {
       if (stat === undefined) throw new ItemNotFoundError(`Item ${id} not found`);
       const mtime = stat.mtimeMs;
       const entry = cache?.get(id);
-      if (entry !== undefined && entry.mtime === mtime && mtime < trustBefore && this.#useCached(states, cache!, id, entry.stateJson)) {
+      if (entry === undefined) {
+        // Nothing to compare with: whoever reads the records takes the digest of the listing, and
+        // only for recent items, the only ones whose digest a later run looks at before their mtime.
+        stale.push({ id, mtime, records: undefined });
+        jobs.push({ id, digest: cache !== undefined && mtime >= recent });
+        states.set(id, {});
+        continue;
+      }
+      if (entry.mtime === mtime && mtime < trustBefore && this.#useCached(states, cache!, id, entry.stateJson)) {
         continue;
       }
       const records = recordSetDigest(readdirSync(dir));
-      if (entry !== undefined && entry.records === records && this.#useCached(states, cache!, id, entry.stateJson)) {
+      if (entry.records === records && this.#useCached(states, cache!, id, entry.stateJson)) {
         cache!.set(id, { ...entry, mtime });
         continue;
       }
       stale.push({ id, mtime, records });
+      jobs.push({ id, digest: false });
       states.set(id, {});
     }
     this.lastReduced = stale.length;
     if (stale.length > 0) {
       const byId = new Map(stale.map((s) => [s.id, s]));
-      for await (const { id, state } of this.#reduceJobs(stale.map((s) => s.id))) {
-        states.set(id, state);
-        const info = byId.get(id)!;
-        cache?.set(id, { mtime: info.mtime, records: info.records, stateJson: JSON.stringify(state) });
+      for await (const reduced of this.#reduceJobs(jobs)) {
+        states.set(reduced.id, reduced.state);
+        const info = byId.get(reduced.id)!;
+        // Without a digest ('') the entry is used only while the item's mtime stays the same.
+        const records = reduced.records ?? info.records ?? '';
+        cache?.set(reduced.id, { mtime: info.mtime, records, stateJson: reduced.json });
       }
     }
     if (cache !== undefined) {
@@ -171,26 +192,33 @@ export class Engine {
     }
   }
 
-  async *#reduceJobs(ids: string[]): AsyncIterable<{ id: string; state: State }> {
+  #loaderOptions(): LoadItemOptions {
+    return { root: this.repo.root, integrity: this.#integrity, algorithm: this.repo.hashingAlgorithm };
+  }
+
+  async *#reduceJobs(items: ItemDescriptor[]): AsyncIterable<Reduced> {
     const threshold = this.#options.poolThreshold ?? 32;
-    if (ids.length <= threshold) {
+    const loader = this.#loaderOptions();
+    if (items.length <= threshold) {
       const runtime = await this.#inThread();
-      for (const id of ids) yield { id, state: runtime.reduce(this.#itemJob(id)) };
+      for (const { id, digest } of items) {
+        const job = loadItem(this.repo, id, { ...loader, digest });
+        const state = runtime.reduce(job);
+        yield { id, state, json: JSON.stringify(state), records: job.info.records };
+      }
       return;
     }
     const { createReducerPool } = await import('../sandbox/mod.ts');
     this.#pool ??= createReducerPool(this.reducers.set, {
       ...this.#limitOptions(),
       ...(this.#options.poolSize === undefined ? {} : { size: this.#options.poolSize }),
+      loader: { module: LOADER_MODULE, options: loader },
     });
-    const engine = this;
-    async function* jobs(): AsyncIterable<ReduceJob> {
-      for (let i = 0; i < ids.length; i++) {
-        yield engine.#itemJob(ids[i]!);
-        if (i % 64 === 63) await yieldToEventLoop();
-      }
+    const jobs: LoadJob[] = items.map((item) => ({ id: item.id, load: item, state: { id: item.id } }));
+    for await (const result of this.#pool.reduceJson(jobs)) {
+      const state = JSON.parse(result.json) as State;
+      yield { id: result.id, state, json: result.json, records: (result.info as ItemInfo | undefined)?.records };
     }
-    yield* this.#pool.reduce(jobs());
   }
 
   /** Frees the sandbox (runtime and workers). */

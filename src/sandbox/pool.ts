@@ -49,7 +49,7 @@ export interface ReducerPoolOptions {
   /** Number of workers (default `min(os.availableParallelism(), 4)`); they start when work arrives. */
   size?: number;
   limits?: SandboxLimits;
-  /** Items per batch (default: spread over the workers, 8 to 200). */
+  /** Items per batch (default: spread over the workers, 8 to 64). */
   batchSize?: number;
   /** The module that workers import to load {@linkcode LoadJob}s (required to reduce them). */
   loader?: JobLoader;
@@ -154,7 +154,7 @@ class Pool implements ReducerPool {
     if (this.closed) throw new SandboxError('the reducer pool is closed; create a new one');
     const run = new Run();
     this.runs.add(run);
-    const batchSize = this.batchSize ?? (Array.isArray(jobs) ? Math.min(200, Math.max(8, Math.ceil(jobs.length / (this.size * 4)))) : 128);
+    const batchSize = this.batchSize ?? (Array.isArray(jobs) ? Math.min(64, Math.max(8, Math.ceil(jobs.length / (this.size * 8)))) : 128);
     void this.feed(run, jobs, batchSize).catch((err: unknown) => {
       run.error ??= err instanceof Error ? err : new Error(String(err));
       run.notify();

@@ -1,0 +1,90 @@
+/**
+ * Loading an item for reduction: its records read once, checked against their hashes and put in
+ * generation order, plus the digest of its record set for the cache. The engine uses it in its
+ * own thread, and the reducer pool's workers import this module as their loader (`init` and
+ * `loadJob`), so that reading and hashing happen where the reducing does.
+ * @module
+ */
+import { readdirSync } from 'node:fs';
+import type { LoadedJob, SandboxRecord } from '../sandbox/mod.ts';
+import * as store from '../store/mod.ts';
+import { ItemNotFoundError, orderStoredRecords, Repository, type HashingAlgorithm, type StoredRecord } from '../store/mod.ts';
+import { recordSetDigest } from './cache.ts';
+
+/** The loader options the engine gives the pool (plain data: they cross to the workers). */
+export interface LoadItemOptions {
+  /** The repository root. */
+  root: string;
+  /** Drop records whose content does not match their hash. */
+  integrity: boolean;
+  /** The repository's hashing algorithm. */
+  algorithm: HashingAlgorithm;
+}
+
+/** What a pool job carries: the item, and whether to take the digest of its record set. */
+export interface ItemDescriptor {
+  id: string;
+  digest: boolean;
+}
+
+/** What comes back with a loaded item's state. */
+export interface ItemInfo {
+  /** {@linkcode recordSetDigest} of the item directory's entries, when asked for (one more listing). */
+  records?: string;
+}
+
+/** A loaded item: the job for the sandbox and its {@linkcode ItemInfo}. */
+export interface LoadedItem extends LoadedJob {
+  info: ItemInfo;
+}
+
+/** Turns stored records into the sandbox's records (the same bytes, no copy). */
+export function toSandboxRecords(records: readonly StoredRecord[]): SandboxRecord[] {
+  return records.map((record) => ({ hash: record.hash, files: record.files.map((file): [string, Uint8Array] => [file.name, file.data]) }));
+}
+
+/**
+ * Makes record hashing as fast as it gets (the WebAssembly hasher), where the store offers that
+ * step; without it the store hashes anyway.
+ */
+export async function prepareLoading(): Promise<void> {
+  const prepare = (store as unknown as Record<string, unknown>)['prepareHashing'];
+  if (typeof prepare === 'function') await (prepare as () => Promise<unknown>)();
+}
+
+/**
+ * Reads item `id` of `repo` for reduction: initial state `{id}`, its records in generation order
+ * (without the non-intact ones when `integrity` is on). The digest is taken from the listing made
+ * before the records are read, so that a record arriving meanwhile makes the cache entry stale.
+ */
+export function loadItem(repo: Repository, id: string, options: { integrity: boolean; algorithm?: HashingAlgorithm; digest: boolean }): LoadedItem {
+  const info: ItemInfo = {};
+  if (options.digest) {
+    const dir = repo.itemDir(id);
+    if (dir === undefined) throw new ItemNotFoundError(`Item ${id} not found`);
+    info.records = recordSetDigest(readdirSync(dir));
+  }
+  const source = { hashingAlgorithm: options.algorithm ?? repo.hashingAlgorithm, integrity: options.integrity };
+  const records = toSandboxRecords(orderStoredRecords(repo.readItemRecords(id), source).flat());
+  return { id, state: { id }, records, info };
+}
+
+let opened: { root: string; repo: Repository } | undefined;
+
+function repository(options: LoadItemOptions): Repository {
+  if (opened?.root !== options.root) opened = { root: options.root, repo: Repository.open(options.root, { integrity: options.integrity }) };
+  return opened.repo;
+}
+
+/** Pool-worker hook: prepares hashing and opens the repository once per worker. */
+export async function init(options: LoadItemOptions): Promise<void> {
+  await prepareLoading();
+  repository(options);
+}
+
+/** Pool-worker hook: loads the item that `load` ({@linkcode ItemDescriptor}) names ({@linkcode loadItem}). */
+export function loadJob(load: unknown, options: LoadItemOptions): LoadedItem {
+  const { id, digest } = (load ?? {}) as Partial<ItemDescriptor>;
+  if (typeof id !== 'string') throw new TypeError(`an item job is described by {id, digest}, got ${JSON.stringify(load)}`);
+  return loadItem(repository(options), id, { ...options, digest: digest === true });
+}

@@ -1,0 +1,149 @@
+// The reduction engine: the cache (nothing reduced twice, one new record re-reduces one item, a
+// corrupt cache changes nothing) and the worker path (records read, checked and ordered in the
+// pool's workers) giving exactly the states of the in-thread path.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateRepository } from '../bench/generate.ts';
+import { cacheFile, Engine, type EngineOptions, type State } from '../src/reduce/mod.ts';
+import { Repository } from '../src/store/mod.ts';
+
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MODULE = path.join(ROOT, 'modules', 'issue-tracking');
+const CORPUS = path.join(ROOT, '..', 'shared', 'corpus', 'sit', '.sit');
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sit-reduce-engine-'));
+const env: NodeJS.ProcessEnv = { SIT_CACHE_DIR: path.join(tmp, 'sit-cache') };
+
+function generated(name: string, items: number): Repository {
+  const root = path.join(tmp, name);
+  generateRepository(root, items, { seed: 7, module: MODULE });
+  return Repository.open(root);
+}
+
+async function reduceAll(repo: Repository, options: EngineOptions): Promise<{ states: Map<string, State>; reduced: number }> {
+  const engine = new Engine(repo, { env, ...options });
+  try {
+    const states = await engine.reduceItems();
+    return { states, reduced: engine.lastReduced };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** The states as text, keys in the order they come: equal texts mean equal states and key order. */
+function texts(states: Map<string, State>): string[] {
+  return [...states].map(([id, state]) => `${id} ${JSON.stringify(state)}`);
+}
+
+function setItemTimes(repo: Repository, when: Date): void {
+  for (const id of repo.items()) fs.utimesSync(path.join(repo.itemsDir(), id), when, when);
+}
+
+test('a second run reduces nothing, in the pool and in this thread, whether or not the items changed just now', async () => {
+  const repo = generated('cache', 60);
+  for (const poolThreshold of [0, 1000]) {
+    fs.rmSync(env.SIT_CACHE_DIR!, { recursive: true, force: true });
+    const first = await reduceAll(repo, { poolThreshold });
+    assert.is(first.reduced, 60);
+    const second = await reduceAll(repo, { poolThreshold });
+    assert.is(second.reduced, 0, `threshold ${poolThreshold}`);
+    assert.equal(texts(second.states), texts(first.states));
+  }
+  // Items changed long ago are cached without listing them a second time, and still trusted.
+  setItemTimes(repo, new Date(Date.now() - 3_600_000));
+  fs.rmSync(env.SIT_CACHE_DIR!, { recursive: true, force: true });
+  const old = await reduceAll(repo, { poolThreshold: 0 });
+  assert.is(old.reduced, 60);
+  assert.is((await reduceAll(repo, { poolThreshold: 0 })).reduced, 0);
+});
+
+test('one new record re-reduces exactly its item, also when the cached entry has no record digest', async () => {
+  const repo = generated('incremental', 50);
+  setItemTimes(repo, new Date(Date.now() - 3_600_000));
+  fs.rmSync(env.SIT_CACHE_DIR!, { recursive: true, force: true });
+  const before = await reduceAll(repo, { poolThreshold: 0 });
+  const id = repo.items()[17]!;
+  const data = (text: string): Uint8Array => new TextEncoder().encode(text);
+  repo.newRecord(
+    [
+      { name: '.type/SummaryChanged', data: new Uint8Array(0) },
+      { name: '.timestamp', data: data('2030-01-01T00:00:00.000Z') },
+      { name: 'text', data: data('A summary written later') },
+    ],
+    { itemId: id },
+  );
+  const after = await reduceAll(repo, { poolThreshold: 0 });
+  assert.is(after.reduced, 1);
+  assert.is(after.states.get(id)!.summary, 'A summary written later');
+  assert.is.not(before.states.get(id)!.summary, 'A summary written later');
+  for (const other of repo.items()) if (other !== id) assert.equal(after.states.get(other), before.states.get(other));
+  assert.is((await reduceAll(repo, { poolThreshold: 0 })).reduced, 0);
+});
+
+test('a corrupt cache file gives the same states as no cache, and is repaired', async () => {
+  const repo = generated('corrupt', 40);
+  fs.rmSync(env.SIT_CACHE_DIR!, { recursive: true, force: true });
+  await reduceAll(repo, {});
+  const file = cacheFile(repo.root, env);
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  assert.ok(lines.length > 40);
+  // a state cut in the middle, a line without fields, a wrong summary behind a bad tab count, noise
+  lines[3] = lines[3]!.slice(0, lines[3]!.length - 20);
+  lines[5] = 'garbage';
+  lines[7] = lines[7]!.replace('\t', '\t\t');
+  lines.splice(9, 0, '\u0000\u0001 not a cache line');
+  fs.writeFileSync(file, lines.join('\n'));
+  const uncached = await reduceAll(repo, { cache: false });
+  const damaged = await reduceAll(repo, {});
+  assert.ok(damaged.reduced >= 3, `reduced ${damaged.reduced}`);
+  assert.equal(texts(damaged.states), texts(uncached.states));
+  assert.is((await reduceAll(repo, {})).reduced, 0);
+  fs.writeFileSync(file, 'not a cache at all');
+  assert.equal(texts((await reduceAll(repo, {})).states), texts(uncached.states));
+});
+
+test('the pool with the item loader gives exactly the in-thread states (generated repository)', async () => {
+  const repo = generated('pool', 200);
+  const inThread = await reduceAll(repo, { cache: false, poolThreshold: 1000 });
+  const pooled = await reduceAll(repo, { cache: false, poolThreshold: 0, poolSize: 2 });
+  assert.is(pooled.states.size, 200);
+  assert.equal(texts(pooled.states), texts(inThread.states));
+  assert.ok([...pooled.states.values()].some((s) => Array.isArray(s.comments) && s.comments.length > 0));
+  // A record whose content no longer matches its hash is dropped by the workers' integrity check.
+  const id = repo.items().find((item) => typeof inThread.states.get(item)!.summary === 'string')!;
+  const summary = repo.readItemRecords(id).find((r) => r.files.some((f) => f.name === '.type/SummaryChanged'))!;
+  const dir = repo.itemRecordEntries(id).find((e) => e.hash === summary.hash)!.dir;
+  fs.writeFileSync(path.join(dir, 'text'), 'tampered\n');
+  const checked = await reduceAll(repo, { cache: false, poolThreshold: 0 });
+  assert.is(checked.states.get(id)!.summary, undefined);
+  const unchecked = await reduceAll(repo, { cache: false, poolThreshold: 0, integrity: false });
+  assert.is(unchecked.states.get(id)!.summary, 'tampered');
+  assert.equal(texts((await reduceAll(repo, { cache: false, poolThreshold: 1000 })).states), texts(checked.states));
+});
+
+if (!fs.existsSync(path.join(CORPUS, 'config.json'))) {
+  console.error(`reduce_engine: corpus test skipped, the corpus is not at ${CORPUS}`);
+  test.skip('the pool with the item loader gives exactly the in-thread states (corpus, integrity on)', () => {});
+} else {
+  test('the pool with the item loader gives exactly the in-thread states (corpus, integrity on)', async () => {
+    const copy = path.join(tmp, 'corpus', '.sit');
+    fs.cpSync(CORPUS, copy, { recursive: true });
+    const repo = Repository.open(copy);
+    const inThread = await reduceAll(repo, { cache: false, poolThreshold: 1000 });
+    const pooled = await reduceAll(repo, { cache: false, poolThreshold: 0, poolSize: 2 });
+    assert.is(pooled.states.size, 191);
+    assert.equal(texts(pooled.states), texts(inThread.states));
+    // integrity off reaches the workers too
+    const unchecked = await reduceAll(repo, { cache: false, poolThreshold: 1000, integrity: false });
+    const uncheckedPooled = await reduceAll(repo, { cache: false, poolThreshold: 0, integrity: false });
+    assert.equal(texts(uncheckedPooled.states), texts(unchecked.states));
+  });
+}
+
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+test.run();
