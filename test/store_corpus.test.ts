@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Repository, checkIntegrity, isIntact, itemLinkText, prepareHashing, readItemRecords, readRepositoryRecords, recordParents,
+  Repository, checkIntegrity, checkIntegrityParallel, isIntact, itemLinkText, prepareHashing, readItemRecords, readRepositoryRecords, recordParents,
 } from '../src/store/mod.ts';
 import { tempDirs } from './helpers/store_fixtures.ts';
 
@@ -48,6 +48,14 @@ if (path === undefined) {
     assert.equal(report.repositoryDamage, []);
     assert.is(report.checked.length, 717 * 2);
     assert.is(report.checked.filter((c) => !c.intact).length, 4);
+  });
+
+  test('corpus: the parallel integrity check finds the same two damaged records, with the same report', async () => {
+    const report = await checkIntegrityParallel(repo, { workers: 2 });
+    assert.equal(report.itemDamage.map((d) => d.hash).sort(), DAMAGED);
+    assert.equal(report.repositoryDamage, []);
+    assert.is(report.checked.length, 717 * 2);
+    assert.equal(report, checkIntegrity(repo));
   });
 
   test('corpus: every other record is intact, also with .type/.prev files not opened', () => {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
-import { checkIntegrity, rebuildRepository, Repository, upgradeRepository, type RecordFile } from '../store/mod.ts';
+import { checkIntegrityParallel, rebuildRepository, Repository, upgradeRepository, type RecordFile } from '../store/mod.ts';
 import type { Context } from './context.ts';
 import { parseCommand, stringOption } from './parse.ts';
 
@@ -21,7 +21,7 @@ export async function runIntegrity(context: Context, argv: string[]): Promise<nu
   );
   if (parsed === undefined) return 0;
   const repo = context.repository();
-  const report = checkIntegrity(repo);
+  const report = await checkIntegrityParallel(repo);
   process.stderr.write(report.checked.map((r) => `${r.hash} ${r.intact}\n`).join(''));
   const out = [...report.itemDamage.map((d) => `${d.item} ${d.hash}\n`), ...report.repositoryDamage.map((h) => `${h}\n`)];
   process.stdout.write(out.join(''));

@@ -1,10 +1,14 @@
 /** `sit integrity`: every record re-hashed, strictly (original-sit.md §4.13, SPEC §1). */
+import { availableParallelism } from 'node:os';
 import { readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isIntact, tryReadRecord } from './record.ts';
-import { Repository, TEMPORARY_PREFIX } from './repository.ts';
+import { Worker } from 'node:worker_threads';
+import { StoreOperationError } from './errors.ts';
+import { prepareHashing } from './hash.ts';
+import { examineRecord } from './integrity_examine.ts';
+import type { ExaminedEntry, FromWorker, ListedItem, ToWorker, WorkerInit } from './integrity_examine.ts';
+import { compareEntries, Repository, TEMPORARY_PREFIX } from './repository.ts';
 import type { RecordEntry } from './repository.ts';
-import { isInside } from './resolve.ts';
 
 /** One examined record. */
 export interface IntegrityResult {
@@ -26,40 +30,132 @@ export interface IntegrityReport {
   removedTemporaries: string[];
 }
 
+/** Options of {@link checkIntegrity}. */
+export interface IntegrityOptions {
+  /** Temporaries older than this are removed (default ten minutes). */
+  temporaryAgeMs?: number;
+  /** The current time (default `Date.now()`). */
+  now?: number;
+}
+
+/** Options of {@link checkIntegrityParallel}. */
+export interface ParallelIntegrityOptions extends IntegrityOptions {
+  /**
+   * Worker threads; 0 checks in the calling thread. Default: none below
+   * {@link PARALLEL_MIN_ITEMS} items (workers take 50–100 ms to start), else one per core, at most 4.
+   */
+  workers?: number;
+}
+
 /** Temporaries older than this are leftovers of interrupted writes. */
 const TEMPORARY_AGE_MS = 10 * 60 * 1000;
 
+/** Below this many items, {@link checkIntegrityParallel} checks in the calling thread by default. */
+export const PARALLEL_MIN_ITEMS = 100;
+
+/** Tasks per worker and kind of work: small enough to even out, large enough to cost little. */
+const TASKS_PER_WORKER = 8;
+
 /**
- * Checks every record strictly: all files are read (`.type/` and `.prev/` too), symbolic links
- * and special files make a record non-intact, and so does a record whose real path lies outside
- * the repository. Also removes temporaries older than ten minutes (or `temporaryAgeMs`).
+ * Checks every record strictly, in the calling thread: all files are read (`.type/` and `.prev/`
+ * too), symbolic links and special files make a record non-intact, and so does a record whose
+ * real path lies outside the repository. Also removes temporaries older than ten minutes (or
+ * `temporaryAgeMs`). Hashes with whatever {@link prepareHashing} has prepared; prefer
+ * {@link checkIntegrityParallel}, which prepares and uses every core.
  */
-export function checkIntegrity(repo: Repository, options: { temporaryAgeMs?: number; now?: number } = {}): IntegrityReport {
-  const report: IntegrityReport = { checked: [], itemDamage: [], repositoryDamage: [], removedTemporaries: [] };
+export function checkIntegrity(repo: Repository, options: IntegrityOptions = {}): IntegrityReport {
   const realRoot = realpathSync.native(repo.root);
   // Walk records/ first: directories found by this walk need no real-path check.
   const repositoryEntries = repo.recordEntries();
   const direct = new Set(repositoryEntries.filter((e) => e.direct === true).map((e) => e.dir));
-  const cache = new Map<string, boolean>();
+  const cache = new Map<string, boolean | undefined>();
   const examine = (entry: RecordEntry): boolean | undefined => {
-    const key = `${entry.hash}\0${entry.dir}`;
-    const known = cache.get(key);
-    if (known !== undefined) return known;
-    const record = tryReadRecord(entry.dir, entry.hash, { full: true });
-    if (record === undefined) return undefined;
-    let intact: boolean;
-    try {
-      const inside = direct.has(entry.dir) || isInside(realpathSync.native(entry.dir), realRoot);
-      intact = inside && isIntact(record, repo.hashingAlgorithm);
-    } catch {
-      intact = false;
-    }
+    const key = entryKey(entry);
+    if (cache.has(key)) return cache.get(key);
+    const intact = examineRecord({ ...entry, direct: direct.has(entry.dir) }, realRoot, repo.hashingAlgorithm);
     cache.set(key, intact);
     return intact;
   };
+  const temporaries: string[] = [];
+  const items = repo.items().map((item) => ({ item, entries: repo.itemRecordEntries(item, { temporaries }) }));
+  const report = assemble(items, repositoryEntries, examine);
+  report.removedTemporaries = removeOldTemporaries([...temporariesIn(repo.root), ...temporariesIn(repo.recordsDir()), ...temporaries], options);
+  return report;
+}
+
+/**
+ * {@link checkIntegrity} in worker threads, with the same report: the workers walk shares of
+ * `records/` and read and hash each record found there once, list the items' record entries,
+ * and examine the few entries of items that the walk did not reach. Small repositories are
+ * checked in the calling thread (see `workers`). Prepares hashing.
+ */
+export async function checkIntegrityParallel(repo: Repository, options: ParallelIntegrityOptions = {}): Promise<IntegrityReport> {
+  const items = repo.items();
+  const count = Math.floor(options.workers ?? (items.length < PARALLEL_MIN_ITEMS ? 0 : defaultWorkers()));
+  if (!(count >= 1)) {
+    await prepareHashing();
+    return checkIntegrity(repo, options);
+  }
+  const realRoot = realpathSync.native(repo.root);
+  const workers = new WorkerSet({ root: repo.root, realRoot }, count);
+  try {
+    const records = repo.recordsDir();
+    const top = records === undefined ? [] : topDirectories(records);
+    const per = (total: number) => Math.max(1, Math.ceil(total / (count * TASKS_PER_WORKER)));
+    const tasks: ToWorker[] = [
+      ...chunks(top, per(top.length)).map((names): ToWorker => ({ type: 'walk', top: names })),
+      ...chunks(items, per(items.length)).map((ids): ToWorker => ({ type: 'items', items: ids })),
+    ];
+    const walked: ExaminedEntry[] = [];
+    const listed: ListedItem[] = [];
+    for (const answer of await workers.run(tasks)) {
+      if (answer.type === 'walk') walked.push(...answer.entries);
+      else if (answer.type === 'items') listed.push(...answer.items);
+    }
+    walked.sort(compareEntries);
+
+    const known = new Map<string, boolean | undefined>();
+    const direct = new Set<string>();
+    for (const entry of walked) {
+      known.set(entryKey(entry), entry.intact ?? undefined);
+      if (entry.direct === true) direct.add(entry.dir);
+    }
+    // Entries of items that the walk did not reach (legacy directories, other links, missing records).
+    const missing = new Map<string, RecordEntry>();
+    for (const { entries } of listed) {
+      for (const entry of entries) {
+        const key = entryKey(entry);
+        if (!known.has(key) && !missing.has(key)) missing.set(key, { ...entry, direct: direct.has(entry.dir) });
+      }
+    }
+    if (missing.size > 0) {
+      const entries = [...missing.values()];
+      const batches = chunks(entries, per(entries.length));
+      const answers = await workers.run(batches.map((batch): ToWorker => ({ type: 'examine', entries: batch })));
+      answers.forEach((answer, i) => {
+        if (answer.type !== 'examine') return;
+        batches[i]!.forEach((entry, j) => known.set(entryKey(entry), answer.intact[j] ?? undefined));
+      });
+    }
+    const report = assemble(listed, walked, (entry) => known.get(entryKey(entry)));
+    const temporaries = listed.flatMap((l) => l.temporaries);
+    report.removedTemporaries = removeOldTemporaries([...temporariesIn(repo.root), ...temporariesIn(records), ...temporaries], options);
+    return report;
+  } finally {
+    await workers.close();
+  }
+}
+
+/** The report from items' entries (items sorted) and `records/` entries, examined by `examine`. */
+function assemble(
+  items: ReadonlyArray<{ item: string; entries: RecordEntry[] }>,
+  repositoryEntries: RecordEntry[],
+  examine: (entry: RecordEntry) => boolean | undefined,
+): IntegrityReport {
+  const report: IntegrityReport = { checked: [], itemDamage: [], repositoryDamage: [], removedTemporaries: [] };
   const reported = new Set<string>();
-  for (const item of repo.items()) {
-    for (const entry of repo.itemRecordEntries(item)) {
+  for (const { item, entries } of items) {
+    for (const entry of entries) {
       const intact = examine(entry);
       if (intact === undefined) continue;
       report.checked.push({ hash: entry.hash, intact, item });
@@ -75,37 +171,138 @@ export function checkIntegrity(repo: Repository, options: { temporaryAgeMs?: num
     report.checked.push({ hash: entry.hash, intact });
     if (!intact && !reported.has(entry.hash)) report.repositoryDamage.push(entry.hash);
   }
-  report.removedTemporaries = removeTemporaries(repo, options);
   return report;
 }
 
-/** Removes `.tmp-*` leftovers in the repository root, `records/` and every item directory. */
-export function removeTemporaries(repo: Repository, options: { temporaryAgeMs?: number; now?: number } = {}): string[] {
+function entryKey(entry: RecordEntry): string {
+  return `${entry.hash}\0${entry.dir}`;
+}
+
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** The names of the real directories directly in `dir` (what the walk of `records/` descends into). */
+function topDirectories(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The worker entry: `integrity_worker.js` once compiled; under tsx (this file is
+ * `integrity.ts`) `integrity_worker.ts`, loaded by a small bootstrap that registers tsx first
+ * (Node 20 does not apply `--import` hooks to a worker's entry module).
+ */
+function workerEntry(): { script: string | URL; eval: boolean } {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return { script: new URL('./integrity_worker.js', here), eval: false };
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./integrity_worker.ts', here).href;
+  const script = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return { script, eval: true };
+}
+
+/** Worker threads that take tasks from one queue, one task at a time each. */
+class WorkerSet {
+  readonly #workers: Worker[] = [];
+  #failure: Error | undefined;
+  #onFailure: ((error: Error) => void) | undefined;
+
+  constructor(init: WorkerInit, count: number) {
+    const entry = workerEntry();
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(entry.script, { eval: entry.eval, workerData: init });
+      const fail = (error: Error): void => {
+        this.#failure ??= error;
+        this.#onFailure?.(this.#failure);
+      };
+      worker.on('error', (error) => fail(new StoreOperationError(`integrity check worker failed: ${error.message}`)));
+      worker.on('exit', (code) => fail(new StoreOperationError(`integrity check worker stopped (exit status ${code})`)));
+      this.#workers.push(worker);
+    }
+  }
+
+  /** Runs every task and returns the answers in task order; rejects on the first failure. */
+  run(tasks: readonly ToWorker[]): Promise<FromWorker[]> {
+    return new Promise((resolve, reject) => {
+      if (this.#failure !== undefined) return reject(this.#failure);
+      const answers: FromWorker[] = new Array(tasks.length);
+      let next = 0;
+      let done = 0;
+      let settled = false;
+      const finish = (error?: Error): void => {
+        if (settled) return;
+        settled = true;
+        this.#onFailure = undefined;
+        for (const worker of this.#workers) worker.removeAllListeners('message');
+        if (error === undefined) resolve(answers);
+        else reject(error);
+      };
+      this.#onFailure = finish;
+      if (tasks.length === 0) return finish();
+      const feed = (worker: Worker): void => {
+        if (next >= tasks.length) return;
+        const index = next++;
+        worker.once('message', (answer: FromWorker) => {
+          if (answer.type === 'error') return finish(new StoreOperationError(`integrity check failed: ${answer.message}`));
+          answers[index] = answer;
+          if (++done === tasks.length) return finish();
+          feed(worker);
+        });
+        worker.postMessage(tasks[index]);
+      };
+      for (const worker of this.#workers) feed(worker);
+    });
+  }
+
+  /** Stops every worker. */
+  async close(): Promise<void> {
+    const workers = this.#workers.splice(0);
+    for (const worker of workers) worker.removeAllListeners('exit');
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** The paths of `.tmp-*` entries directly in `dir`. */
+function temporariesIn(dir: string | undefined): string[] {
+  if (dir === undefined) return [];
+  try {
+    return readdirSync(dir)
+      .filter((name) => name.startsWith(TEMPORARY_PREFIX))
+      .map((name) => join(dir, name));
+  } catch {
+    return [];
+  }
+}
+
+/** Removes those of `paths` older than the temporary age; returns them, sorted. */
+function removeOldTemporaries(paths: readonly string[], options: IntegrityOptions): string[] {
   const limit = (options.now ?? Date.now()) - (options.temporaryAgeMs ?? TEMPORARY_AGE_MS);
   const removed: string[] = [];
-  const sweep = (dir: string | undefined): void => {
-    if (dir === undefined) return;
-    let names: string[];
+  for (const path of paths) {
     try {
-      names = readdirSync(dir);
+      if (statSync(path).mtimeMs > limit) continue;
+      rmSync(path, { recursive: true, force: true });
+      removed.push(path);
     } catch {
-      return;
+      // vanished meanwhile
     }
-    for (const name of names) {
-      if (!name.startsWith(TEMPORARY_PREFIX)) continue;
-      const path = join(dir, name);
-      try {
-        if (statSync(path).mtimeMs > limit) continue;
-        rmSync(path, { recursive: true, force: true });
-        removed.push(path);
-      } catch {
-        // vanished meanwhile
-      }
-    }
-  };
-  sweep(repo.root);
-  sweep(repo.recordsDir());
-  const items = repo.itemsDir();
-  for (const item of repo.items()) sweep(join(items, item));
+  }
   return removed.sort();
+}
+
+/** Removes `.tmp-*` leftovers in the repository root, `records/` and every item directory. */
+export function removeTemporaries(repo: Repository, options: IntegrityOptions = {}): string[] {
+  const temporaries = [...temporariesIn(repo.root), ...temporariesIn(repo.recordsDir())];
+  for (const item of repo.items()) temporaries.push(...temporariesIn(repo.itemDir(item)));
+  return removeOldTemporaries(temporaries, options);
 }

@@ -92,6 +92,20 @@ function isDirectory(path: string): boolean {
   }
 }
 
+function isRealDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Orders record entries by hash, then by directory. */
+export function compareEntries(a: RecordEntry, b: RecordEntry): number {
+  if (a.hash !== b.hash) return a.hash < b.hash ? -1 : 1;
+  return a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0;
+}
+
 function listDir(path: string): Dirent[] {
   try {
     return readdirSync(path, { withFileTypes: true });
@@ -356,13 +370,20 @@ export class Repository implements RecordSource {
     return dir;
   }
 
-  /** The record entries of an item: link files, legacy record directories and symbolic links. */
-  itemRecordEntries(id: string): RecordEntry[] {
+  /**
+   * The record entries of an item: link files, legacy record directories and symbolic links,
+   * sorted by hash. With `temporaries`, the paths of `.tmp-*` entries of the item's directory
+   * are added to it (from the same listing).
+   */
+  itemRecordEntries(id: string, options: { temporaries?: string[] } = {}): RecordEntry[] {
     const dir = this.#requireItemDir(id);
     const entries: RecordEntry[] = [];
     for (const entry of listDir(dir)) {
       const hash = entry.name;
-      if (!isBase32(hash)) continue;
+      if (!isBase32(hash)) {
+        if (options.temporaries !== undefined && hash.startsWith(TEMPORARY_PREFIX)) options.temporaries.push(join(dir, hash));
+        continue;
+      }
       const path = join(dir, hash);
       if (entry.isFile()) {
         const target = this.#followItemLink(path, hash);
@@ -374,7 +395,7 @@ export class Repository implements RecordSource {
         if (target !== undefined) entries.push({ hash, dir: target });
       }
     }
-    return entries.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+    return entries.sort(compareEntries);
   }
 
   /**
@@ -431,8 +452,12 @@ export class Repository implements RecordSource {
     return Math.ceil(encodedLength / 2);
   }
 
-  /** Every record entry below `records/` (walked without following links; leaves are resolved). */
-  recordEntries(): RecordEntry[] {
+  /**
+   * Every record entry below `records/` (walked without following links; leaves are resolved),
+   * sorted by hash. With `top`, only those below the given top-level directories of `records/`
+   * (names that are not real directories there are skipped), e.g. to share the walk out.
+   */
+  recordEntries(options: { top?: readonly string[] } = {}): RecordEntry[] {
     const records = this.recordsDir();
     if (records === undefined) return [];
     const depth = this.#recordDepth();
@@ -452,8 +477,15 @@ export class Repository implements RecordSource {
         }
       }
     };
-    walk(records, 1);
-    return entries.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+    if (options.top === undefined) {
+      walk(records, 1);
+    } else {
+      for (const name of options.top) {
+        const path = join(records, name);
+        if (depth > 1 && !/[/\\]/.test(name) && name !== '.' && name !== '..' && isRealDirectory(path)) walk(path, 2);
+      }
+    }
+    return entries.sort(compareEntries);
   }
 
   /** Every record below `records/`, each read once. */
