@@ -7,8 +7,7 @@
  */
 import { readdirSync } from 'node:fs';
 import type { LoadedJob, SandboxRecord } from '../sandbox/mod.ts';
-import * as store from '../store/mod.ts';
-import { ItemNotFoundError, orderStoredRecords, Repository, type HashingAlgorithm, type StoredRecord } from '../store/mod.ts';
+import { ItemNotFoundError, orderStoredRecords, prepareHashing, Repository, type HashingAlgorithm, type StoredRecord } from '../store/mod.ts';
 import { recordSetDigest } from './cache.ts';
 
 /** The loader options the engine gives the pool (plain data: they cross to the workers). */
@@ -43,13 +42,9 @@ export function toSandboxRecords(records: readonly StoredRecord[]): SandboxRecor
   return records.map((record) => ({ hash: record.hash, files: record.files.map((file): [string, Uint8Array] => [file.name, file.data]) }));
 }
 
-/**
- * Makes record hashing as fast as it gets (the WebAssembly hasher), where the store offers that
- * step; without it the store hashes anyway.
- */
+/** Makes record hashing fast (the store's WebAssembly hasher) before many records are checked. */
 export async function prepareLoading(): Promise<void> {
-  const prepare = (store as unknown as Record<string, unknown>)['prepareHashing'];
-  if (typeof prepare === 'function') await (prepare as () => Promise<unknown>)();
+  await prepareHashing();
 }
 
 /**
