@@ -41,12 +41,18 @@ export function executablesDigest(repo: Repository): string {
   return hash.digest('hex');
 }
 
+/**
+ * The key of a repository in the trusted map: a digest of its real path, since the user
+ * configuration lower-cases keys when it is loaded (as the original's does).
+ */
 function repositoryKey(repo: Repository): string {
+  let path = repo.root;
   try {
-    return realpathSync(repo.root);
+    path = realpathSync(repo.root);
   } catch {
-    return repo.root;
+    // a path that cannot be resolved is keyed as given
   }
+  return createHash('sha256').update(path).digest('hex').slice(0, 32);
 }
 
 function trustedDigests(context: Context): Record<string, string> {
