@@ -146,4 +146,33 @@ if (!fs.existsSync(path.join(CORPUS, 'config.json'))) {
 
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+test('a few changed items are appended to the cache file; later runs use them; many appends compact the file', async () => {
+  const repo = generated('append', 40);
+  setItemTimes(repo, new Date(Date.now() - 3_600_000));
+  fs.rmSync(env.SIT_CACHE_DIR!, { recursive: true, force: true });
+  await reduceAll(repo, { poolThreshold: 0 });
+  const file = cacheFile(repo.root, env);
+  const lines = (): number => fs.readFileSync(file, 'utf8').trim().split('\n').length;
+  assert.is(lines(), 41);
+  const ids = repo.items();
+  const comment = (id: string, n: number): void => {
+    repo.newRecord([{ name: '.type/Commented', data: new Uint8Array() }, { name: 'text', data: new TextEncoder().encode(`note ${n}`) }], { itemId: id });
+  };
+  comment(ids[3]!, 1);
+  const after = await reduceAll(repo, {});
+  assert.is(after.reduced, 1);
+  assert.is(lines(), 42, 'one line appended, nothing rewritten');
+  const again = await reduceAll(repo, {});
+  assert.is(again.reduced, 0);
+  assert.equal(texts(again.states), texts(after.states));
+  const fresh = await reduceAll(repo, { cache: false });
+  assert.equal(texts(again.states), texts(fresh.states));
+  for (let n = 0; n < 70; n++) {
+    comment(ids[n % ids.length]!, n + 2);
+    await reduceAll(repo, {});
+  }
+  assert.ok(lines() < 41 + 70, `compacted to ${lines()} lines`);
+  assert.equal(texts((await reduceAll(repo, {})).states), texts((await reduceAll(repo, { cache: false })).states));
+});
+
 test.run();

@@ -8,7 +8,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
@@ -18,7 +18,7 @@ const FORMAT = 'sit-reduction-cache 1';
 export interface CacheEntry {
   /** The item directory's modification time when the entry was made (milliseconds). */
   mtime: number;
-  /** The digest of the item's record names ({@linkcode recordSetDigest}). */
+  /** The digest of the item's record names ({@linkcode recordSetDigest}); '' when not taken. */
   records: string;
   /** The reduced state as JSON text. */
   stateJson: string;
@@ -65,7 +65,10 @@ export class ReductionCache {
   readonly writtenAt: number;
   readonly #key: CacheKey;
   readonly #entries = new Map<string, CacheEntry>();
-  #dirty = false;
+  /** Items whose entries changed since the file was read: what an append writes. */
+  readonly #changed = new Set<string>();
+  /** The file must be written whole (new, stale, corrupt, entries removed, or too many old lines). */
+  #rewrite = false;
 
   private constructor(path: string, key: CacheKey, writtenAt: number) {
     this.path = path;
@@ -79,16 +82,19 @@ export class ReductionCache {
     try {
       text = readFileSync(path, 'utf8');
     } catch {
-      return new ReductionCache(path, key, 0);
+      const cache = new ReductionCache(path, key, 0);
+      cache.#rewrite = true;
+      return cache;
     }
     const lines = text.split('\n');
     const header = lines[0]!.split('\t');
     if (header[0] !== FORMAT || header[1] !== key.reducers || header[2] !== String(key.integrity)) {
       const cache = new ReductionCache(path, key, 0);
-      cache.#dirty = true;
+      cache.#rewrite = true;
       return cache;
     }
     const cache = new ReductionCache(path, key, Number(header[3]) || 0);
+    let superseded = 0;
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i]!;
       if (line === '') continue;
@@ -97,11 +103,15 @@ export class ReductionCache {
       const c = line.indexOf('\t', b + 1);
       const mtime = Number(line.slice(a + 1, b));
       if (a <= 0 || b < 0 || c < 0 || !Number.isFinite(mtime) || line.charCodeAt(c + 1) !== 123 /* { */) {
-        cache.#dirty = true;
+        cache.#rewrite = true;
         continue;
       }
-      cache.#entries.set(line.slice(0, a), { mtime, records: line.slice(b + 1, c), stateJson: line.slice(c + 1) });
+      const id = line.slice(0, a);
+      // Appended lines come later in the file and win over earlier ones for the same item.
+      if (cache.#entries.has(id)) superseded++;
+      cache.#entries.set(id, { mtime, records: line.slice(b + 1, c), stateJson: line.slice(c + 1) });
     }
+    if (superseded > Math.max(64, cache.#entries.size / 4)) cache.#rewrite = true;
     return cache;
   }
 
@@ -115,12 +125,12 @@ export class ReductionCache {
     const old = this.#entries.get(id);
     if (old !== undefined && old.mtime === entry.mtime && old.records === entry.records && old.stateJson === entry.stateJson) return;
     this.#entries.set(id, entry);
-    this.#dirty = true;
+    this.#changed.add(id);
   }
 
   /** Forgets a cached entry that turned out to be unusable (e.g. its state does not parse). */
   delete(id: string): void {
-    if (this.#entries.delete(id)) this.#dirty = true;
+    if (this.#entries.delete(id)) this.#rewrite = true;
   }
 
   /** Forgets the items that no longer exist. */
@@ -129,14 +139,34 @@ export class ReductionCache {
     for (const id of this.#entries.keys()) {
       if (!keep.has(id)) {
         this.#entries.delete(id);
-        this.#dirty = true;
+        this.#rewrite = true;
       }
     }
   }
 
-  /** Writes the cache if anything changed (atomically: a temporary file renamed into place). */
+  /**
+   * Writes what changed. A few changed entries that each carry their record digest are appended
+   * (a later run checks such entries by listing their items once, so the header's time need not
+   * move); anything else rewrites the file atomically (a temporary file renamed into place).
+   */
   save(): void {
-    if (!this.#dirty) return;
+    if (!this.#rewrite && this.#changed.size === 0) return;
+    const appendable =
+      !this.#rewrite && this.#changed.size <= 256 && [...this.#changed].every((id) => (this.#entries.get(id)?.records ?? '') !== '');
+    if (appendable) {
+      const lines: string[] = [];
+      for (const id of this.#changed) {
+        const entry = this.#entries.get(id)!;
+        if (!id.includes('\t') && !id.includes('\n')) lines.push(`${id}\t${entry.mtime}\t${entry.records}\t${entry.stateJson}\n`);
+      }
+      try {
+        appendFileSync(this.path, lines.join(''));
+        this.#changed.clear();
+        return;
+      } catch {
+        // fall through to a whole rewrite
+      }
+    }
     const lines = [`${FORMAT}\t${this.#key.reducers}\t${this.#key.integrity}\t${Date.now()}`];
     for (const [id, entry] of this.#entries) {
       if (id.includes('\t') || id.includes('\n')) continue;
@@ -148,7 +178,8 @@ export class ReductionCache {
       mkdirSync(dir, { recursive: true });
       writeFileSync(tmp, lines.join('\n') + '\n');
       renameSync(tmp, this.path);
-      this.#dirty = false;
+      this.#changed.clear();
+      this.#rewrite = false;
     } catch {
       // The cache is an optimisation: a read-only or full disk must not fail the command.
       rmSync(tmp, { force: true });

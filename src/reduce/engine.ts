@@ -201,8 +201,9 @@ export class Engine {
     const loader = this.#loaderOptions();
     if (items.length <= threshold) {
       const runtime = await this.#inThread();
-      for (const { id, digest } of items) {
-        const job = loadItem(this.repo, id, { ...loader, digest });
+      // Few items: take every digest (one more listing each), so that the cache can append them.
+      for (const { id } of items) {
+        const job = loadItem(this.repo, id, { ...loader, digest: true });
         const state = runtime.reduce(job);
         yield { id, state, json: JSON.stringify(state), records: job.info.records };
       }
