@@ -2,8 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { blake2b } from '@noble/hashes/blake2.js';
-import { base32Decode, base32Encode, hashBytes, isBase32, isHashingPrepared, prepareHashing, recordHash } from '../src/store/mod.ts';
-import type { RecordFile } from '../src/store/mod.ts';
+import {
+  base32Decode, base32Encode, hashBytes, isBase32, isHashingPrepared, prepareHashing, recordHash, recordHashOf,
+} from '../src/store/mod.ts';
+import type { RecordFile, RecordFileReader } from '../src/store/mod.ts';
 import { bytes } from './helpers/store_fixtures.ts';
 
 function files(...pairs: Array<[string, string | Uint8Array]>): RecordFile[] {
@@ -74,6 +76,34 @@ test('raw hasher vectors: "test" then "that"', () => {
   assert.is(hex(hashBytes([bytes('test'), bytes('that')])), 'ef9ebcc4562d63642ef13cabe77a33a6994ead7f');
   assert.is(hex(hashBytes([bytes('test'), bytes('that')], { algorithm: 'sha1' })), '294863232e30c5580ee9410b7c35a2c6d3b6ceb3');
   assert.is(hex(hashBytes([bytes('abc')])), '384264f676f39536840523f284921cdc68b6846b');
+});
+
+/** Readers giving each file's content in reads of at most `most` bytes. */
+function readers(input: RecordFile[], most: number): RecordFileReader[] {
+  return input.map(({ name, data }) => {
+    let position = 0;
+    return {
+      name,
+      read(buffer: Uint8Array, offset: number, length: number) {
+        const count = Math.min(length, most, data.length - position);
+        buffer.set(data.subarray(position, position + count), offset);
+        position += count;
+        return count;
+      },
+    };
+  });
+}
+
+test('record hash of files read on demand: the vectors, whatever the size of each read', () => {
+  for (const [label, input, expected] of vectors) {
+    for (const most of [1, 1000, 4096, 100_000]) {
+      assert.is(recordHashOf(readers(input, most)), expected, `${label}, reads of at most ${most}`);
+      assert.is(recordHashOf(readers(input, most), { portable: true }), expected, `${label}, portable`);
+    }
+  }
+  const big = files(['a', 'x'.repeat(3 * 4096)], ['b', 'y'.repeat(4096 + 17)], ['c', '']);
+  assert.is(recordHashOf(readers(big, 777)), recordHash(big));
+  assert.is(recordHashOf(readers(big, 777), { algorithm: 'sha1' }), recordHash(big, { algorithm: 'sha1' }));
 });
 
 test('hash-wasm BLAKE2b-160 agrees with @noble/hashes on random inputs', async () => {

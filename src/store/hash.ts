@@ -179,22 +179,59 @@ export function compareUtf8(a: string, b: string): number {
 }
 
 /**
+ * A record file whose content is read on demand: `read` puts at most `length` bytes into
+ * `buffer` at `offset` and returns how many it put, 0 at the end of the content.
+ */
+export interface RecordFileReader {
+  name: string;
+  read(buffer: Uint8Array, offset: number, length: number): number;
+}
+
+/**
  * Computes the encoded record hash of `files` exactly as the original SIT does: names are
  * normalised and sorted by UTF-8 bytes, and every read feeds the whole 4096-byte shared buffer.
  */
 export function recordHash(files: Iterable<RecordFile>, options: HashOptions = {}): string {
+  const readers = [...files].map(({ name, data }): RecordFileReader => {
+    let position = 0;
+    return {
+      name,
+      read(buffer, offset, length) {
+        const count = Math.min(length, data.length - position);
+        buffer.set(data.subarray(position, position + count), offset);
+        position += count;
+        return count;
+      },
+    };
+  });
+  return recordHashOf(readers, options);
+}
+
+/**
+ * {@link recordHash} of files read on demand (e.g. straight from disk), one after the other in
+ * the order of their normalised names, each until its `read` returns 0, through the shared
+ * 4096-byte buffer: the buffer is hashed whenever it is full, after a file's last partial
+ * block, and once more for the final empty read.
+ */
+export function recordHashOf(files: Iterable<RecordFileReader>, options: HashOptions = {}): string {
   const sorted = [...files]
-    .map((file) => ({ name: Buffer.from(normalizeName(file.name), 'utf8'), data: file.data }))
+    .map((file) => ({ name: Buffer.from(normalizeName(file.name), 'utf8'), file }))
     .sort((a, b) => Buffer.compare(a.name, b.name));
   const hasher = createHasher(options);
   const buffer = new Uint8Array(BUFFER_SIZE);
-  for (const file of sorted) {
-    hasher.update(file.name);
-    const data = file.data;
-    for (let offset = 0; offset < data.length; offset += BUFFER_SIZE) {
-      buffer.set(data.subarray(offset, offset + BUFFER_SIZE), 0);
-      hasher.update(buffer);
+  for (const { name, file } of sorted) {
+    hasher.update(name);
+    let filled = 0;
+    for (;;) {
+      const count = file.read(buffer, filled, BUFFER_SIZE - filled);
+      if (count === 0) break;
+      filled += count;
+      if (filled === BUFFER_SIZE) {
+        hasher.update(buffer);
+        filled = 0;
+      }
     }
+    if (filled > 0) hasher.update(buffer);
     // The final read returns 0 bytes and still feeds the (unchanged) buffer.
     hasher.update(buffer);
   }

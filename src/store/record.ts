@@ -1,8 +1,8 @@
 /** Reading one record directory, and checking that it is intact. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
-import { compareUtf8, recordHash } from './hash.ts';
-import type { HashingAlgorithm, RecordFile } from './hash.ts';
+import { compareUtf8, recordHash, recordHashOf } from './hash.ts';
+import type { HashingAlgorithm, RecordFile, RecordFileReader } from './hash.ts';
 
 /** A record as read from storage. */
 export interface StoredRecord {
@@ -128,6 +128,67 @@ function finish(hash: string, files: RecordFile[], problems: string[]): StoredRe
 export function isIntact(record: StoredRecord, algorithm?: HashingAlgorithm): boolean {
   if (record.problems.length > 0) return false;
   return recordHash(record.files, algorithm === undefined ? {} : { algorithm }) === record.hash;
+}
+
+/** Opening flags for record files: never through a symbolic link, never waiting on a FIFO. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Whether the record stored in `dir` under the name `hash` is intact, read strictly: the same as
+ * `isIntact(tryReadRecord(dir, hash, { full: true }))`, but each file is read through the hash's
+ * buffer without keeping its content. Undefined when `dir` does not exist or is not a directory.
+ */
+export function checkStoredRecord(dir: string, hash: string, algorithm?: HashingAlgorithm): boolean | undefined {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : false;
+  }
+  const files: Array<{ name: string; path: string }> = [];
+  if (!listFiles(dir, '', entries, files)) return false;
+  let fd: number | undefined;
+  const readers = files.map(({ name, path }): RecordFileReader => ({
+    name,
+    read(buffer, offset, length) {
+      fd ??= openSync(path, OPEN_FLAGS);
+      const count = readSync(fd, buffer, offset, length, null);
+      if (count === 0) {
+        closeSync(fd);
+        fd = undefined;
+      }
+      return count;
+    },
+  }));
+  try {
+    return recordHashOf(readers, algorithm === undefined ? {} : { algorithm }) === hash;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Adds every regular file below `dir` to `files`; false when anything else is there or cannot be listed. */
+function listFiles(dir: string, prefix: string, entries: Dirent[], files: Array<{ name: string; path: string }>): boolean {
+  for (const entry of entries) {
+    const path = dir + '/' + entry.name;
+    if (entry.isFile()) {
+      files.push({ name: prefix + entry.name, path });
+    } else if (entry.isDirectory()) {
+      let inner: Dirent[];
+      try {
+        inner = readdirSync(path, { withFileTypes: true });
+      } catch {
+        return false;
+      }
+      if (!listFiles(path, prefix + entry.name + '/', inner, files)) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** The parent hashes a record names (`.prev/<HASH>` files), in name order. */
