@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StoreOperationError } from './errors.ts';
 import { prepareHashing } from './hash.ts';
-import { examineRecord } from './integrity_examine.ts';
+import { examineRecord, runTask } from './integrity_examine.ts';
 import type { ExaminedEntry, FromWorker, ListedItem, ToWorker, WorkerInit } from './integrity_examine.ts';
 import { compareEntries, Repository, TEMPORARY_PREFIX } from './repository.ts';
 import type { RecordEntry } from './repository.ts';
@@ -41,8 +41,9 @@ export interface IntegrityOptions {
 /** Options of {@link checkIntegrityParallel}. */
 export interface ParallelIntegrityOptions extends IntegrityOptions {
   /**
-   * Worker threads; 0 checks in the calling thread. Default: none below
-   * {@link PARALLEL_MIN_ITEMS} items (workers take 50–100 ms to start), else one per core, at most 4.
+   * Worker threads working beside the calling thread; 0 checks in the calling thread only.
+   * Default: none below {@link PARALLEL_MIN_ITEMS} items (a worker takes 50–100 ms to start),
+   * else one per core beyond the first, at most 3.
    */
   workers?: number;
 }
@@ -53,8 +54,8 @@ const TEMPORARY_AGE_MS = 10 * 60 * 1000;
 /** Below this many items, {@link checkIntegrityParallel} checks in the calling thread by default. */
 export const PARALLEL_MIN_ITEMS = 100;
 
-/** Tasks per worker and kind of work: small enough to even out, large enough to cost little. */
-const TASKS_PER_WORKER = 8;
+/** Tasks per thread and kind of work: small enough to even out, large enough to cost little. */
+const TASKS_PER_THREAD = 8;
 
 /**
  * Checks every record strictly, in the calling thread: all files are read (`.type/` and `.prev/`
@@ -65,8 +66,10 @@ const TASKS_PER_WORKER = 8;
  */
 export function checkIntegrity(repo: Repository, options: IntegrityOptions = {}): IntegrityReport {
   const realRoot = realpathSync.native(repo.root);
-  // Walk records/ first: directories found by this walk need no real-path check.
-  const repositoryEntries = repo.recordEntries();
+  const temporaries: string[] = [];
+  const items = repo.items().map((item) => ({ item, entries: repo.itemRecordEntries(item, { temporaries }) }));
+  // Directories found by the walk of records/ need no real-path check.
+  const repositoryEntries = repo.recordEntries({ expected: items.flatMap((i) => i.entries.map((e) => e.hash)) });
   const direct = new Set(repositoryEntries.filter((e) => e.direct === true).map((e) => e.dir));
   const cache = new Map<string, boolean | undefined>();
   const examine = (entry: RecordEntry): boolean | undefined => {
@@ -76,18 +79,17 @@ export function checkIntegrity(repo: Repository, options: IntegrityOptions = {})
     cache.set(key, intact);
     return intact;
   };
-  const temporaries: string[] = [];
-  const items = repo.items().map((item) => ({ item, entries: repo.itemRecordEntries(item, { temporaries }) }));
   const report = assemble(items, repositoryEntries, examine);
   report.removedTemporaries = removeOldTemporaries([...temporariesIn(repo.root), ...temporariesIn(repo.recordsDir()), ...temporaries], options);
   return report;
 }
 
 /**
- * {@link checkIntegrity} in worker threads, with the same report: the workers walk shares of
- * `records/` and read and hash each record found there once, list the items' record entries,
- * and examine the few entries of items that the walk did not reach. Small repositories are
- * checked in the calling thread (see `workers`). Prepares hashing.
+ * {@link checkIntegrity} in worker threads and the calling thread, with the same report: the
+ * threads list the items' record entries, then walk shares of `records/` and read and hash each
+ * record found there once, then examine the few entries of items that the walk did not reach.
+ * The calling thread runs its share in slices of about a tenth of a second. Small repositories
+ * are checked in the calling thread only (see `workers`). Prepares hashing.
  */
 export async function checkIntegrityParallel(repo: Repository, options: ParallelIntegrityOptions = {}): Promise<IntegrityReport> {
   const items = repo.items();
@@ -97,20 +99,34 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
     return checkIntegrity(repo, options);
   }
   const realRoot = realpathSync.native(repo.root);
-  const workers = new WorkerSet({ root: repo.root, realRoot }, count);
+  const runner = new TaskRunner(repo, { root: repo.root, realRoot }, count);
   try {
+    await prepareHashing();
+    const per = (total: number) => Math.max(1, Math.ceil(total / ((count + 1) * TASKS_PER_THREAD)));
+    const listed: ListedItem[] = [];
+    const itemTasks = chunks(items, per(items.length)).map((ids): ToWorker => ({ type: 'items', items: ids }));
+    for (const answer of await runner.run(itemTasks)) {
+      if (answer.type === 'items') listed.push(...answer.items);
+    }
+
+    // The hashes items link to, by top-level directory of records/: the walk expects them.
+    const expected = new Map<string, string[]>();
+    for (const { entries } of listed) {
+      for (const { hash } of entries) {
+        const top = hash.slice(0, 2);
+        const list = expected.get(top);
+        if (list === undefined) expected.set(top, [hash]);
+        else list.push(hash);
+      }
+    }
     const records = repo.recordsDir();
     const top = records === undefined ? [] : topDirectories(records);
-    const per = (total: number) => Math.max(1, Math.ceil(total / (count * TASKS_PER_WORKER)));
-    const tasks: ToWorker[] = [
-      ...chunks(top, per(top.length)).map((names): ToWorker => ({ type: 'walk', top: names })),
-      ...chunks(items, per(items.length)).map((ids): ToWorker => ({ type: 'items', items: ids })),
-    ];
+    const walkTasks = chunks(top, per(top.length)).map(
+      (names): ToWorker => ({ type: 'walk', top: names, expected: names.flatMap((name) => expected.get(name) ?? []) }),
+    );
     const walked: ExaminedEntry[] = [];
-    const listed: ListedItem[] = [];
-    for (const answer of await workers.run(tasks)) {
+    for (const answer of await runner.run(walkTasks)) {
       if (answer.type === 'walk') walked.push(...answer.entries);
-      else if (answer.type === 'items') listed.push(...answer.items);
     }
     walked.sort(compareEntries);
 
@@ -131,7 +147,7 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
     if (missing.size > 0) {
       const entries = [...missing.values()];
       const batches = chunks(entries, per(entries.length));
-      const answers = await workers.run(batches.map((batch): ToWorker => ({ type: 'examine', entries: batch })));
+      const answers = await runner.run(batches.map((batch): ToWorker => ({ type: 'examine', entries: batch })));
       answers.forEach((answer, i) => {
         if (answer.type !== 'examine') return;
         batches[i]!.forEach((entry, j) => known.set(entryKey(entry), answer.intact[j] ?? undefined));
@@ -142,7 +158,7 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
     report.removedTemporaries = removeOldTemporaries([...temporariesIn(repo.root), ...temporariesIn(records), ...temporaries], options);
     return report;
   } finally {
-    await workers.close();
+    await runner.close();
   }
 }
 
@@ -179,7 +195,7 @@ function entryKey(entry: RecordEntry): string {
 }
 
 function defaultWorkers(): number {
-  return Math.max(1, Math.min(availableParallelism(), 4));
+  return Math.max(1, Math.min(availableParallelism() - 1, 3));
 }
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
@@ -211,13 +227,17 @@ function workerEntry(): { script: string | URL; eval: boolean } {
   return { script, eval: true };
 }
 
-/** Worker threads that take tasks from one queue, one task at a time each. */
-class WorkerSet {
+/** Worker threads and the calling thread taking tasks from one queue, one task at a time each. */
+class TaskRunner {
+  readonly #repo: Repository;
+  readonly #realRoot: string;
   readonly #workers: Worker[] = [];
   #failure: Error | undefined;
   #onFailure: ((error: Error) => void) | undefined;
 
-  constructor(init: WorkerInit, count: number) {
+  constructor(repo: Repository, init: WorkerInit, count: number) {
+    this.#repo = repo;
+    this.#realRoot = init.realRoot;
     const entry = workerEntry();
     for (let i = 0; i < count; i++) {
       const worker = new Worker(entry.script, { eval: entry.eval, workerData: init });
@@ -247,20 +267,39 @@ class WorkerSet {
         if (error === undefined) resolve(answers);
         else reject(error);
       };
+      const answered = (index: number, answer: FromWorker): boolean => {
+        if (answer.type === 'error') {
+          finish(new StoreOperationError(`integrity check failed: ${answer.message}`));
+          return false;
+        }
+        answers[index] = answer;
+        if (++done === tasks.length) finish();
+        return !settled;
+      };
       this.#onFailure = finish;
       if (tasks.length === 0) return finish();
       const feed = (worker: Worker): void => {
         if (next >= tasks.length) return;
         const index = next++;
         worker.once('message', (answer: FromWorker) => {
-          if (answer.type === 'error') return finish(new StoreOperationError(`integrity check failed: ${answer.message}`));
-          answers[index] = answer;
-          if (++done === tasks.length) return finish();
-          feed(worker);
+          if (answered(index, answer)) feed(worker);
         });
         worker.postMessage(tasks[index]);
       };
       for (const worker of this.#workers) feed(worker);
+      // The calling thread takes tasks too, letting the workers' answers in between.
+      const runHere = (): void => {
+        if (settled || next >= tasks.length) return;
+        const index = next++;
+        let answer: FromWorker;
+        try {
+          answer = runTask(this.#repo, this.#realRoot, tasks[index]!);
+        } catch (error) {
+          return finish(error instanceof Error ? error : new Error(String(error)));
+        }
+        if (answered(index, answer)) setImmediate(runHere);
+      };
+      setImmediate(runHere);
     });
   }
 

@@ -1,24 +1,28 @@
 /** The strict examination of one record, and the messages of the integrity check's workers. */
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import type { HashingAlgorithm } from './hash.ts';
-import { isIntact, tryReadRecord } from './record.ts';
-import type { RecordEntry } from './repository.ts';
+import { checkStoredRecord } from './record.ts';
+import type { Repository, RecordEntry } from './repository.ts';
 import { isInside } from './resolve.ts';
 
 /**
  * Whether the record at `entry.dir` is intact, read strictly (every file opened, links and
  * special files refused); undefined when there is no directory there. A directory not reached
- * directly by the walk of `records/` must also lie inside `realRoot` by its real path.
+ * directly by the walk of `records/` must also lie inside `realRoot` by its real path (checked
+ * first, so that nothing outside is opened).
  */
 export function examineRecord(entry: RecordEntry, realRoot: string, algorithm: HashingAlgorithm): boolean | undefined {
-  const record = tryReadRecord(entry.dir, entry.hash, { full: true });
-  if (record === undefined) return undefined;
-  try {
-    const inside = entry.direct === true || isInside(realpathSync.native(entry.dir), realRoot);
-    return inside && isIntact(record, algorithm);
-  } catch {
-    return false;
+  if (entry.direct !== true) {
+    let real: string;
+    try {
+      real = realpathSync.native(entry.dir);
+      if (!isInside(real, realRoot)) return statSync(real).isDirectory() ? false : undefined;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : false;
+    }
   }
+  return checkStoredRecord(entry.dir, entry.hash, algorithm);
 }
 
 /** The data a worker starts with. */
@@ -41,16 +45,43 @@ export interface ListedItem {
 
 /**
  * A task for a worker: walk and examine the records below some top-level directories of
- * `records/`; list some items' record entries; examine given entries.
+ * `records/` (knowing the hashes items link to there); list some items' record entries; examine
+ * given entries.
  */
 export type ToWorker =
-  | { type: 'walk'; top: string[] }
+  | { type: 'walk'; top: string[]; expected: string[] }
   | { type: 'items'; items: string[] }
   | { type: 'examine'; entries: RecordEntry[] };
 
-/** A worker's answer to one task, in the same order as the tasks it was given. */
+/** The answer to one task. */
 export type FromWorker =
   | { type: 'walk'; entries: ExaminedEntry[] }
   | { type: 'items'; items: ListedItem[] }
   | { type: 'examine'; intact: Array<boolean | null> }
   | { type: 'error'; message: string };
+
+/** Runs one task on `repo` (in a worker, or in the calling thread). */
+export function runTask(repo: Repository, realRoot: string, task: ToWorker): FromWorker {
+  const algorithm = repo.hashingAlgorithm;
+  switch (task.type) {
+    case 'walk':
+      return {
+        type: 'walk',
+        entries: repo.recordEntries({ top: task.top, expected: task.expected }).map((entry) => ({
+          ...entry,
+          intact: examineRecord(entry, realRoot, algorithm) ?? null,
+        })),
+      };
+    case 'items':
+      return {
+        type: 'items',
+        items: task.items.map((item): ListedItem => {
+          const temporaries: string[] = [];
+          const entries = repo.itemRecordEntries(item, { temporaries });
+          return { item, entries, temporaries };
+        }),
+      };
+    case 'examine':
+      return { type: 'examine', intact: task.entries.map((entry) => examineRecord(entry, realRoot, algorithm) ?? null) };
+  }
+}

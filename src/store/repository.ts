@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { defaultConfig, readConfig, serializeConfig } from './config.ts';
@@ -92,11 +92,11 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function isRealDirectory(path: string): boolean {
+function lstatOrUndefined(path: string): Stats | undefined {
   try {
-    return lstatSync(path).isDirectory();
+    return lstatSync(path);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -456,20 +456,25 @@ export class Repository implements RecordSource {
    * Every record entry below `records/` (walked without following links; leaves are resolved),
    * sorted by hash. With `top`, only those below the given top-level directories of `records/`
    * (names that are not real directories there are skipped), e.g. to share the walk out.
+   * `expected` (e.g. the hashes items link to) makes the walk cheaper and changes nothing else:
+   * a directory is not listed when its link count shows that its only subdirectories are those
+   * on the paths of expected hashes (see the README).
    */
-  recordEntries(options: { top?: readonly string[] } = {}): RecordEntry[] {
+  recordEntries(options: { top?: readonly string[]; expected?: Iterable<string> } = {}): RecordEntry[] {
     const records = this.recordsDir();
     if (records === undefined) return [];
     const depth = this.#recordDepth();
+    const direct = records === this.#plainRecords;
     const entries: RecordEntry[] = [];
+    /** Lists `dir`, whose entries are at `level` (leaves at `depth`). */
     const walk = (dir: string, level: number): void => {
       for (const entry of listDir(dir)) {
-        const path = join(dir, entry.name);
+        const path = `${dir}${sep}${entry.name}`;
         if (level < depth) {
           if (entry.isDirectory()) walk(path, level + 1);
         } else if (isBase32(entry.name)) {
           if (entry.isDirectory()) {
-            entries.push({ hash: entry.name, dir: path, direct: records === this.#plainRecords });
+            entries.push({ hash: entry.name, dir: path, direct });
           } else {
             const target = resolveDirectory(path, this.root);
             if (target !== undefined) entries.push({ hash: entry.name, dir: target });
@@ -477,12 +482,49 @@ export class Repository implements RecordSource {
         }
       }
     };
+    /**
+     * Like `walk` for the real directory `dir` with link count `links`, knowing the hashes
+     * expected below it. A directory's link count is 2 plus its number of subdirectories (file
+     * systems that do not count them give 1): when the expected subdirectories that exist
+     * account for all of them, there is nothing else to find and `dir` is not listed. Leaf
+     * directories are always listed (leaves may be files), and so is anything unexpected.
+     */
+    const walkExpected = (dir: string, level: number, links: number, expected: readonly string[]): void => {
+      if (level >= depth || expected.length === 0 || links < 2) return walk(dir, level);
+      const groups = new Map<string, string[]>();
+      for (const hash of expected) {
+        const name = hash.slice(2 * level - 2, 2 * level);
+        const group = groups.get(name);
+        if (group === undefined) groups.set(name, [hash]);
+        else group.push(hash);
+      }
+      const children = new Map<string, { links: number; expected: string[] }>();
+      for (const [name, hashes] of groups) {
+        const stats = lstatOrUndefined(`${dir}${sep}${name}`);
+        if (stats?.isDirectory()) children.set(name, { links: stats.nlink, expected: hashes });
+      }
+      if (links === 2 + children.size) {
+        for (const [name, child] of children) walkExpected(`${dir}${sep}${name}`, level + 1, child.links, child.expected);
+        return;
+      }
+      for (const entry of listDir(dir)) {
+        if (!entry.isDirectory()) continue;
+        const child = children.get(entry.name);
+        if (child === undefined) walk(`${dir}${sep}${entry.name}`, level + 1);
+        else walkExpected(`${dir}${sep}${entry.name}`, level + 1, child.links, child.expected);
+      }
+    };
+    const encodedLength = 2 * depth;
+    const expected = [...(options.expected ?? [])].filter((hash) => hash.length === encodedLength && isBase32(hash));
+    const below = (name: string) => expected.filter((hash) => hash.startsWith(name));
     if (options.top === undefined) {
-      walk(records, 1);
+      const stats = lstatOrUndefined(records);
+      walkExpected(records, 1, stats?.isDirectory() ? stats.nlink : 0, expected);
     } else {
       for (const name of options.top) {
-        const path = join(records, name);
-        if (depth > 1 && !/[/\\]/.test(name) && name !== '.' && name !== '..' && isRealDirectory(path)) walk(path, 2);
+        if (depth < 2 || name === '' || name === '.' || name === '..' || /[/\\]/.test(name)) continue;
+        const stats = lstatOrUndefined(join(records, name));
+        if (stats?.isDirectory()) walkExpected(join(records, name), 2, stats.nlink, below(name));
       }
     }
     return entries.sort(compareEntries);
