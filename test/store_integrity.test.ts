@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
@@ -191,6 +191,23 @@ test('parallel check: an item directory that is a text link is checked and swept
   const report = await checkIntegrityParallel(repo, { workers: 2 });
   assert.equal(report.checked, [{ hash, intact: true, item: 'linked' }, { hash, intact: true }]);
   assert.equal(report.removedTemporaries, [leftover]);
+});
+
+test('parallel check: records/ as a text link inside the repository', async () => {
+  const repo0 = newRepo();
+  rmSync(join(repo0.root, 'records'), { recursive: true });
+  mkdirSync(join(repo0.root, 'store'));
+  writeFileSync(join(repo0.root, 'records'), 'store');
+  const repo = Repository.open(repo0.root);
+  const id = repo.newItem('i');
+  const first = repo.newRecord([text('text', 'one')], { itemId: id });
+  const second = repo.newRecord([text('text', 'two')], { itemId: id });
+  writeFileSync(join(repo.root, 'store', splitPath(second), 'text'), 'changed');
+  const report = await checkIntegrityParallel(repo, { workers: 2 });
+  assert.equal(report, checkIntegrity(repo));
+  assert.equal(report.itemDamage, [{ item: id, hash: second }]);
+  assert.is(report.checked.length, 4);
+  assert.ok(report.checked.some((c) => c.hash === first && c.item === undefined && c.intact));
 });
 
 test('parallel check: few items are checked in the calling thread by default, with the same report', async () => {

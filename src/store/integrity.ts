@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StoreOperationError } from './errors.ts';
 import { prepareHashing } from './hash.ts';
-import { examineRecord, runTask } from './integrity_examine.ts';
-import type { ExaminedEntry, FromWorker, ListedItem, ToWorker, WorkerInit } from './integrity_examine.ts';
+import { claimTask, examineRecord, runTask } from './integrity_examine.ts';
+import type { Answer, ExaminedEntry, FromWorker, ListedItem, Task, ToWorker, WorkerInit } from './integrity_examine.ts';
 import { compareEntries, Repository, TEMPORARY_PREFIX } from './repository.ts';
 import type { RecordEntry } from './repository.ts';
 
@@ -43,7 +43,7 @@ export interface ParallelIntegrityOptions extends IntegrityOptions {
   /**
    * Worker threads working beside the calling thread; 0 checks in the calling thread only.
    * Default: none below {@link PARALLEL_MIN_ITEMS} items (a worker takes 50–100 ms to start),
-   * else one per core beyond the first, at most 3.
+   * else one per core beyond the first (none on one core), at most 3.
    */
   workers?: number;
 }
@@ -88,8 +88,8 @@ export function checkIntegrity(repo: Repository, options: IntegrityOptions = {})
  * {@link checkIntegrity} in worker threads and the calling thread, with the same report: the
  * threads list the items' record entries, then walk shares of `records/` and read and hash each
  * record found there once, then examine the few entries of items that the walk did not reach.
- * The calling thread runs its share in slices of about a tenth of a second. Small repositories
- * are checked in the calling thread only (see `workers`). Prepares hashing.
+ * The calling thread takes its share too, synchronously. Small repositories are checked in the
+ * calling thread only (see `workers`). Prepares hashing.
  */
 export async function checkIntegrityParallel(repo: Repository, options: ParallelIntegrityOptions = {}): Promise<IntegrityReport> {
   const items = repo.items();
@@ -104,7 +104,7 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
     await prepareHashing();
     const per = (total: number) => Math.max(1, Math.ceil(total / ((count + 1) * TASKS_PER_THREAD)));
     const listed: ListedItem[] = [];
-    const itemTasks = chunks(items, per(items.length)).map((ids): ToWorker => ({ type: 'items', items: ids }));
+    const itemTasks = chunks(items, per(items.length)).map((ids): Task => ({ type: 'items', items: ids }));
     for (const answer of await runner.run(itemTasks)) {
       if (answer.type === 'items') listed.push(...answer.items);
     }
@@ -122,7 +122,7 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
     const records = repo.recordsDir();
     const top = records === undefined ? [] : topDirectories(records);
     const walkTasks = chunks(top, per(top.length)).map(
-      (names): ToWorker => ({ type: 'walk', top: names, expected: names.flatMap((name) => expected.get(name) ?? []) }),
+      (names): Task => ({ type: 'walk', top: names, expected: names.flatMap((name) => expected.get(name) ?? []) }),
     );
     const walked: ExaminedEntry[] = [];
     for (const answer of await runner.run(walkTasks)) {
@@ -147,7 +147,7 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
     if (missing.size > 0) {
       const entries = [...missing.values()];
       const batches = chunks(entries, per(entries.length));
-      const answers = await runner.run(batches.map((batch): ToWorker => ({ type: 'examine', entries: batch })));
+      const answers = await runner.run(batches.map((batch): Task => ({ type: 'examine', entries: batch })));
       answers.forEach((answer, i) => {
         if (answer.type !== 'examine') return;
         batches[i]!.forEach((entry, j) => known.set(entryKey(entry), answer.intact[j] ?? undefined));
@@ -195,7 +195,7 @@ function entryKey(entry: RecordEntry): string {
 }
 
 function defaultWorkers(): number {
-  return Math.max(1, Math.min(availableParallelism() - 1, 3));
+  return Math.max(0, Math.min(availableParallelism() - 1, 3));
 }
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
@@ -227,7 +227,10 @@ function workerEntry(): { script: string | URL; eval: boolean } {
   return { script, eval: true };
 }
 
-/** Worker threads and the calling thread taking tasks from one queue, one task at a time each. */
+/**
+ * Worker threads and the calling thread sharing lists of tasks: every thread claims the next
+ * task of a list until none is left, so that no thread waits for another to hand out work.
+ */
 class TaskRunner {
   readonly #repo: Repository;
   readonly #realRoot: string;
@@ -251,55 +254,44 @@ class TaskRunner {
     }
   }
 
-  /** Runs every task and returns the answers in task order; rejects on the first failure. */
-  run(tasks: readonly ToWorker[]): Promise<FromWorker[]> {
+  /**
+   * Runs every task and returns the answers in task order; rejects on the first failure. The
+   * calling thread runs its share synchronously: the workers' answers wait until it is done.
+   */
+  run(tasks: Task[]): Promise<Answer[]> {
     return new Promise((resolve, reject) => {
       if (this.#failure !== undefined) return reject(this.#failure);
-      const answers: FromWorker[] = new Array(tasks.length);
-      let next = 0;
-      let done = 0;
+      if (tasks.length === 0) return resolve([]);
+      const shared: ToWorker = { tasks, next: new Int32Array(new SharedArrayBuffer(4)) };
+      const answers: Answer[] = new Array(tasks.length);
+      let working = this.#workers.length + 1;
       let settled = false;
       const finish = (error?: Error): void => {
         if (settled) return;
         settled = true;
         this.#onFailure = undefined;
-        for (const worker of this.#workers) worker.removeAllListeners('message');
+        for (const worker of this.#workers) worker.off('message', onMessage);
         if (error === undefined) resolve(answers);
         else reject(error);
       };
-      const answered = (index: number, answer: FromWorker): boolean => {
-        if (answer.type === 'error') {
-          finish(new StoreOperationError(`integrity check failed: ${answer.message}`));
-          return false;
-        }
-        answers[index] = answer;
-        if (++done === tasks.length) finish();
-        return !settled;
+      const onMessage = (message: FromWorker): void => {
+        if (message.type === 'answer') answers[message.index] = message.answer;
+        else if (message.type === 'error') finish(new StoreOperationError(`integrity check failed: ${message.message}`));
+        else if (--working === 0) finish();
       };
       this.#onFailure = finish;
-      if (tasks.length === 0) return finish();
-      const feed = (worker: Worker): void => {
-        if (next >= tasks.length) return;
-        const index = next++;
-        worker.once('message', (answer: FromWorker) => {
-          if (answered(index, answer)) feed(worker);
-        });
-        worker.postMessage(tasks[index]);
-      };
-      for (const worker of this.#workers) feed(worker);
-      // The calling thread takes tasks too, letting the workers' answers in between.
-      const runHere = (): void => {
-        if (settled || next >= tasks.length) return;
-        const index = next++;
-        let answer: FromWorker;
-        try {
-          answer = runTask(this.#repo, this.#realRoot, tasks[index]!);
-        } catch (error) {
-          return finish(error instanceof Error ? error : new Error(String(error)));
+      for (const worker of this.#workers) {
+        worker.on('message', onMessage);
+        worker.postMessage(shared);
+      }
+      try {
+        for (let index = claimTask(shared); index !== undefined; index = claimTask(shared)) {
+          answers[index] = runTask(this.#repo, this.#realRoot, tasks[index]!);
         }
-        if (answered(index, answer)) setImmediate(runHere);
-      };
-      setImmediate(runHere);
+      } catch (error) {
+        return finish(error instanceof Error ? error : new Error(String(error)));
+      }
+      if (--working === 0) finish();
     });
   }
 

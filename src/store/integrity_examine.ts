@@ -44,24 +44,44 @@ export interface ListedItem {
 }
 
 /**
- * A task for a worker: walk and examine the records below some top-level directories of
- * `records/` (knowing the hashes items link to there); list some items' record entries; examine
- * given entries.
+ * One task: walk and examine the records below some top-level directories of `records/`
+ * (knowing the hashes items link to there); list some items' record entries; examine given
+ * entries.
  */
-export type ToWorker =
+export type Task =
   | { type: 'walk'; top: string[]; expected: string[] }
   | { type: 'items'; items: string[] }
   | { type: 'examine'; entries: RecordEntry[] };
 
 /** The answer to one task. */
-export type FromWorker =
+export type Answer =
   | { type: 'walk'; entries: ExaminedEntry[] }
   | { type: 'items'; items: ListedItem[] }
-  | { type: 'examine'; intact: Array<boolean | null> }
+  | { type: 'examine'; intact: Array<boolean | null> };
+
+/**
+ * A list of tasks shared by the threads of a check: each thread claims the next index from
+ * `next` (an atomic counter) until none is left.
+ */
+export interface ToWorker {
+  tasks: Task[];
+  next: Int32Array;
+}
+
+/** A worker's answer to a task it claimed, the end of its share, or its failure. */
+export type FromWorker =
+  | { type: 'answer'; index: number; answer: Answer }
+  | { type: 'done' }
   | { type: 'error'; message: string };
 
+/** Claims the next task of `tasks` for this thread; undefined when none is left. */
+export function claimTask(tasks: ToWorker): number | undefined {
+  const index = Atomics.add(tasks.next, 0, 1);
+  return index < tasks.tasks.length ? index : undefined;
+}
+
 /** Runs one task on `repo` (in a worker, or in the calling thread). */
-export function runTask(repo: Repository, realRoot: string, task: ToWorker): FromWorker {
+export function runTask(repo: Repository, realRoot: string, task: Task): Answer {
   const algorithm = repo.hashingAlgorithm;
   switch (task.type) {
     case 'walk':

@@ -1,10 +1,11 @@
 /**
- * Worker thread entry of the parallel integrity check: runs the tasks it is sent (walk and
- * examine a share of `records/`, list items, examine entries), one answer per task.
+ * Worker thread entry of the parallel integrity check: for each list of tasks it is sent, claims
+ * tasks one by one (walk and examine a share of `records/`, list items, examine entries) and
+ * posts each answer, then says it is done.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { prepareHashing } from './hash.ts';
-import { runTask } from './integrity_examine.ts';
+import { claimTask, runTask } from './integrity_examine.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './integrity_examine.ts';
 import { Repository } from './repository.ts';
 
@@ -14,12 +15,17 @@ const init = workerData as WorkerInit;
 await prepareHashing();
 const repo = Repository.open(init.root);
 
-port.on('message', (task: ToWorker) => {
-  let answer: FromWorker;
+function send(message: FromWorker): void {
+  port!.postMessage(message);
+}
+
+port.on('message', (tasks: ToWorker) => {
   try {
-    answer = runTask(repo, init.realRoot, task);
+    for (let index = claimTask(tasks); index !== undefined; index = claimTask(tasks)) {
+      send({ type: 'answer', index, answer: runTask(repo, init.realRoot, tasks.tasks[index]!) });
+    }
+    send({ type: 'done' });
   } catch (error) {
-    answer = { type: 'error', message: error instanceof Error ? error.message : String(error) };
+    send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }
-  port.postMessage(answer);
 });
