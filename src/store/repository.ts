@@ -484,47 +484,52 @@ export class Repository implements RecordSource {
     };
     /**
      * Like `walk` for the real directory `dir` with link count `links`, knowing the hashes
-     * expected below it. A directory's link count is 2 plus its number of subdirectories (file
-     * systems that do not count them give 1): when the expected subdirectories that exist
-     * account for all of them, there is nothing else to find and `dir` is not listed. Leaf
-     * directories are always listed (leaves may be files), and so is anything unexpected.
+     * expected below it: `expected[start..end)`, sorted. A directory's link count is 2 plus its
+     * number of subdirectories (file systems that do not count them give 1): when the expected
+     * subdirectories that exist account for all of them, there is nothing else to find and
+     * `dir` is not listed. Leaf directories are always listed (leaves may be files), and so is
+     * anything unexpected.
      */
-    const walkExpected = (dir: string, level: number, links: number, expected: readonly string[]): void => {
-      if (level >= depth || expected.length === 0 || links < 2) return walk(dir, level);
-      const groups = new Map<string, string[]>();
-      for (const hash of expected) {
-        const name = hash.slice(2 * level - 2, 2 * level);
-        const group = groups.get(name);
-        if (group === undefined) groups.set(name, [hash]);
-        else group.push(hash);
-      }
-      const children = new Map<string, { links: number; expected: string[] }>();
-      for (const [name, hashes] of groups) {
+    const walkExpected = (dir: string, level: number, links: number, expected: string[], start: number, end: number): void => {
+      if (level >= depth || start >= end || links < 2) return walk(dir, level);
+      const children: Array<{ name: string; links: number; start: number; end: number }> = [];
+      for (let i = start; i < end; ) {
+        const name = expected[i]!.slice(2 * level - 2, 2 * level);
+        let j = i + 1;
+        while (j < end && expected[j]!.startsWith(name, 2 * level - 2)) j++;
         const stats = lstatOrUndefined(`${dir}${sep}${name}`);
-        if (stats?.isDirectory()) children.set(name, { links: stats.nlink, expected: hashes });
+        if (stats?.isDirectory()) children.push({ name, links: stats.nlink, start: i, end: j });
+        i = j;
       }
-      if (links === 2 + children.size) {
-        for (const [name, child] of children) walkExpected(`${dir}${sep}${name}`, level + 1, child.links, child.expected);
+      if (links === 2 + children.length) {
+        for (const c of children) walkExpected(`${dir}${sep}${c.name}`, level + 1, c.links, expected, c.start, c.end);
         return;
       }
       for (const entry of listDir(dir)) {
         if (!entry.isDirectory()) continue;
-        const child = children.get(entry.name);
-        if (child === undefined) walk(`${dir}${sep}${entry.name}`, level + 1);
-        else walkExpected(`${dir}${sep}${entry.name}`, level + 1, child.links, child.expected);
+        const c = children.find((child) => child.name === entry.name);
+        if (c === undefined) walk(`${dir}${sep}${entry.name}`, level + 1);
+        else walkExpected(`${dir}${sep}${c.name}`, level + 1, c.links, expected, c.start, c.end);
       }
     };
     const encodedLength = 2 * depth;
-    const expected = [...(options.expected ?? [])].filter((hash) => hash.length === encodedLength && isBase32(hash));
-    const below = (name: string) => expected.filter((hash) => hash.startsWith(name));
+    const expected = [...new Set(options.expected ?? [])].filter((hash) => hash.length === encodedLength && isBase32(hash)).sort();
+    /** The range of `expected` starting with `prefix`. */
+    const below = (prefix: string): [number, number] => {
+      let from = 0;
+      while (from < expected.length && expected[from]! < prefix) from++;
+      let to = from;
+      while (to < expected.length && expected[to]!.startsWith(prefix)) to++;
+      return [from, to];
+    };
     if (options.top === undefined) {
       const stats = lstatOrUndefined(records);
-      walkExpected(records, 1, stats?.isDirectory() ? stats.nlink : 0, expected);
+      walkExpected(records, 1, stats?.isDirectory() ? stats.nlink : 0, expected, 0, expected.length);
     } else {
       for (const name of options.top) {
         if (depth < 2 || name === '' || name === '.' || name === '..' || /[/\\]/.test(name)) continue;
         const stats = lstatOrUndefined(join(records, name));
-        if (stats?.isDirectory()) walkExpected(join(records, name), 2, stats.nlink, below(name));
+        if (stats?.isDirectory()) walkExpected(join(records, name), 2, stats.nlink, expected, ...below(name));
       }
     }
     return entries.sort(compareEntries);
