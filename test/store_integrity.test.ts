@@ -3,11 +3,13 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import {
-  Repository, checkIntegrity, checkIntegrityParallel, checkStoredRecord, isIntact, itemLinkText, prepareHashing, recordHash,
+  PARALLEL_MIN_ITEMS, Repository, checkIntegrity, checkIntegrityParallel, checkStoredRecord, isIntact, itemLinkText, prepareHashing, recordHash,
   splitPath, tryReadRecord,
 } from '../src/store/mod.ts';
 import type { IntegrityReport, RecordFile } from '../src/store/mod.ts';
+import { makeSandbox, sit } from './helpers/cli.ts';
 import { bytes, tempDirs } from './helpers/store_fixtures.ts';
 
 const temp = tempDirs();
@@ -214,6 +216,26 @@ test('parallel check: few items are checked in the calling thread by default, wi
   const { repo } = hostileRepository();
   assert.equal(await checkIntegrityParallel(repo), checkIntegrity(repo));
   assert.equal(await checkIntegrityParallel(repo, { workers: 0 }), checkIntegrity(repo));
+});
+
+test('sit integrity (compiled) from the worker threads prints what the single-thread check reports', () => {
+  const repo = newRepo();
+  for (let i = 0; i < PARALLEL_MIN_ITEMS; i++) {
+    const item = repo.newItem(`item-${String(i).padStart(3, '0')}`);
+    repo.newRecord([text('text', `first ${i}`)], { itemId: item });
+    if (i % 3 === 0) repo.newRecord([text('text', `second ${i}`)], { itemId: item });
+  }
+  const damagedInItem = repo.itemRecordHashes('item-123')[0]!;
+  writeFileSync(join(repo.recordPath(damagedInItem)!, 'text'), 'changed');
+  const loose = repo.newRecord([text('text', 'loose')]);
+  writeFileSync(join(repo.recordPath(loose)!, 'text'), 'changed');
+  if (availableParallelism() < 2) console.error('one core: sit integrity checks in one thread');
+  const result = sit(makeSandbox(), ['-r', repo.path, 'integrity']);
+  const expected = checkIntegrity(repo);
+  assert.is(result.stderr, expected.checked.map((c) => `${c.hash} ${c.intact}\n`).join(''));
+  assert.is(result.stdout, `item-123 ${damagedInItem}\n${loose}\n`);
+  assert.is(result.status, 1);
+  assert.is(expected.checked.length, 2 * (PARALLEL_MIN_ITEMS + PARALLEL_MIN_ITEMS / 3) + 1);
 });
 
 test.after(temp.cleanup);

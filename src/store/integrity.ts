@@ -52,7 +52,7 @@ export interface ParallelIntegrityOptions extends IntegrityOptions {
 const TEMPORARY_AGE_MS = 10 * 60 * 1000;
 
 /** Below this many items, {@link checkIntegrityParallel} checks in the calling thread by default. */
-export const PARALLEL_MIN_ITEMS = 100;
+export const PARALLEL_MIN_ITEMS = 300;
 
 /** Tasks per thread and kind of work: small enough to even out, large enough to cost little. */
 const TASKS_PER_THREAD = 8;
