@@ -55,7 +55,7 @@ const TEMPORARY_AGE_MS = 10 * 60 * 1000;
 export const PARALLEL_MIN_ITEMS = 300;
 
 /** Tasks per thread and kind of work: small enough to even out, large enough to cost little. */
-const TASKS_PER_THREAD = 8;
+const TASKS_PER_THREAD = 24;
 
 /**
  * Checks every record strictly, in the calling thread: all files are read (`.type/` and `.prev/`
@@ -120,7 +120,7 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
       }
     }
     const records = repo.recordsDir();
-    const top = records === undefined ? [] : topDirectories(records);
+    const top = records === undefined ? [] : topDirectories(records).sort();
     const walkTasks = chunks(top, per(top.length)).map(
       (names): Task => ({ type: 'walk', top: names, expected: names.flatMap((name) => expected.get(name) ?? []) }),
     );
