@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { StoreOperationError } from './errors.ts';
 import { prepareHashing } from './hash.ts';
 import { claimTask, examineRecord, runTask } from './integrity_examine.ts';
-import type { Answer, ExaminedEntry, FromWorker, ListedItem, Task, ToWorker, WorkerInit } from './integrity_examine.ts';
+import type { Answer, ExaminedEntry, FromWorker, Task, ToWorker, WorkerInit } from './integrity_examine.ts';
 import { compareEntries, Repository, TEMPORARY_PREFIX } from './repository.ts';
 import type { RecordEntry } from './repository.ts';
 
@@ -86,8 +86,9 @@ export function checkIntegrity(repo: Repository, options: IntegrityOptions = {})
 
 /**
  * {@link checkIntegrity} in worker threads and the calling thread, with the same report: the
- * threads list the items' record entries, then walk shares of `records/` and read and hash each
- * record found there once, then examine the few entries of items that the walk did not reach.
+ * calling thread lists the items' directories while the workers start, then the threads walk
+ * shares of `records/` (reading and hashing each record found there once) and follow the items'
+ * record links, then examine the few entries of items that the walk did not reach.
  * The calling thread takes its share too, synchronously. Small repositories are checked in the
  * calling thread only (see `workers`). Prepares hashing.
  */
@@ -102,17 +103,13 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
   const runner = new TaskRunner(repo, { root: repo.root, realRoot }, count);
   try {
     await prepareHashing();
-    const per = (total: number) => Math.max(1, Math.ceil(total / ((count + 1) * TASKS_PER_THREAD)));
-    const listed: ListedItem[] = [];
-    const itemTasks = chunks(items, per(items.length)).map((ids): Task => ({ type: 'items', items: ids }));
-    for (const answer of await runner.run(itemTasks)) {
-      if (answer.type === 'items') listed.push(...answer.items);
-    }
-
-    // The hashes items link to, by top-level directory of records/: the walk expects them.
+    // The items' directories are listed here while the workers start: the names of their
+    // record links tell the walk of records/ what to expect.
+    const temporaries: string[] = [];
+    const itemLinks = items.map((item) => repo.itemRecordLinks(item, { temporaries }));
     const expected = new Map<string, string[]>();
-    for (const { entries } of listed) {
-      for (const { hash } of entries) {
+    for (const links of itemLinks) {
+      for (const { hash } of links) {
         const top = hash.slice(0, 2);
         const list = expected.get(top);
         if (list === undefined) expected.set(top, [hash]);
@@ -121,14 +118,25 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
     }
     const records = repo.recordsDir();
     const top = records === undefined ? [] : topDirectories(records).sort();
+    const links = itemLinks.flat();
+    const per = (total: number) => Math.max(1, Math.ceil(total / ((count + 1) * TASKS_PER_THREAD)));
     const walkTasks = chunks(top, per(top.length)).map(
       (names): Task => ({ type: 'walk', top: names, expected: names.flatMap((name) => expected.get(name) ?? []) }),
     );
+    const followTasks = chunks(links, per(links.length)).map((batch): Task => ({ type: 'follow', links: batch }));
     const walked: ExaminedEntry[] = [];
-    for (const answer of await runner.run(walkTasks)) {
+    const followed: Array<RecordEntry | null> = [];
+    for (const answer of await runner.run([...walkTasks, ...followTasks])) {
       if (answer.type === 'walk') walked.push(...answer.entries);
+      else if (answer.type === 'follow') followed.push(...answer.entries);
     }
     walked.sort(compareEntries);
+    // Follow answers come in the order of `links`: each item's links, item after item.
+    let next = 0;
+    const listed = items.map((item, i) => {
+      const answers = followed.slice(next, (next += itemLinks[i]!.length));
+      return { item, entries: answers.filter((entry): entry is RecordEntry => entry !== null) };
+    });
 
     const known = new Map<string, boolean | undefined>();
     const direct = new Set<string>();
@@ -154,7 +162,6 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
       });
     }
     const report = assemble(listed, walked, (entry) => known.get(entryKey(entry)));
-    const temporaries = listed.flatMap((l) => l.temporaries);
     report.removedTemporaries = removeOldTemporaries([...temporariesIn(repo.root), ...temporariesIn(records), ...temporaries], options);
     return report;
   } finally {

@@ -2,7 +2,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import type { HashingAlgorithm } from './hash.ts';
 import { checkStoredRecord } from './record.ts';
-import type { Repository, RecordEntry } from './repository.ts';
+import type { ItemRecordLink, Repository, RecordEntry } from './repository.ts';
 import { isInside } from './resolve.ts';
 
 /**
@@ -36,27 +36,20 @@ export interface WorkerInit {
 /** An entry with its examination: intact, damaged, or null when the record is absent. */
 export type ExaminedEntry = RecordEntry & { intact: boolean | null };
 
-/** An item's record entries and the temporaries of its directory. */
-export interface ListedItem {
-  item: string;
-  entries: RecordEntry[];
-  temporaries: string[];
-}
-
 /**
  * One task: walk and examine the records below some top-level directories of `records/`
- * (knowing the hashes items link to there); list some items' record entries; examine given
+ * (knowing the hashes items link to there); follow some items' record links; examine given
  * entries.
  */
 export type Task =
   | { type: 'walk'; top: string[]; expected: string[] }
-  | { type: 'items'; items: string[] }
+  | { type: 'follow'; links: ItemRecordLink[] }
   | { type: 'examine'; entries: RecordEntry[] };
 
-/** The answer to one task. */
+/** The answer to one task (null for a link that leads nowhere, or a record that is absent). */
 export type Answer =
   | { type: 'walk'; entries: ExaminedEntry[] }
-  | { type: 'items'; items: ListedItem[] }
+  | { type: 'follow'; entries: Array<RecordEntry | null> }
   | { type: 'examine'; intact: Array<boolean | null> };
 
 /**
@@ -92,15 +85,8 @@ export function runTask(repo: Repository, realRoot: string, task: Task): Answer 
           intact: examineRecord(entry, realRoot, algorithm) ?? null,
         })),
       };
-    case 'items':
-      return {
-        type: 'items',
-        items: task.items.map((item): ListedItem => {
-          const temporaries: string[] = [];
-          const entries = repo.itemRecordEntries(item, { temporaries });
-          return { item, entries, temporaries };
-        }),
-      };
+    case 'follow':
+      return { type: 'follow', entries: task.links.map((link) => repo.followItemRecordLink(link) ?? null) };
     case 'examine':
       return { type: 'examine', intact: task.entries.map((entry) => examineRecord(entry, realRoot, algorithm) ?? null) };
   }

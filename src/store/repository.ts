@@ -61,6 +61,16 @@ export interface RecordEntry {
   direct?: boolean;
 }
 
+/**
+ * An entry of an item's directory that names a record: a link file (`file`), a legacy record
+ * directory (`directory`) or a symbolic link (`symlink`).
+ */
+export interface ItemRecordLink {
+  hash: string;
+  path: string;
+  kind: 'file' | 'directory' | 'symlink';
+}
+
 /** Options of {@link Repository.open}. */
 export interface OpenOptions {
   /** Drop records whose content does not match their hash when ordering (default true). */
@@ -376,8 +386,21 @@ export class Repository implements RecordSource {
    * are added to it (from the same listing).
    */
   itemRecordEntries(id: string, options: { temporaries?: string[] } = {}): RecordEntry[] {
-    const dir = this.#requireItemDir(id);
     const entries: RecordEntry[] = [];
+    for (const link of this.itemRecordLinks(id, options)) {
+      const entry = this.followItemRecordLink(link);
+      if (entry !== undefined) entries.push(entry);
+    }
+    return entries;
+  }
+
+  /**
+   * The record links of an item as listed, sorted by hash, not yet followed (see
+   * {@link Repository.followItemRecordLink}); `temporaries` as in {@link Repository.itemRecordEntries}.
+   */
+  itemRecordLinks(id: string, options: { temporaries?: string[] } = {}): ItemRecordLink[] {
+    const dir = this.#requireItemDir(id);
+    const links: ItemRecordLink[] = [];
     for (const entry of listDir(dir)) {
       const hash = entry.name;
       if (!isBase32(hash)) {
@@ -385,17 +408,20 @@ export class Repository implements RecordSource {
         continue;
       }
       const path = join(dir, hash);
-      if (entry.isFile()) {
-        const target = this.#followItemLink(path, hash);
-        if (target !== undefined) entries.push({ hash, dir: target });
-      } else if (entry.isDirectory()) {
-        entries.push({ hash, dir: path });
-      } else if (entry.isSymbolicLink()) {
-        const target = resolveDirectory(path, this.root);
-        if (target !== undefined) entries.push({ hash, dir: target });
-      }
+      if (entry.isFile()) links.push({ hash, path, kind: 'file' });
+      else if (entry.isDirectory()) links.push({ hash, path, kind: 'directory' });
+      else if (entry.isSymbolicLink()) links.push({ hash, path, kind: 'symlink' });
     }
-    return entries.sort(compareEntries);
+    return links.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  }
+
+  /** The record entry an item's record link leads to (the link file is read), or undefined. */
+  followItemRecordLink(link: ItemRecordLink): RecordEntry | undefined {
+    let dir: string | undefined;
+    if (link.kind === 'file') dir = this.#followItemLink(link.path, link.hash);
+    else if (link.kind === 'directory') dir = link.path;
+    else dir = resolveDirectory(link.path, this.root);
+    return dir === undefined ? undefined : { hash: link.hash, dir };
   }
 
   /**
