@@ -1,7 +1,7 @@
 /** `sit records`: list records in generation order as JSON queries (original-sit.md §4.11). */
 import { join } from 'node:path';
 import { formatQueryResult } from '../json.ts';
-import { readItemRecords, readRepositoryRecords, verifySignature, ItemNotFoundError, type StoredRecord } from '../store/mod.ts';
+import { prepareHashing, readItemRecords, readRepositoryRecords, verifySignature, ItemNotFoundError, type StoredRecord } from '../store/mod.ts';
 import type { Context } from './context.ts';
 import { compileExpressions, expressionOptions, passes } from './expressions.ts';
 import { UsageError } from './globals.ts';
@@ -54,6 +54,8 @@ export async function runRecords(context: Context, argv: string[]): Promise<numb
     },
     'hash',
   );
+  // Every record listed is checked against its hash: load the fast hasher first.
+  if (context.integrity) await prepareHashing();
   let records: StoredRecord[];
   if (item !== undefined) {
     if (!repo.hasItem(item)) throw new ItemNotFoundError(`Item ${item} not found`);
