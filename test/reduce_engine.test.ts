@@ -175,4 +175,42 @@ test('a few changed items are appended to the cache file; later runs use them; m
   assert.equal(texts((await reduceAll(repo, {})).states), texts((await reduceAll(repo, { cache: false })).states));
 });
 
+test('derived results (what sit items prints) are remembered per item and follow new records', async () => {
+  const repo = generated('derive', 40);
+  fs.rmSync(env.SIT_CACHE_DIR!, { recursive: true, force: true });
+  const derive = (state: State): unknown => (state.state === 'open' ? `${String(state.id)} | ${String(state.summary)}` : undefined);
+  const run = async (options: EngineOptions = {}): Promise<{ results: Map<string, unknown>; derived: number }> => {
+    const engine = new Engine(repo, { env, ...options });
+    try {
+      const results = await engine.deriveItems('open summaries', derive);
+      return { results, derived: engine.lastDerived };
+    } finally {
+      await engine.close();
+    }
+  };
+  const first = await run();
+  assert.is(first.derived, 40);
+  const uncached = await run({ cache: false });
+  assert.equal([...first.results], [...uncached.results]);
+  assert.ok([...first.results.values()].some((v) => v === undefined), 'closed items derive nothing');
+  await new Promise((resolve) => setTimeout(resolve, 2100));
+  const second = await run();
+  assert.is(second.derived, 0);
+  assert.equal([...second.results], [...first.results]);
+  const id = repo.items()[5]!;
+  repo.newRecord([{ name: '.type/SummaryChanged', data: new Uint8Array() }, { name: 'text', data: new TextEncoder().encode('Renamed') }], { itemId: id });
+  repo.newRecord([{ name: '.type/Reopened', data: new Uint8Array() }], { itemId: id });
+  const third = await run();
+  assert.is(third.derived, 1);
+  assert.is(third.results.get(id), `${id} | Renamed`);
+  assert.equal([...third.results], [...(await run({ cache: false })).results]);
+  const other = new Engine(repo, { env });
+  try {
+    assert.is((await other.deriveItems('another key', (state) => state.id)).size, 40);
+    assert.is(other.lastDerived, 40, 'another key has its own cache');
+  } finally {
+    await other.close();
+  }
+});
+
 test.run();

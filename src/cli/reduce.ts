@@ -32,12 +32,16 @@ export async function runItems(context: Context, argv: string[]): Promise<number
   if (ids.length === 0) return 0;
   const engine = new Engine(repo, { integrity: context.integrity, cache: parsed.options.cache !== false });
   try {
-    const states = await engine.reduceItems(ids);
+    // The printed line of each item is a pure function of its state, the filter and the query:
+    // it is remembered per item, so that items unchanged since the last run are not read at all.
+    const key = `items\0${expressions.filter?.text ?? ''}\0${expressions.query.text}`;
+    const lines = await engine.deriveItems(
+      key,
+      (state) => (passes(expressions.filter, state, `item ${String(state.id)}`) ? formatQueryResult(expressions.query.search(state)) : undefined),
+      ids,
+    );
     const out: string[] = [];
-    for (const [id, state] of states) {
-      if (!passes(expressions.filter, state, `item ${id}`)) continue;
-      out.push(formatQueryResult(expressions.query.search(state)), '\n');
-    }
+    for (const line of lines.values()) if (typeof line === 'string') out.push(line, '\n');
     process.stdout.write(out.join(''));
   } finally {
     await engine.close();

@@ -40,16 +40,16 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(homedir(), '.cache', 'sit');
 }
 
-/** The cache file of the repository at `root`. */
-export function cacheFile(root: string, env: NodeJS.ProcessEnv = process.env): string {
+/** The cache file of the repository at `root`: item states, or another cache called `name`. */
+export function cacheFile(root: string, env: NodeJS.ProcessEnv = process.env, name = 'items'): string {
   let real = root;
   try {
     real = realpathSync(root);
   } catch {
     // a repository that cannot be resolved still gets a stable name
   }
-  const name = createHash('sha256').update(real).digest('hex').slice(0, 24);
-  return join(cacheRoot(env), 'repositories', name, 'items.cache');
+  const repository = createHash('sha256').update(real).digest('hex').slice(0, 24);
+  return join(cacheRoot(env), 'repositories', repository, `${name}.cache`);
 }
 
 /** The digest of an item's record set (its record names in any order). */

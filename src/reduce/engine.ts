@@ -5,6 +5,7 @@
  * `load_item.ts`), so this thread only lists items, sends their ids and collects JSON states.
  * @module
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadJob, ReduceJob, ReducerPool, ReducerRuntime, SandboxLimits, SandboxRecord } from '../sandbox/mod.ts';
@@ -61,6 +62,8 @@ export class Engine {
   readonly reducers: LoadedReducers;
   /** How many items the last {@linkcode Engine.reduceItems} call actually reduced (not cached). */
   lastReduced = 0;
+  /** How many items the last {@linkcode Engine.deriveItems} call could not take from its cache. */
+  lastDerived = 0;
   readonly #options: EngineOptions;
   readonly #integrity: boolean;
   #runtime: Promise<ReducerRuntime> | undefined;
@@ -134,15 +137,7 @@ export class Engine {
     const jobs: ItemDescriptor[] = [];
     const itemsDir = this.repo.itemsDir();
     for (const id of wanted) {
-      let dir = join(itemsDir, id);
-      let stat = statSync(dir, { throwIfNoEntry: false });
-      if (stat !== undefined && !stat.isDirectory()) {
-        const resolved = this.repo.itemDir(id);
-        stat = resolved === undefined ? undefined : statSync(resolved, { throwIfNoEntry: false });
-        if (resolved !== undefined) dir = resolved;
-      }
-      if (stat === undefined) throw new ItemNotFoundError(`Item ${id} not found`);
-      const mtime = stat.mtimeMs;
+      const { dir, mtime } = this.#itemStamp(itemsDir, id);
       const entry = cache?.get(id);
       if (entry === undefined) {
         // Nothing to compare with: whoever reads the records takes the digest of the listing, and
@@ -180,6 +175,92 @@ export class Engine {
       cache.save();
     }
     return states;
+  }
+
+  /** The directory of item `id` (following a text link) and its modification time. */
+  #itemStamp(itemsDir: string, id: string): { dir: string; mtime: number } {
+    let dir = join(itemsDir, id);
+    let stat = statSync(dir, { throwIfNoEntry: false });
+    if (stat !== undefined && !stat.isDirectory()) {
+      const resolved = this.repo.itemDir(id);
+      stat = resolved === undefined ? undefined : statSync(resolved, { throwIfNoEntry: false });
+      if (resolved !== undefined) dir = resolved;
+    }
+    if (stat === undefined) throw new ItemNotFoundError(`Item ${id} not found`);
+    return { dir, mtime: stat.mtimeMs };
+  }
+
+  /**
+   * `derive(state)` for every item (default: all), remembered per item in a second cache named by
+   * `key` (e.g. a query's text), so that items unchanged since then are not even read from the
+   * state cache. `derive` must be a pure function of the state; its results cross as JSON
+   * (`undefined` stays `undefined`). Without the cache this is `derive` over `reduceItems`.
+   */
+  async deriveItems(key: string, derive: (state: State) => unknown, ids?: readonly string[]): Promise<Map<string, unknown>> {
+    const wanted = ids ?? this.repo.items();
+    if (this.#options.cache === false) {
+      const states = await this.reduceItems(wanted);
+      return new Map([...states].map(([id, state]) => [id, derive(state)]));
+    }
+    const name = `derived-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+    const memo = ReductionCache.load(cacheFile(this.repo.root, this.#options.env, name), {
+      reducers: this.reducers.digest,
+      integrity: this.#integrity,
+    });
+    const trustBefore = memo.writtenAt - 2000;
+    const results = new Map<string, unknown>();
+    const stale = new Map<string, { dir: string; mtime: number }>();
+    const itemsDir = this.repo.itemsDir();
+    for (const id of wanted) {
+      const stamp = this.#itemStamp(itemsDir, id);
+      const entry = memo.get(id);
+      if (entry !== undefined && entry.mtime === stamp.mtime && stamp.mtime < trustBefore && this.#useDerived(results, memo, id, entry.stateJson)) {
+        continue;
+      }
+      if (entry !== undefined && entry.records !== '' && entry.records === recordSetDigest(readdirSync(stamp.dir))) {
+        if (this.#useDerived(results, memo, id, entry.stateJson)) {
+          memo.set(id, { ...entry, mtime: stamp.mtime });
+          continue;
+        }
+      }
+      stale.set(id, stamp);
+      results.set(id, undefined);
+    }
+    this.lastDerived = stale.size;
+    if (stale.size > 0) {
+      // A few items are reduced directly: reading the whole state cache would cost more.
+      const few = stale.size <= (this.#options.poolThreshold ?? 32);
+      const states = few ? await this.#reduceUncached([...stale.keys()]) : await this.reduceItems([...stale.keys()]);
+      const recent = Date.now() - 2000;
+      for (const [id, state] of states) {
+        const value = derive(state);
+        results.set(id, value);
+        const { dir, mtime } = stale.get(id)!;
+        // A digest lets a later run check the entry by one listing; it is needed only for items
+        // that changed just now, or for a few entries that the cache will append.
+        const records = mtime >= recent || stale.size <= 256 ? recordSetDigest(readdirSync(dir)) : '';
+        memo.set(id, { mtime, records, stateJson: JSON.stringify({ value }) });
+      }
+    }
+    if (ids === undefined) memo.retain(wanted);
+    memo.save();
+    return results;
+  }
+
+  async #reduceUncached(ids: readonly string[]): Promise<Map<string, State>> {
+    const states = new Map<string, State>();
+    for await (const reduced of this.#reduceJobs(ids.map((id) => ({ id, digest: false })))) states.set(reduced.id, reduced.state);
+    return states;
+  }
+
+  #useDerived(results: Map<string, unknown>, memo: ReductionCache, id: string, json: string): boolean {
+    try {
+      results.set(id, (JSON.parse(json) as { value?: unknown }).value);
+      return true;
+    } catch {
+      memo.delete(id);
+      return false;
+    }
   }
 
   #useCached(states: Map<string, State>, cache: ReductionCache, id: string, json: string): boolean {
