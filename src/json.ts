@@ -3,24 +3,12 @@
  * whole numbers printed as integers, pretty output indented by two spaces like serde_json.
  * @module
  */
+import { compareUtf8 } from './store/hash.ts';
 
 /** Options for {@linkcode stringifySorted}. */
 export interface StringifyOptions {
   /** Two-space indentation with `"key": value`, as serde_json's pretty printer. */
   pretty?: boolean;
-}
-
-/** Compares two strings by their UTF-8 bytes, the order of Rust's `BTreeMap<String, _>`. */
-export function compareUtf8(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length;
 }
 
 /** Serialises `value` with sorted keys; `undefined` and functions are dropped as JSON drops them. */

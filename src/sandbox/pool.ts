@@ -9,7 +9,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker_entry.ts';
 import { packJob } from './pack.ts';
-import { PROGRESS_BYTES, PROGRESS_INDEX, PROGRESS_SEQ, type FromWorker, type ToWorker, type WorkerItem } from './protocol.ts';
+import { PROGRESS_BYTES, PROGRESS_INDEX, PROGRESS_SEQ, type FromWorker, type ProgressMessage, type ToWorker, type WorkerItem } from './protocol.ts';
 import { resolveLimits, type ResolvedLimits } from './quickjs.ts';
 import { parseState, sortedStateJson, withError } from './state_json.ts';
 import {
@@ -55,14 +55,7 @@ export interface ReducerPoolOptions {
   loader?: JobLoader;
 }
 
-interface Progress {
-  index: number;
-  record: number;
-  reducer: number;
-  state: string;
-  hash?: string | undefined;
-  info?: unknown;
-}
+type Progress = Omit<ProgressMessage, 'type' | 'seq'>;
 
 interface Batch {
   seq: number;

@@ -173,9 +173,20 @@ export function hashBytes(chunks: Iterable<Uint8Array>, options: HashOptions = {
   return hasher.digest();
 }
 
-/** Compares two strings by their UTF-8 bytes. */
+/**
+ * Compares two strings by their UTF-8 bytes (the order of Rust's `BTreeMap<String, _>`): code
+ * point order, which UTF-8 preserves, without encoding either string.
+ */
 export function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
 }
 
 /**
