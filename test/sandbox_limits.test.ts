@@ -1,24 +1,11 @@
 // Hostile reducers in the in-thread runtime: every limit of SPEC §2 holds, only the attacking item suffers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fs from 'node:fs';
 import path from 'node:path';
 import { createReducerRuntime, type ReduceJob, type ReducerSet } from '../src/sandbox/mod.ts';
-import { FIXTURES, record } from './helpers/sandbox_fixtures.ts';
+import { FIXTURES, hostileSet, record } from './helpers/sandbox_fixtures.ts';
 
 const HOSTILE = path.join(FIXTURES, 'hostile');
-
-/** The hostile reducer followed by a counting one. */
-function hostileSet(name: string): ReducerSet {
-  const file = path.join(HOSTILE, `${name}.js`);
-  return {
-    reducers: [
-      { file, dir: HOSTILE, source: fs.readFileSync(file, 'utf8') },
-      { file: '/ok/Count.js', dir: '/ok', source: 'module.exports = function (s, r) { s.count = (s.count || 0) + 1; return s; }' },
-    ],
-    requireFiles: {},
-  };
-}
 
 /** Items a, b (attacked on its second record), c. */
 function jobs(): ReduceJob[] {

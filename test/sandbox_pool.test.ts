@@ -11,20 +11,9 @@ import {
   type ReduceResult,
   type ReducerSet,
 } from '../src/sandbox/mod.ts';
-import { FIXTURES, inlineSet, loadReducerSet, record, syntheticJobs } from './helpers/sandbox_fixtures.ts';
+import { FIXTURES, hostileSet, inlineSet, loadReducerSet, record, syntheticJobs } from './helpers/sandbox_fixtures.ts';
 
 const HOSTILE = path.join(FIXTURES, 'hostile');
-
-function hostileSet(name: string): ReducerSet {
-  const file = path.join(HOSTILE, `${name}.js`);
-  return {
-    reducers: [
-      { file, dir: HOSTILE, source: fs.readFileSync(file, 'utf8') },
-      { file: '/ok/Count.js', dir: '/ok', source: 'module.exports = function (s, r) { s.count = (s.count || 0) + 1; return s; }' },
-    ],
-    requireFiles: {},
-  };
-}
 
 async function collect(results: AsyncIterable<ReduceResult>): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();

@@ -31,6 +31,19 @@ export function loadReducerSet(...dirs: string[]): ReducerSet {
   return set;
 }
 
+/** The hostile fixture reducer `name` followed by a counting one (`count` = records applied). */
+export function hostileSet(name: string): ReducerSet {
+  const dir = path.join(FIXTURES, 'hostile');
+  const file = path.join(dir, `${name}.js`);
+  return {
+    reducers: [
+      { file, dir, source: fs.readFileSync(file, 'utf8') },
+      { file: '/ok/Count.js', dir: '/ok', source: 'module.exports = function (s, r) { s.count = (s.count || 0) + 1; return s; }' },
+    ],
+    requireFiles: {},
+  };
+}
+
 /** A reducer set made of inline sources, each in its own directory `/virtual/<i>`. */
 export function inlineSet(...sources: string[]): ReducerSet {
   const set: ReducerSet = { reducers: [], requireFiles: {} };
