@@ -8,7 +8,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
@@ -118,6 +118,22 @@ export class ReductionCache {
   /** The entry of item `id`, if any. */
   get(id: string): CacheEntry | undefined {
     return this.#entries.get(id);
+  }
+
+  /**
+   * The entry of item `id` if it still describes the item, whose directory `dir` was modified at
+   * `mtime`: trusted by `mtime` when that is older than the file's last write (by 2 s, for coarse
+   * file-system clocks), else by the digest of the directory's listing, returned as `records`
+   * whenever it was taken. An entry confirmed by its digest takes the new `mtime`.
+   */
+  lookup(id: string, dir: string, mtime: number): { entry?: CacheEntry; records?: string } {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return {};
+    if (entry.mtime === mtime && mtime < this.writtenAt - 2000) return { entry };
+    const records = recordSetDigest(readdirSync(dir));
+    if (entry.records !== records) return { records };
+    this.set(id, { ...entry, mtime });
+    return { entry, records };
   }
 
   /** Stores the entry of item `id`. */

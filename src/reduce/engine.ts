@@ -129,7 +129,6 @@ export class Engine {
           integrity: this.#integrity,
         }))
       : undefined;
-    const trustBefore = cache === undefined ? 0 : cache.writtenAt - 2000;
     // The cache written below will trust entries older than this without listing them again.
     const recent = Date.now() - 2000;
     const states = new Map<string, State>();
@@ -138,25 +137,16 @@ export class Engine {
     const itemsDir = this.repo.itemsDir();
     for (const id of wanted) {
       const { dir, mtime } = this.#itemStamp(itemsDir, id);
-      const entry = cache?.get(id);
-      if (entry === undefined) {
-        // Nothing to compare with: whoever reads the records takes the digest of the listing, and
-        // only for recent items, the only ones whose digest a later run looks at before their mtime.
-        stale.push({ id, mtime, records: undefined });
-        jobs.push({ id, digest: cache !== undefined && mtime >= recent });
-        states.set(id, {});
+      const found = cache === undefined ? {} : cache.lookup(id, dir, mtime);
+      const parsed = found.entry === undefined ? undefined : this.#parseEntry(cache!, id, found.entry.stateJson);
+      if (parsed !== undefined) {
+        states.set(id, parsed.value as State);
         continue;
       }
-      if (entry.mtime === mtime && mtime < trustBefore && this.#useCached(states, cache!, id, entry.stateJson)) {
-        continue;
-      }
-      const records = recordSetDigest(readdirSync(dir));
-      if (entry.records === records && this.#useCached(states, cache!, id, entry.stateJson)) {
-        cache!.set(id, { ...entry, mtime });
-        continue;
-      }
-      stale.push({ id, mtime, records });
-      jobs.push({ id, digest: false });
+      stale.push({ id, mtime, records: found.records });
+      // Without a listing yet, whoever reads the records takes the digest, and only for recent
+      // items: the only ones whose digest a later run looks at before their mtime.
+      jobs.push({ id, digest: found.records === undefined && cache !== undefined && mtime >= recent });
       states.set(id, {});
     }
     this.lastReduced = stale.length;
@@ -207,23 +197,18 @@ export class Engine {
       reducers: this.reducers.digest,
       integrity: this.#integrity,
     });
-    const trustBefore = memo.writtenAt - 2000;
     const results = new Map<string, unknown>();
-    const stale = new Map<string, { dir: string; mtime: number }>();
+    const stale = new Map<string, { dir: string; mtime: number; records: string | undefined }>();
     const itemsDir = this.repo.itemsDir();
     for (const id of wanted) {
-      const stamp = this.#itemStamp(itemsDir, id);
-      const entry = memo.get(id);
-      if (entry !== undefined && entry.mtime === stamp.mtime && stamp.mtime < trustBefore && this.#useDerived(results, memo, id, entry.stateJson)) {
+      const { dir, mtime } = this.#itemStamp(itemsDir, id);
+      const found = memo.lookup(id, dir, mtime);
+      const parsed = found.entry === undefined ? undefined : this.#parseEntry(memo, id, found.entry.stateJson);
+      if (parsed !== undefined) {
+        results.set(id, (parsed.value as { value?: unknown }).value);
         continue;
       }
-      if (entry !== undefined && entry.records !== '' && entry.records === recordSetDigest(readdirSync(stamp.dir))) {
-        if (this.#useDerived(results, memo, id, entry.stateJson)) {
-          memo.set(id, { ...entry, mtime: stamp.mtime });
-          continue;
-        }
-      }
-      stale.set(id, stamp);
+      stale.set(id, { dir, mtime, records: found.records });
       results.set(id, undefined);
     }
     this.lastDerived = stale.size;
@@ -235,10 +220,10 @@ export class Engine {
       for (const [id, state] of states) {
         const value = derive(state);
         results.set(id, value);
-        const { dir, mtime } = stale.get(id)!;
+        const { dir, mtime, records: listed } = stale.get(id)!;
         // A digest lets a later run check the entry by one listing; it is needed only for items
         // that changed just now, or for a few entries that the cache will append.
-        const records = mtime >= recent || stale.size <= 256 ? recordSetDigest(readdirSync(dir)) : '';
+        const records = listed ?? (mtime >= recent || stale.size <= 256 ? recordSetDigest(readdirSync(dir)) : '');
         memo.set(id, { mtime, records, stateJson: JSON.stringify({ value }) });
       }
     }
@@ -253,23 +238,13 @@ export class Engine {
     return states;
   }
 
-  #useDerived(results: Map<string, unknown>, memo: ReductionCache, id: string, json: string): boolean {
+  /** Parses a cached entry's JSON; an entry that does not parse is forgotten (and recomputed). */
+  #parseEntry(cache: ReductionCache, id: string, json: string): { value: unknown } | undefined {
     try {
-      results.set(id, (JSON.parse(json) as { value?: unknown }).value);
-      return true;
-    } catch {
-      memo.delete(id);
-      return false;
-    }
-  }
-
-  #useCached(states: Map<string, State>, cache: ReductionCache, id: string, json: string): boolean {
-    try {
-      states.set(id, JSON.parse(json) as State);
-      return true;
+      return { value: JSON.parse(json) as unknown };
     } catch {
       cache.delete(id);
-      return false;
+      return undefined;
     }
   }
 
