@@ -10,18 +10,14 @@ import {
 } from '../src/store/mod.ts';
 import type { IntegrityReport, RecordFile } from '../src/store/mod.ts';
 import { makeSandbox, sit } from './helpers/cli.ts';
-import { bytes, tempDirs } from './helpers/store_fixtures.ts';
+import { newRepository, repositoryWithLinkedRecords, tempDirs, text } from './helpers/store_fixtures.ts';
 
 const temp = tempDirs();
 
 function newRepo(): Repository {
-  const { path } = Repository.init(temp.make());
-  return Repository.open(path);
+  return newRepository(temp);
 }
 
-function text(name: string, content: string): RecordFile {
-  return { name, data: bytes(content) };
-}
 
 /** Stores `files` as a record directory at `records/<prefix dirs of host>/<hash of files>`. */
 function storeBeside(repo: Repository, host: string, levels: number, replacement: string, files: RecordFile[]): string {
@@ -196,11 +192,7 @@ test('parallel check: an item directory that is a text link is checked and swept
 });
 
 test('parallel check: records/ as a text link inside the repository', async () => {
-  const repo0 = newRepo();
-  rmSync(join(repo0.root, 'records'), { recursive: true });
-  mkdirSync(join(repo0.root, 'store'));
-  writeFileSync(join(repo0.root, 'records'), 'store');
-  const repo = Repository.open(repo0.root);
+  const repo = repositoryWithLinkedRecords(temp);
   const id = repo.newItem('i');
   const first = repo.newRecord([text('text', 'one')], { itemId: id });
   const second = repo.newRecord([text('text', 'two')], { itemId: id });

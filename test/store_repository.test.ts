@@ -8,19 +8,15 @@ import {
   RepositoryNotFoundError, UpgradeRequiredError, checkIntegrity, isIntact, itemLinkText, readItemRecords, recordHash, splitPath,
 } from '../src/store/mod.ts';
 import type { RecordFile } from '../src/store/mod.ts';
-import { bytes, tempDirs } from './helpers/store_fixtures.ts';
+import { bytes, newRepository, repositoryWithLinkedRecords, tempDirs, text } from './helpers/store_fixtures.ts';
 
 const temp = tempDirs();
 const tempDir = temp.make;
 
 function newRepo(): Repository {
-  const { path } = Repository.init(tempDir());
-  return Repository.open(path);
+  return newRepository(temp);
 }
 
-function text(name: string, content: string): RecordFile {
-  return { name, data: bytes(content) };
-}
 
 /** Every path below `dir` with its content (files) or `/` (directories). */
 function snapshot(dir: string): string[] {
@@ -363,11 +359,7 @@ test('leftover temporaries are ignored by readers and removed by the integrity c
 });
 
 test('records/ may be a text link inside the repository; writing and reading follow it', () => {
-  const repo0 = newRepo();
-  rmSync(join(repo0.root, 'records'), { recursive: true });
-  mkdirSync(join(repo0.root, 'store'));
-  writeFileSync(join(repo0.root, 'records'), 'store');
-  const repo = Repository.open(repo0.root);
+  const repo = repositoryWithLinkedRecords(temp);
   const id = repo.newItem('i');
   const first = repo.newRecord([text('text', 'one')], { itemId: id });
   const second = repo.newRecord([text('text', 'two')], { itemId: id });

@@ -1,8 +1,9 @@
 /** Temporary directories and the corpus for the store tests. */
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Repository, type RecordFile } from '../../src/store/mod.ts';
 
 /**
  * Temporary directories of one test file. uvu imports every test file before running any, so
@@ -42,6 +43,26 @@ function makeWritable(path: string): void {
   } catch {
     // dangling links and the like
   }
+}
+
+/** A record file with UTF-8 text content. */
+export function text(name: string, content: string): RecordFile {
+  return { name, data: bytes(content) };
+}
+
+/** A new, empty repository in a new temporary directory. */
+export function newRepository(temp: TempDirs): Repository {
+  const { path } = Repository.init(temp.make());
+  return Repository.open(path);
+}
+
+/** A new repository whose `records/` is a text link to `store/` inside it. */
+export function repositoryWithLinkedRecords(temp: TempDirs): Repository {
+  const repo = newRepository(temp);
+  rmSync(join(repo.root, 'records'), { recursive: true });
+  mkdirSync(join(repo.root, 'store'));
+  writeFileSync(join(repo.root, 'records'), 'store');
+  return Repository.open(repo.root);
 }
 
 /** A new set of temporary directories for one test file. */
