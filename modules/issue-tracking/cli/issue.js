@@ -192,6 +192,33 @@ function tidy(text) {
   return text.replace(/^(\s*\n)+/, '').replace(/\s+$/, '');
 }
 
+// The summary and details of `issue new`/`issue edit`: from --summary/--details (each keeping
+// `base` when absent), else from -m/-F, else from the editor; the summary must be one non-empty line.
+function issueText(sit, o, base, editor) {
+  var summary = base.summary;
+  var details = base.details;
+  if (o.summary !== undefined || o.details !== undefined) {
+    if (o.message || o.file !== undefined) fail('give the text either with --summary/--details or with -m/-F, not both');
+    if (o.summary !== undefined) summary = String(o.summary).trim();
+    if (o.details !== undefined) details = String(o.details).trim();
+  } else {
+    var text = givenText(sit, o);
+    if (text === null) {
+      text = sit.edit({
+        initial: editor.initial,
+        fileName: 'ISSUE_EDITMSG.md',
+        help: editor.verb + ' the issue: the first line is its summary, the lines after it its details (Markdown).\nThese help lines are removed; an empty summary aborts.',
+      });
+    }
+    var split = splitMessage(text);
+    summary = split.summary;
+    details = split.details;
+  }
+  if (summary === '') fail('the summary is empty; nothing was recorded');
+  if (/[\r\n]/.test(summary)) fail('the summary must be one line');
+  return { summary: summary, details: details };
+}
+
 // The first line is the summary, the rest (trimmed) the details.
 function splitMessage(text) {
   var body = tidy(text);
@@ -324,26 +351,9 @@ function cmdNew(sit, argv) {
   if (parsed.help) return sit.write(HELP.new);
   var o = parsed.options;
   if (parsed.positionals.length > 0) fail('unexpected argument ' + JSON.stringify(parsed.positionals[0]) + '; quote the summary and give it with --summary or -m');
-  var summary, details;
-  if (o.summary !== undefined || o.details !== undefined) {
-    if (o.message || o.file !== undefined) fail('give the text either with --summary/--details or with -m/-F, not both');
-    summary = String(o.summary === undefined ? '' : o.summary).trim();
-    details = String(o.details === undefined ? '' : o.details).trim();
-  } else {
-    var text = givenText(sit, o);
-    if (text === null) {
-      text = sit.edit({
-        initial: '',
-        fileName: 'ISSUE_EDITMSG.md',
-        help: 'Write the issue: the first line is its summary, the lines after it its details (Markdown).\nThese help lines are removed; an empty summary aborts.',
-      });
-    }
-    var split = splitMessage(text);
-    summary = split.summary;
-    details = split.details;
-  }
-  if (summary === '') fail('the summary is empty; nothing was recorded');
-  if (/[\r\n]/.test(summary)) fail('the summary must be one line');
+  var text = issueText(sit, o, { summary: '', details: '' }, { verb: 'Write', initial: '' });
+  var summary = text.summary;
+  var details = text.details;
   var labels = (o.label || []).map(function (l) { return checkLabel('label', l); });
   var assignees = (o.assignee || []).map(function (a) { return checkLabel('assignee', a); });
   var milestone = o.milestone === undefined ? null : checkLabel('milestone', o.milestone);
@@ -510,27 +520,12 @@ function cmdEdit(sit, argv) {
   var issue = sit.item(id);
   var oldSummary = typeof issue.summary === 'string' ? issue.summary : '';
   var oldDetails = typeof issue.details === 'string' ? issue.details : '';
-  var summary = oldSummary;
-  var details = oldDetails;
-  if (o.summary !== undefined || o.details !== undefined) {
-    if (o.message || o.file !== undefined) fail('give the text either with --summary/--details or with -m/-F, not both');
-    if (o.summary !== undefined) summary = String(o.summary).trim();
-    if (o.details !== undefined) details = String(o.details).trim();
-  } else {
-    var text = givenText(sit, o);
-    if (text === null) {
-      text = sit.edit({
-        initial: oldSummary + '\n\n' + oldDetails + '\n',
-        fileName: 'ISSUE_EDITMSG.md',
-        help: 'Edit the issue: the first line is its summary, the lines after it its details (Markdown).\nThese help lines are removed; an empty summary aborts.',
-      });
-    }
-    var split = splitMessage(text);
-    summary = split.summary;
-    details = split.details;
-  }
-  if (summary === '') fail('the summary is empty; nothing was recorded');
-  if (/[\r\n]/.test(summary)) fail('the summary must be one line');
+  var text = issueText(sit, o, { summary: oldSummary, details: oldDetails }, {
+    verb: 'Edit',
+    initial: oldSummary + '\n\n' + oldDetails + '\n',
+  });
+  var summary = text.summary;
+  var details = text.details;
   var changed = [];
   if (summary !== oldSummary) {
     sit.newRecord(id, { files: { text: summary }, types: ['SummaryChanged'] });
