@@ -79,7 +79,8 @@ export async function runTrust(context: Context, argv: string[]): Promise<number
   );
   if (parsed === undefined) return 0;
   const repo = context.repository();
-  const files = repositoryCliDirs(repo).flatMap((dir) =>
+  const dirs = repositoryCliDirs(repo);
+  const files = dirs.flatMap((dir) =>
     existsSync(dir) ? readdirSync(dir).sort().filter((n) => !n.endsWith('.js')).map((n) => join(dir, n)) : [],
   );
   if (parsed.options.list === true) {
@@ -91,7 +92,7 @@ export async function runTrust(context: Context, argv: string[]): Promise<number
   const digests = { ...trustedDigests(context), [repositoryKey(repo)]: executablesDigest(repo) };
   config.extra = [...config.extra.filter(([key]) => key !== TRUST_KEY), [TRUST_KEY, digests]];
   saveUserConfig(config);
-  context.print(`Trusted ${files.length} file(s) in ${repositoryCliDirs(repo).filter(existsSync).join(', ') || 'no cli directories'}`);
+  context.print(`Trusted ${files.length} file(s) in ${dirs.filter(existsSync).join(', ') || 'no cli directories'}`);
   return 0;
 }
 
@@ -113,13 +114,14 @@ export async function runExternal(context: Context, name: string, args: string[]
     return await runModuleScript(context, script, { name, args });
   }
   const program = `sit-${name}`;
-  const inRepository = findExecutable(program, repositoryCliDirs(repo));
+  const cliDirs = repositoryCliDirs(repo);
+  const inRepository = findExecutable(program, cliDirs);
   const onPath = findExecutable(program, (process.env.PATH ?? '').split(delimiter).filter((p) => p !== ''));
   let command: string[] | undefined;
   if (inRepository !== undefined) command = [inRepository];
   else if (onPath !== undefined) command = [onPath];
   else {
-    for (const dir of repositoryCliDirs(repo)) {
+    for (const dir of cliDirs) {
       const sh = join(dir, `${program}.sh`);
       if (statSync(sh, { throwIfNoEntry: false })?.isFile()) {
         command = ['sh', sh];
