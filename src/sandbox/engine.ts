@@ -66,8 +66,13 @@ export class ReducerEngine {
   }
 
   /** Instantiates QuickJS with the limits and loads the set; throws `ReducerLoadError`. */
-  static async create(set: ReducerSet, limits: ResolvedLimits, onLoading?: (index: number) => void): Promise<ReducerEngine> {
-    const engine = new ReducerEngine(await newSandboxModule(limits), set, limits);
+  static async create(
+    set: ReducerSet,
+    limits: ResolvedLimits,
+    options: { onLoading?: (index: number) => void; module?: WebAssembly.Module } = {},
+  ): Promise<ReducerEngine> {
+    const engine = new ReducerEngine(await newSandboxModule(limits, options.module === undefined ? {} : { module: options.module }), set, limits);
+    const onLoading = options.onLoading;
     engine.onLoading = onLoading;
     engine.setup();
     engine.onLoading = undefined;

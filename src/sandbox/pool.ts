@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker_entry.ts';
 import { packJob } from './pack.ts';
 import { PROGRESS_BYTES, PROGRESS_INDEX, PROGRESS_SEQ, type FromWorker, type ProgressMessage, type ToWorker, type WorkerItem } from './protocol.ts';
-import { resolveLimits, type ResolvedLimits } from './quickjs.ts';
+import { compiledModule, resolveLimits, type ResolvedLimits } from './quickjs.ts';
 import { parseState, sortedStateJson, withError } from './state_json.ts';
 import {
   JobLoadError,
@@ -238,7 +238,7 @@ class Pool implements ReducerPool {
     const progress = new SharedArrayBuffer(PROGRESS_BYTES);
     const worker = new Worker(this.entry.script, {
       eval: this.entry.eval,
-      workerData: { set: this.set, limits: this.limits, progress, loader: this.loader },
+      workerData: { set: this.set, limits: this.limits, progress, loader: this.loader, module: compiledModule() },
     });
     const slot: Slot = {
       worker,

@@ -22,7 +22,7 @@ export const PRELUDE = String.raw`(function (global) {
 'use strict';
 var JSONparse = JSON.parse, JSONstringify = JSON.stringify, objectKeys = Object.keys;
 var isArray = Array.isArray, getPrototypeOf = Object.getPrototypeOf, defineProperty = Object.defineProperty;
-var ObjectProto = Object.prototype, toStringTag = Object.prototype.toString, Str = String;
+var hasOwn = Object.prototype.hasOwnProperty, ObjectProto = Object.prototype, toStringTag = Object.prototype.toString, Str = String;
 var U8 = Uint8Array, U32 = Uint32Array, ABuf = ArrayBuffer, isView = ArrayBuffer.isView, fromCharCode = String.fromCharCode;
 var InternalErr = typeof InternalError === 'function' ? InternalError : null;
 var FFFD = 0xFFFD;
@@ -105,17 +105,24 @@ function decodeUtf8(u8, fatal, stream) {
   return [codesToString(out), n];
 }
 var NON_ASCII = /[\x80-\xff]/;
+// A decoder's settings and streaming state live in hidden own properties, made only when they
+// differ from the defaults on the prototype: constructing the common decoder costs no more than a call.
+function setHidden(obj, name, value) {
+  if (hasOwn.call(obj, name)) obj[name] = value;
+  else defineProperty(obj, name, { value: value, writable: true });
+}
 function TextDecoder(label, options) {
   if (!new.target) throw new TypeError("Class constructor TextDecoder cannot be invoked without 'new'");
-  var name = label === undefined ? 'utf-8' : Str(label).trim().toLowerCase();
-  if (name !== 'utf-8' && name !== 'utf8' && name !== 'unicode-1-1-utf-8') {
-    throw new RangeError('The "' + Str(label) + '" encoding is not supported');
+  if (label !== undefined && label !== 'utf-8') {
+    var name = Str(label).trim().toLowerCase();
+    if (name !== 'utf-8' && name !== 'utf8' && name !== 'unicode-1-1-utf-8') {
+      throw new RangeError('The "' + Str(label) + '" encoding is not supported');
+    }
   }
-  options = options || {};
-  defineProperty(this, '_fatal', { value: !!options.fatal });
-  defineProperty(this, '_ignoreBOM', { value: !!options.ignoreBOM });
-  defineProperty(this, '_pending', { value: null, writable: true });
-  defineProperty(this, '_started', { value: false, writable: true });
+  if (options) {
+    if (options.fatal) defineProperty(this, '_fatal', { value: true });
+    if (options.ignoreBOM) defineProperty(this, '_ignoreBOM', { value: true });
+  }
 }
 TextDecoder.prototype = {
   constructor: TextDecoder,
@@ -132,7 +139,7 @@ TextDecoder.prototype = {
         catch (e) { text = decodeUtf8(bytes, this._fatal, false)[0]; }
         if (!this._started && !this._ignoreBOM && text.charCodeAt(0) === 0xFEFF) text = text.slice(1);
       }
-      this._started = false;
+      if (this._started) this._started = false;
       return text;
     }
     var u8 = bytesOf(input);
@@ -143,9 +150,10 @@ TextDecoder.prototype = {
     }
     var r = decodeUtf8(u8, this._fatal, stream);
     text = r[0];
-    if (r[1] < u8.length) this._pending = u8.slice(r[1]);
+    if (r[1] < u8.length) setHidden(this, '_pending', u8.slice(r[1]));
     if (!this._started && !this._ignoreBOM && text.charCodeAt(0) === 0xFEFF) text = text.slice(1);
-    this._started = stream && (this._started || text.length > 0 || this._pending !== null);
+    var started = stream && (this._started || text.length > 0 || this._pending !== null);
+    if (started !== this._started) setHidden(this, '_started', started);
     return text;
   }
 };
@@ -190,6 +198,10 @@ TextEncoder.prototype = {
     return { read: read, written: written };
   }
 };
+defineProperty(TextDecoder.prototype, '_fatal', { value: false });
+defineProperty(TextDecoder.prototype, '_ignoreBOM', { value: false });
+defineProperty(TextDecoder.prototype, '_pending', { value: null });
+defineProperty(TextDecoder.prototype, '_started', { value: false });
 defineProperty(global, 'TextDecoder', { value: TextDecoder, writable: true, configurable: true });
 defineProperty(global, 'TextEncoder', { value: TextEncoder, writable: true, configurable: true });
 

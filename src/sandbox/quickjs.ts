@@ -49,7 +49,12 @@ export function formatBytes(bytes: number): string {
 
 let compiled: WebAssembly.Module | undefined;
 
-function compiledModule(): WebAssembly.Module {
+/**
+ * The compiled QuickJS WebAssembly module of this thread, compiled on first use. Worker threads are
+ * given the pool's (it can be posted to them), so that V8 compiles it, and optimises its hot
+ * functions, once per process rather than once per worker.
+ */
+export function compiledModule(): WebAssembly.Module {
   if (compiled === undefined) {
     const require = createRequire(import.meta.url);
     const path = require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
@@ -109,13 +114,13 @@ function utcTzset(memory: WebAssembly.Memory): ImportFn {
 
 /**
  * Instantiates a QuickJS WebAssembly module with its own fixed memory of at most
- * `limits.memoryBytes` (the only reliable cap on a runtime's total memory). The compiled module is
- * shared within the thread; instantiation takes a few milliseconds.
+ * `limits.memoryBytes` (the only reliable cap on a runtime's total memory), from `options.module`
+ * or this thread's {@linkcode compiledModule}; instantiation takes a few milliseconds.
  */
-export async function newSandboxModule(limits: ResolvedLimits): Promise<QuickJSWASMModule> {
+export async function newSandboxModule(limits: ResolvedLimits, options: { module?: WebAssembly.Module } = {}): Promise<QuickJSWASMModule> {
   const maximum = Math.ceil(limits.memoryBytes / PAGE);
   const wasmMemory = new WebAssembly.Memory({ initial: MIN_PAGES, maximum });
-  const module = compiledModule();
+  const module = options.module ?? compiledModule();
   // the package's CommonJS-style typings describe the namespace; at run time this is the variant
   const variant = newVariant(releaseSync as unknown as QuickJSSyncVariant, {
     wasmMemory,

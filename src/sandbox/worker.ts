@@ -17,6 +17,8 @@ interface WorkerInit {
   limits: ResolvedLimits;
   progress: SharedArrayBuffer;
   loader?: JobLoader;
+  /** The pool's compiled QuickJS module. */
+  module?: WebAssembly.Module;
 }
 
 /** The exports of a loader module that a worker uses. */
@@ -60,7 +62,10 @@ let engine: ReducerEngine | undefined;
 let loader: LoaderModule | undefined;
 try {
   // The watchdog times loading the reducers only, not importing the loader alongside.
-  const created = ReducerEngine.create(init.set, init.limits, (index) => mark(-1, index)).then((e) => {
+  const created = ReducerEngine.create(init.set, init.limits, {
+    onLoading: (index) => mark(-1, index),
+    ...(init.module === undefined ? {} : { module: init.module }),
+  }).then((e) => {
     started[0] = 0;
     return e;
   });
