@@ -172,6 +172,19 @@ test('newRecord in an item: canonical link file, record in records/, hash as com
   assert.equal(readdirSync(repo.root).sort(), ['config.json', 'items', 'records']);
 });
 
+test('record files of any size read back whole: empty, one byte, exactly 64 KiB and more', () => {
+  const repo = newRepo();
+  const id = repo.newItem('item');
+  const sizes = [0, 1, 65535, 65536, 65537, 300000];
+  const files = sizes.map((size, i) => ({ name: `f${i}`, data: Uint8Array.from({ length: size }, (_, k) => (k * 31 + i) & 255) }));
+  const hash = repo.newRecord(files, { itemId: id });
+  const [record] = repo.readItemRecords(id);
+  assert.is(record!.hash, hash);
+  assert.equal(record!.files.map((f) => f.data.length), sizes);
+  record!.files.forEach((f, i) => assert.ok(Buffer.from(f.data).equals(Buffer.from(files[i]!.data)), `f${i}`));
+  assert.ok(isIntact(record!));
+});
+
 test('newRecord: parents are every head of the item, not of other items', () => {
   const repo = newRepo();
   const a = repo.newItem('a');

@@ -115,6 +115,11 @@ export class ReductionCache {
     return cache;
   }
 
+  /** How many items have entries. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
   /** The entry of item `id`, if any. */
   get(id: string): CacheEntry | undefined {
     return this.#entries.get(id);

@@ -46,6 +46,12 @@ export interface ReduceOneOptions {
   roots?: readonly string[];
 }
 
+/** An item's directory (links followed) and its modification time in milliseconds. */
+interface ItemStamp {
+  dir: string;
+  mtime: number;
+}
+
 /** A reduced item as the engine collects it: the state, its JSON text and the cache digest if known. */
 interface Reduced {
   id: string;
@@ -120,15 +126,13 @@ export class Engine {
    * Items whose record set did not change since the cache was written are not reduced again.
    */
   async reduceItems(ids?: readonly string[]): Promise<Map<string, State>> {
-    const all = ids === undefined;
-    const wanted = ids ?? this.repo.items();
-    const useCache = this.#options.cache !== false;
-    const cache = useCache
-      ? (this.#cache ??= ReductionCache.load(cacheFile(this.repo.root, this.#options.env), {
-          reducers: this.reducers.digest,
-          integrity: this.#integrity,
-        }))
-      : undefined;
+    return this.#reduceItems(ids ?? this.repo.items(), ids === undefined);
+  }
+
+  /** {@linkcode Engine.reduceItems} of `wanted`, with the item stamps when the caller took them already. */
+  async #reduceItems(wanted: readonly string[], all: boolean, stamps?: ReadonlyMap<string, ItemStamp>): Promise<Map<string, State>> {
+    const cache = this.#stateCache();
+    if (stamps === undefined) this.#startPoolEarly(wanted.length);
     // The cache written below will trust entries older than this without listing them again.
     const recent = Date.now() - 2000;
     const states = new Map<string, State>();
@@ -136,7 +140,7 @@ export class Engine {
     const jobs: ItemDescriptor[] = [];
     const itemsDir = this.repo.itemsDir();
     for (const id of wanted) {
-      const { dir, mtime } = this.#itemStamp(itemsDir, id);
+      const { dir, mtime } = stamps?.get(id) ?? this.#itemStamp(itemsDir, id);
       const found = cache === undefined ? {} : cache.lookup(id, dir, mtime);
       const parsed = found.entry === undefined ? undefined : this.#parseEntry(cache!, id, found.entry.stateJson);
       if (parsed !== undefined) {
@@ -167,8 +171,31 @@ export class Engine {
     return states;
   }
 
+  /** The persistent cache of item states (loaded once), or undefined without caching. */
+  #stateCache(): ReductionCache | undefined {
+    if (this.#options.cache === false) return undefined;
+    this.#cache ??= ReductionCache.load(cacheFile(this.repo.root, this.#options.env), {
+      reducers: this.reducers.digest,
+      integrity: this.#integrity,
+    });
+    return this.#cache;
+  }
+
+  /**
+   * Starts the worker pool before the items are even looked at when `count` items are about to
+   * be reduced and the state cache is empty: the workers' start then overlaps that look.
+   */
+  #startPoolEarly(count: number): void {
+    if (count <= this.#poolThreshold() || (this.#stateCache()?.size ?? 0) > 0) return;
+    // A failure to start shows, with its cause, when the pool is used.
+    this.#reducerPool().then(
+      (pool) => pool.start(),
+      () => undefined,
+    );
+  }
+
   /** The directory of item `id` (following a text link) and its modification time. */
-  #itemStamp(itemsDir: string, id: string): { dir: string; mtime: number } {
+  #itemStamp(itemsDir: string, id: string): ItemStamp {
     let dir = join(itemsDir, id);
     let stat = statSync(dir, { throwIfNoEntry: false });
     if (stat !== undefined && !stat.isDirectory()) {
@@ -198,8 +225,9 @@ export class Engine {
       integrity: this.#integrity,
     });
     const results = new Map<string, unknown>();
-    const stale = new Map<string, { dir: string; mtime: number; records: string | undefined }>();
+    const stale = new Map<string, ItemStamp & { records: string | undefined }>();
     const itemsDir = this.repo.itemsDir();
+    if (memo.size === 0) this.#startPoolEarly(wanted.length);
     for (const id of wanted) {
       const { dir, mtime } = this.#itemStamp(itemsDir, id);
       const found = memo.lookup(id, dir, mtime);
@@ -214,8 +242,8 @@ export class Engine {
     this.lastDerived = stale.size;
     if (stale.size > 0) {
       // A few items are reduced directly: reading the whole state cache would cost more.
-      const few = stale.size <= (this.#options.poolThreshold ?? 32);
-      const states = few ? await this.#reduceUncached([...stale.keys()]) : await this.reduceItems([...stale.keys()]);
+      const few = stale.size <= this.#poolThreshold();
+      const states = few ? await this.#reduceUncached([...stale.keys()]) : await this.#reduceItems([...stale.keys()], false, stale);
       const recent = Date.now() - 2000;
       for (const [id, state] of states) {
         const value = derive(state);
@@ -252,10 +280,26 @@ export class Engine {
     return { root: this.repo.root, integrity: this.#integrity, algorithm: this.repo.hashingAlgorithm };
   }
 
+  #poolThreshold(): number {
+    return this.#options.poolThreshold ?? 32;
+  }
+
+  /** The worker pool, created on first use; its workers read their items through `load_item.ts`. */
+  async #reducerPool(): Promise<ReducerPool> {
+    if (this.#pool === undefined) {
+      const { createReducerPool } = await import('../sandbox/mod.ts');
+      this.#pool ??= createReducerPool(this.reducers.set, {
+        ...this.#limitOptions(),
+        ...(this.#options.poolSize === undefined ? {} : { size: this.#options.poolSize }),
+        loader: { module: LOADER_MODULE, options: this.#loaderOptions() },
+      });
+    }
+    return this.#pool;
+  }
+
   async *#reduceJobs(items: ItemDescriptor[]): AsyncIterable<Reduced> {
-    const threshold = this.#options.poolThreshold ?? 32;
     const loader = this.#loaderOptions();
-    if (items.length <= threshold) {
+    if (items.length <= this.#poolThreshold()) {
       const runtime = await this.#inThread();
       // Few items: take every digest (one more listing each), so that the cache can append them.
       for (const { id } of items) {
@@ -265,14 +309,9 @@ export class Engine {
       }
       return;
     }
-    const { createReducerPool } = await import('../sandbox/mod.ts');
-    this.#pool ??= createReducerPool(this.reducers.set, {
-      ...this.#limitOptions(),
-      ...(this.#options.poolSize === undefined ? {} : { size: this.#options.poolSize }),
-      loader: { module: LOADER_MODULE, options: loader },
-    });
+    const pool = await this.#reducerPool();
     const jobs: LoadJob[] = items.map((item) => ({ id: item.id, load: item, state: { id: item.id } }));
-    for await (const result of this.#pool.reduceJson(jobs)) {
+    for await (const result of pool.reduceJson(jobs)) {
       const state = JSON.parse(result.json) as State;
       yield { id: result.id, state, json: result.json, records: (result.info as ItemInfo | undefined)?.records };
     }

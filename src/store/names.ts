@@ -1,11 +1,15 @@
 /** Record file names: normalisation (original-sit.md §2.2), split paths (§1.4) and validation. */
 import { InvalidRecordFileNameError } from './errors.ts';
 
+/** What {@link normalizeName} changes: `\`, an empty, `.` or `..` component. */
+const NEEDS_NORMALISING = /\\|^$|^\/|\/$|\/\/|(?:^|\/)\.\.?(?:\/|$)/;
+
 /**
  * Normalises a record file name like the original: `\` becomes `/`, empty and `.` components are
  * dropped, `..` removes the previous normal component (a `..` with nothing to remove is kept).
  */
 export function normalizeName(name: string): string {
+  if (!NEEDS_NORMALISING.test(name)) return name;
   const parts: string[] = [];
   for (const part of name.replaceAll('\\', '/').split('/')) {
     if (part === '' || part === '.') continue;

@@ -69,9 +69,14 @@ export function orderGenerations<T extends OrderNode>(nodes: Iterable<T>, option
       kept = kept.filter((node) => roots.has(node.hash) || node.parents.some((p) => known.has(p)));
       for (const node of kept) known.add(node.hash);
     }
-    const keyed = kept.map((node) => ({ node, hash: node.hash, at: node.timestamp === undefined ? undefined : parseTimestamp(node.timestamp) }));
-    keyed.sort(compareInGeneration);
-    generations.push(keyed.map((k) => k.node));
+    if (kept.length <= 1) {
+      // nothing to tie-break (the usual generation: one record)
+      generations.push(kept);
+    } else {
+      const keyed = kept.map((node) => ({ node, hash: node.hash, at: node.timestamp === undefined ? undefined : parseTimestamp(node.timestamp) }));
+      keyed.sort(compareInGeneration);
+      generations.push(keyed.map((k) => k.node));
+    }
     ready = next;
   }
   return generations;

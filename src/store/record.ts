@@ -1,5 +1,5 @@
 /** Reading one record directory, and checking that it is intact. */
-import { closeSync, constants, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { compareUtf8, recordHash, recordHashOf } from './hash.ts';
 import type { HashingAlgorithm, RecordFile, RecordFileReader } from './hash.ts';
@@ -57,14 +57,43 @@ function walkEntries(dir: string, prefix: string, entries: Dirent[], full: boole
       }
     } else if (entry.isFile()) {
       try {
-        const data = readFileSync(path);
-        files.push({ name, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+        files.push({ name, data: readWhole(path) });
       } catch (error) {
         problems.push(`${name}: cannot read (${errorText(error)})`);
       }
     } else {
       problems.push(`${name}: ${kindOf(entry)}`);
     }
+  }
+}
+
+/** Opening flags for record files: never through a symbolic link, never waiting on a FIFO. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/** The read buffer of {@link readWhole}: most record files fit in it whole. */
+const scratch = new Uint8Array(64 * 1024);
+
+/**
+ * The content of the regular file at `path` (not through a symbolic link), read without asking
+ * its size first: a read that does not fill the buffer has reached the end of the file.
+ */
+function readWhole(path: string): Uint8Array {
+  const fd = openSync(path, OPEN_FLAGS);
+  try {
+    let length = readSync(fd, scratch, 0, scratch.length, null);
+    if (length < scratch.length) return scratch.slice(0, length);
+    const chunks = [scratch.slice()];
+    for (;;) {
+      const chunk = new Uint8Array(Math.max(scratch.length, length));
+      const count = readSync(fd, chunk, 0, chunk.length, null);
+      if (count === 0) break;
+      chunks.push(chunk.subarray(0, count));
+      length += count;
+    }
+    const joined = Buffer.concat(chunks, length);
+    return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -129,9 +158,6 @@ export function isIntact(record: StoredRecord, algorithm?: HashingAlgorithm): bo
   if (record.problems.length > 0) return false;
   return recordHash(record.files, algorithm === undefined ? {} : { algorithm }) === record.hash;
 }
-
-/** Opening flags for record files: never through a symbolic link, never waiting on a FIFO. */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /**
  * Whether the record stored in `dir` under the name `hash` is intact, read strictly: the same as

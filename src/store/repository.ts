@@ -438,6 +438,8 @@ export class Repository implements RecordSource {
         return undefined;
       }
       const canonical = join(this.#plainRecords, splitPath(hash));
+      // The text `sit` writes, in a plain items/ directory: no need to resolve it.
+      if (text === itemLinkText(hash) && this.#plainItems === join(this.root, 'items') && dirname(dirname(path)) === this.#plainItems) return canonical;
       if (resolve(dirname(path), text.replaceAll('\\', '/')) === canonical) return canonical;
     }
     return resolveDir(path, this.root);

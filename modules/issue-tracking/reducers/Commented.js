@@ -7,15 +7,18 @@
 //   merge_request_report: "success" / "failure" for `.type/MergeRequestVerificationSucceeded` /
 //                         `.type/MergeRequestVerificationFailed`, else null
 // `authors` and `timestamp` are the record's `.authors` and `.timestamp` ("" when missing).
+var decoder = new TextDecoder('utf-8');
+
+function decode(buf) {
+  return buf ? decoder.decode(buf) : '';
+}
+
 module.exports = function (state, record) {
   var files = record.files;
-  var decode = function (buf) {
-    return buf ? new TextDecoder('utf-8').decode(buf) : '';
-  };
   var has = function (name) {
     return typeof files[name] !== 'undefined';
   };
-  if (!has('.type/Merged') && !has('.type/Commented')) {
+  if (typeof files['.type/Merged'] === 'undefined' && typeof files['.type/Commented'] === 'undefined') {
     return state;
   }
   var comments = Array.isArray(state.comments) ? state.comments.slice() : [];

@@ -2,11 +2,14 @@
 // wins). `authors` and `timestamp` keep their first non-empty value (the item's creator and
 // creation time). Combined with `.type/MergeRequested`, the record becomes the item's primary
 // merge request (`merge_request` = its hash); a plain details edit keeps the previous one.
+var decoder = new TextDecoder('utf-8');
+
+function decode(buf) {
+  return buf ? decoder.decode(buf) : '';
+}
+
 module.exports = function (state, record) {
   var files = record.files;
-  var decode = function (buf) {
-    return buf ? new TextDecoder('utf-8').decode(buf) : '';
-  };
   if (typeof files['.type/DetailsChanged'] === 'undefined') {
     return state;
   }

@@ -1,13 +1,15 @@
 // `.type/Merged`: appends {hash: this record's hash, record: <ref>} to `merges`, where <ref> is
 // the raw text of the record's `record` file (the merged merge request's hash, usually with a
 // trailing newline), or else the item's `merge_request`, or else "".
+var decoder = new TextDecoder('utf-8');
+
 module.exports = function (state, record) {
   var files = record.files;
   if (typeof files['.type/Merged'] === 'undefined') {
     return state;
   }
   var ref = typeof files.record !== 'undefined'
-    ? new TextDecoder('utf-8').decode(files.record)
+    ? decoder.decode(files.record)
     : (state.merge_request || '');
   var merges = Array.isArray(state.merges) ? state.merges.slice() : [];
   merges.push({ hash: record.hash, record: ref });

@@ -2,22 +2,25 @@
 // changes them. Such a record carries `removed` and/or `added` (UTF-8, one label per line,
 // trimmed, blank lines ignored); `removed` is applied first, then `added`, so a label named in
 // both ends up present. Present on every item that has at least one record.
+var decoder = new TextDecoder('utf-8');
+
+function lines(buf) {
+  var out = [];
+  if (!buf) {
+    return out;
+  }
+  var parts = decoder.decode(buf).split('\n');
+  for (var i = 0; i < parts.length; i++) {
+    var line = parts[i].trim();
+    if (line !== '') {
+      out.push(line);
+    }
+  }
+  return out;
+}
+
 module.exports = function (state, record) {
   var files = record.files;
-  var lines = function (buf) {
-    var out = [];
-    if (!buf) {
-      return out;
-    }
-    var parts = new TextDecoder('utf-8').decode(buf).split('\n');
-    for (var i = 0; i < parts.length; i++) {
-      var line = parts[i].trim();
-      if (line !== '') {
-        out.push(line);
-      }
-    }
-    return out;
-  };
   var current = [];
   if (Array.isArray(state.labels)) {
     for (var k = 0; k < state.labels.length; k++) {
