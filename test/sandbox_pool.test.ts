@@ -52,6 +52,20 @@ test('the pool gives the same states as the in-thread runtime, every item once',
   }
 });
 
+test('start() starts every worker before any job; they reduce the jobs that come later', async () => {
+  const pool = createReducerPool(inlineSet('module.exports = function (s, r) { s.h = r.hash; return s; }'), { size: 2 });
+  try {
+    pool.start();
+    pool.start(); // starting again adds nothing
+    const got = await collect(pool.reduce(syntheticJobs(40)));
+    assert.is(got.size, 40);
+    assert.ok(typeof got.get('item-000007')?.h === 'string');
+  } finally {
+    await pool.close();
+  }
+  pool.start(); // a closed pool starts nothing and does not throw
+});
+
 test('jobs can come from an async iterable and results stream before the input ends', async () => {
   const set = inlineSet('module.exports = function (s, r) { s.n = r.hash; return s; }');
   const pool = createReducerPool(set, { size: 1, batchSize: 8 });

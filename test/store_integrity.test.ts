@@ -130,6 +130,17 @@ test('checkStoredRecord agrees with reading the record strictly and checking it,
   assert.is(checkStoredRecord(join(repo.root, 'config.json'), 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), undefined);
 });
 
+test('checkStoredRecord streams records over 8 MiB and still tells intact from damaged', () => {
+  const { repo } = hostileRepository();
+  const big = new Uint8Array(9 * 1024 * 1024).map((_, i) => (i * 7) & 255);
+  const hash = repo.newRecord([{ name: 'big', data: big }, text('text', 'large')]);
+  const dir = repo.recordPath(hash)!;
+  assert.is(checkStoredRecord(dir, hash), true);
+  big[5 * 1024 * 1024] ^= 1;
+  writeFileSync(join(dir, 'big'), big);
+  assert.is(checkStoredRecord(dir, hash), false);
+});
+
 test('the walk of records/ finds the same entries whatever hashes it expects', () => {
   const { repo, names } = hostileRepository();
   const all = repo.recordEntries();

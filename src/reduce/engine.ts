@@ -74,7 +74,7 @@ export class Engine {
   readonly #integrity: boolean;
   #runtime: Promise<ReducerRuntime> | undefined;
   #cache: ReductionCache | undefined;
-  #pool: ReducerPool | undefined;
+  #pool: Promise<ReducerPool> | undefined;
 
   /** Creates an engine for `repo`; reducers are loaded now, the sandbox on first use. */
   constructor(repo: Repository, options: EngineOptions = {}) {
@@ -285,15 +285,14 @@ export class Engine {
   }
 
   /** The worker pool, created on first use; its workers read their items through `load_item.ts`. */
-  async #reducerPool(): Promise<ReducerPool> {
-    if (this.#pool === undefined) {
-      const { createReducerPool } = await import('../sandbox/mod.ts');
-      this.#pool ??= createReducerPool(this.reducers.set, {
+  #reducerPool(): Promise<ReducerPool> {
+    this.#pool ??= import('../sandbox/mod.ts').then(({ createReducerPool }) =>
+      createReducerPool(this.reducers.set, {
         ...this.#limitOptions(),
         ...(this.#options.poolSize === undefined ? {} : { size: this.#options.poolSize }),
         loader: { module: LOADER_MODULE, options: this.#loaderOptions() },
-      });
-    }
+      }),
+    );
     return this.#pool;
   }
 
@@ -324,6 +323,6 @@ export class Engine {
     if (runtime !== undefined) (await runtime).dispose();
     const pool = this.#pool;
     this.#pool = undefined;
-    if (pool !== undefined) await pool.close();
+    if (pool !== undefined) await (await pool.catch(() => undefined))?.close();
   }
 }

@@ -108,8 +108,9 @@ function defaultSize(): number {
 }
 
 /**
- * Creates a pool of at most `size` workers reducing with `set`. Workers start lazily (about 100 ms
- * each) and stay until `close()`; idle workers do not keep the process alive.
+ * Creates a pool of at most `size` workers reducing with `set`. Workers start when work arrives or
+ * at `start()` (about 100 ms each) and stay until `close()`; idle workers do not keep the process
+ * alive.
  */
 export function createReducerPool(set: ReducerSet, options: ReducerPoolOptions = {}): ReducerPool {
   const limits = resolveLimits(options.limits);

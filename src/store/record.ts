@@ -77,13 +77,16 @@ const scratch = new Uint8Array(64 * 1024);
  * The content of the regular file at `path` (not through a symbolic link), read without asking
  * its size first: a read that does not fill the buffer has reached the end of the file.
  */
-function readWhole(path: string): Uint8Array {
+function readWhole(path: string): Uint8Array;
+function readWhole(path: string, limit: number): Uint8Array | undefined;
+function readWhole(path: string, limit = Infinity): Uint8Array | undefined {
   const fd = openSync(path, OPEN_FLAGS);
   try {
     let length = readSync(fd, scratch, 0, scratch.length, null);
     if (length < scratch.length) return scratch.slice(0, length);
     const chunks = [scratch.slice()];
     for (;;) {
+      if (length > limit) return undefined;
       const chunk = new Uint8Array(Math.max(scratch.length, length));
       const count = readSync(fd, chunk, 0, chunk.length, null);
       if (count === 0) break;
@@ -159,10 +162,14 @@ export function isIntact(record: StoredRecord, algorithm?: HashingAlgorithm): bo
   return recordHash(record.files, algorithm === undefined ? {} : { algorithm }) === record.hash;
 }
 
+/** Records whose files add up to more than this are checked by streaming them through the hash. */
+const WHOLE_RECORD_LIMIT = 8 * 1024 * 1024;
+
 /**
  * Whether the record stored in `dir` under the name `hash` is intact, read strictly: the same as
- * `isIntact(tryReadRecord(dir, hash, { full: true }))`, but each file is read through the hash's
- * buffer without keeping its content. Undefined when `dir` does not exist or is not a directory.
+ * `isIntact(tryReadRecord(dir, hash, { full: true }))`. Files are read whole and hashed in one
+ * update, except in records larger than 8 MiB, whose files go through the hash's buffer without
+ * being kept. Undefined when `dir` does not exist or is not a directory.
  */
 export function checkStoredRecord(dir: string, hash: string, algorithm?: HashingAlgorithm): boolean | undefined {
   let entries: Dirent[];
@@ -174,6 +181,20 @@ export function checkStoredRecord(dir: string, hash: string, algorithm?: Hashing
   }
   const files: Array<{ name: string; path: string }> = [];
   if (!listFiles(dir, '', entries, files)) return false;
+  const options = algorithm === undefined ? {} : { algorithm };
+  const whole: RecordFile[] = [];
+  let total = 0;
+  try {
+    for (const { name, path } of files) {
+      const data = readWhole(path, WHOLE_RECORD_LIMIT - total);
+      if (data === undefined) break;
+      total += data.length;
+      whole.push({ name, data });
+    }
+  } catch {
+    return false;
+  }
+  if (whole.length === files.length) return recordHash(whole, options) === hash;
   let fd: number | undefined;
   const readers = files.map(({ name, path }): RecordFileReader => ({
     name,
@@ -188,7 +209,7 @@ export function checkStoredRecord(dir: string, hash: string, algorithm?: Hashing
     },
   }));
   try {
-    return recordHashOf(readers, algorithm === undefined ? {} : { algorithm }) === hash;
+    return recordHashOf(readers, options) === hash;
   } catch {
     return false;
   } finally {
