@@ -136,7 +136,8 @@ test('checkStoredRecord streams records over 8 MiB and still tells intact from d
   const hash = repo.newRecord([{ name: 'big', data: big }, text('text', 'large')]);
   const dir = repo.recordPath(hash)!;
   assert.is(checkStoredRecord(dir, hash), true);
-  big[5 * 1024 * 1024] ^= 1;
+  const at = 5 * 1024 * 1024;
+  big[at] = big[at]! ^ 1;
   writeFileSync(join(dir, 'big'), big);
   assert.is(checkStoredRecord(dir, hash), false);
 });
