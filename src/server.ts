@@ -44,6 +44,8 @@ export type { ItemSource, RecordStore, RepositoryReducer } from './web/source.ts
 
 /** Largest form body (issue forms, comments). */
 export const FORM_LIMIT = 1024 * 1024;
+/** How often items waiting for records that have not arrived are reduced again. */
+const INCOMPLETE_POLL_MS = 2000;
 /** Largest multipart record upload (`POST /api/item/{id}/records`, `POST /api/records`). */
 export const UPLOAD_LIMIT = 32 * 1024 * 1024;
 
@@ -270,9 +272,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   (options.print ?? ((line: string) => process.stdout.write(line + '\n')))(`Serving on ${url}`);
 
   let watcher: ItemsWatcher | undefined;
+  let poller: NodeJS.Timeout | undefined;
   if (options.watch ?? true) {
     let running = Promise.resolve();
-    watcher = watchItems(options.repo.root, (ids) => {
+    const refresh = (ids: string[]): void => {
       running = running.then(async () => {
         try {
           feed.publish(await options.index.refresh(ids));
@@ -280,7 +283,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           console.error(`sit web: cannot refresh ${ids.length} item(s): ${error instanceof Error ? error.message : String(error)}`);
         }
       });
-    }, { onWarning: (message) => console.error(`sit web: ${message}`) });
+    };
+    watcher = watchItems(options.repo.root, refresh, { onWarning: (message) => console.error(`sit web: ${message}`) });
+    // Records that arrive after their item links change no item directory: look for them.
+    poller = setInterval(() => {
+      const waiting = options.index.incomplete?.() ?? [];
+      if (waiting.length > 0) refresh(waiting);
+    }, INCOMPLETE_POLL_MS);
+    poller.unref();
   }
   return {
     url,
@@ -291,6 +301,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () =>
       new Promise<void>((resolve) => {
         watcher?.close();
+        if (poller !== undefined) clearInterval(poller);
         if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
         server.close(() => resolve());
       }),

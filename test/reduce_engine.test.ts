@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateRepository } from '../bench/generate.ts';
-import { cacheFile, Engine, type EngineOptions, type State } from '../src/reduce/mod.ts';
+import { cacheFile, Engine, ItemIndex, type EngineOptions, type State } from '../src/reduce/mod.ts';
 import { Repository } from '../src/store/mod.ts';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -210,6 +210,53 @@ test('derived results (what sit items prints) are remembered per item and follow
     assert.is(other.lastDerived, 40, 'another key has its own cache');
   } finally {
     await other.close();
+  }
+});
+
+test('an item whose link came before its record is not cached, and shows the record once it arrives', async () => {
+  const repo = generated('early-link', 40);
+  fs.rmSync(env.SIT_CACHE_DIR!, { recursive: true, force: true });
+  const id = repo.items()[3]!;
+  const hash = repo.newRecord(
+    [{ name: '.type/SummaryChanged', data: new Uint8Array() }, { name: 'text', data: new TextEncoder().encode('Arrived late') }],
+    { itemId: id },
+  );
+  // As a synchronisation that copies items/ before records/ leaves it: the link, no record.
+  const recordDir = repo.recordPath(hash)!;
+  const away = path.join(tmp, 'away-record');
+  fs.renameSync(recordDir, away);
+  const derive = (state: State): unknown => state.summary;
+  for (const poolThreshold of [0, 1000]) {
+    fs.rmSync(env.SIT_CACHE_DIR!, { recursive: true, force: true });
+    const engine = new Engine(repo, { env, poolThreshold });
+    try {
+      const states = await engine.reduceItems();
+      assert.is.not(states.get(id)!.summary, 'Arrived late');
+      assert.equal(engine.lastIncomplete, [id]);
+      assert.is.not((await engine.deriveItems('summary', derive)).get(id), 'Arrived late');
+    } finally {
+      await engine.close();
+    }
+  }
+  const index = await ItemIndex.open(repo, { env });
+  try {
+    assert.equal(index.incomplete(), [id]);
+    fs.renameSync(away, recordDir);
+    const later = new Engine(repo, { env });
+    try {
+      assert.is((await later.reduceItems()).get(id)!.summary, 'Arrived late');
+      assert.is(later.lastReduced, 1, 'only the waiting item is reduced again');
+      assert.equal(later.lastIncomplete, []);
+      assert.is((await later.deriveItems('summary', derive)).get(id), 'Arrived late');
+    } finally {
+      await later.close();
+    }
+    // A long-running index reduces the waiting item again at any refresh.
+    assert.ok((await index.refresh([])).includes(id));
+    assert.is(index.get(id)!.summary, 'Arrived late');
+    assert.equal(index.incomplete(), []);
+  } finally {
+    await index.close();
   }
 });
 

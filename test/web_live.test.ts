@@ -2,7 +2,7 @@
 // refresh when records arrive on disk from another process.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, parseListen } from '../src/server.ts';
@@ -141,6 +141,30 @@ test('a record written by another process reaches /events of the item and of the
     const reconnect = await fetch(`${base}/events?item=${id}`, { headers: { 'last-event-id': String(server.feed.seq) } });
     const quiet = await readEvents(reconnect.body!, (e) => e.some((x) => x['event'] === 'situpdate'), 500);
     assert.not.ok(quiet.some((e) => e['event'] === 'situpdate'), 'nothing new since Last-Event-ID');
+  } finally {
+    await server.close();
+    await f.close();
+  }
+});
+
+test('a record that arrives after its item link still reaches the index and /events', async () => {
+  const f = await webFixture();
+  const id = await f.issue('Waiting issue');
+  // A synchronisation that copies items/ before records/: the link is there, the record is not.
+  const hash = f.repo.newRecord(recordFiles(['Commented'], 'late record'), { itemId: id });
+  const recordDir = f.repo.recordPath(hash)!;
+  const away = join(mkdtempSync(join(tmpdir(), 'sit-late-')), 'record');
+  renameSync(recordDir, away);
+  await f.index.refresh([id]);
+  assert.equal(f.index.incomplete(), [id]);
+  const server = await startServer({ repo: f.repo, index: f.index, author: { name: 'Live' }, listen: '127.0.0.1:0', print: () => undefined });
+  try {
+    const stream = await fetch(`http://127.0.0.1:${server.port}/events?item=${id}&since=${server.feed.seq}`);
+    setTimeout(() => renameSync(away, recordDir), 200);
+    const events = await readEvents(stream.body!, (e) => e.some((x) => x['event'] === 'situpdate'), 8000);
+    assert.ok(events.some((e) => e['event'] === 'situpdate'), 'the page hears about the late record');
+    const comments = f.index.get(id)!['comments'] as Array<{ text: string }>;
+    assert.is(comments.at(-1)!.text, 'late record');
   } finally {
     await server.close();
     await f.close();

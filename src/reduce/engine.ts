@@ -58,6 +58,8 @@ interface Reduced {
   state: State;
   json: string;
   records: string | undefined;
+  /** Some record links of the item lead to records that are not there yet: not to be cached. */
+  incomplete: boolean;
 }
 
 /** Reduces the items and records of one repository. */
@@ -70,6 +72,12 @@ export class Engine {
   lastReduced = 0;
   /** How many items the last {@linkcode Engine.deriveItems} call could not take from its cache. */
   lastDerived = 0;
+  /**
+   * The items of the last {@linkcode Engine.reduceItems} call that were reduced without some of
+   * their records (links whose records have not arrived): their states are not cached, and a
+   * caller that keeps states should reduce them again later.
+   */
+  lastIncomplete: string[] = [];
   readonly #options: EngineOptions;
   readonly #integrity: boolean;
   #runtime: Promise<ReducerRuntime> | undefined;
@@ -126,16 +134,26 @@ export class Engine {
    * Items whose record set did not change since the cache was written are not reduced again.
    */
   async reduceItems(ids?: readonly string[]): Promise<Map<string, State>> {
-    return this.#reduceItems(ids ?? this.repo.items(), ids === undefined);
+    const { states, incomplete } = await this.#reduceItems(ids ?? this.repo.items(), ids === undefined);
+    this.lastIncomplete = [...incomplete];
+    return states;
   }
 
-  /** {@linkcode Engine.reduceItems} of `wanted`, with the item stamps when the caller took them already. */
-  async #reduceItems(wanted: readonly string[], all: boolean, stamps?: ReadonlyMap<string, ItemStamp>): Promise<Map<string, State>> {
+  /**
+   * {@linkcode Engine.reduceItems} of `wanted`, with the item stamps when the caller took them
+   * already; also says which items were reduced without some of their records (not cached).
+   */
+  async #reduceItems(
+    wanted: readonly string[],
+    all: boolean,
+    stamps?: ReadonlyMap<string, ItemStamp>,
+  ): Promise<{ states: Map<string, State>; incomplete: Set<string> }> {
     const cache = this.#stateCache();
     if (stamps === undefined) this.#startPoolEarly(wanted.length);
     // The cache written below will trust entries older than this without listing them again.
     const recent = Date.now() - 2000;
     const states = new Map<string, State>();
+    const incomplete = new Set<string>();
     const stale: Array<{ id: string; mtime: number; records: string | undefined }> = [];
     const jobs: ItemDescriptor[] = [];
     const itemsDir = this.repo.itemsDir();
@@ -158,6 +176,11 @@ export class Engine {
       const byId = new Map(stale.map((s) => [s.id, s]));
       for await (const reduced of this.#reduceJobs(jobs)) {
         states.set(reduced.id, reduced.state);
+        if (reduced.incomplete) {
+          incomplete.add(reduced.id);
+          cache?.delete(reduced.id);
+          continue;
+        }
         const info = byId.get(reduced.id)!;
         // Without a digest ('') the entry is used only while the item's mtime stays the same.
         const records = reduced.records ?? info.records ?? '';
@@ -168,7 +191,7 @@ export class Engine {
       if (all) cache.retain(wanted);
       cache.save();
     }
-    return states;
+    return { states, incomplete };
   }
 
   /** The persistent cache of item states (loaded once), or undefined without caching. */
@@ -243,11 +266,15 @@ export class Engine {
     if (stale.size > 0) {
       // A few items are reduced directly: reading the whole state cache would cost more.
       const few = stale.size <= this.#poolThreshold();
-      const states = few ? await this.#reduceUncached([...stale.keys()]) : await this.#reduceItems([...stale.keys()], false, stale);
+      const { states, incomplete } = few ? await this.#reduceUncached([...stale.keys()]) : await this.#reduceItems([...stale.keys()], false, stale);
       const recent = Date.now() - 2000;
       for (const [id, state] of states) {
         const value = derive(state);
         results.set(id, value);
+        if (incomplete.has(id)) {
+          memo.delete(id);
+          continue;
+        }
         const { dir, mtime, records: listed } = stale.get(id)!;
         // A digest lets a later run check the entry by one listing; it is needed only for items
         // that changed just now, or for a few entries that the cache will append.
@@ -260,10 +287,14 @@ export class Engine {
     return results;
   }
 
-  async #reduceUncached(ids: readonly string[]): Promise<Map<string, State>> {
+  async #reduceUncached(ids: readonly string[]): Promise<{ states: Map<string, State>; incomplete: Set<string> }> {
     const states = new Map<string, State>();
-    for await (const reduced of this.#reduceJobs(ids.map((id) => ({ id, digest: false })))) states.set(reduced.id, reduced.state);
-    return states;
+    const incomplete = new Set<string>();
+    for await (const reduced of this.#reduceJobs(ids.map((id) => ({ id, digest: false })))) {
+      states.set(reduced.id, reduced.state);
+      if (reduced.incomplete) incomplete.add(reduced.id);
+    }
+    return { states, incomplete };
   }
 
   /** Parses a cached entry's JSON; an entry that does not parse is forgotten (and recomputed). */
@@ -304,7 +335,7 @@ export class Engine {
       for (const { id } of items) {
         const job = loadItem(this.repo, id, { ...loader, digest: true });
         const state = runtime.reduce(job);
-        yield { id, state, json: JSON.stringify(state), records: job.info.records };
+        yield { id, state, json: JSON.stringify(state), records: job.info.records, incomplete: job.info.incomplete === true };
       }
       return;
     }
@@ -312,7 +343,8 @@ export class Engine {
     const jobs: LoadJob[] = items.map((item) => ({ id: item.id, load: item, state: { id: item.id } }));
     for await (const result of pool.reduceJson(jobs)) {
       const state = JSON.parse(result.json) as State;
-      yield { id: result.id, state, json: result.json, records: (result.info as ItemInfo | undefined)?.records };
+      const info = result.info as ItemInfo | undefined;
+      yield { id: result.id, state, json: result.json, records: info?.records, incomplete: info?.incomplete === true };
     }
   }
 

@@ -15,6 +15,8 @@ export class ItemIndex {
   readonly engine: Engine;
   readonly #states = new Map<string, State>();
   readonly #mtimes = new Map<string, number>();
+  /** Items reduced without some of their records: reduced again at every refresh until complete. */
+  readonly #incomplete = new Set<string>();
   #sorted: State[] | undefined;
   #refreshing: Promise<string[]> = Promise.resolve([]);
 
@@ -33,6 +35,15 @@ export class ItemIndex {
   states(): readonly State[] {
     this.#sorted ??= [...this.#states.keys()].sort().map((id) => this.#states.get(id)!);
     return this.#sorted;
+  }
+
+  /**
+   * Items whose record links lead to records that have not arrived yet (a synchronisation in
+   * progress). Their directories will not change when the records arrive, so whoever keeps the
+   * index fresh should refresh them now and then; every refresh includes them.
+   */
+  incomplete(): string[] {
+    return [...this.#incomplete];
   }
 
   /** The state of item `id`, if it exists. */
@@ -54,25 +65,29 @@ export class ItemIndex {
     const repo = this.engine.repo;
     const existing = new Set(repo.items());
     const itemsDir = repo.itemsDir();
-    const candidates = ids === undefined ? [...existing] : ids.filter((id) => existing.has(id));
+    const wanted = ids === undefined ? [...existing] : [...new Set([...ids, ...this.#incomplete])];
+    const candidates = wanted.filter((id) => existing.has(id));
     const changed: string[] = [];
     for (const id of this.#states.keys()) {
       if (!existing.has(id)) {
         this.#states.delete(id);
         this.#mtimes.delete(id);
+        this.#incomplete.delete(id);
         changed.push(id);
       }
     }
     const toReduce: string[] = [];
     for (const id of candidates) {
       const mtime = statSync(join(itemsDir, id), { throwIfNoEntry: false })?.mtimeMs ?? -1;
-      if (ids !== undefined || this.#mtimes.get(id) !== mtime || !this.#states.has(id)) {
+      if (ids !== undefined || this.#mtimes.get(id) !== mtime || !this.#states.has(id) || this.#incomplete.has(id)) {
         toReduce.push(id);
         this.#mtimes.set(id, mtime);
       }
     }
     if (toReduce.length > 0) {
       const states = await this.engine.reduceItems(toReduce);
+      for (const id of toReduce) this.#incomplete.delete(id);
+      for (const id of this.engine.lastIncomplete) this.#incomplete.add(id);
       for (const [id, state] of states) {
         const before = this.#states.get(id);
         if (before === undefined || JSON.stringify(before) !== JSON.stringify(state)) changed.push(id);

@@ -30,6 +30,12 @@ export interface ItemDescriptor {
 export interface ItemInfo {
   /** {@linkcode recordSetDigest} of the item directory's entries, when asked for (one more listing). */
   records?: string;
+  /**
+   * Some of the item's record links lead to records that are not there (yet: a synchronisation
+   * can bring a link before its record). Such a state must not be cached: the item's directory
+   * will not change when the record arrives.
+   */
+  incomplete?: boolean;
 }
 
 /** A loaded item: the job for the sandbox and its {@linkcode ItemInfo}. */
@@ -60,7 +66,9 @@ export function loadItem(repo: Repository, id: string, options: { integrity: boo
     info.records = recordSetDigest(readdirSync(dir));
   }
   const source = { hashingAlgorithm: options.algorithm ?? repo.hashingAlgorithm, integrity: options.integrity };
-  const records = toSandboxRecords(orderStoredRecords(repo.readItemRecords(id), source).flat());
+  const missing: string[] = [];
+  const records = toSandboxRecords(orderStoredRecords(repo.readItemRecords(id, { missing }), source).flat());
+  if (missing.length > 0) info.incomplete = true;
   return { id, state: { id }, records, info };
 }
 

@@ -457,12 +457,18 @@ export class Repository implements RecordSource {
     return this.itemRecordHashes(id);
   }
 
-  /** Every record of item `id`, each read once (without opening `.type/` and `.prev/` files). */
-  readItemRecords(id: string, options: { full?: boolean } = {}): StoredRecord[] {
+  /**
+   * Every record of item `id`, each read once (without opening `.type/` and `.prev/` files). The
+   * hashes of record links whose record is not there (not arrived yet, or not reachable) are added
+   * to `missing` when it is given.
+   */
+  readItemRecords(id: string, options: { full?: boolean; missing?: string[] } = {}): StoredRecord[] {
     const records: StoredRecord[] = [];
-    for (const entry of this.itemRecordEntries(id)) {
-      const record = tryReadRecord(entry.dir, entry.hash, options);
+    for (const link of this.itemRecordLinks(id)) {
+      const entry = this.followItemRecordLink(link);
+      const record = entry === undefined ? undefined : tryReadRecord(entry.dir, entry.hash, options);
       if (record !== undefined) records.push(record);
+      else options.missing?.push(link.hash);
     }
     return records;
   }

@@ -20,6 +20,11 @@ export interface ItemSource {
    * returns the ids of the items whose states changed.
    */
   refresh(ids?: string[]): Promise<string[]>;
+  /**
+   * Items whose record links lead to records that have not arrived yet; the server refreshes
+   * them every few seconds, since nothing in their directories will change when they arrive.
+   */
+  incomplete?(): string[];
   /** The engine behind the index, used for whole-repository reductions (`/api/reduce`). */
   readonly engine?: { reduceRepository(options: { state?: ItemState; roots?: readonly string[] }): Promise<ItemState> };
 }
