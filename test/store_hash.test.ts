@@ -104,6 +104,11 @@ test('record hash of files read on demand: the vectors, whatever the size of eac
   const big = files(['a', 'x'.repeat(3 * 4096)], ['b', 'y'.repeat(4096 + 17)], ['c', '']);
   assert.is(recordHashOf(readers(big, 777)), recordHash(big));
   assert.is(recordHashOf(readers(big, 777), { algorithm: 'sha1' }), recordHash(big, { algorithm: 'sha1' }));
+  // One stream below 16 MiB, the 4096-byte buffer above: the same hashes as reading on demand.
+  for (const size of [5 * 1024 * 1024 + 3, 17 * 1024 * 1024 + 5]) {
+    const large = [{ name: 'z', data: new Uint8Array(size).map((_, i) => i & 255) }, ...big];
+    assert.is(recordHash(large), recordHashOf(readers(large, 65536)), `${size} bytes`);
+  }
 });
 
 test('hash-wasm BLAKE2b-160 agrees with @noble/hashes on random inputs', async () => {

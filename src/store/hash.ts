@@ -208,6 +208,7 @@ export function recordHash(files: Iterable<RecordFile>, options: HashOptions = {
   // WebAssembly hasher costs more per call than per kilobyte.
   let size = 0;
   for (const { name, file } of sorted) size += name.length + (Math.ceil(file.data.length / BUFFER_SIZE) + 1) * BUFFER_SIZE;
+  if (size > STREAM_LIMIT) return recordHashOf(sorted.map(({ file }) => memoryReader(file)), options);
   const stream = scratch(size);
   const buffer = new Uint8Array(BUFFER_SIZE);
   let at = 0;
@@ -230,14 +231,29 @@ export function recordHash(files: Iterable<RecordFile>, options: HashOptions = {
   return base32Encode(hasher.digest());
 }
 
+/** Records whose hash stream would be larger than this are hashed through the 4096-byte buffer. */
+const STREAM_LIMIT = 16 * 1024 * 1024;
+
 let scratchBuffer = new Uint8Array(64 * 1024);
 
-/** A reusable buffer of at least `size` bytes (kept for the next record unless very large). */
+/** A reusable buffer of at least `size` bytes. */
 function scratch(size: number): Uint8Array {
-  if (size <= scratchBuffer.length) return scratchBuffer;
-  const buffer = new Uint8Array(size);
-  if (size <= 16 * 1024 * 1024) scratchBuffer = buffer;
-  return buffer;
+  if (size > scratchBuffer.length) scratchBuffer = new Uint8Array(size);
+  return scratchBuffer;
+}
+
+/** A file in memory as a {@link RecordFileReader}. */
+function memoryReader({ name, data }: RecordFile): RecordFileReader {
+  let position = 0;
+  return {
+    name,
+    read(buffer, offset, length) {
+      const count = Math.min(length, data.length - position);
+      buffer.set(data.subarray(position, position + count), offset);
+      position += count;
+      return count;
+    },
+  };
 }
 
 /** Files with their normalised names as UTF-8, in the order the record hash takes them. */
