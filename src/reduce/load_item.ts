@@ -45,7 +45,14 @@ export interface LoadedItem extends LoadedJob {
 
 /** Turns stored records into the sandbox's records (the same bytes, no copy). */
 export function toSandboxRecords(records: readonly StoredRecord[]): SandboxRecord[] {
-  return records.map((record) => ({ hash: record.hash, files: record.files.map((file): [string, Uint8Array] => [file.name, file.data]) }));
+  const out: SandboxRecord[] = [];
+  for (let r = 0; r < records.length; r++) {
+    const record = records[r]!;
+    const files: Array<[string, Uint8Array]> = [];
+    for (let f = 0; f < record.files.length; f++) files.push([record.files[f]!.name, record.files[f]!.data]);
+    out.push({ hash: record.hash, files });
+  }
+  return out;
 }
 
 /** Makes record hashing fast (the store's WebAssembly hasher) before many records are checked. */

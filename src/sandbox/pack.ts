@@ -21,11 +21,13 @@ function escapeField(s: string): string {
 
 /** Packs a job's records (the job itself is left untouched). */
 export function packJob(job: ReduceJob): PackedItem {
+  const records = job.records;
   let count = 0;
   let total = 0;
-  for (const record of job.records) {
-    count += record.files.length;
-    for (const [, data] of record.files) total += data.byteLength;
+  for (let r = 0; r < records.length; r++) {
+    const files = records[r]!.files;
+    count += files.length;
+    for (let f = 0; f < files.length; f++) total += files[f]![1].byteLength;
   }
   const buf = new ArrayBuffer(4 + 4 * count + total);
   const header = new Uint32Array(buf, 0, 1 + count);
@@ -34,9 +36,11 @@ export function packJob(job: ReduceJob): PackedItem {
   const fields: string[] = [];
   let file = 1;
   let offset = 4 + 4 * count;
-  for (const record of job.records) {
+  for (let r = 0; r < records.length; r++) {
+    const record = records[r]!;
     fields.push(escapeField(record.hash), String(record.files.length));
-    for (const [name, data] of record.files) {
+    for (let f = 0; f < record.files.length; f++) {
+      const [name, data] = record.files[f]!;
       fields.push(escapeField(name));
       header[file++] = data.byteLength;
       bytes.set(data, offset);

@@ -258,9 +258,16 @@ function memoryReader({ name, data }: RecordFile): RecordFileReader {
 
 /** Files with their normalised names as UTF-8, in the order the record hash takes them. */
 function sortedByNormalName<T>(files: T[], nameOf: (file: T) => string): Array<{ name: Uint8Array; file: T }> {
-  return files
-    .map((file) => ({ name: Buffer.from(normalizeName(nameOf(file)), 'utf8') as Uint8Array, file }))
-    .sort((a, b) => Buffer.compare(a.name, b.name));
+  const named: Array<{ name: Uint8Array; file: T }> = [];
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    named.push({ name: Buffer.from(normalizeName(nameOf(file)), 'utf8'), file });
+  }
+  return named.sort(byName);
+}
+
+function byName(a: { name: Uint8Array }, b: { name: Uint8Array }): number {
+  return Buffer.compare(a.name, b.name);
 }
 
 /**

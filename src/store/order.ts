@@ -35,6 +35,7 @@ function compareInGeneration(a: { hash: string; at: Instant | undefined }, b: { 
  * generation can be empty.
  */
 export function orderGenerations<T extends OrderNode>(nodes: Iterable<T>, options: { roots?: readonly string[] } = {}): T[][] {
+  // Plain loops throughout: this runs for every item, and small code is also quick to optimise.
   const byHash = new Map<string, T>();
   for (const node of nodes) if (!byHash.has(node.hash)) byHash.set(node.hash, node);
 
@@ -42,14 +43,15 @@ export function orderGenerations<T extends OrderNode>(nodes: Iterable<T>, option
   const children = new Map<string, string[]>();
   let ready: string[] = [];
   for (const [hash, node] of byHash) {
-    const parents = new Set(node.parents.filter((p) => byHash.has(p)));
-    waiting.set(hash, parents.size);
-    for (const parent of parents) {
+    const parents = presentParents(node.parents, byHash);
+    waiting.set(hash, parents.length);
+    for (let i = 0; i < parents.length; i++) {
+      const parent = parents[i]!;
       const list = children.get(parent);
       if (list === undefined) children.set(parent, [hash]);
       else list.push(hash);
     }
-    if (parents.size === 0) ready.push(hash);
+    if (parents.length === 0) ready.push(hash);
   }
 
   const roots = options.roots === undefined ? undefined : new Set(options.roots);
@@ -57,29 +59,55 @@ export function orderGenerations<T extends OrderNode>(nodes: Iterable<T>, option
   const generations: T[][] = [];
   while (ready.length > 0) {
     const next: string[] = [];
-    for (const hash of ready) {
-      for (const child of children.get(hash) ?? []) {
-        const left = waiting.get(child)! - 1;
-        waiting.set(child, left);
-        if (left === 0) next.push(child);
+    const kept: T[] = [];
+    for (let i = 0; i < ready.length; i++) {
+      const hash = ready[i]!;
+      const list = children.get(hash);
+      if (list !== undefined) {
+        for (let j = 0; j < list.length; j++) {
+          const child = list[j]!;
+          const left = waiting.get(child)! - 1;
+          waiting.set(child, left);
+          if (left === 0) next.push(child);
+        }
       }
+      const node = byHash.get(hash)!;
+      if (node.intact !== false) kept.push(node);
     }
-    let kept = ready.map((hash) => byHash.get(hash)!).filter((node) => node.intact !== false);
-    if (roots !== undefined) {
-      kept = kept.filter((node) => roots.has(node.hash) || node.parents.some((p) => known.has(p)));
-      for (const node of kept) known.add(node.hash);
-    }
-    if (kept.length <= 1) {
-      // nothing to tie-break (the usual generation: one record)
-      generations.push(kept);
-    } else {
-      const keyed = kept.map((node) => ({ node, hash: node.hash, at: node.timestamp === undefined ? undefined : parseTimestamp(node.timestamp) }));
-      keyed.sort(compareInGeneration);
-      generations.push(keyed.map((k) => k.node));
-    }
+    const generation = roots === undefined ? kept : keepDescendants(kept, roots, known);
+    if (generation.length > 1) sortGeneration(generation);
+    generations.push(generation);
     ready = next;
   }
   return generations;
+}
+
+/** The distinct parents of a node that are among the nodes, in the order named. */
+function presentParents(parents: readonly string[], byHash: ReadonlyMap<string, unknown>): string[] {
+  const present: string[] = [];
+  for (let i = 0; i < parents.length; i++) {
+    const parent = parents[i]!;
+    if (byHash.has(parent) && !present.includes(parent)) present.push(parent);
+  }
+  return present;
+}
+
+/** The nodes named in `roots` or with a parent in `known`; adds them to `known`. */
+function keepDescendants<T extends OrderNode>(nodes: T[], roots: ReadonlySet<string>, known: Set<string>): T[] {
+  const kept: T[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    if (roots.has(node.hash) || node.parents.some((p) => known.has(p))) kept.push(node);
+  }
+  for (let i = 0; i < kept.length; i++) known.add(kept[i]!.hash);
+  return kept;
+}
+
+/** Sorts one generation in place: no timestamp first, then time, then hash. */
+function sortGeneration<T extends OrderNode>(generation: T[]): void {
+  const keyed = generation.map((node) => ({ node, hash: node.hash, at: node.timestamp === undefined ? undefined : parseTimestamp(node.timestamp) }));
+  keyed.sort(compareInGeneration);
+  for (let i = 0; i < keyed.length; i++) generation[i] = keyed[i]!.node;
 }
 
 /**
