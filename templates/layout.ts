@@ -18,12 +18,16 @@ export interface LayoutOptions {
   body: Html;
 }
 
-/** htmx configuration: no inline styles (CSP), only the SSE extension, same-origin requests only. */
+/**
+ * htmx configuration: no inline styles (CSP), only the SSE extension, same-origin requests only,
+ * and live updates (morphs) leave a menu open or closed as the reader left it (`open`).
+ */
 const HTMX_CONFIG = JSON.stringify({
   includeIndicatorCSS: false,
   extensions: 'sse',
   mode: 'same-origin',
   defaultSettleDelay: 0,
+  morphIgnore: ['data-htmx-powered', 'open'],
 });
 
 /** Renders a whole HTML page. */

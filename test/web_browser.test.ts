@@ -82,6 +82,8 @@ run('browser: create, comment, live comment from another process, close, search'
     await list.goto(base + '/?q=' + encodeURIComponent('is:open sort:updated-desc'));
     const count = `a.comment-count[href="/issue/${id}#comments"]`;
     assert.is((await list.textContent(count))?.replace(/\D+/g, ''), '1');
+    // A menu the reader opened stays open through the live refresh.
+    await list.click('.sort-menu summary');
     for (const p of [page, list]) {
       await p.evaluate(() => {
         (window as unknown as { sitMarker: number }).sitMarker = 42;
@@ -93,6 +95,7 @@ run('browser: create, comment, live comment from another process, close, search'
     });
     await page.waitForSelector('.comment .markdown:has-text("Written in another terminal")', { timeout: 10_000 });
     await list.waitForFunction((sel) => document.querySelector(sel)?.textContent?.replace(/\D+/g, '') === '2', count, { timeout: 10_000 });
+    assert.ok(await list.$eval('.sort-menu', (menu) => (menu as HTMLDetailsElement).open), 'the sort menu is still open');
     for (const p of [page, list]) {
       const marker = await p.evaluate(() => (window as unknown as { sitMarker?: number }).sitMarker);
       assert.is(marker, 42, 'the page was not reloaded');
