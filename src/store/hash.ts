@@ -203,29 +203,21 @@ export interface RecordFileReader {
  * normalised and sorted by UTF-8 bytes, and every read feeds the whole 4096-byte shared buffer.
  */
 export function recordHash(files: Iterable<RecordFile>, options: HashOptions = {}): string {
-  const sorted = sortedByNormalName([...files], (file) => file.name);
+  const readers: RecordFileReader[] = [];
+  let size = 0;
+  for (const file of files) {
+    readers.push(memoryReader(file));
+    size += Buffer.byteLength(file.name) + (Math.ceil(file.data.length / BUFFER_SIZE) + 1) * BUFFER_SIZE;
+  }
+  if (size > STREAM_LIMIT) return recordHashOf(readers, options);
   // The bytes the original feeds, laid out in one stream and hashed by one update: a
   // WebAssembly hasher costs more per call than per kilobyte.
-  let size = 0;
-  for (const { name, file } of sorted) size += name.length + (Math.ceil(file.data.length / BUFFER_SIZE) + 1) * BUFFER_SIZE;
-  if (size > STREAM_LIMIT) return recordHashOf(sorted.map(({ file }) => memoryReader(file)), options);
   const stream = scratch(size);
-  const buffer = new Uint8Array(BUFFER_SIZE);
   let at = 0;
-  for (const { name, file } of sorted) {
-    stream.set(name, at);
-    at += name.length;
-    const data = file.data;
-    for (let position = 0; position < data.length; position += BUFFER_SIZE) {
-      const block = data.subarray(position, position + BUFFER_SIZE);
-      buffer.set(block, 0);
-      stream.set(buffer, at);
-      at += BUFFER_SIZE;
-    }
-    // The final read returns 0 bytes and still feeds the (unchanged) buffer.
-    stream.set(buffer, at);
-    at += BUFFER_SIZE;
-  }
+  feedRecord(readers, (bytes) => {
+    stream.set(bytes, at);
+    at += bytes.length;
+  });
   const hasher = createHasher(options);
   hasher.update(stream.subarray(0, at));
   return base32Encode(hasher.digest());
@@ -277,24 +269,33 @@ function byName(a: { name: Uint8Array }, b: { name: Uint8Array }): number {
  * block, and once more for the final empty read.
  */
 export function recordHashOf(files: Iterable<RecordFileReader>, options: HashOptions = {}): string {
-  const sorted = sortedByNormalName([...files], (file) => file.name);
   const hasher = createHasher(options);
+  feedRecord(files, (bytes) => hasher.update(bytes));
+  return base32Encode(hasher.digest());
+}
+
+/**
+ * Gives `feed` the bytes the original hashes for a record: for each file in the order of its
+ * normalised name, the name, then the shared 4096-byte buffer after every read that fills it,
+ * after the last partial read, and once more for the final empty read. The buffer is never
+ * cleared, so stale bytes are fed too.
+ */
+function feedRecord(files: Iterable<RecordFileReader>, feed: (bytes: Uint8Array) => void): void {
+  const sorted = sortedByNormalName([...files], (file) => file.name);
   const buffer = new Uint8Array(BUFFER_SIZE);
   for (const { name, file } of sorted) {
-    hasher.update(name);
+    feed(name);
     let filled = 0;
     for (;;) {
       const count = file.read(buffer, filled, BUFFER_SIZE - filled);
       if (count === 0) break;
       filled += count;
       if (filled === BUFFER_SIZE) {
-        hasher.update(buffer);
+        feed(buffer);
         filled = 0;
       }
     }
-    if (filled > 0) hasher.update(buffer);
-    // The final read returns 0 bytes and still feeds the (unchanged) buffer.
-    hasher.update(buffer);
+    if (filled > 0) feed(buffer);
+    feed(buffer);
   }
-  return base32Encode(hasher.digest());
 }
