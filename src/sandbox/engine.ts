@@ -71,9 +71,8 @@ export class ReducerEngine {
     limits: ResolvedLimits,
     options: { onLoading?: (index: number) => void; module?: WebAssembly.Module } = {},
   ): Promise<ReducerEngine> {
-    const engine = new ReducerEngine(await newSandboxModule(limits, options.module === undefined ? {} : { module: options.module }), set, limits);
-    const onLoading = options.onLoading;
-    engine.onLoading = onLoading;
+    const engine = new ReducerEngine(await newSandboxModule(limits, options), set, limits);
+    engine.onLoading = options.onLoading;
     engine.setup();
     engine.onLoading = undefined;
     return engine;

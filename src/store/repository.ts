@@ -439,7 +439,7 @@ export class Repository implements RecordSource {
       }
       const canonical = join(this.#plainRecords, splitPath(hash));
       // The text `sit` writes, in a plain items/ directory: no need to resolve it.
-      if (text === itemLinkText(hash) && this.#plainItems === join(this.root, 'items') && dirname(dirname(path)) === this.#plainItems) return canonical;
+      if (text === itemLinkText(hash) && this.#plainItems !== undefined && dirname(dirname(path)) === this.#plainItems) return canonical;
       if (resolve(dirname(path), text.replaceAll('\\', '/')) === canonical) return canonical;
     }
     return resolveDir(path, this.root);
