@@ -1,5 +1,5 @@
 /** PGP signatures of records through GnuPG (SPEC §1 "Signatures", original-sit.md §2.6). */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { join } from 'node:path';
 import { delimiter } from 'node:path';
 import { SigningError } from './errors.ts';
@@ -31,7 +31,7 @@ export function signRecordHash(
   const gnupg = options.gnupg ?? defaultGnupg(env);
   const args = ['--sign', '--armor', '--detach-sign', '-o', '-'];
   if (options.key !== undefined) args.push('--default-key', options.key);
-  const result = spawnSync(gnupg, args, { input: hash, env, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 16 * 1024 * 1024 });
+  const result = runGnupg(gnupg, args, hash, env);
   if (result.error !== undefined) {
     throw new SigningError(`cannot run GnuPG (${gnupg}): ${result.error.message}; install it or set --gnupg / signing.gnupg`);
   }
@@ -42,8 +42,20 @@ export function signRecordHash(
   return new Uint8Array(result.stdout);
 }
 
+/**
+ * Runs GnuPG with `input` on its standard input. A program that exits without reading all of it
+ * (GnuPG refusing at once) makes the write fail with EPIPE: it did run, and its exit status says
+ * how it went, so that error is not reported as one.
+ */
+function runGnupg(gnupg: string, args: string[], input: string, env: NodeJS.ProcessEnv): SpawnSyncReturns<Buffer> {
+  const result = spawnSync(gnupg, args, { input, env, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 16 * 1024 * 1024 });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code !== 'EPIPE' || result.status === null) return result;
+  const { error: _pipe, ...ran } = result;
+  return ran;
+}
+
 function runVerify(gnupg: string, signaturePath: string, hash: string, env: NodeJS.ProcessEnv): Verification {
-  const result = spawnSync(gnupg, ['--verify', signaturePath, '-'], { input: hash, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const result = runGnupg(gnupg, ['--verify', signaturePath, '-'], hash, env);
   if (result.error !== undefined) return { success: false, output: `cannot run GnuPG (${gnupg}): ${result.error.message}` };
   return { success: result.status === 0, output: result.stderr.toString('utf8') };
 }
