@@ -11,6 +11,7 @@ import {
   type ReduceResult,
   type ReducerSet,
 } from '../src/sandbox/mod.ts';
+import { compiledModule } from '../src/sandbox/quickjs.ts';
 import { FIXTURES, hostileSet, inlineSet, loadReducerSet, record, syntheticJobs } from './helpers/sandbox_fixtures.ts';
 
 const HOSTILE = path.join(FIXTURES, 'hostile');
@@ -50,6 +51,18 @@ test('the pool gives the same states as the in-thread runtime, every item once',
   } finally {
     await pool.close();
   }
+});
+
+test('QuickJS is compiled once per goal: start-up code for the calling thread, throughput for the pool', () => {
+  const startup = compiledModule('startup');
+  const throughput = compiledModule('throughput');
+  assert.is(compiledModule('startup'), startup);
+  assert.is(compiledModule('throughput'), throughput);
+  assert.is.not(startup, throughput);
+  // Different bytes, so that V8 does not share one compiled module (and its tiering) between them.
+  assert.is(WebAssembly.Module.customSections(startup, 'sit-startup').length, 1);
+  assert.is(WebAssembly.Module.customSections(throughput, 'sit-startup').length, 0);
+  assert.equal(WebAssembly.Module.exports(startup), WebAssembly.Module.exports(throughput));
 });
 
 test('start() starts every worker before any job; they reduce the jobs that come later', async () => {

@@ -250,7 +250,7 @@ class Pool implements ReducerPool {
     const progress = new SharedArrayBuffer(PROGRESS_BYTES);
     const worker = new Worker(this.entry.script, {
       eval: this.entry.eval,
-      workerData: { set: this.set, limits: this.limits, progress, loader: this.loader, module: compiledModule() },
+      workerData: { set: this.set, limits: this.limits, progress, loader: this.loader, module: compiledModule('throughput') },
     });
     const slot: Slot = {
       worker,

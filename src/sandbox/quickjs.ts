@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import v8 from 'node:v8';
 import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
 import type { QuickJSSyncVariant, QuickJSWASMModule } from 'quickjs-emscripten-core';
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
@@ -47,20 +48,60 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-let compiled: WebAssembly.Module | undefined;
+/**
+ * What a QuickJS module is compiled for. `throughput`: V8 optimises the hot functions in the
+ * background (the worker pool, which reduces thousands of items). `startup`: V8 keeps its baseline
+ * code, because optimising QuickJS's interpreter alone takes about 150 ms of compiling that a short
+ * job never earns back, and a process waits for compiling in progress before it exits.
+ */
+export type CompileGoal = 'throughput' | 'startup';
+
+const compiled = new Map<CompileGoal, WebAssembly.Module>();
+
+/** V8's default for `--wasm-tiering-budget`, or what the command line set. */
+function defaultTieringBudget(): string {
+  const given = process.execArgv.find((arg) => arg.startsWith('--wasm-tiering-budget='));
+  return given === undefined ? '1800000' : given.slice('--wasm-tiering-budget='.length);
+}
 
 /**
- * The compiled QuickJS WebAssembly module of this thread, compiled on first use. Worker threads are
- * given the pool's (it can be posted to them), so that V8 compiles it, and optimises its hot
- * functions, once per process rather than once per worker.
+ * The bytes of a `startup` module: QuickJS with an empty custom section (name `sit-startup`)
+ * appended. The code is the same; the bytes differ so that V8, which shares one compiled module
+ * between all modules of equal bytes in a process, keeps it apart from the `throughput` one.
  */
-export function compiledModule(): WebAssembly.Module {
-  if (compiled === undefined) {
-    const require = createRequire(import.meta.url);
-    const path = require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
-    compiled = new WebAssembly.Module(readFileSync(path));
+function startupBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const name = new TextEncoder().encode('sit-startup');
+  const out = new Uint8Array(bytes.length + 3 + name.length);
+  out.set(bytes, 0);
+  out.set([0, name.length + 1, name.length], bytes.length);
+  out.set(name, bytes.length + 3);
+  return out;
+}
+
+/**
+ * The compiled QuickJS WebAssembly module of this thread for `goal`, compiled on first use. Worker
+ * threads are given the pool's (it can be posted to them), so that V8 compiles it, and optimises
+ * its hot functions, once per process rather than once per worker.
+ */
+export function compiledModule(goal: CompileGoal = 'throughput'): WebAssembly.Module {
+  let module = compiled.get(goal);
+  if (module !== undefined) return module;
+  const require = createRequire(import.meta.url);
+  const bytes = readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'));
+  if (goal === 'throughput') {
+    module = new WebAssembly.Module(bytes);
+  } else {
+    // V8 reads the budget when it compiles a module: a budget no short job uses up keeps the
+    // baseline code. It is put back at once, for the modules compiled later.
+    v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
+    try {
+      module = new WebAssembly.Module(startupBytes(bytes));
+    } finally {
+      v8.setFlagsFromString(`--wasm-tiering-budget=${defaultTieringBudget()}`);
+    }
   }
-  return compiled;
+  compiled.set(goal, module);
+  return module;
 }
 
 type ImportFn = (...args: unknown[]) => unknown;
@@ -115,12 +156,12 @@ function utcTzset(memory: WebAssembly.Memory): ImportFn {
 /**
  * Instantiates a QuickJS WebAssembly module with its own fixed memory of at most
  * `limits.memoryBytes` (the only reliable cap on a runtime's total memory), from `options.module`
- * or this thread's {@linkcode compiledModule}; instantiation takes a few milliseconds.
+ * or this thread's `startup` {@linkcode compiledModule}; instantiation takes a few milliseconds.
  */
 export async function newSandboxModule(limits: ResolvedLimits, options: { module?: WebAssembly.Module } = {}): Promise<QuickJSWASMModule> {
   const maximum = Math.ceil(limits.memoryBytes / PAGE);
   const wasmMemory = new WebAssembly.Memory({ initial: MIN_PAGES, maximum });
-  const module = options.module ?? compiledModule();
+  const module = options.module ?? compiledModule('startup');
   // the package's CommonJS-style typings describe the namespace; at run time this is the variant
   const variant = newVariant(releaseSync as unknown as QuickJSSyncVariant, {
     wasmMemory,
