@@ -185,6 +185,20 @@ test('record files of any size read back whole: empty, one byte, exactly 64 KiB 
   assert.ok(isIntact(record!));
 });
 
+test('a .type/ file with content is read when the record does not hash without it, and the record counts', () => {
+  const repo = newRepo();
+  const id = repo.newItem('item');
+  const plain = repo.newRecord([text('.type/Commented', ''), text('text', 'plain')], { itemId: id });
+  const noted = repo.newRecord([text('.type/Note', 'not empty'), text('text', 'noted')], { itemId: id });
+  const [, second] = readItemRecords(repo, id);
+  assert.is(second!.hash, noted);
+  assert.is(Buffer.from(second!.files.find((f) => f.name === '.type/Note')!.data).toString(), 'not empty');
+  assert.equal(readItemRecords(repo, id).map((r) => r.hash), [plain, noted]);
+  // A record that is damaged stays out, markers or not.
+  writeFileSync(join(repo.recordPath(noted)!, 'text'), 'changed');
+  assert.equal(readItemRecords(repo, id).map((r) => r.hash), [plain]);
+});
+
 test('newRecord: parents are every head of the item, not of other items', () => {
   const repo = newRepo();
   const a = repo.newItem('a');

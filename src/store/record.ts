@@ -15,6 +15,12 @@ export interface StoredRecord {
    * directories, each as `<name>: <reason>`. A record with problems is never intact.
    */
   problems: string[];
+  /**
+   * The record's directory, when files under `.type/` and `.prev/` were given zero-length content
+   * without being opened: if the record does not hash to its name, it is read again whole
+   * ({@linkcode readMarkersToo}) before it counts as damaged.
+   */
+  markersUnread?: string;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -125,8 +131,9 @@ function walkMarkers(dir: string, prefix: string, files: RecordFile[], problems:
 export function readRecord(dir: string, hash: string, options: { full?: boolean } = {}): StoredRecord {
   const files: RecordFile[] = [];
   const problems: string[] = [];
-  walk(dir, '', options.full ?? false, files, problems);
-  return finish(hash, files, problems);
+  const full = options.full ?? false;
+  walk(dir, '', full, files, problems);
+  return finish(hash, files, problems, full ? undefined : dir);
 }
 
 /**
@@ -144,19 +151,43 @@ export function tryReadRecord(dir: string, hash: string, options: { full?: boole
   }
   const files: RecordFile[] = [];
   const problems: string[] = [];
-  walkEntries(dir, '', entries, options.full ?? false, files, problems);
-  return finish(hash, files, problems);
+  const full = options.full ?? false;
+  walkEntries(dir, '', entries, full, files, problems);
+  return finish(hash, files, problems, full ? undefined : dir);
 }
 
-function finish(hash: string, files: RecordFile[], problems: string[]): StoredRecord {
+/** `dir` is given when marker files may have been left unopened (see `StoredRecord.markersUnread`). */
+function finish(hash: string, files: RecordFile[], problems: string[], dir: string | undefined): StoredRecord {
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (files.some((f) => /[^\x00-\x7f]/.test(f.name))) {
     files.sort((a, b) => compareUtf8(a.name, b.name));
   }
+  if (dir !== undefined && hasMarker(files)) return { hash, files, problems, markersUnread: dir };
   return { hash, files, problems };
 }
 
-/** Whether the record's files hash to its name (and nothing in it was left unread). */
+function hasMarker(files: RecordFile[]): boolean {
+  for (let i = 0; i < files.length; i++) {
+    const name = files[i]!.name;
+    if (name.startsWith('.type/') || name.startsWith('.prev/')) return true;
+  }
+  return false;
+}
+
+/**
+ * The record whose `.type/` and `.prev/` files were not opened, read again with them, when they
+ * might be why it does not hash to its name (they are empty by convention, not by rule); else the
+ * record itself. Undefined when its directory is gone.
+ */
+export function readMarkersToo(record: StoredRecord): StoredRecord | undefined {
+  if (record.markersUnread === undefined) return record;
+  return tryReadRecord(record.markersUnread, record.hash, { full: true });
+}
+
+/**
+ * Whether the record's files hash to its name (and nothing in it was left unread). For a record
+ * read without its marker files, that is with zero-length markers: see {@linkcode readMarkersToo}.
+ */
 export function isIntact(record: StoredRecord, algorithm?: HashingAlgorithm): boolean {
   if (record.problems.length > 0) return false;
   return recordHash(record.files, algorithm === undefined ? {} : { algorithm }) === record.hash;

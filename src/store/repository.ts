@@ -16,7 +16,7 @@ import { compareUtf8, digestSize, isBase32, recordHash } from './hash.ts';
 import type { HashingAlgorithm, RecordFile } from './hash.ts';
 import { prepareRecordFiles, splitPath } from './names.ts';
 import { findHeads, orderGenerations } from './order.ts';
-import { isIntact, recordParents, recordTimestamp, tryReadRecord } from './record.ts';
+import { isIntact, readMarkersToo, recordParents, recordTimestamp, tryReadRecord } from './record.ts';
 import type { StoredRecord } from './record.ts';
 import { resolveDir, resolveDirectory } from './resolve.ts';
 
@@ -768,12 +768,21 @@ export function findExecutable(name: string, dirs: readonly string[]): string | 
 
 /** A stored record with what ordering needs, derived from its files. */
 function toNode(record: StoredRecord, source: { hashingAlgorithm: HashingAlgorithm; integrity?: boolean }) {
+  let intact = source.integrity === false ? undefined : isIntact(record, source.hashingAlgorithm);
+  if (intact === false && record.problems.length === 0 && record.markersUnread !== undefined) {
+    // A marker file with content: the record is read again with its markers and checked as it is.
+    const whole = readMarkersToo(record);
+    if (whole !== undefined && isIntact(whole, source.hashingAlgorithm)) {
+      record = whole;
+      intact = true;
+    }
+  }
   return {
     record,
     hash: record.hash,
     parents: recordParents(record),
     timestamp: recordTimestamp(record),
-    intact: source.integrity === false ? undefined : isIntact(record, source.hashingAlgorithm),
+    intact,
   };
 }
 
