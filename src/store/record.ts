@@ -83,9 +83,9 @@ const scratch = new Uint8Array(64 * 1024);
  * The content of the regular file at `path` (not through a symbolic link), read without asking
  * its size first: a read that does not fill the buffer has reached the end of the file.
  */
-function readWhole(path: string): Uint8Array;
-function readWhole(path: string, limit: number): Uint8Array | undefined;
-function readWhole(path: string, limit = Infinity): Uint8Array | undefined {
+export function readWhole(path: string): Uint8Array;
+export function readWhole(path: string, limit: number): Uint8Array | undefined;
+export function readWhole(path: string, limit = Infinity): Uint8Array | undefined {
   const fd = openSync(path, OPEN_FLAGS);
   try {
     let length = readSync(fd, scratch, 0, scratch.length, null);

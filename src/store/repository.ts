@@ -16,7 +16,7 @@ import { compareUtf8, digestSize, isBase32, recordHash } from './hash.ts';
 import type { HashingAlgorithm, RecordFile } from './hash.ts';
 import { prepareRecordFiles, splitPath } from './names.ts';
 import { findHeads, orderGenerations } from './order.ts';
-import { isIntact, readMarkersToo, recordParents, recordTimestamp, tryReadRecord } from './record.ts';
+import { isIntact, readMarkersToo, readWhole, recordParents, recordTimestamp, tryReadRecord } from './record.ts';
 import type { StoredRecord } from './record.ts';
 import { resolveDir, resolveDirectory } from './resolve.ts';
 
@@ -433,7 +433,9 @@ export class Repository implements RecordSource {
     if (this.#plainRecords !== undefined) {
       let text: string;
       try {
-        text = readFileSync(path, 'utf8').trim();
+        // One open, read and close: readFileSync would ask for the size and read once more.
+        const data = readWhole(path);
+        text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8').trim();
       } catch {
         return undefined;
       }
