@@ -214,13 +214,67 @@ export function recordHash(files: Iterable<RecordFile>, options: HashOptions = {
   // WebAssembly hasher costs more per call than per kilobyte.
   const stream = scratch(size);
   let at = 0;
-  feedRecord(readers, (bytes) => {
-    stream.set(bytes, at);
-    at += bytes.length;
-  });
+  let first: FirstFile | undefined;
+  feedRecord(
+    readers,
+    (bytes) => {
+      stream.set(bytes, at);
+      at += bytes.length;
+    },
+    (nameLength, length) => {
+      first ??= { nameLength, length, end: at };
+    },
+  );
+  const fast = fastHasher(options);
+  if (fast !== undefined && first !== undefined) return base32Encode(hashFromPrefix(fast, stream.subarray(0, at), first));
   const hasher = createHasher(options);
   hasher.update(stream.subarray(0, at));
   return base32Encode(hasher.digest());
+}
+
+/** The first file of a record's hash stream: the lengths of its name and content, where its bytes end. */
+interface FirstFile {
+  nameLength: number;
+  length: number;
+  end: number;
+}
+
+/** The prepared BLAKE2b-160 hasher when `options` allow it, else undefined. */
+function fastHasher(options: HashOptions): IHasher | undefined {
+  const algorithm = options.algorithm ?? DEFAULT_HASHING_ALGORITHM;
+  if (algorithm === 'sha1' || algorithm.blake2b.size !== 20 || options.portable === true) return undefined;
+  return fastBlake2b160;
+}
+
+/**
+ * Saved hasher states after the first file of a record, by that file's name and content. The
+ * first file's bytes in the stream depend on nothing else (the shared buffer starts as zeros),
+ * and it is usually `.authors`, the same in most records: its 8 KiB are hashed once per author.
+ */
+const prefixStates = new Map<string, Uint8Array>();
+const PREFIX_STATES = 256;
+
+/** BLAKE2b-160 of `stream`, starting from the saved state after `first` when there is one. */
+function hashFromPrefix(hasher: IHasher, stream: Uint8Array, first: FirstFile): Uint8Array {
+  if (first.length > BUFFER_SIZE) {
+    hasher.init();
+    hasher.update(stream);
+    return hasher.digest('binary');
+  }
+  // A content of one buffer or less: the stream starts with the name, then that content padded
+  // with zeros to 4096 bytes, once or (when not empty) twice. The lengths and bytes say it all.
+  const key = `${first.nameLength}:${first.length}:${Buffer.from(stream.buffer, stream.byteOffset, first.nameLength + first.length).toString('latin1')}`;
+  const saved = prefixStates.get(key);
+  if (saved !== undefined) {
+    hasher.load(saved);
+  } else {
+    hasher.init();
+    hasher.update(stream.subarray(0, first.end));
+    if (prefixStates.size >= PREFIX_STATES) prefixStates.clear();
+    prefixStates.set(key, hasher.save());
+  }
+  hasher.update(stream.subarray(first.end));
+  return hasher.digest('binary');
 }
 
 /** Records whose hash stream would be larger than this are hashed through the 4096-byte buffer. */
@@ -280,16 +334,22 @@ export function recordHashOf(files: Iterable<RecordFileReader>, options: HashOpt
  * after the last partial read, and once more for the final empty read. The buffer is never
  * cleared, so stale bytes are fed too.
  */
-function feedRecord(files: Iterable<RecordFileReader>, feed: (bytes: Uint8Array) => void): void {
+function feedRecord(
+  files: Iterable<RecordFileReader>,
+  feed: (bytes: Uint8Array) => void,
+  fileFed?: (nameLength: number, length: number) => void,
+): void {
   const sorted = sortedByNormalName([...files], (file) => file.name);
   const buffer = new Uint8Array(BUFFER_SIZE);
   for (const { name, file } of sorted) {
     feed(name);
     let filled = 0;
+    let length = 0;
     for (;;) {
       const count = file.read(buffer, filled, BUFFER_SIZE - filled);
       if (count === 0) break;
       filled += count;
+      length += count;
       if (filled === BUFFER_SIZE) {
         feed(buffer);
         filled = 0;
@@ -297,5 +357,6 @@ function feedRecord(files: Iterable<RecordFileReader>, feed: (bytes: Uint8Array)
     }
     if (filled > 0) feed(buffer);
     feed(buffer);
+    fileFed?.(name.length, length);
   }
 }
