@@ -106,6 +106,31 @@ test('a corrupt cache file gives the same states as no cache, and is repaired', 
   assert.equal(texts((await reduceAll(repo, {})).states), texts(uncached.states));
 });
 
+test('states with text beyond ASCII come back from the cache unchanged', async () => {
+  const repo = generated('unicode', 5);
+  const id = repo.items()[2]!;
+  const summary = 'naïve café, 東京, 🎉 and a lone \u00ff';
+  repo.newRecord([{ name: '.type/SummaryChanged', data: new Uint8Array() }, { name: 'text', data: new TextEncoder().encode(summary) }], { itemId: id });
+  fs.rmSync(env.SIT_CACHE_DIR!, { recursive: true, force: true });
+  const first = await reduceAll(repo, {});
+  assert.is(first.states.get(id)!.summary, summary);
+  const cached = await reduceAll(repo, {});
+  assert.is(cached.reduced, 0);
+  assert.equal(texts(cached.states), texts(first.states));
+  // The same for what sit items remembers per item (a second cache file).
+  const derive = (state: State): unknown => state.summary;
+  for (let run = 0; run < 2; run++) {
+    const engine = new Engine(repo, { env });
+    try {
+      const values = await engine.deriveItems('summary', derive);
+      assert.is(values.get(id), summary);
+      assert.is(engine.lastDerived, run === 0 ? 5 : 0);
+    } finally {
+      await engine.close();
+    }
+  }
+});
+
 test('the pool with the item loader gives exactly the in-thread states (generated repository)', async () => {
   const repo = generated('pool', 200);
   const inThread = await reduceAll(repo, { cache: false, poolThreshold: 1000 });

@@ -7,6 +7,7 @@
  * so that entries that did not change are written back as the same text without re-serialising.
  * @module
  */
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -57,6 +58,14 @@ export function recordSetDigest(names: readonly string[]): string {
   return createHash('sha1').update([...names].sort().join('\n')).digest('hex');
 }
 
+/**
+ * The text of a cache file (UTF-8). A file of ASCII bytes only, the common case, is decoded as
+ * Latin-1: the same characters for half the work.
+ */
+function decodeText(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
 /** The reduction cache of one repository for one reducer set. */
 export class ReductionCache {
   /** The file it is read from and written to. */
@@ -80,14 +89,15 @@ export class ReductionCache {
   static load(path: string, key: CacheKey): ReductionCache {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = decodeText(readFileSync(path));
     } catch {
       const cache = new ReductionCache(path, key, 0);
       cache.#rewrite = true;
       return cache;
     }
-    const lines = text.split('\n');
-    const header = lines[0]!.split('\t');
+    let lineEnd = text.indexOf('\n');
+    if (lineEnd < 0) lineEnd = text.length;
+    const header = text.slice(0, lineEnd).split('\t');
     if (header[0] !== FORMAT || header[1] !== key.reducers || header[2] !== String(key.integrity)) {
       const cache = new ReductionCache(path, key, 0);
       cache.#rewrite = true;
@@ -95,21 +105,23 @@ export class ReductionCache {
     }
     const cache = new ReductionCache(path, key, Number(header[3]) || 0);
     let superseded = 0;
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line === '') continue;
-      const a = line.indexOf('\t');
-      const b = line.indexOf('\t', a + 1);
-      const c = line.indexOf('\t', b + 1);
-      const mtime = Number(line.slice(a + 1, b));
-      if (a <= 0 || b < 0 || c < 0 || !Number.isFinite(mtime) || line.charCodeAt(c + 1) !== 123 /* { */) {
+    // One pass over the text, line by line, without splitting it into an array first.
+    for (let start = lineEnd + 1; start < text.length; start = lineEnd + 1) {
+      lineEnd = text.indexOf('\n', start);
+      if (lineEnd < 0) lineEnd = text.length;
+      if (lineEnd === start) continue;
+      const a = text.indexOf('\t', start);
+      const b = a < 0 ? -1 : text.indexOf('\t', a + 1);
+      const c = b < 0 ? -1 : text.indexOf('\t', b + 1);
+      const mtime = c < 0 ? NaN : Number(text.slice(a + 1, b));
+      if (a <= start || c < 0 || c >= lineEnd || !Number.isFinite(mtime) || text.charCodeAt(c + 1) !== 123 /* { */) {
         cache.#rewrite = true;
         continue;
       }
-      const id = line.slice(0, a);
+      const id = text.slice(start, a);
       // Appended lines come later in the file and win over earlier ones for the same item.
       if (cache.#entries.has(id)) superseded++;
-      cache.#entries.set(id, { mtime, records: line.slice(b + 1, c), stateJson: line.slice(c + 1) });
+      cache.#entries.set(id, { mtime, records: text.slice(b + 1, c), stateJson: text.slice(c + 1, lineEnd) });
     }
     if (superseded > Math.max(64, cache.#entries.size / 4)) cache.#rewrite = true;
     return cache;
@@ -123,6 +135,15 @@ export class ReductionCache {
   /** The entry of item `id`, if any. */
   get(id: string): CacheEntry | undefined {
     return this.#entries.get(id);
+  }
+
+  /**
+   * The entry of item `id` when its modification time alone shows that it is current (the
+   * common case of {@linkcode ReductionCache.lookup}, without listing anything), else undefined.
+   */
+  trusted(id: string, mtime: number): CacheEntry | undefined {
+    const entry = this.#entries.get(id);
+    return entry !== undefined && entry.mtime === mtime && mtime < this.writtenAt - 2000 ? entry : undefined;
   }
 
   /**

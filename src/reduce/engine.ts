@@ -7,9 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 import type { LoadJob, ReduceJob, ReducerPool, ReducerRuntime, SandboxLimits, SandboxRecord } from '../sandbox/mod.ts';
-import { ItemNotFoundError, orderStoredRecords, type Repository, type StoredRecord } from '../store/mod.ts';
+import { isValidItemId, ItemNotFoundError, orderStoredRecords, type Repository, type StoredRecord } from '../store/mod.ts';
 import { ReductionCache, cacheFile, recordSetDigest } from './cache.ts';
 import { loadItem, prepareLoading, toSandboxRecords, type ItemDescriptor, type ItemInfo, type LoadItemOptions } from './load_item.ts';
 import { loadReducers, type LoadedReducers } from './reducers.ts';
@@ -219,7 +219,9 @@ export class Engine {
 
   /** The directory of item `id` (following a text link) and its modification time. */
   #itemStamp(itemsDir: string, id: string): ItemStamp {
-    let dir = join(itemsDir, id);
+    if (!isValidItemId(id)) throw new ItemNotFoundError(`Item ${id} not found`);
+    // A valid identifier is a plain name: no path.join needed (it costs a microsecond per item).
+    let dir = itemsDir + sep + id;
     let stat = statSync(dir, { throwIfNoEntry: false });
     if (stat !== undefined && !stat.isDirectory()) {
       const resolved = this.repo.itemDir(id);
@@ -253,13 +255,15 @@ export class Engine {
     if (memo.size === 0) this.#startPoolEarly(wanted.length);
     for (const id of wanted) {
       const { dir, mtime } = this.#itemStamp(itemsDir, id);
-      const found = memo.lookup(id, dir, mtime);
-      const parsed = found.entry === undefined ? undefined : this.#parseEntry(memo, id, found.entry.stateJson);
+      let entry = memo.trusted(id, mtime);
+      let records: string | undefined;
+      if (entry === undefined) ({ entry, records } = memo.lookup(id, dir, mtime));
+      const parsed = entry === undefined ? undefined : this.#parseEntry(memo, id, entry.stateJson);
       if (parsed !== undefined) {
         results.set(id, (parsed.value as { value?: unknown }).value);
         continue;
       }
-      stale.set(id, { dir, mtime, records: found.records });
+      stale.set(id, { dir, mtime, records });
       results.set(id, undefined);
     }
     this.lastDerived = stale.size;
