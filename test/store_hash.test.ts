@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { blake2b } from '@noble/hashes/blake2.js';
 import {
-  base32Decode, base32Encode, hashBytes, isBase32, isHashingPrepared, prepareHashing, recordHash, recordHashOf,
+  base32Decode, base32Encode, compareUtf8, hashBytes, sortUtf8, isBase32, isHashingPrepared, prepareHashing, recordHash, recordHashOf,
 } from '../src/store/mod.ts';
 import type { RecordFile, RecordFileReader } from '../src/store/mod.ts';
 import { bytes } from './helpers/store_fixtures.ts';
@@ -74,6 +74,17 @@ test('record hash: records that share their first file (hashed once, then resume
       assert.is(recordHash(input), recordHash(input, { portable: true }), `${JSON.stringify([name, content])}, round ${round}`);
     }
   }
+});
+
+test('sortUtf8 sorts by UTF-8 bytes, with and without characters beyond the BMP', () => {
+  const byBytes = (list: string[]): string[] => [...list].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const bmp = ['z', '\uFFFD', 'a', 'é', '\uE000', 'ab', '', 'A', '東京'];
+  assert.equal(sortUtf8([...bmp]), byBytes(bmp));
+  const astral = [...bmp, '😀', 'a😀', 'a\uFFFD'];
+  assert.equal(sortUtf8([...astral]), byBytes(astral));
+  // UTF-16 order would put the emoji before U+E000 and U+FFFD.
+  assert.not.equal([...astral].sort(), byBytes(astral));
+  assert.equal([...astral].sort(compareUtf8), byBytes(astral));
 });
 
 test('record hash: SHA-1 vector', () => {

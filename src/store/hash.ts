@@ -189,6 +189,18 @@ export function compareUtf8(a: string, b: string): number {
   return a.length - b.length;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Sorts `strings` in place by their UTF-8 bytes ({@linkcode compareUtf8}). Without characters
+ * beyond the Basic Multilingual Plane that is JavaScript's own order of UTF-16 code units, which
+ * the default sort uses several times faster.
+ */
+export function sortUtf8(strings: string[]): string[] {
+  for (let i = 0; i < strings.length; i++) if (SURROGATE.test(strings[i]!)) return strings.sort(compareUtf8);
+  return strings.sort();
+}
+
 /**
  * A record file whose content is read on demand: `read` puts at most `length` bytes into
  * `buffer` at `offset` and returns how many it put, 0 at the end of the content.

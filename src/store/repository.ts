@@ -12,7 +12,7 @@ import {
   InitError, InvalidConfigError, InvalidItemIdError, ItemExistsError, ItemNotFoundError, ModuleError,
   RepositoryNotFoundError, StoreOperationError, UpgradeRequiredError,
 } from './errors.ts';
-import { compareUtf8, digestSize, isBase32, recordHash } from './hash.ts';
+import { compareUtf8, digestSize, isBase32, recordHash, sortUtf8 } from './hash.ts';
 import type { HashingAlgorithm, RecordFile } from './hash.ts';
 import { prepareRecordFiles, splitPath } from './names.ts';
 import { findHeads, orderGenerations } from './order.ts';
@@ -330,7 +330,7 @@ export class Repository implements RecordSource {
       if (!isValidItemId(entry.name)) continue;
       if (entry.isDirectory() || resolveDirectory(join(dir, entry.name), this.root) !== undefined) ids.push(entry.name);
     }
-    return ids.sort(compareUtf8);
+    return sortUtf8(ids);
   }
 
   /** {@link RecordSource.listItems}. */
