@@ -13,9 +13,8 @@ import { isValidItemId, ItemNotFoundError, orderStoredRecords, type Repository, 
 import { ReductionCache, cacheFile, recordSetDigest } from './cache.ts';
 import { loadItem, prepareLoading, toSandboxRecords, type ItemDescriptor, type ItemInfo, type LoadItemOptions } from './load_item.ts';
 import { loadReducers, type LoadedReducers } from './reducers.ts';
+import { ownModule } from '../worker_entry.ts';
 
-/** The loader module of the pool's workers: this folder's `load_item`, compiled or under tsx. */
-const LOADER_MODULE = new URL(import.meta.url.endsWith('.ts') ? './load_item.ts' : './load_item.js', import.meta.url).href;
 
 /** A reduced state: a JSON object. */
 export type State = Record<string, unknown>;
@@ -325,7 +324,8 @@ export class Engine {
       createReducerPool(this.reducers.set, {
         ...this.#limitOptions(),
         ...(this.#options.poolSize === undefined ? {} : { size: this.#options.poolSize }),
-        loader: { module: LOADER_MODULE, options: this.#loaderOptions() },
+        // The loader module of the pool's workers: this folder's `load_item`.
+        loader: { module: ownModule('reduce/load_item').href, options: this.#loaderOptions() },
       }),
     );
     return this.#pool;

@@ -130,7 +130,7 @@ class Pool implements ReducerPool {
   private closed = false;
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly entry = workerEntry(import.meta.url, 'worker');
+  private readonly entry = workerEntry('sandbox/worker');
 
   constructor(
     private readonly set: ReducerSet,

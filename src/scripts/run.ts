@@ -76,7 +76,7 @@ function runInWorker(
   limits: SandboxLimits,
   onHostError: (error: unknown) => void,
 ): Promise<DoneMessage> {
-  const entry = workerEntry(import.meta.url, 'worker');
+  const entry = workerEntry('scripts/worker');
   const channel = new MessageChannel();
   const lockBuffer = new SharedArrayBuffer(4);
   const lock = new Int32Array(lockBuffer);

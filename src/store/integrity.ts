@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../worker_entry.ts';
 import { StoreOperationError } from './errors.ts';
 import { prepareHashing } from './hash.ts';
 import { claimTask, examineRecord, runTask } from './integrity_examine.ts';
@@ -221,20 +222,6 @@ function topDirectories(dir: string): string[] {
 }
 
 /**
- * The worker entry: `integrity_worker.js` once compiled; under tsx (this file is
- * `integrity.ts`) `integrity_worker.ts`, loaded by a small bootstrap that registers tsx first
- * (Node 20 does not apply `--import` hooks to a worker's entry module).
- */
-function workerEntry(): { script: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { script: new URL('./integrity_worker.js', here), eval: false };
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./integrity_worker.ts', here).href;
-  const script = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return { script, eval: true };
-}
-
-/**
  * Worker threads and the calling thread sharing lists of tasks: every thread claims the next
  * task of a list until none is left, so that no thread waits for another to hand out work.
  */
@@ -248,7 +235,7 @@ class TaskRunner {
   constructor(repo: Repository, init: WorkerInit, count: number) {
     this.#repo = repo;
     this.#realRoot = init.realRoot;
-    const entry = workerEntry();
+    const entry = workerEntry('store/integrity_worker');
     for (let i = 0; i < count; i++) {
       const worker = new Worker(entry.script, { eval: entry.eval, workerData: init });
       const fail = (error: Error): void => {

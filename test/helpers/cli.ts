@@ -31,8 +31,7 @@ export function ensureBuilt(): void {
   if (built) return;
   const sources = Math.max(newestSource(join(ROOT, 'src')), existsSync(join(ROOT, 'templates')) ? newestSource(join(ROOT, 'templates')) : 0);
   if (!existsSync(SIT_JS) || statSync(SIT_JS).mtimeMs < sources) {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'post_build.mjs')]);
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   }
   built = true;
 }

@@ -1,0 +1,41 @@
+// Builds the `sit` command into dist/: the TypeScript sources bundled by esbuild into a few
+// ES modules, so that a command loads a handful of files rather than about fifty (Node 20 pays
+// for resolving, reading and compiling each one). Type checking is `npm run typecheck`.
+//
+// Entry points keep their place under dist/src/ (cli.js is the `sit` bin; the workers are started
+// by path; store/mod.js is the store as a library for scripts); code they share, and what the
+// command line loads lazily (one command's code, the web server), goes to dist/src/chunks/.
+import { build } from 'esbuild';
+import { chmodSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Packages loaded from node_modules at run time: those that find files of their own (WebAssembly,
+ * assets), and the large ones only the web server needs. Small pure modules (cac, the JMESPath
+ * implementation, @noble/hashes) are bundled.
+ */
+const EXTERNAL = [
+  '@hono/node-server', '@jitl/quickjs-wasmfile-release-sync', 'hash-wasm', 'highlight.js', 'hono', 'htmx.org', 'marked',
+  'quickjs-emscripten-core', 'sanitize-html', 'tsx',
+];
+
+/** Entry points, by their path below dist/src/ without `.js`. */
+const ENTRIES = ['cli', 'sandbox/worker', 'reduce/load_item', 'store/integrity_worker', 'scripts/worker', 'store/mod'];
+
+rmSync(`${root}dist`, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: Object.fromEntries(ENTRIES.map((name) => [name, `src/${name}.ts`])),
+  outdir: 'dist/src',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL,
+  logLevel: 'warning',
+});
+chmodSync(`${root}dist/src/cli.js`, 0o755);
