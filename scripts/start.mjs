@@ -1,4 +1,4 @@
-// `npm start`: builds the project (about a second), creates the example tracker (`example/.sit`)
+// `npm start`: builds the project (under a second), creates the example tracker (`example/.sit`)
 // when missing, and serves it with `sit web` on 127.0.0.1:8080 (`PORT`/`HOST` override;
 // `npm start -- --readonly` for a read-only server).
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,10 +10,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'src');
 
 {
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {
-    stdio: 'inherit',
-  });
-  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
 const exampleDir = join(root, 'example');
