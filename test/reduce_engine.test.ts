@@ -131,6 +131,35 @@ test('states with text beyond ASCII come back from the cache unchanged', async (
   }
 });
 
+test('one engine reduces large jobs one after the other (its pool is closed after each, and started again)', async () => {
+  const repo = generated('pool-again', 60);
+  const expected = texts((await reduceAll(repo, { cache: false, poolThreshold: 1000 })).states);
+  const engine = new Engine(repo, { env, cache: false, poolThreshold: 0, poolSize: 2 });
+  try {
+    for (let run = 0; run < 3; run++) assert.equal(texts(await engine.reduceItems()), expected, `run ${run}`);
+  } finally {
+    await engine.close();
+  }
+});
+
+test('a cache location that cannot be written changes nothing but speed', async () => {
+  const repo = generated('unwritable', 40);
+  const blocker = path.join(tmp, 'a-file');
+  fs.writeFileSync(blocker, '');
+  const blocked = { SIT_CACHE_DIR: blocker };
+  const expected = texts((await reduceAll(repo, { cache: false })).states);
+  for (const poolThreshold of [0, 1000]) {
+    const engine = new Engine(repo, { env: blocked, poolThreshold });
+    try {
+      assert.equal(texts(await engine.reduceItems()), expected);
+      const derived = await engine.deriveItems('summary', (state) => state.summary);
+      assert.is(derived.size, 40);
+    } finally {
+      await engine.close();
+    }
+  }
+});
+
 test('the pool with the item loader gives exactly the in-thread states (generated repository)', async () => {
   const repo = generated('pool', 200);
   const inThread = await reduceAll(repo, { cache: false, poolThreshold: 1000 });

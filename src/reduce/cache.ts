@@ -9,9 +9,11 @@
  */
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 
 const FORMAT = 'sit-reduction-cache 1';
 
@@ -66,6 +68,97 @@ function decodeText(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
+/** One cache line: `id TAB mtime TAB records TAB state`, or undefined for an id that cannot be written. */
+function cacheLine(id: string, entry: CacheEntry): string | undefined {
+  if (id.includes('\t') || id.includes('\n')) return undefined;
+  return `${id}\t${entry.mtime}\t${entry.records}\t${entry.stateJson}`;
+}
+
+/** Partial files of a cache left by a process that stopped while writing, removed after this long. */
+const PARTIAL_AGE_MS = 10 * 60 * 1000;
+
+/**
+ * A cache file written while its entries arrive: lines gather in memory and go to a partial file
+ * beside the cache in batches of about 256 KiB; `finish` renames it into place.
+ */
+class CacheWriter {
+  readonly #path: string;
+  readonly #partial: string;
+  readonly #fd: number;
+  #lines: string[] = [];
+  #length = 0;
+  /** The items whose lines were written. */
+  readonly written = new Set<string>();
+  /** The time in the header (milliseconds since the epoch). */
+  readonly startedAt: number;
+
+  constructor(path: string, header: string, startedAt: number) {
+    this.startedAt = startedAt;
+    const dir = dirname(path);
+    mkdirSync(dir, { recursive: true });
+    removeOldPartials(dir, basename(path));
+    this.#path = path;
+    this.#partial = `${path}.partial-${process.pid}-${Date.now()}`;
+    this.#fd = openSync(this.#partial, 'w');
+    this.#lines.push(header, '\n');
+  }
+
+  add(id: string, entry: CacheEntry): void {
+    const line = cacheLine(id, entry);
+    if (line === undefined) return;
+    this.#lines.push(line, '\n');
+    this.#length += line.length;
+    this.written.add(id);
+    if (this.#length >= 256 * 1024) this.#flush();
+  }
+
+  #flush(): void {
+    writeSync(this.#fd, this.#lines.join(''));
+    this.#lines = [];
+    this.#length = 0;
+  }
+
+  /** Writes what is left and puts the file in place; throws when it cannot (then `abandon`). */
+  finish(): void {
+    this.#flush();
+    closeSync(this.#fd);
+    renameSync(this.#partial, this.#path);
+  }
+
+  /** Removes the partial file. */
+  abandon(): void {
+    try {
+      closeSync(this.#fd);
+    } catch {
+      // closed by finish() already
+    }
+    removeQuietly(this.#partial);
+  }
+}
+
+/** Removes a file if it is there and can be removed. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing to do about a cache file that cannot be removed
+  }
+}
+
+/** Removes partial files of cache `name` in `dir` that a stopped process left behind. */
+function removeOldPartials(dir: string, name: string): void {
+  const prefix = `${name}.partial-`;
+  for (const entry of readdirSync(dir)) {
+    if (!entry.startsWith(prefix)) continue;
+    const path = join(dir, entry);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > PARTIAL_AGE_MS) removeQuietly(path);
+    } catch {
+      // gone already
+    }
+  }
+}
+
 /** The reduction cache of one repository for one reducer set. */
 export class ReductionCache {
   /** The file it is read from and written to. */
@@ -78,6 +171,8 @@ export class ReductionCache {
   readonly #changed = new Set<string>();
   /** The file must be written whole (new, stale, corrupt, entries removed, or too many old lines). */
   #rewrite = false;
+  /** The new file being written while entries arrive ({@linkcode ReductionCache.beginRewrite}). */
+  #writer: CacheWriter | undefined;
 
   private constructor(path: string, key: CacheKey, writtenAt: number) {
     this.path = path;
@@ -168,22 +263,50 @@ export class ReductionCache {
     if (old !== undefined && old.mtime === entry.mtime && old.records === entry.records && old.stateJson === entry.stateJson) return;
     this.#entries.set(id, entry);
     this.#changed.add(id);
+    this.#writer?.add(id, entry);
   }
 
   /** Forgets a cached entry that turned out to be unusable (e.g. its state does not parse). */
   delete(id: string): void {
-    if (this.#entries.delete(id)) this.#rewrite = true;
+    if (!this.#entries.delete(id)) return;
+    this.#rewrite = true;
+    if (this.#writer?.written.has(id)) this.#stopWriting();
   }
 
   /** Forgets the items that no longer exist. */
   retain(ids: readonly string[]): void {
     const keep = new Set(ids);
     for (const id of this.#entries.keys()) {
-      if (!keep.has(id)) {
-        this.#entries.delete(id);
-        this.#rewrite = true;
-      }
+      if (!keep.has(id)) this.delete(id);
     }
+  }
+
+  /**
+   * Starts writing the file whole now: the entries there are first, then each entry set from now
+   * on, in batches; `save` only finishes the file. For a cache that many reductions are about to
+   * fill, so that writing its megabytes overlaps them instead of following them. Returns the time
+   * the new file will carry (entries older than it by 2 s are trusted by their `mtime`).
+   */
+  beginRewrite(): number {
+    const now = Date.now();
+    if (this.#writer !== undefined) return this.#writer.startedAt;
+    try {
+      this.#writer = new CacheWriter(this.path, this.#header(now), now);
+    } catch {
+      // a cache directory that cannot be written: save() tries again, and gives up quietly
+      return now;
+    }
+    for (const [id, entry] of this.#entries) this.#writer.add(id, entry);
+    return now;
+  }
+
+  #stopWriting(): void {
+    this.#writer?.abandon();
+    this.#writer = undefined;
+  }
+
+  #header(time: number): string {
+    return `${FORMAT}\t${this.#key.reducers}\t${this.#key.integrity}\t${time}`;
   }
 
   /**
@@ -192,14 +315,27 @@ export class ReductionCache {
    * move); anything else rewrites the file atomically (a temporary file renamed into place).
    */
   save(): void {
+    if (this.#writer !== undefined) {
+      const writer = this.#writer;
+      this.#writer = undefined;
+      try {
+        writer.finish();
+        this.#changed.clear();
+        this.#rewrite = false;
+        return;
+      } catch {
+        writer.abandon();
+        this.#rewrite = true;
+      }
+    }
     if (!this.#rewrite && this.#changed.size === 0) return;
     const appendable =
       !this.#rewrite && this.#changed.size <= 256 && [...this.#changed].every((id) => (this.#entries.get(id)?.records ?? '') !== '');
     if (appendable) {
       const lines: string[] = [];
       for (const id of this.#changed) {
-        const entry = this.#entries.get(id)!;
-        if (!id.includes('\t') && !id.includes('\n')) lines.push(`${id}\t${entry.mtime}\t${entry.records}\t${entry.stateJson}\n`);
+        const line = cacheLine(id, this.#entries.get(id)!);
+        if (line !== undefined) lines.push(line, '\n');
       }
       try {
         appendFileSync(this.path, lines.join(''));
@@ -209,10 +345,10 @@ export class ReductionCache {
         // fall through to a whole rewrite
       }
     }
-    const lines = [`${FORMAT}\t${this.#key.reducers}\t${this.#key.integrity}\t${Date.now()}`];
+    const lines = [this.#header(Date.now())];
     for (const [id, entry] of this.#entries) {
-      if (id.includes('\t') || id.includes('\n')) continue;
-      lines.push(`${id}\t${entry.mtime}\t${entry.records}\t${entry.stateJson}`);
+      const line = cacheLine(id, entry);
+      if (line !== undefined) lines.push(line);
     }
     const dir = join(this.path, '..');
     const tmp = `${this.path}.${process.pid}.${Date.now()}.tmp`;
@@ -224,7 +360,7 @@ export class ReductionCache {
       this.#rewrite = false;
     } catch {
       // The cache is an optimisation: a read-only or full disk must not fail the command.
-      rmSync(tmp, { force: true });
+      removeQuietly(tmp);
     }
   }
 }

@@ -82,6 +82,10 @@ export class Engine {
   #runtime: Promise<ReducerRuntime> | undefined;
   #cache: ReductionCache | undefined;
   #pool: Promise<ReducerPool> | undefined;
+  /** Reductions using the pool right now. */
+  #poolRuns = 0;
+  /** Pools being closed. */
+  #closing: Promise<unknown> = Promise.resolve();
 
   /** Creates an engine for `repo`; reducers are loaded now, the sandbox on first use. */
   constructor(repo: Repository, options: EngineOptions = {}) {
@@ -133,7 +137,7 @@ export class Engine {
    * Items whose record set did not change since the cache was written are not reduced again.
    */
   async reduceItems(ids?: readonly string[]): Promise<Map<string, State>> {
-    const { states, incomplete } = await this.#reduceItems(ids ?? this.repo.items(), ids === undefined);
+    const { states, incomplete } = await this.#reduceItems(ids ?? this.repo.items(), { all: ids === undefined });
     this.lastIncomplete = [...incomplete];
     return states;
   }
@@ -141,12 +145,13 @@ export class Engine {
   /**
    * {@linkcode Engine.reduceItems} of `wanted`, with the item stamps when the caller took them
    * already; also says which items were reduced without some of their records (not cached).
+   * `onState` sees every state as soon as it is known (cached or reduced), in no fixed order.
    */
   async #reduceItems(
     wanted: readonly string[],
-    all: boolean,
-    stamps?: ReadonlyMap<string, ItemStamp>,
+    options: { all: boolean; stamps?: ReadonlyMap<string, ItemStamp>; onState?: (id: string, state: State, incomplete: boolean) => void },
   ): Promise<{ states: Map<string, State>; incomplete: Set<string> }> {
+    const { stamps, onState } = options;
     const cache = this.#stateCache();
     if (stamps === undefined) this.#startPoolEarly(wanted.length);
     // The cache written below will trust entries older than this without listing them again.
@@ -162,6 +167,7 @@ export class Engine {
       const parsed = found.entry === undefined ? undefined : this.#parseEntry(cache!, id, found.entry.stateJson);
       if (parsed !== undefined) {
         states.set(id, parsed.value as State);
+        onState?.(id, parsed.value as State, false);
         continue;
       }
       stale.push({ id, mtime, records: found.records });
@@ -172,9 +178,12 @@ export class Engine {
     }
     this.lastReduced = stale.length;
     if (stale.length > 0) {
+      // Many items: the cache file is written while the workers reduce, not after them.
+      if (stale.length > this.#poolThreshold()) cache?.beginRewrite();
       const byId = new Map(stale.map((s) => [s.id, s]));
       for await (const reduced of this.#reduceJobs(jobs)) {
         states.set(reduced.id, reduced.state);
+        onState?.(reduced.id, reduced.state, reduced.incomplete);
         if (reduced.incomplete) {
           incomplete.add(reduced.id);
           cache?.delete(reduced.id);
@@ -187,7 +196,7 @@ export class Engine {
       }
     }
     if (cache !== undefined) {
-      if (all) cache.retain(wanted);
+      if (options.all) cache.retain(wanted);
       cache.save();
     }
     return { states, incomplete };
@@ -269,35 +278,35 @@ export class Engine {
     if (stale.size > 0) {
       // A few items are reduced directly: reading the whole state cache would cost more.
       const few = stale.size <= this.#poolThreshold();
-      const { states, incomplete } = few ? await this.#reduceUncached([...stale.keys()]) : await this.#reduceItems([...stale.keys()], false, stale);
-      const recent = Date.now() - 2000;
-      for (const [id, state] of states) {
+      // Many items: the file is written, and each result derived, while the workers reduce.
+      const written = few ? Date.now() : memo.beginRewrite();
+      // A digest lets a later run check an entry by one listing; it is needed only for items
+      // that changed just before the file's time, or for a few entries that the cache will append.
+      const recent = Math.min(written, Date.now()) - 2000;
+      const onState = (id: string, state: State, incomplete: boolean): void => {
         const value = derive(state);
         results.set(id, value);
-        if (incomplete.has(id)) {
+        if (incomplete) {
           memo.delete(id);
-          continue;
+          return;
         }
         const { dir, mtime, records: listed } = stale.get(id)!;
-        // A digest lets a later run check the entry by one listing; it is needed only for items
-        // that changed just now, or for a few entries that the cache will append.
         const records = listed ?? (mtime >= recent || stale.size <= 256 ? recordSetDigest(readdirSync(dir)) : '');
         memo.set(id, { mtime, records, stateJson: JSON.stringify({ value }) });
-      }
+      };
+      const ids = [...stale.keys()];
+      if (few) await this.#reduceUncached(ids, onState);
+      else await this.#reduceItems(ids, { all: false, stamps: stale, onState });
     }
     if (ids === undefined) memo.retain(wanted);
     memo.save();
     return results;
   }
 
-  async #reduceUncached(ids: readonly string[]): Promise<{ states: Map<string, State>; incomplete: Set<string> }> {
-    const states = new Map<string, State>();
-    const incomplete = new Set<string>();
+  async #reduceUncached(ids: readonly string[], onState: (id: string, state: State, incomplete: boolean) => void): Promise<void> {
     for await (const reduced of this.#reduceJobs(ids.map((id) => ({ id, digest: false })))) {
-      states.set(reduced.id, reduced.state);
-      if (reduced.incomplete) incomplete.add(reduced.id);
+      onState(reduced.id, reduced.state, reduced.incomplete);
     }
-    return { states, incomplete };
   }
 
   /** Parses a cached entry's JSON; an entry that does not parse is forgotten (and recomputed). */
@@ -345,11 +354,26 @@ export class Engine {
     }
     const pool = await this.#reducerPool();
     const jobs: LoadJob[] = items.map((item) => ({ id: item.id, load: item, state: { id: item.id } }));
-    for await (const result of pool.reduceJson(jobs)) {
-      const state = JSON.parse(result.json) as State;
-      const info = result.info as ItemInfo | undefined;
-      yield { id: result.id, state, json: result.json, records: info?.records, incomplete: info?.incomplete === true };
+    this.#poolRuns++;
+    try {
+      for await (const result of pool.reduceJson(jobs)) {
+        const state = JSON.parse(result.json) as State;
+        const info = result.info as ItemInfo | undefined;
+        yield { id: result.id, state, json: result.json, records: info?.records, incomplete: info?.incomplete === true };
+      }
+    } finally {
+      this.#poolRuns--;
     }
+    // The workers hold memory and their stopping takes a while: they stop now, while the caller
+    // finishes (writes caches, prints), rather than at close(). A later large job starts a new pool.
+    if (this.#poolRuns === 0 && this.#pool !== undefined) this.#closing = Promise.all([this.#closing, this.#closePool()]);
+  }
+
+  /** Closes the worker pool, if one was started. */
+  async #closePool(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    if (pool !== undefined) await (await pool.catch(() => undefined))?.close();
   }
 
   /** Frees the sandbox (runtime and workers). */
@@ -357,8 +381,6 @@ export class Engine {
     const runtime = this.#runtime;
     this.#runtime = undefined;
     if (runtime !== undefined) (await runtime).dispose();
-    const pool = this.#pool;
-    this.#pool = undefined;
-    if (pool !== undefined) await (await pool.catch(() => undefined))?.close();
+    await Promise.all([this.#closing, this.#closePool()]);
   }
 }
