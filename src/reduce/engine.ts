@@ -153,7 +153,7 @@ export class Engine {
   ): Promise<{ states: Map<string, State>; incomplete: Set<string> }> {
     const { stamps, onState } = options;
     const cache = this.#stateCache();
-    if (stamps === undefined) this.#startPoolEarly(wanted.length);
+    if (stamps === undefined) await this.#startPoolEarly(wanted.length);
     // The cache written below will trust entries older than this without listing them again.
     const recent = Date.now() - 2000;
     const states = new Map<string, State>();
@@ -216,13 +216,15 @@ export class Engine {
    * Starts the worker pool before the items are even looked at when `count` items are about to
    * be reduced and the state cache is empty: the workers' start then overlaps that look.
    */
-  #startPoolEarly(count: number): void {
+  async #startPoolEarly(count: number): Promise<void> {
     if (count <= this.#poolThreshold() || (this.#stateCache()?.size ?? 0) > 0) return;
-    // A failure to start shows, with its cause, when the pool is used.
-    this.#reducerPool().then(
-      (pool) => pool.start(),
-      () => undefined,
-    );
+    // Awaited: the caller's next step (a stat of every item) would otherwise hold this thread,
+    // and the workers would only be created after it.
+    try {
+      (await this.#reducerPool()).start();
+    } catch {
+      // a failure to start shows, with its cause, when the pool is used
+    }
   }
 
   /** The directory of item `id` (following a text link) and its modification time. */
@@ -260,7 +262,7 @@ export class Engine {
     const results = new Map<string, unknown>();
     const stale = new Map<string, ItemStamp & { records: string | undefined }>();
     const itemsDir = this.repo.itemsDir();
-    if (memo.size === 0) this.#startPoolEarly(wanted.length);
+    if (memo.size === 0) await this.#startPoolEarly(wanted.length);
     for (const id of wanted) {
       const { dir, mtime } = this.#itemStamp(itemsDir, id);
       let entry = memo.trusted(id, mtime);
