@@ -7,7 +7,9 @@
  *   npm run bench -- --items 1000 --runs 3
  *   npm run bench -- --repo path/to/.sit   an existing repository (it is not modified; a copy is)
  *
- * Generated repositories are kept in bench/.work/ and reused when present.
+ * Generated repositories are kept in bench/.work/ and reused when present. The budgets are set for
+ * the 10 000-item repository: its rows say met or MISSED (and the exit status is 1 if any is
+ * missed); other sizes and existing repositories are measured for reference.
  * @module
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -69,13 +71,16 @@ interface Row {
   floor?: number;
   budget: string;
   ok: boolean;
+  /** Measured for reference only: the budgets are set for the generated 10 000-item repository. */
+  reference?: boolean;
 }
 
 function format(row: Row): string {
   const value = row.unit === 'ms' ? `${(row.median * 1000).toFixed(1)} ms` : `${row.median.toFixed(3)} s`;
   const floor = row.floor === undefined ? '' : `${row.floor.toFixed(3)} s`;
   const ratio = row.floor === undefined ? '' : `${(row.median / row.floor).toFixed(2)}×`;
-  return `| ${row.work} | ${value} | ${floor} | ${ratio} | ${row.budget} | ${row.ok ? 'met' : 'MISSED'} |`;
+  const result = row.budget === '' ? '' : row.reference === true ? 'reference' : row.ok ? 'met' : 'MISSED';
+  return `| ${row.work} | ${value} | ${floor} | ${ratio} | ${row.budget} | ${result} |`;
 }
 
 async function webLatency(repoPath: string, env: NodeJS.ProcessEnv, requests: number): Promise<number[]> {
@@ -155,12 +160,14 @@ async function benchRepository(label: string, repoPath: string, runs: number): P
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   if (!existsSync(SIT_JS)) throw new Error('dist/src/cli.js is missing: run `npm run build` (npm install does it) first');
-  const targets: Array<{ label: string; path: string }> = [];
+  // SPEC §7 sets its budgets for 10 000 items: other sizes and existing repositories are measured
+  // the same way, for reference (fixed start-up costs weigh more in a small repository).
+  const targets: Array<{ label: string; path: string; judged: boolean }> = [];
   if (options.repo !== undefined) {
     const copy = join(WORK, 'existing', '.sit');
     rmSync(join(WORK, 'existing'), { recursive: true, force: true });
     cpSync(resolve(options.repo), copy, { recursive: true });
-    targets.push({ label: 'existing repository', path: copy });
+    targets.push({ label: 'existing repository', path: copy, judged: false });
   } else {
     for (const count of options.items) {
       const path = join(WORK, `repo-${count}-seed${options.seed}`, '.sit');
@@ -170,16 +177,19 @@ async function main(): Promise<void> {
         const records = generateRepository(path, count, { seed: options.seed, module: join(ROOT, 'modules', 'issue-tracking') });
         process.stderr.write(`  ${records} records in ${((performance.now() - start) / 1000).toFixed(1)} s\n`);
       }
-      targets.push({ label: `${count.toLocaleString('en')} items`, path });
+      targets.push({ label: `${count.toLocaleString('en')} items`, path, judged: count === 10000 });
     }
   }
   const rows: Row[] = [];
-  for (const target of targets) rows.push(...(await benchRepository(target.label, target.path, options.runs)));
+  for (const target of targets) {
+    const measured = await benchRepository(target.label, target.path, options.runs);
+    rows.push(...measured.map((row) => (target.judged ? row : { ...row, reference: true })));
+  }
   console.log(`\nMedians of ${options.runs} runs (web: 50 requests) on ${process.version}, ${(await import('node:os')).availableParallelism()} cores\n`);
   console.log('| work | median | floor | ratio | budget | result |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(format(row));
-  if (rows.some((row) => !row.ok)) process.exitCode = 1;
+  if (rows.some((row) => !row.ok && row.reference !== true)) process.exitCode = 1;
 }
 
 await main();
