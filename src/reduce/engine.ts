@@ -145,7 +145,8 @@ export class Engine {
   /**
    * {@linkcode Engine.reduceItems} of `wanted`, with the item stamps when the caller took them
    * already; also says which items were reduced without some of their records (not cached).
-   * `onState` sees every state as soon as it is known (cached or reduced), in no fixed order.
+   * `onState` sees every state as soon as it is known (cached or reduced), in no fixed order;
+   * with it, the states are not also kept for the result (thousands of them make the heap large).
    */
   async #reduceItems(
     wanted: readonly string[],
@@ -166,15 +167,15 @@ export class Engine {
       const found = cache === undefined ? {} : cache.lookup(id, dir, mtime);
       const parsed = found.entry === undefined ? undefined : this.#parseEntry(cache!, id, found.entry.stateJson);
       if (parsed !== undefined) {
-        states.set(id, parsed.value as State);
-        onState?.(id, parsed.value as State, false);
+        if (onState === undefined) states.set(id, parsed.value as State);
+        else onState(id, parsed.value as State, false);
         continue;
       }
       stale.push({ id, mtime, records: found.records });
       // Without a listing yet, whoever reads the records takes the digest, and only for recent
       // items: the only ones whose digest a later run looks at before their mtime.
       jobs.push({ id, digest: found.records === undefined && cache !== undefined && mtime >= recent });
-      states.set(id, {});
+      if (onState === undefined) states.set(id, {});
     }
     this.lastReduced = stale.length;
     if (stale.length > 0) {
@@ -182,8 +183,8 @@ export class Engine {
       if (stale.length > this.#poolThreshold()) cache?.beginRewrite();
       const byId = new Map(stale.map((s) => [s.id, s]));
       for await (const reduced of this.#reduceJobs(jobs)) {
-        states.set(reduced.id, reduced.state);
-        onState?.(reduced.id, reduced.state, reduced.incomplete);
+        if (onState === undefined) states.set(reduced.id, reduced.state);
+        else onState(reduced.id, reduced.state, reduced.incomplete);
         if (reduced.incomplete) {
           incomplete.add(reduced.id);
           cache?.delete(reduced.id);
