@@ -103,6 +103,7 @@ class CacheWriter {
     this.#lines.push(header, '\n');
   }
 
+  /** Adds the line of an entry; throws when a batch cannot be written. */
   add(id: string, entry: CacheEntry): void {
     const line = cacheLine(id, entry);
     if (line === undefined) return;
@@ -113,7 +114,8 @@ class CacheWriter {
   }
 
   #flush(): void {
-    writeSync(this.#fd, this.#lines.join(''));
+    const bytes = Buffer.from(this.#lines.join(''), 'utf8');
+    for (let at = 0; at < bytes.length; ) at += writeSync(this.#fd, bytes, at);
     this.#lines = [];
     this.#length = 0;
   }
@@ -263,7 +265,14 @@ export class ReductionCache {
     if (old !== undefined && old.mtime === entry.mtime && old.records === entry.records && old.stateJson === entry.stateJson) return;
     this.#entries.set(id, entry);
     this.#changed.add(id);
-    this.#writer?.add(id, entry);
+    if (this.#writer === undefined) return;
+    try {
+      this.#writer.add(id, entry);
+    } catch {
+      // a full disk, say: save() tries the whole file once more, and gives up quietly
+      this.#stopWriting();
+      this.#rewrite = true;
+    }
   }
 
   /** Forgets a cached entry that turned out to be unusable (e.g. its state does not parse). */
@@ -292,11 +301,11 @@ export class ReductionCache {
     if (this.#writer !== undefined) return this.#writer.startedAt;
     try {
       this.#writer = new CacheWriter(this.path, this.#header(now), now);
+      for (const [id, entry] of this.#entries) this.#writer.add(id, entry);
     } catch {
       // a cache directory that cannot be written: save() tries again, and gives up quietly
-      return now;
+      this.#stopWriting();
     }
-    for (const [id, entry] of this.#entries) this.#writer.add(id, entry);
     return now;
   }
 

@@ -15,7 +15,6 @@ import { loadItem, prepareLoading, toSandboxRecords, type ItemDescriptor, type I
 import { loadReducers, type LoadedReducers } from './reducers.ts';
 import { ownModule } from '../worker_entry.ts';
 
-
 /** A reduced state: a JSON object. */
 export type State = Record<string, unknown>;
 
@@ -285,7 +284,7 @@ export class Engine {
       const written = few ? Date.now() : memo.beginRewrite();
       // A digest lets a later run check an entry by one listing; it is needed only for items
       // that changed just before the file's time, or for a few entries that the cache will append.
-      const recent = Math.min(written, Date.now()) - 2000;
+      const recent = written - 2000;
       const onState = (id: string, state: State, incomplete: boolean): void => {
         const value = derive(state);
         results.set(id, value);
@@ -369,7 +368,9 @@ export class Engine {
     }
     // The workers hold memory and their stopping takes a while: they stop now, while the caller
     // finishes (writes caches, prints), rather than at close(). A later large job starts a new pool.
-    if (this.#poolRuns === 0 && this.#pool !== undefined) this.#closing = Promise.all([this.#closing, this.#closePool()]);
+    if (this.#poolRuns === 0 && this.#pool !== undefined) {
+      this.#closing = Promise.all([this.#closing, this.#closePool().catch(() => undefined)]);
+    }
   }
 
   /** Closes the worker pool, if one was started. */
