@@ -147,16 +147,15 @@ function createHasher(options: HashOptions): Hasher {
       digest: () => new Uint8Array(sha1.digest()),
     };
   }
-  const size = algorithm.blake2b.size;
-  const fast = fastBlake2b160;
-  if (size === 20 && fast !== undefined && options.portable !== true) {
+  const fast = fastHasher(options);
+  if (fast !== undefined) {
     fast.init();
     return {
       update: (data) => void fast.update(data),
       digest: () => fast.digest('binary'),
     };
   }
-  const noble = blake2b.create({ dkLen: size });
+  const noble = blake2b.create({ dkLen: algorithm.blake2b.size });
   return {
     update: (data) => void noble.update(data),
     digest: () => noble.digest(),
