@@ -10,7 +10,7 @@
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import {
-  appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync,
+  appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
@@ -78,8 +78,9 @@ function cacheLine(id: string, entry: CacheEntry): string | undefined {
 const PARTIAL_AGE_MS = 10 * 60 * 1000;
 
 /**
- * A cache file written while its entries arrive: lines gather in memory and go to a partial file
- * beside the cache in batches of about 256 KiB; `finish` renames it into place.
+ * A cache file written whole: lines gather in memory and go to a partial file beside the cache in
+ * batches of about 256 KiB (so that entries can be added as they arrive); `finish` renames it
+ * into place, so readers see the old file or the new one, never half of one.
  */
 class CacheWriter {
   readonly #path: string;
@@ -354,22 +355,17 @@ export class ReductionCache {
         // fall through to a whole rewrite
       }
     }
-    const lines = [this.#header(Date.now())];
-    for (const [id, entry] of this.#entries) {
-      const line = cacheLine(id, entry);
-      if (line !== undefined) lines.push(line);
-    }
-    const dir = join(this.path, '..');
-    const tmp = `${this.path}.${process.pid}.${Date.now()}.tmp`;
+    let writer: CacheWriter | undefined;
     try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(tmp, lines.join('\n') + '\n');
-      renameSync(tmp, this.path);
+      const now = Date.now();
+      writer = new CacheWriter(this.path, this.#header(now), now);
+      for (const [id, entry] of this.#entries) writer.add(id, entry);
+      writer.finish();
       this.#changed.clear();
       this.#rewrite = false;
     } catch {
       // The cache is an optimisation: a read-only or full disk must not fail the command.
-      removeQuietly(tmp);
+      writer?.abandon();
     }
   }
 }
