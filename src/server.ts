@@ -19,7 +19,8 @@ import { SitError } from './errors.ts';
 import { indexStates, type IssueState } from './query/mod.ts';
 import { formatAuthor, userConfigToJson, type Author, type UserConfig } from './store/user_config.ts';
 import { registerApi } from './web/api.ts';
-import { Assets, etagMatches, etagOf, projectRoot } from './web/assets.ts';
+import { Assets, etagMatches, etagOf } from './web/assets.ts';
+import { packageRoot } from './paths.ts';
 import { ChangeFeed } from './web/changes.ts';
 import { Docs } from './web/docs.ts';
 import { eventsHandler } from './web/events.ts';
@@ -134,7 +135,7 @@ export function createApp(options: AppOptions): Hono {
     join(repo.root, 'web'),
     ...modules.map((m) => join(m, 'web')),
   ]);
-  const docs = new Docs(projectRoot());
+  const docs = new Docs(packageRoot());
 
   const app = new Hono();
   app.use('*', securityHeaders());

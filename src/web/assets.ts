@@ -5,11 +5,11 @@
  * and never escape their directory.
  * @module
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { blake2b } from '@noble/hashes/blake2.js';
+import { packageRoot } from '../paths.ts';
 import { confinedFile } from './security.ts';
 
 /** A file ready to serve. */
@@ -62,18 +62,6 @@ function asset(body: Uint8Array, name: string): Asset {
   return { body, type: contentType(name), etag: etagOf(body) };
 }
 
-/** The project's root directory (holding `package.json`, `static/`, `docs/`), found from this file. */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && existsSync(join(dir, 'static'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the SIT installation above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
-
 /** Built-in assets plus overlays, looked up by path below `/static/`. */
 export class Assets {
   readonly #builtinDir: string;
@@ -83,7 +71,7 @@ export class Assets {
 
   /** Creates the asset set; `overlays` in priority order (first wins). */
   constructor(overlays: readonly string[] = []) {
-    this.#builtinDir = join(projectRoot(), 'static');
+    this.#builtinDir = join(packageRoot(), 'static');
     this.#overlays = overlays.filter((dir) => {
       try {
         return statSync(dir).isDirectory();
