@@ -83,7 +83,7 @@ function startupBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
  * threads are given the pool's (it can be posted to them), so that V8 compiles it, and optimises
  * its hot functions, once per process rather than once per worker.
  */
-export function compiledModule(goal: CompileGoal = 'throughput'): WebAssembly.Module {
+export function compiledModule(goal: CompileGoal): WebAssembly.Module {
   let module = compiled.get(goal);
   if (module !== undefined) return module;
   const require = createRequire(import.meta.url);
