@@ -9,10 +9,8 @@ import { serializeConfig } from './config.ts';
 import { ItemExistsError, StoreOperationError } from './errors.ts';
 import { prepareHashing } from './hash.ts';
 import type { RecordFile } from './hash.ts';
-import { isIntact, recordParents, recordTimestamp } from './record.ts';
 import type { StoredRecord } from './record.ts';
-import { orderGenerations } from './order.ts';
-import { Repository, TEMPORARY_PREFIX } from './repository.ts';
+import { orderStoredRecords, Repository, TEMPORARY_PREFIX } from './repository.ts';
 
 /** Options of {@link rebuildRepository}. */
 export interface RebuildOptions {
@@ -70,18 +68,11 @@ export async function rebuildRepository(source: Repository, destPath: string, op
     }
     itemHashes.set(item, hashes);
   }
-  const nodes = [...records.values()].map((record) => ({
-    record,
-    hash: record.hash,
-    parents: recordParents(record),
-    timestamp: recordTimestamp(record),
-    intact: source.integrity ? isIntact(record, source.hashingAlgorithm) : undefined,
-  }));
-  const ordered = orderGenerations(nodes).flat();
+  const ordered = orderStoredRecords(records.values(), source).flat();
 
   const hashes = new Map<string, string>();
   let done = 0;
-  for (const { record } of ordered) {
+  for (const record of ordered) {
     let files = record.files.map((file) => {
       if (!file.name.startsWith('.prev/')) return file;
       const parent = file.name.slice('.prev/'.length);
