@@ -251,9 +251,10 @@ export class ReductionCache {
    * whenever it was taken. An entry confirmed by its digest takes the new `mtime`.
    */
   lookup(id: string, dir: string, mtime: number): { entry?: CacheEntry; records?: string } {
+    const trusted = this.trusted(id, mtime);
+    if (trusted !== undefined) return { entry: trusted };
     const entry = this.#entries.get(id);
     if (entry === undefined) return {};
-    if (entry.mtime === mtime && mtime < this.writtenAt - 2000) return { entry };
     const records = recordSetDigest(readdirSync(dir));
     if (entry.records !== records) return { records };
     this.set(id, { ...entry, mtime });
