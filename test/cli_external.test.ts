@@ -63,6 +63,47 @@ test('executables shipped in .sit/cli run only after sit trust, and again only a
   assert.is(sit(sandbox, ['shipped'], { cwd: dir }).status, 1);
 });
 
+test('an external module manager inside the project runs only after sit trust; reviewing runs nothing', () => {
+  const dir = project('manager');
+  const own = makeSandbox();
+  const marker = join(dir, 'manager-ran');
+  const config = readFileSync(join(dir, '.sit', 'config.json'), 'utf8');
+  writeFileSync(join(dir, '.sit', 'config.json'), config.slice(0, -2) + ',\n  "external_module_manager": "mm"\n}');
+  assert.is(run(own, ['item', '--id', 'one'], { cwd: dir }).status, 0);
+  const tools = join(dir, 'tools');
+  script(join(tools, 'sit-mm'), `: > ${marker}`);
+  const env = { PATH: `${tools}:${process.env.PATH}` };
+  const items = run(own, ['items'], { cwd: dir, env });
+  assert.is(items.status, 1);
+  assert.match(items.stderr, /^external module manager .*sit-mm comes from the repository; review it and run `sit trust` before using it\n$/);
+  const list = run(own, ['trust', '--list'], { cwd: dir, env });
+  assert.is(list.status, 0, list.stderr);
+  assert.is(list.stdout, `${join(tools, 'sit-mm')} (not trusted)\n`);
+  assert.not.ok(existsSync(marker), 'sit trust --list ran nothing');
+  assert.is(run(own, ['trust'], { cwd: dir, env }).status, 0);
+  assert.not.ok(existsSync(marker), 'sit trust ran nothing');
+  const trusted = run(own, ['items'], { cwd: dir, env });
+  assert.is(trusted.status, 0, trusted.stderr);
+  assert.ok(existsSync(marker), 'the trusted manager ran');
+  script(join(tools, 'sit-mm'), `: > ${marker}; echo changed`);
+  assert.match(run(own, ['items'], { cwd: dir, env }).stderr, /run `sit trust`/);
+});
+
+test('an external module manager name with a path in it is refused with a one-line error', () => {
+  const dir = project('manager-path');
+  const marker = join(dir, 'ran');
+  assert.is(sit(sandbox, ['item', '--id', 'one'], { cwd: dir }).status, 0);
+  script(join(dir, '.sit', 'evil'), `: > ${marker}`);
+  const config = readFileSync(join(dir, '.sit', 'config.json'), 'utf8');
+  writeFileSync(join(dir, '.sit', 'config.json'), config.slice(0, -2) + `,\n  "external_module_manager": ${JSON.stringify(`/../../../../../../../../..${join(dir, '.sit', 'evil')}`)}\n}`);
+  for (const args of [['items'], ['trust', '--list'], ['trust']]) {
+    const result = sit(sandbox, args, { cwd: dir });
+    assert.is(result.status, 1, args.join(' '));
+    assert.match(result.stderr, /^invalid "external_module_manager" .* it must be a plain program name .*\n$/);
+  }
+  assert.not.ok(existsSync(marker));
+});
+
 test('built-in commands win over shipped programs of the same name', () => {
   const dir = project('builtin');
   script(join(dir, '.sit', 'cli', 'sit-path'), 'echo not the built-in');

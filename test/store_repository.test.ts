@@ -443,12 +443,55 @@ test('modules: the external module manager on PATH adds its lines; a missing one
   writeFileSync(join(bin, 'sit-mm'), '#!/bin/sh\necho "/one/$SIT_MODULE_MANAGER"\necho /two\n');
   chmodSync(join(bin, 'sit-mm'), 0o755);
   assert.equal(repo.modules({ env: { PATH: bin } }), ['/one/list-modules', '/two']);
-  mkdirSync(join(path, 'cli'));
-  writeFileSync(join(path, 'cli', 'sit-mm'), '#!/bin/sh\necho /repo\n');
-  chmodSync(join(path, 'cli', 'sit-mm'), 0o755);
-  assert.throws(() => repo.modules({ env: { PATH: bin } }), /sit trust/);
-  assert.equal(repo.modules({ env: { PATH: bin }, trusted: true }), ['/repo']);
-  rmSync(join(path, 'cli'), { recursive: true });
+  assert.equal(repo.modules({ env: { PATH: bin }, external: false }), []);
+  rmSync(join(bin, 'sit-mm'));
+});
+
+test('modules: a manager shipped in the repository runs only when trusted; only PATH is searched', () => {
+  const project = tempDir();
+  const path = Repository.init(project).path;
+  const config = readFileSync(join(path, 'config.json'), 'utf8');
+  writeFileSync(join(path, 'config.json'), config.slice(0, -2) + ',\n  "external_module_manager": "mm"\n}');
+  const marker = join(project, 'ran');
+  for (const dir of [join(path, 'cli'), join(project, 'tools')]) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'sit-mm'), `#!/bin/sh\n: > ${marker}\necho /repo\n`);
+    chmodSync(join(dir, 'sit-mm'), 0o755);
+  }
+  // .sit/cli is not searched for the manager: only PATH is.
+  assert.throws(() => Repository.open(path).modules({ env: { PATH: tempDir() } }), /Can't find external module manager/);
+  for (const dir of [join(path, 'cli'), join(project, 'tools')]) {
+    assert.throws(() => Repository.open(path).modules({ env: { PATH: dir } }), /comes from the repository; review it and run `sit trust`/);
+    assert.not.ok(existsSync(marker), 'nothing ran');
+    assert.equal(Repository.open(path).modules({ env: { PATH: dir }, trusted: true }), ['/repo']);
+    assert.equal(Repository.open(path, { trust: () => true }).modules({ env: { PATH: dir } }), ['/repo']);
+    rmSync(marker);
+  }
+  // A relative PATH entry (here the project directory itself) is never searched.
+  assert.throws(() => Repository.open(path).modules({ env: { PATH: 'tools' } }), /Can't find external module manager/);
+});
+
+test('modules: an external module manager name that is not a plain program name is refused without running anything', () => {
+  const project = tempDir();
+  const path = Repository.init(project).path;
+  const bin = tempDir();
+  const marker = join(project, 'ran');
+  mkdirSync(join(path, 'evil'), { recursive: true });
+  writeFileSync(join(path, 'evil', 'x'), `#!/bin/sh\n: > ${marker}\n`);
+  chmodSync(join(path, 'evil', 'x'), 0o755);
+  mkdirSync(join(bin, 'sit-'), { recursive: true });
+  const config = readFileSync(join(path, 'config.json'), 'utf8');
+  // `sit-` + `/../<path>` climbs out of the PATH entry onto the repository's script.
+  const climb = relative(join(bin, 'sit-'), join(path, 'evil', 'x'));
+  for (const name of [`/${climb}`, `/../${relative(bin, join(path, 'evil', 'x'))}`, 'a/b', '..', '', 'x y', 42]) {
+    writeFileSync(join(path, 'config.json'), config.slice(0, -2) + `,\n  "external_module_manager": ${JSON.stringify(name)}\n}`);
+    assert.throws(
+      () => Repository.open(path).modules({ env: { PATH: bin } }),
+      (e: Error) => e instanceof ModuleError && /must be a plain program name/.test(e.message),
+      JSON.stringify(name),
+    );
+  }
+  assert.not.ok(existsSync(marker), 'nothing ran');
 });
 
 test.after(temp.cleanup);

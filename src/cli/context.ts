@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { Repository, loadUserConfig, type UserConfig } from '../store/mod.ts';
 import type { GlobalOptions } from './globals.ts';
+import { isTrusted } from './trust.ts';
 
 /** The state shared by the subcommands of one `sit` run. */
 export class Context {
@@ -38,6 +39,8 @@ export class Context {
     this.#repository ??= Repository.discover(this.workDir, {
       repository: this.globals.repository,
       integrity: this.integrity,
+      // A program shipped in the repository (an in-repository module manager) runs once trusted.
+      trust: () => this.#repository !== undefined && isTrusted(this.userConfig(), this.#repository),
     });
     return this.#repository;
   }

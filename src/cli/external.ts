@@ -5,65 +5,22 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
 import { findExecutable, saveUserConfig, type Repository } from '../store/mod.ts';
 import type { Context } from './context.ts';
 import { parseCommand } from './parse.ts';
+import {
+  executablesDigest, isTrusted as isTrustedBy, repositoryCliDirs, repositoryKey, trustedDigests, trustedFiles, TRUST_KEY,
+} from './trust.ts';
 
 /** An executable shipped in the repository that the user has not trusted (or that changed since). */
 export class UntrustedExecutableError extends SitError {}
 
-/** The user-configuration key that holds trusted digests, by repository path. */
-const TRUST_KEY = 'trusted_executables';
-
-/** The directories whose executables come from the repository: `.sit/cli`, then each module's `cli`. */
-function repositoryCliDirs(repo: Repository): string[] {
-  return [join(repo.root, 'cli'), ...repo.modules({ trusted: true }).map((module) => join(resolve(module), 'cli'))];
-}
-
-/** A digest of every file in the repository's executable directories (paths, modes and contents). */
-export function executablesDigest(repo: Repository): string {
-  const hash = createHash('sha256');
-  for (const dir of repositoryCliDirs(repo)) {
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const stat = statSync(path, { throwIfNoEntry: false });
-      if (stat === undefined || !stat.isFile() || name.endsWith('.js')) continue;
-      hash.update(`${path}\0${stat.mode & 0o111}\0`);
-      hash.update(readFileSync(path));
-      hash.update('\0');
-    }
-  }
-  return hash.digest('hex');
-}
-
-/**
- * The key of a repository in the trusted map: a digest of its real path, since the user
- * configuration lower-cases keys when it is loaded (as the original's does).
- */
-function repositoryKey(repo: Repository): string {
-  let path = repo.root;
-  try {
-    path = realpathSync(repo.root);
-  } catch {
-    // a path that cannot be resolved is keyed as given
-  }
-  return createHash('sha256').update(path).digest('hex').slice(0, 32);
-}
-
-function trustedDigests(context: Context): Record<string, string> {
-  const entry = context.userConfig().extra.find(([key]) => key === TRUST_KEY);
-  const value = entry?.[1];
-  return typeof value === 'object' && value !== null ? (value as Record<string, string>) : {};
-}
-
 /** Whether the repository's executables are trusted as they are now. */
 export function isTrusted(context: Context, repo: Repository): boolean {
-  return trustedDigests(context)[repositoryKey(repo)] === executablesDigest(repo);
+  return isTrustedBy(context.userConfig(), repo);
 }
 
 /** Runs `sit trust`. */
@@ -79,20 +36,19 @@ export async function runTrust(context: Context, argv: string[]): Promise<number
   );
   if (parsed === undefined) return 0;
   const repo = context.repository();
-  const dirs = repositoryCliDirs(repo);
-  const files = dirs.flatMap((dir) =>
-    existsSync(dir) ? readdirSync(dir).sort().filter((n) => !n.endsWith('.js')).map((n) => join(dir, n)) : [],
-  );
+  // Reviewing runs nothing from the repository: directory modules only, the manager is only looked up.
+  const files = trustedFiles(repo);
+  const dirs = repositoryCliDirs(repo).filter(existsSync);
   if (parsed.options.list === true) {
     const state = isTrusted(context, repo) ? 'trusted' : 'not trusted';
     for (const file of files) context.print(`${file} (${state})`);
     return 0;
   }
   const config = context.userConfig();
-  const digests = { ...trustedDigests(context), [repositoryKey(repo)]: executablesDigest(repo) };
+  const digests = { ...trustedDigests(config), [repositoryKey(repo)]: executablesDigest(repo) };
   config.extra = [...config.extra.filter(([key]) => key !== TRUST_KEY), [TRUST_KEY, digests]];
   saveUserConfig(config);
-  context.print(`Trusted ${files.length} file(s) in ${dirs.filter(existsSync).join(', ') || 'no cli directories'}`);
+  context.print(`Trusted ${files.length} file(s) in ${dirs.join(', ') || 'no cli directories'}`);
   return 0;
 }
 
@@ -114,9 +70,9 @@ export async function runExternal(context: Context, name: string, args: string[]
     return await runModuleScript(context, script, { name, args });
   }
   const program = `sit-${name}`;
-  const cliDirs = repositoryCliDirs(repo);
+  const cliDirs = [join(repo.root, 'cli'), ...repo.modules().map((module) => join(resolve(module), 'cli'))];
   const inRepository = findExecutable(program, cliDirs);
-  const onPath = findExecutable(program, (process.env.PATH ?? '').split(delimiter).filter((p) => p !== ''));
+  const onPath = findExecutable(program, (process.env.PATH ?? '').split(delimiter).filter((p) => p !== '' && isAbsolute(p)));
   let command: string[] | undefined;
   if (inRepository !== undefined) command = [inRepository];
   else if (onPath !== undefined) command = [onPath];

@@ -1,10 +1,10 @@
 /** A SIT repository on the file system: discovery, items, records, writing, modules. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+  existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { defaultConfig, readConfig, serializeConfig } from './config.ts';
 import type { RepositoryConfig } from './config.ts';
@@ -75,6 +75,11 @@ export interface ItemRecordLink {
 export interface OpenOptions {
   /** Drop records whose content does not match their hash when ordering (default true). */
   integrity?: boolean;
+  /**
+   * Decides whether a program shipped in the repository (the external module manager, when it
+   * lies inside it) may run; without it, such programs never run unless a caller says `trusted`.
+   */
+  trust?: (program: string) => boolean;
 }
 
 /** Options of {@link Repository.newRecord}. */
@@ -210,9 +215,12 @@ export class Repository implements RecordSource {
   readonly #plainRecords: string | undefined;
   /** `<root>/items` once it is known to be a plain directory (the fast path for item directories). */
   #plainItems: string | undefined;
+  /** Whether a program shipped in the repository may run (see {@link OpenOptions.trust}). */
+  readonly #trust: ((program: string) => boolean) | undefined;
 
-  private constructor(path: string, config: RepositoryConfig, integrity: boolean) {
+  private constructor(path: string, config: RepositoryConfig, integrity: boolean, trust?: (program: string) => boolean) {
     this.path = path;
+    this.#trust = trust;
     this.root = resolve(path);
     this.config = config;
     this.integrity = integrity;
@@ -243,7 +251,7 @@ export class Repository implements RecordSource {
         `invalid repository configuration ${configPath}: unsupported version ${JSON.stringify(config.version)} (expected "1"); use a SIT version that supports it`,
       );
     }
-    return new Repository(path, config, options.integrity ?? true);
+    return new Repository(path, config, options.integrity ?? true, options.trust);
   }
 
   /**
@@ -270,10 +278,13 @@ export class Repository implements RecordSource {
   /** Finds ({@link Repository.findPath}) and opens the repository. */
   static discover(
     start: string,
-    options: { repository?: string | undefined; env?: NodeJS.ProcessEnv; integrity?: boolean } = {},
+    options: { repository?: string | undefined; env?: NodeJS.ProcessEnv; integrity?: boolean; trust?: (program: string) => boolean } = {},
   ): Repository {
     const path = Repository.findPath(start, options);
-    return Repository.open(path, options.integrity === undefined ? {} : { integrity: options.integrity });
+    return Repository.open(path, {
+      ...(options.integrity === undefined ? {} : { integrity: options.integrity }),
+      ...(options.trust === undefined ? {} : { trust: options.trust }),
+    });
   }
 
   /**
@@ -707,40 +718,42 @@ export class Repository implements RecordSource {
   /**
    * Module paths (original-sit.md §1.6): each entry of `modules/` in name order (a directory, a
    * symbolic link, or a file holding a path), then the lines printed by the external module
-   * manager when `config.json` names one. A manager found inside the repository or a module
-   * runs only when `trusted` is set.
+   * manager when `config.json` names one (unless `external` is false, e.g. to review a repository
+   * without running anything). The manager is a plain program name looked up on `PATH`; a manager
+   * that lies inside the repository (or the project holding it) runs only when `trusted` is set or
+   * the repository was opened with a `trust` callback that accepts it.
    */
-  modules(options: { trusted?: boolean; env?: NodeJS.ProcessEnv } = {}): string[] {
+  modules(options: { trusted?: boolean; external?: boolean; env?: NodeJS.ProcessEnv } = {}): string[] {
+    const modules = this.directoryModules();
+    if (options.external === false) return modules;
+    const manager = externalModuleManager(this, options.env === undefined ? {} : { env: options.env });
+    if (manager !== undefined) modules.push(...this.#runModuleManager(manager, options));
+    return modules;
+  }
+
+  /** The modules of `modules/` only (never runs anything), in name order. */
+  directoryModules(): string[] {
     const dir = join(this.root, 'modules');
     const modules: string[] = [];
-    if (isDirectory(dir)) {
-      for (const name of readdirSync(dir).sort(compareUtf8)) {
-        const resolved = resolveDirectory(join(dir, name), '/');
-        if (resolved === undefined) {
-          throw new ModuleError(`module ${join(dir, name)} does not resolve to a directory; fix the link or remove the entry`);
-        }
-        modules.push(resolved);
+    if (!isDirectory(dir)) return modules;
+    for (const name of readdirSync(dir).sort(compareUtf8)) {
+      const resolved = resolveDirectory(join(dir, name), '/');
+      if (resolved === undefined) {
+        throw new ModuleError(`module ${join(dir, name)} does not resolve to a directory; fix the link or remove the entry`);
       }
-    }
-    const manager = this.config.extra.find(([key]) => key === 'external_module_manager')?.[1];
-    if (typeof manager === 'string') {
-      modules.push(...this.#externalModules(manager, modules, options));
+      modules.push(resolved);
     }
     return modules;
   }
 
-  #externalModules(name: string, directoryModules: string[], options: { trusted?: boolean; env?: NodeJS.ProcessEnv }): string[] {
+  #runModuleManager(manager: ModuleManager, options: { trusted?: boolean; env?: NodeJS.ProcessEnv }): string[] {
     const env = options.env ?? process.env;
-    const program = `sit-${name}`;
-    const repositoryDirs = [join(this.root, 'cli'), ...directoryModules.map((m) => join(m, 'cli'))];
-    const pathDirs = (env['PATH'] ?? '').split(delimiter).filter((p) => p !== '');
-    let found = findExecutable(program, repositoryDirs);
-    if (found !== undefined && options.trusted !== true) {
-      throw new ModuleError(`external module manager ${found} comes from the repository; review it and run \`sit trust\` before using it`);
-    }
-    found ??= findExecutable(program, pathDirs);
+    const found = manager.path;
     if (found === undefined) {
-      throw new ModuleError(`Can't find external module manager \`${program}\`. Please install it before proceeding`);
+      throw new ModuleError(`Can't find external module manager \`${manager.program}\`. Please install it before proceeding`);
+    }
+    if (manager.inRepository && options.trusted !== true && this.#trust?.(found) !== true) {
+      throw new ModuleError(`external module manager ${found} comes from the repository; review it and run \`sit trust\` before using it`);
     }
     const result = spawnSync(found, [], {
       env: { ...env, SIT_DIR: this.path, SIT_MODULE_MANAGER: 'list-modules' },
@@ -752,6 +765,60 @@ export class Repository implements RecordSource {
     }
     return result.stdout.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line !== '');
   }
+}
+
+/** The external module manager a repository names (see {@link externalModuleManager}). */
+export interface ModuleManager {
+  /** The program's name, `sit-<NAME>`. */
+  program: string;
+  /** Where it was found on `PATH`, or undefined when it is not installed. */
+  path: string | undefined;
+  /**
+   * Whether the program lies inside the repository or the project that holds it (it arrived with
+   * somebody's commits): it runs only once trusted.
+   */
+  inRepository: boolean;
+}
+
+/** Names `external_module_manager` may hold: a plain program name, never a path. */
+const MANAGER_NAME = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * The external module manager named by `config.json` (`sit-<NAME>`, looked up on the absolute
+ * entries of `PATH` only), or undefined when none is named. Finding it runs nothing. A name that
+ * is not a plain program name (letters, digits, `.`, `_`, `-`) is a {@link ModuleError}.
+ */
+export function externalModuleManager(repo: Repository, options: { env?: NodeJS.ProcessEnv } = {}): ModuleManager | undefined {
+  const entry = repo.config.extra.find(([key]) => key === 'external_module_manager');
+  if (entry === undefined) return undefined;
+  const name = entry[1];
+  if (typeof name !== 'string' || !MANAGER_NAME.test(name) || name === '.' || name === '..') {
+    throw new ModuleError(
+      `invalid "external_module_manager" ${JSON.stringify(name)} in ${join(repo.root, 'config.json')}: it must be a plain program name (letters, digits, ".", "_", "-"); fix or remove it`,
+    );
+  }
+  const env = options.env ?? process.env;
+  const program = `sit-${name}`;
+  const dirs = (env['PATH'] ?? '').split(delimiter).filter((p) => p !== '' && isAbsolute(p));
+  const path = findExecutable(program, dirs);
+  return { program, path, inRepository: path !== undefined && liesInRepository(repo, path) };
+}
+
+/**
+ * Whether `path` (by its real path) lies inside the repository, or inside the project directory
+ * that holds a repository called `.sit`: files there arrived with the project's history.
+ */
+export function liesInRepository(repo: { root: string }, path: string): boolean {
+  let real: string;
+  let root: string;
+  try {
+    real = realpathSync.native(path);
+    root = realpathSync.native(repo.root);
+  } catch {
+    return false;
+  }
+  const inside = (dir: string): boolean => real === dir || real.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  return inside(root) || (basename(root) === '.sit' && inside(dirname(root)));
 }
 
 /** The first executable regular file called `name` in `dirs`. */
