@@ -5,6 +5,7 @@
  * @module
  */
 import { SitError } from './errors.ts';
+import { forTerminal } from './terminal.ts';
 import { COMMANDS } from './cli/commands.ts';
 import { parseGlobalOptions, type GlobalOptions } from './cli/globals.ts';
 import { VERSION } from './version.ts';
@@ -62,7 +63,8 @@ async function main(argv: string[]): Promise<number> {
 
 function report(error: unknown): number {
   if (error instanceof SitError) {
-    process.stderr.write(`${error.message}\n`);
+    // A message may quote repository data (item ids, file names): no control characters reach a terminal.
+    process.stderr.write(forTerminal(`${error.message}\n`, process.stderr.isTTY));
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);

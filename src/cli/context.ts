@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { Repository, loadUserConfig, type UserConfig } from '../store/mod.ts';
 import type { GlobalOptions } from './globals.ts';
 import { isTrusted } from './trust.ts';
+import { forTerminal } from '../terminal.ts';
 
 /** The state shared by the subcommands of one `sit` run. */
 export class Context {
@@ -47,6 +48,6 @@ export class Context {
 
   /** Writes text to standard output. */
   print(text: string): void {
-    process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    process.stdout.write(forTerminal(text.endsWith('\n') ? text : text + '\n', process.stdout.isTTY));
   }
 }

@@ -1,5 +1,6 @@
 /** `sit integrity`, `sit upgrade` and `sit rebuild` (original-sit.md §4.13, §4.19, §4.20). */
 import { spawnSync } from 'node:child_process';
+import { forTerminal } from '../terminal.ts';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,7 +25,8 @@ export async function runIntegrity(context: Context, argv: string[]): Promise<nu
   const report = await checkIntegrityParallel(repo);
   process.stderr.write(report.checked.map((r) => `${r.hash} ${r.intact}\n`).join(''));
   const out = [...report.itemDamage.map((d) => `${d.item} ${d.hash}\n`), ...report.repositoryDamage.map((h) => `${h}\n`)];
-  process.stdout.write(out.join(''));
+  // Item ids are directory names from the repository.
+  process.stdout.write(forTerminal(out.join(''), process.stdout.isTTY));
   return out.length > 0 ? 1 : 0;
 }
 

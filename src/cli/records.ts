@@ -1,5 +1,6 @@
 /** `sit records`: list records in generation order as JSON queries (original-sit.md §4.11). */
 import { join } from 'node:path';
+import { forTerminal } from '../terminal.ts';
 import { formatQueryResult } from '../json.ts';
 import { prepareHashing, readItemRecords, readRepositoryRecords, verifySignature, ItemNotFoundError, type StoredRecord } from '../store/mod.ts';
 import type { Context } from './context.ts';
@@ -74,6 +75,6 @@ export async function runRecords(context: Context, argv: string[]): Promise<numb
     if (!passes(expressions.filter, json, `record ${record.hash}`)) continue;
     out.push(formatQueryResult(expressions.query.search(json)) + '\n');
   }
-  process.stdout.write(out.join(''));
+  process.stdout.write(forTerminal(out.join(''), process.stdout.isTTY));
   return 0;
 }

@@ -1,5 +1,6 @@
 /** `sit items` and `sit reduce` (original-sit.md §4.9, §4.12). */
 import { formatQueryResult } from '../json.ts';
+import { forTerminal } from '../terminal.ts';
 import { Engine, loadReducers } from '../reduce/mod.ts';
 import { ItemNotFoundError } from '../store/mod.ts';
 import type { Context } from './context.ts';
@@ -42,7 +43,7 @@ export async function runItems(context: Context, argv: string[]): Promise<number
     );
     const out: string[] = [];
     for (const line of lines.values()) if (typeof line === 'string') out.push(line, '\n');
-    process.stdout.write(out.join(''));
+    process.stdout.write(forTerminal(out.join(''), process.stdout.isTTY));
   } finally {
     await engine.close();
   }

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
+import { forTerminal } from '../terminal.ts';
 
 /** The editor could not be run, or failed. */
 export class EditorError extends SitError {}
@@ -37,8 +38,9 @@ export interface ScriptIo {
 /** The process's own streams and environment. */
 export function processIo(): ScriptIo {
   return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    // Scripts print record text: on a terminal its control characters are shown escaped.
+    stdout: (text) => void process.stdout.write(forTerminal(text, process.stdout.isTTY)),
+    stderr: (text) => void process.stderr.write(forTerminal(text, process.stderr.isTTY)),
     readStdin: () => decodeText(readFileSync(0), 'standard input'),
     stdinIsTTY: process.stdin.isTTY === true,
     env: process.env,
