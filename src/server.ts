@@ -18,6 +18,8 @@ import { csrf } from 'hono/csrf';
 import { SitError } from './errors.ts';
 import { indexStates, type IssueState } from './query/mod.ts';
 import { formatAuthor, userConfigToJson, type Author, type UserConfig } from './store/user_config.ts';
+import { isBase32 } from './store/hash.ts';
+import { readCheckedRecord } from './store/repository.ts';
 import { registerApi } from './web/api.ts';
 import { Assets, etagMatches, etagOf } from './web/assets.ts';
 import { packageRoot } from './paths.ts';
@@ -110,6 +112,16 @@ function repoFileType(name: string, body: Uint8Array): string {
   }
 }
 
+/** The record a `/repo/` path addresses (or a file in it): `items/<id>/<HASH>/…` or `records/<split>/<HASH>/…`. */
+function recordInPath(segments: readonly string[]): { hash: string; item?: string } | undefined {
+  if (segments[0] === 'items' && segments.length >= 3 && isBase32(segments[2]!)) return { hash: segments[2]!, item: segments[1]! };
+  if (segments[0] === 'records') {
+    const hash = segments.slice(1).find((s, i) => isBase32(s) && s.length > 2 && s.startsWith(segments.slice(1, i + 1).join('')) && i > 0);
+    if (hash !== undefined) return { hash };
+  }
+  return undefined;
+}
+
 /** Builds the web application. */
 export function createApp(options: AppOptions): Hono {
   const readonly = options.readonly ?? false;
@@ -166,6 +178,14 @@ export function createApp(options: AppOptions): Hono {
   app.get('/repo/*', (c) => {
     const segments = safeSegments(new URL(c.req.url).pathname.slice('/repo/'.length).replace(/\/$/, ''));
     if (segments === undefined) return c.text('Not found', 404);
+    const record = recordInPath(segments);
+    if (record !== undefined) {
+      // A record's files are served only if the record is intact, as the command line reads them.
+      const checked = readCheckedRecord(repo, record.hash, record.item === undefined ? {} : { item: record.item });
+      if (checked !== undefined && 'damaged' in checked) {
+        return c.text(`record ${record.hash} is damaged (its files do not match its hash); run \`sit integrity\``, 404);
+      }
+    }
     const entry = repoEntry(repo.root, segments);
     if (entry === undefined) return c.text('Not found', 404);
     if (entry.kind === 'directory') {

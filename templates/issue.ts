@@ -28,6 +28,8 @@ export interface MergeRequestView {
   patches: PatchFile[];
   /** Set when the record's files could not be read. */
   missing: boolean;
+  /** Set when the record is there but damaged (its files do not match its hash): nothing of it is shown. */
+  damaged?: boolean;
 }
 
 /** Everything the issue page shows. */
@@ -52,7 +54,9 @@ function mergeRequestCard(mr: MergeRequestView, issueId: string): Html {
   return html`<section class="mr-card" aria-label="Merge request ${shortId(mr.hash)}">
   <header class="mr-head">${icon('code')}<span>Merge request <code title="${mr.hash}">${mr.hash.slice(0, 12)}</code></span>
     <span class="mr-tip">merge with <code>sit mr-merge ${issueId} ${mr.hash}</code></span></header>
-  ${mr.missing
+  ${mr.damaged === true
+    ? html`<p class="mr-missing">This record is damaged: its files do not match its hash, so nothing of it is shown (see <code>sit integrity</code>).</p>`
+    : mr.missing
     ? html`<p class="mr-missing">The record's files are not in this repository.</p>`
     : mr.patches.length === 0
       ? html`<p class="mr-missing">This merge request has no patch files.</p>`

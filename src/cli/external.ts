@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
-import { findExecutable, saveUserConfig, type Repository } from '../store/mod.ts';
+import { findExecutable, isConfined, saveUserConfig, type Repository } from '../store/mod.ts';
 import type { Context } from './context.ts';
 import { parseCommand } from './parse.ts';
 import {
@@ -52,11 +52,15 @@ export async function runTrust(context: Context, argv: string[]): Promise<number
   return 0;
 }
 
+/**
+ * The module script `<module>/cli/NAME.js` of the first module that has one. A script reached
+ * through a symbolic link that leads out of its module is never read.
+ */
 function findModuleScript(repo: Repository, name: string): string | undefined {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return undefined;
   for (const module of repo.modules()) {
     const file = join(resolve(module), 'cli', `${name}.js`);
-    if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+    if (statSync(file, { throwIfNoEntry: false })?.isFile() && isConfined(file, module)) return file;
   }
   return undefined;
 }

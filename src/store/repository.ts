@@ -1018,16 +1018,41 @@ function readEntry(entry: RecordEntry, options: { full?: boolean }): StoredRecor
   return tryReadRecord(entry.dir, entry.hash, options);
 }
 
+/**
+ * The record as it hashes to its name, or undefined when it does not (damaged): checked with
+ * zero-length markers first, then, for a record read without them, again with its `.type/` and
+ * `.prev/` files read (markers are empty by convention only).
+ */
+export function intactRecord(record: StoredRecord, algorithm: HashingAlgorithm): StoredRecord | undefined {
+  if (isIntact(record, algorithm)) return record;
+  if (record.problems.length > 0 || record.markersUnread === undefined) return undefined;
+  const whole = readMarkersToo(record);
+  return whole !== undefined && isIntact(whole, algorithm) ? whole : undefined;
+}
+
+/**
+ * Record `hash` of `source` (of item `item` when given) as {@link RecordSource.readRecord} reads
+ * it, but checked like every read for reduction (SPEC §8): with integrity checking on (the
+ * source's setting unless `integrity` is given), a damaged record is `{ damaged: true }`.
+ */
+export function readCheckedRecord(
+  source: RecordSource,
+  hash: string,
+  options: { item?: string; integrity?: boolean } = {},
+): StoredRecord | { damaged: true } | undefined {
+  const record = source.readRecord(hash, options.item === undefined ? {} : { item: options.item });
+  if (record === undefined) return undefined;
+  if (!(options.integrity ?? source.integrity ?? true)) return record;
+  return intactRecord(record, source.hashingAlgorithm) ?? { damaged: true };
+}
+
 /** A stored record with what ordering needs, derived from its files. */
 function toNode(record: StoredRecord, source: { hashingAlgorithm: HashingAlgorithm; integrity?: boolean }) {
-  let intact = source.integrity === false ? undefined : isIntact(record, source.hashingAlgorithm);
-  if (intact === false && record.problems.length === 0 && record.markersUnread !== undefined) {
-    // A marker file with content: the record is read again with its markers and checked as it is.
-    const whole = readMarkersToo(record);
-    if (whole !== undefined && isIntact(whole, source.hashingAlgorithm)) {
-      record = whole;
-      intact = true;
-    }
+  let intact: boolean | undefined;
+  if (source.integrity !== false) {
+    const checked = intactRecord(record, source.hashingAlgorithm);
+    intact = checked !== undefined;
+    if (checked !== undefined) record = checked;
   }
   return {
     record,

@@ -16,6 +16,7 @@ import {
 } from '../query/mod.ts';
 import type { IssuePage, MergeRequestView, PatchFile } from '../../templates/issue.ts';
 import type { ListPage, NavLink } from '../../templates/list.ts';
+import { readCheckedRecord } from '../store/repository.ts';
 import { highlightDiff } from './highlight.ts';
 import { renderMarkdown } from './markdown.ts';
 import { issueView, type ItemSource, type ItemState, type RecordStore } from './source.ts';
@@ -152,8 +153,10 @@ export function mergeRequestView(repo: RecordStore, itemId: string, hash: string
   const key = `${itemId}/${hash}`;
   const cached = patchCache.get(key);
   if (cached !== undefined) return cached;
-  const record = repo.readRecord(hash, { item: itemId });
+  // Read with the command line's integrity rule: a damaged record shows no patch.
+  const record = readCheckedRecord(repo, hash, { item: itemId });
   if (record === undefined) return { hash, patches: [], missing: true };
+  if ('damaged' in record) return { hash, patches: [], missing: true, damaged: true };
   const patches: PatchFile[] = [];
   for (const file of record.files) {
     if (!file.name.startsWith('git/') && !file.name.startsWith('patch/')) continue;
