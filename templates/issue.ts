@@ -48,6 +48,15 @@ export interface IssuePage {
   error?: string;
   /** The comment text to put back into the form after an error. */
   draft?: string;
+  /** Records of this issue left out because they do not hash to their names (damaged). */
+  damaged?: readonly string[];
+}
+
+/** The notice that records were left out as damaged (none when there are none). */
+function damagedNotice(damaged: readonly string[] | undefined): Html | string {
+  if (damaged === undefined || damaged.length === 0) return '';
+  const n = damaged.length;
+  return html`<p class="flash error damaged-notice" role="alert">${n} record${n === 1 ? '' : 's'} of this issue ${n === 1 ? 'was' : 'were'} left out because ${n === 1 ? 'its files do' : 'their files do'} not match ${n === 1 ? 'its hash' : 'their hashes'} (damaged, or still being copied): ${damaged.map((h, i) => html`${i > 0 ? ', ' : ''}<code>${h}</code>`)}. Run <code>sit integrity</code> for details.</p>`;
 }
 
 function mergeRequestCard(mr: MergeRequestView, issueId: string): Html {
@@ -146,6 +155,7 @@ export function issuePage(page: IssuePage): Html {
     <h1><span class="summary">${issue.summary === '' ? '(no summary)' : inlineCode(issue.summary)}</span> <span class="issue-id">#${shortId(issue.id)}</span></h1>
     ${page.readonly ? '' : html`<a class="button" href="${self}/edit">${icon('pencil')} Edit</a>`}
   </div>
+  ${damagedNotice(page.damaged)}
   <p class="issue-status"><span class="state-pill ${state}">${icon(state)} ${issue.open ? 'Open' : 'Closed'}</span>
     <span><strong title="${issue.authors}">${personName(issue.authors)}</strong> opened this issue ${timeTag(issue.timestamp)}
     · ${issue.comments.length} comment${issue.comments.length === 1 ? '' : 's'}</span></p>

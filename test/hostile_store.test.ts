@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  InvalidConfigError, prepareRecordFiles, readItemRecords, recordHash, Repository, splitPath, StoreOperationError,
+  checkIntegrity, checkIntegrityParallel, InvalidConfigError, prepareRecordFiles, readItemRecords, recordHash, Repository, splitPath,
+  StoreOperationError,
 } from '../src/store/mod.ts';
 import { newRepository, tempDirs, text } from './helpers/store_fixtures.ts';
 
@@ -177,6 +178,30 @@ test('a record whose item link cannot be written is taken back: nothing is half-
     (e: Error) => e instanceof StoreOperationError && new RegExp(`cannot link record ${hash} into item one: .*nothing was written`).test(e.message),
   );
   assert.not.ok(existsSync(join(repo.root, 'records', splitPath(hash))), 'the record was taken back');
+});
+
+test('sit integrity reports links to missing records, empty and garbage link files and names that are not UTF-8', async () => {
+  const repo = newRepository(temp);
+  repo.newItem('one');
+  const kept = repo.newRecord([text('text', 'kept')], { itemId: 'one' });
+  const lost = repo.newRecord([text('text', 'lost')], { itemId: 'one' });
+  rmSync(join(repo.root, 'records', splitPath(lost)), { recursive: true });
+  const items = join(repo.root, 'items');
+  writeFileSync(join(items, 'one', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), '');
+  writeFileSync(join(items, 'one', 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'), '\x1b]0;garbage\x07');
+  mkdirSync(Buffer.concat([Buffer.from(`${items}/bad-`), Buffer.from([0xff])]));
+  const expected = [
+    { path: join(items, 'bad-\\xff'), reason: 'item name is not UTF-8, so no command can name it; rename it' },
+    { item: 'one', path: join(items, 'one', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), reason: 'empty link file: it names no record' },
+    { item: 'one', path: join(items, 'one', 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'), reason: 'link file names "\\u001b]0;garbage\\u0007", which is not a record directory inside the repository' },
+    { item: 'one', path: join(items, 'one', lost), reason: `links to record ${lost}, which is not in the repository (not copied yet, or lost)` },
+  ];
+  const serial = checkIntegrity(Repository.open(repo.root));
+  assert.equal(serial.problems, expected);
+  assert.equal(serial.itemDamage, []);
+  assert.equal(serial.checked.map((c) => c.hash), [kept, kept]);
+  const parallel = await checkIntegrityParallel(Repository.open(repo.root), { workers: 1 });
+  assert.equal(parallel.problems, expected);
 });
 
 test.after(temp.cleanup);

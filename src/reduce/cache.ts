@@ -3,8 +3,8 @@
  * the digest of the reducer set and of each item's record set, so that only items with new
  * records are reduced again. A missing, stale or corrupt cache is rebuilt silently.
  *
- * The file is one header line and one line per item, `id TAB mtime TAB records-digest TAB check
- * TAB state`, so that entries that did not change are written back as the same text without
+ * The file is one header line and one line per item, `id TAB mtime TAB records-digest TAB damaged
+ * TAB check TAB state` (`damaged`: the records left out as damaged, comma-separated), so that entries that did not change are written back as the same text without
  * re-serialising. `check` is a checksum of the rest of the line (and the header has one too): a
  * damaged line is not believed but recomputed, so a corrupted cache never prints wrong data.
  * Only regular files are read or appended to (never through a link, never a FIFO or device), and
@@ -113,6 +113,11 @@ export interface CacheEntry {
   records: string;
   /** The reduced state as JSON text. */
   stateJson: string;
+  /**
+   * Records left out of the state because they did not hash to their names, comma-separated
+   * ('' or absent for none): the entry holds only while they stay damaged.
+   */
+  damaged?: string;
 }
 
 /** What a cache is valid for: a cache made for anything else is ignored. */
@@ -156,11 +161,12 @@ function decodeText(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
-/** One cache line: `id TAB mtime TAB records TAB check TAB state`, or undefined for an id that cannot be written. */
+/** One cache line: `id TAB mtime TAB records TAB damaged TAB check TAB state`, or undefined for an id that cannot be written. */
 function cacheLine(id: string, entry: CacheEntry): string | undefined {
   if (id.includes('\t') || id.includes('\n')) return undefined;
   const mtime = String(entry.mtime);
-  return `${id}\t${mtime}\t${entry.records}\t${lineCheck([id, mtime, entry.records, entry.stateJson])}\t${entry.stateJson}`;
+  const damaged = entry.damaged ?? '';
+  return `${id}\t${mtime}\t${entry.records}\t${damaged}\t${lineCheck([id, mtime, entry.records, damaged, entry.stateJson])}\t${entry.stateJson}`;
 }
 
 /** An entry as read from the file: believed only once its checksum has been verified. */
@@ -309,15 +315,18 @@ export class ReductionCache {
       const b = a < 0 ? -1 : text.indexOf('\t', a + 1);
       const c = b < 0 ? -1 : text.indexOf('\t', b + 1);
       const d = c < 0 ? -1 : text.indexOf('\t', c + 1);
-      const mtime = d < 0 ? NaN : Number(text.slice(a + 1, b));
-      if (a <= start || d < 0 || d >= lineEnd || d - c !== 9 || !Number.isFinite(mtime) || text.charCodeAt(d + 1) !== 123 /* { */) {
+      const e = d < 0 ? -1 : text.indexOf('\t', d + 1);
+      const mtime = e < 0 ? NaN : Number(text.slice(a + 1, b));
+      if (a <= start || e < 0 || e >= lineEnd || e - d !== 9 || !Number.isFinite(mtime) || text.charCodeAt(e + 1) !== 123 /* { */) {
         cache.#rewrite = true;
         continue;
       }
       const id = text.slice(start, a);
       // Appended lines come later in the file and win over earlier ones for the same item.
       if (cache.#entries.has(id)) superseded++;
-      cache.#entries.set(id, { mtime, records: text.slice(b + 1, c), stateJson: text.slice(d + 1, lineEnd), check: text.slice(c + 1, d) });
+      const entry: StoredEntry = { mtime, records: text.slice(b + 1, c), stateJson: text.slice(e + 1, lineEnd), check: text.slice(d + 1, e) };
+      if (d > c + 1) entry.damaged = text.slice(c + 1, d);
+      cache.#entries.set(id, entry);
     }
     if (superseded > Math.max(64, cache.#entries.size / 4)) cache.#rewrite = true;
     return cache;
@@ -340,7 +349,7 @@ export class ReductionCache {
   #entry(id: string): CacheEntry | undefined {
     const entry = this.#entries.get(id);
     if (entry?.check === undefined) return entry;
-    if (entry.check === lineCheck([id, String(entry.mtime), entry.records, entry.stateJson])) {
+    if (entry.check === lineCheck([id, String(entry.mtime), entry.records, entry.damaged ?? '', entry.stateJson])) {
       delete entry.check;
       return entry;
     }
@@ -387,7 +396,12 @@ export class ReductionCache {
   /** Stores the entry of item `id`. */
   set(id: string, entry: CacheEntry): void {
     const old = this.#entries.get(id);
-    if (old !== undefined && old.mtime === entry.mtime && old.records === entry.records && old.stateJson === entry.stateJson) return;
+    if (
+      old !== undefined && old.mtime === entry.mtime && old.records === entry.records && old.stateJson === entry.stateJson &&
+      (old.damaged ?? '') === (entry.damaged ?? '')
+    ) {
+      return;
+    }
     this.#entries.set(id, entry);
     this.#changed.add(id);
     if (this.#writer === undefined) return;

@@ -102,6 +102,7 @@ export class ScriptHost {
       item: (id) => this.#item(id),
       search: (query, options) => this.#search(query, options),
       records: (id) => this.#records(id),
+      damagedRecords: (id) => this.#damagedRecords(id),
       config: () => configToJson(this.#repo().config),
       jmespath: (expression, value) => this.#expression(expression, 'query').search(value),
       newItem: () => this.#newItem(),
@@ -208,6 +209,13 @@ export class ScriptHost {
     const result = searchIssues(states, parsed, searchOptions);
     const select = options.select === undefined || options.select === null ? undefined : this.#expression(options.select, 'select');
     return { total: result.total, items: select === undefined ? result.items : result.items.map((state) => select.search(state)) };
+  }
+
+  /** The records item `id`'s state leaves out because they do not hash to their names (damaged). */
+  async #damagedRecords(id: unknown): Promise<readonly string[]> {
+    const itemId = this.#itemId(id, 'damagedRecords');
+    await this.#item(itemId);
+    return this.#engineFor().damagedRecords(itemId);
   }
 
   #records(id: unknown): ScriptRecord[] {

@@ -1063,14 +1063,20 @@ function toNode(record: StoredRecord, source: { hashingAlgorithm: HashingAlgorit
   };
 }
 
-/** Orders stored records into generations, dropping non-intact ones when `source.integrity` is on. */
+/**
+ * Orders stored records into generations, dropping non-intact ones when `source.integrity` is on;
+ * the hashes of the records dropped that way are added to `damaged` when it is given.
+ */
 export function orderStoredRecords(
   records: Iterable<StoredRecord>,
   source: { hashingAlgorithm: HashingAlgorithm; integrity?: boolean },
-  options: { roots?: readonly string[] } = {},
+  options: { roots?: readonly string[]; damaged?: string[] } = {},
 ): StoredRecord[][] {
   const nodes = [...records].map((record) => toNode(record, source));
-  return orderGenerations(nodes, options).map((g) => g.map((n) => n.record));
+  if (options.damaged !== undefined) {
+    for (const node of nodes) if (node.intact === false) options.damaged.push(node.hash);
+  }
+  return orderGenerations(nodes, options.roots === undefined ? {} : { roots: options.roots }).map((g) => g.map((n) => n.record));
 }
 
 /**

@@ -197,6 +197,7 @@ export function buildIssuePage(
     commentsHtml: issue.comments.map((c) => renderMarkdown(c.text)),
     mergeRequests,
     seq: extra.seq,
+    damaged: index.damagedRecords?.(id) ?? [],
     ...(extra.error === undefined ? {} : { error: extra.error }),
     ...(extra.draft === undefined ? {} : { draft: extra.draft }),
   };

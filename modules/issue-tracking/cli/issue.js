@@ -448,6 +448,11 @@ function cmdShow(sit, argv) {
   if (Array.isArray(issue.merge_requests) && issue.merge_requests.length > 0) {
     lines.push(field('Merge requests', issue.merge_requests.join(', ')));
   }
+  var damaged = typeof sit.damagedRecords === 'function' ? sit.damagedRecords(id) : [];
+  if (damaged.length > 0) {
+    lines.push(field('Damaged', damaged.length + ' record' + (damaged.length === 1 ? '' : 's') +
+      ' left out (files do not match the hash; run `sit integrity`): ' + damaged.join(', ')));
+  }
   lines.push('');
   lines.push(typeof issue.details === 'string' && issue.details.trim() !== '' ? issue.details.replace(/\s+$/, '') : '(no details)');
   var comments = Array.isArray(issue.comments) ? issue.comments : [];
