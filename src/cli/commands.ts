@@ -34,4 +34,5 @@ export const COMMANDS: Record<string, CommandEntry> = {
   rebuild: { summary: 'Re-hash every record of a repository into a new one', load: async () => (await import('./maintenance.ts')).runRebuild },
   trust: { summary: 'Trust the executables shipped in this repository (.sit/cli, modules/*/cli)', load: async () => (await import('./external.ts')).runTrust },
   web: { summary: 'Serve the web interface', load: async () => (await import('./web.ts')).runWeb },
+  args: { summary: "Parse a shell script's arguments against a clap YAML specification on stdin", load: async () => (await import('./args.ts')).runArgs },
 };

@@ -11,6 +11,7 @@ import { SitError } from '../errors.ts';
 import { findExecutable, saveUserConfig, type Repository } from '../store/mod.ts';
 import type { Context } from './context.ts';
 import { parseCommand } from './parse.ts';
+import { childEnvironment } from './program.ts';
 import {
   executablesDigest, isTrusted as isTrustedBy, repositoryCliDirs, repositoryKey, trustedDigests, trustedFiles, TRUST_KEY,
 } from './trust.ts';
@@ -98,7 +99,7 @@ export async function runExternal(context: Context, name: string, args: string[]
   const [file, ...prefix] = command as [string, ...string[]];
   const child = spawn(file, [...prefix, ...args], {
     stdio: 'inherit',
-    env: { ...process.env, SIT_DIR: repo.path, SIT: resolve(process.argv[1] ?? 'sit') },
+    env: childEnvironment(repo.path),
   });
   return await new Promise<number>((resolveExit, reject) => {
     child.on('error', (error) => reject(new SitError(`cannot run ${file}: ${error.message}`)));
