@@ -87,7 +87,10 @@ export async function runExternal(context: Context, name: string, args: string[]
     }
   }
   if (command === undefined) {
-    throw new SitError(`unknown command ${JSON.stringify(name)}: not a built-in, a module script or a ${program} program; see \`sit --help\``);
+    const { emptyModuleHints, hasNoModules, NO_MODULE_HINT } = await import('./modules.ts');
+    const hints = hasNoModules(repo) ? [NO_MODULE_HINT] : emptyModuleHints(repo).map((h) => h.replace(/^hint: /, ''));
+    const why = hints.length > 0 ? `; ${hints.join('; ')}` : '; see `sit --help`';
+    throw new SitError(`unknown command ${JSON.stringify(name)}: not a built-in, a module script or a ${program} program${why}`);
   }
   const fromRepository = command[0] === inRepository || command[0] === 'sh';
   if (fromRepository && !isTrusted(context, repo)) {
