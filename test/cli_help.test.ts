@@ -39,23 +39,27 @@ test('sit --help lists the repository\'s module scripts and programs, and runs n
   program(join(dir, '.sit', 'cli', 'sit-path'));
   program(join(dir, '.sit', 'modules', 'extra', 'cli', 'sit-mr'));
   program(join(dir, 'tools', 'sit-manager'));
+  writeFileSync(join(dir, '.sit', 'modules', 'extra', 'cli', 'sit-mr.yaml'), 'name: not a program');
+  writeFileSync(join(dir, '.sit', 'modules', 'extra', 'cli', 'sit-sh-script.sh'), 'echo run with sh');
   const config = readFileSync(join(dir, '.sit', 'config.json'), 'utf8');
   writeFileSync(join(dir, '.sit', 'config.json'), config.slice(0, -2) + ',\n  "external_module_manager": "manager"\n}');
   const env = { PATH: `${join(dir, 'tools')}:${process.env['PATH']}` };
   const help = sit(sandbox, ['--help'], { cwd: dir, env });
   assert.is(help.status, 0, help.stderr);
   const section = help.stdout.slice(help.stdout.indexOf('\nCommands of this repository'));
+  const row = (name: string, what: string) => `  ${name.padEnd('sh-script'.length + 2)} ${what}\n`;
   assert.is(
     section,
     `\nCommands of this repository (${join(dir, '.sit')}):\n` +
-      '  issue    a script of the issue-tracking module\n' +
-      '  deploy   a program in .sit/cli (runs after `sit trust`)\n' +
-      '  mr       a program of the extra module (runs after `sit trust`)\n',
+      row('issue', 'a script of the issue-tracking module') +
+      row('deploy', 'a program in .sit/cli (runs after `sit trust`)') +
+      row('mr', 'a program of the extra module (runs after `sit trust`)') +
+      row('sh-script', 'a program of the extra module (runs after `sit trust`)'),
   );
   assert.not.ok(existsSync(marker), 'nothing from the repository ran');
   const fromProject = sit(sandbox, ['-r', join(dir, '.sit'), '--help'], { env });
-  assert.match(fromProject.stdout, /\n {2}deploy {3}a program in .*\.sit\/cli \(runs after `sit trust`\)\n/);
-  assert.not.match(help.stdout, /\n {2}path {3}a program/, 'built-in commands win, as when they run');
+  assert.match(fromProject.stdout, /\n {2}deploy +a program in .*\.sit\/cli \(runs after `sit trust`\)\n/);
+  assert.not.match(help.stdout, /\n {2}path +a program/, 'built-in commands win, as when they run');
 });
 
 test('sit --help outside a repository, and in one without modules', () => {

@@ -73,8 +73,11 @@ export function repositoryCommands(repo: string, builtins: ReadonlySet<string>):
   for (const { name, dir } of modules) programDirs.push({ dir: join(dir, 'cli'), from: `of the ${name} module` });
   for (const { dir, from } of programDirs) {
     for (const file of list(dir)) {
+      // As the lookup does: an executable `sit-NAME`, or a `sit-NAME.sh` run with sh.
       const m = /^sit-(.+?)(\.sh)?$/.exec(file);
-      if (m !== null && isFile(join(dir, file))) add(m[1]!, `a program ${from} (runs after \`sit trust\`)`);
+      if (m === null) continue;
+      const stats = statSync(join(dir, file), { throwIfNoEntry: false });
+      if (stats?.isFile() && (m[2] !== undefined || (stats.mode & 0o111) !== 0)) add(m[1]!, `a program ${from} (runs after \`sit trust\`)`);
     }
   }
   return [...found].map(([name, what]) => ({ name, what }));
