@@ -172,7 +172,9 @@ test('config, modules and module add', () => {
   renameSync(join(dir, '.sit', 'modules'), join(dir, 'moved'));
   const linked = project('linked');
   assert.is(sit(sandbox, ['init', '--module', 'issue-tracking'], { cwd: linked }).status, 0);
-  assert.is(readFileSync(join(linked, '.sit', 'modules', 'issue-tracking'), 'utf8'), join(ROOT, 'modules', 'issue-tracking'));
+  // A link naming the module shipped with sit, not a path of this machine.
+  assert.is(readFileSync(join(linked, '.sit', 'modules', 'issue-tracking'), 'utf8'), 'sit:issue-tracking');
+  assert.is(sit(sandbox, ['modules'], { cwd: linked }).stdout, `${join(ROOT, 'modules', 'issue-tracking')}\n`);
 });
 
 test.run();
