@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
 import type { ReducerSet, ReducerSource } from '../sandbox/mod.ts';
-import { isConfined, isInside, type Repository } from '../store/mod.ts';
+import { isConfined, isInside, resolveDirectory, type Repository } from '../store/mod.ts';
 
 /** A reducer source given with `-r` that is neither a file nor a directory. */
 export class ReducerNotFoundError extends SitError {}
@@ -91,19 +91,29 @@ function defaultSources(repo: Repository): string[] {
 }
 
 /**
- * Resolves one `-r` value: a file as given, else the directory `<repo>/reducers/<value>`. A path
- * inside the repository must stay inside it by its real path; one elsewhere is the user's choice.
+ * Resolves one `-r` value as the original did (original-sit.md §3.1): a file path relative to
+ * `cwd` first; else `<repo>/reducers/<value>` with text links followed inside the repository (an
+ * absolute value stands for itself), when that is a directory; else, as an extension, a directory
+ * relative to `cwd`. A path inside the repository must stay inside it by its real path; one
+ * elsewhere is the user's choice. A directory without any `.js` file is refused: it would reduce
+ * nothing and print the initial state as if that were the answer.
  */
 function resolveSource(repo: Repository, value: string, cwd: string): string {
   const usable = (path: string): boolean => !isInside(path, repo.root) || isConfined(path, repo.root);
   const asFile = resolve(cwd, value);
   if (isFile(asFile) && usable(asFile)) return asFile;
-  const inRepo = join(repo.root, 'reducers', value);
-  if (isDirectory(inRepo) && usable(inRepo)) return inRepo;
-  if (isDirectory(asFile) && usable(asFile)) return asFile;
-  throw new ReducerNotFoundError(
-    `reducer ${JSON.stringify(value)} not found: give a .js file, a directory, or a directory name under ${join(repo.root, 'reducers')}`,
-  );
+  // A name is repository content: its text links may not lead out of the repository (SPEC §8).
+  const named = isAbsolute(value) ? resolveDirectory(value, '/') : resolveDirectory(resolve(repo.root, 'reducers', value), repo.root);
+  const dir = named !== undefined && usable(named) ? named : isDirectory(asFile) && usable(asFile) ? asFile : undefined;
+  if (dir === undefined) {
+    throw new ReducerNotFoundError(
+      `reducer ${JSON.stringify(value)} not found: give a .js file, a directory, or a directory name under ${join(repo.root, 'reducers')}`,
+    );
+  }
+  if (reducerFiles(dir).length === 0) {
+    throw new ReducerNotFoundError(`reducer directory ${dir} (from -r ${JSON.stringify(value)}) has no .js files directly in it; give the directory that holds them`);
+  }
+  return dir;
 }
 
 /** Reads the reducer set of `repo` (or of the given sources) and computes its digest. */

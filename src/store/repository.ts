@@ -21,6 +21,7 @@ import { findHeads, orderGenerations } from './order.ts';
 import { isIntact, readMarkersToo, readWhole, recordParents, recordTimestamp, tryReadRecord } from './record.ts';
 import type { StoredRecord } from './record.ts';
 import { isInside, resolveDir, resolveDirectory } from './resolve.ts';
+import { resolveShippedLink } from './module_link.ts';
 
 /** The upgrade that renames `issues/` to `items/` (its name as `sit upgrade` prints it). */
 export const ISSUES_TO_ITEMS = 'renaming issues/ to items/';
@@ -914,7 +915,7 @@ export class Repository implements RecordSource {
     const modules: string[] = [];
     if (!isDirectory(dir)) return modules;
     for (const name of readdirSync(dir).sort(compareUtf8)) {
-      const resolved = resolveDirectory(join(dir, name), '/');
+      const resolved = resolveShippedLink(join(dir, name)) ?? resolveDirectory(join(dir, name), '/');
       if (resolved === undefined) {
         throw new ModuleError(`module ${join(dir, name)} does not resolve to a directory; fix the link or remove the entry`);
       }

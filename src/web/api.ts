@@ -137,10 +137,11 @@ export function registerApi(app: Hono, o: ApiOptions): void {
     }
     // /api/item/{id}/{query}
     if (seg.length === 3 && a === 'item') {
-      const state = o.index.get(b!);
-      if (state === undefined) return c.notFound();
+      // The original compiled the query before looking the item up: a bad query is 400 either way.
       const query = compile(c, d!, 'query');
       if (query instanceof Response) return query;
+      const state = o.index.get(b!);
+      if (state === undefined) return c.notFound();
       const r = evaluate(c, query, state);
       return r instanceof Response ? r : json(c, r.value);
     }

@@ -135,15 +135,37 @@ export function buildListPage(states: readonly ItemState[], req: ListRequest): L
 const decoder = new TextDecoder();
 const patchCache = new Map<string, MergeRequestView>();
 
-function countLines(patch: string): { added: number; removed: number } {
+/**
+ * Lines added and removed by a patch: only lines inside hunks count, as many as each `@@ -a,b
+ * +c,d @@` header announces, so the e-mail header, the commit message and the `-- ` signature
+ * that `git format-patch` appends are never taken for changes. Exported for tests.
+ */
+export function countLines(patch: string): { added: number; removed: number } {
   let added = 0;
   let removed = 0;
-  let inHeader = true;
+  let oldLeft = 0;
+  let newLeft = 0;
   for (const line of patch.split('\n')) {
-    if (line.startsWith('diff --git') || line.startsWith('@@')) inHeader = false;
-    if (inHeader) continue;
-    if (line.startsWith('+') && !line.startsWith('+++')) added++;
-    else if (line.startsWith('-') && !line.startsWith('---')) removed++;
+    if (oldLeft > 0 || newLeft > 0) {
+      if (line.startsWith('+')) {
+        added++;
+        newLeft--;
+      } else if (line.startsWith('-')) {
+        removed++;
+        oldLeft--;
+      } else if (line.startsWith(' ') || line === '') {
+        oldLeft--;
+        newLeft--;
+      } else if (!line.startsWith('\\')) {
+        oldLeft = newLeft = 0;
+      }
+      continue;
+    }
+    const hunk = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+    if (hunk !== null) {
+      oldLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
+      newLeft = hunk[2] === undefined ? 1 : Number(hunk[2]);
+    }
   }
   return { added, removed };
 }

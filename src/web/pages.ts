@@ -30,6 +30,8 @@ export interface PagesOptions {
   readonly: boolean;
   /** Named filters (label → query). */
   filters: () => Array<[string, string]>;
+  /** A line shown at the top of every page (e.g. that the repository's web app is not served). */
+  notice?: string | undefined;
 }
 
 /** Longest summary accepted, in characters. */
@@ -38,7 +40,13 @@ const MAX_SUMMARY = 500;
 type Status = 200 | 400 | 403 | 404 | 422;
 
 async function page(c: Context, title: string, body: Html, o: PagesOptions, status: Status = 200, current?: 'issues' | 'new' | 'docs') {
-  const frame = layout({ title, readonly: o.readonly, body, ...(current === undefined ? {} : { current }) });
+  const frame = layout({
+    title,
+    readonly: o.readonly,
+    body,
+    ...(current === undefined ? {} : { current }),
+    ...(o.notice === undefined ? {} : { notice: o.notice }),
+  });
   c.header('cache-control', 'no-store');
   return c.html(await frame, status);
 }

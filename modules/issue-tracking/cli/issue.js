@@ -420,7 +420,7 @@ function cmdList(sit, argv) {
 }
 
 function field(label, value) {
-  return pad(label + ':', 11) + value;
+  return pad(label + ': ', 11) + value;
 }
 
 function cmdShow(sit, argv) {
