@@ -1,29 +1,38 @@
 /**
  * A listing of every record below `records/` at a revision, from one `git ls-tree -r` (streamed):
- * each record's files with their blob ids, and the id of the record's directory computed from
- * them. Reading many items then needs no tree object per record, only their blobs.
+ * each record's files with their modes and blob ids. Reading many items then needs no tree
+ * object per record, only their blobs.
  * @module
  */
 import { isBase32, splitPath } from '../store/mod.ts';
-import { treeOid, type ObjectFormat, type TreeFile } from './objects.ts';
+import type { TreeFile } from './objects.ts';
 import type { GitRepository } from './repository.ts';
 import { spawnGit } from './run.ts';
 
 /** Records of `records/` as a listing found them, by hash. */
 export interface RecordsIndex {
-  get(hash: string): { tree: string; files: readonly TreeFile[] } | undefined;
+  get(hash: string): ListedRecord | undefined;
 }
 
-/** One record of the listing: its directory's tree id and its files, packed into one string. */
-interface Packed {
-  tree: string;
-  /** `mode SP oid SP path NUL` for each file. */
-  files: string;
+/** A record as a listing found it. */
+export interface ListedRecord {
+  files: readonly TreeFile[];
+  /** Its files as {@link packFiles} writes them: what names its content. */
+  packed: string;
+}
+
+/**
+ * A record's files as one string, `mode SP oid SP path` lines sorted: the same for the same
+ * content however it was listed, so that it can name the record in cache keys.
+ */
+export function packFiles(files: readonly TreeFile[]): string {
+  const lines = files.map((file) => `${file.mode.toString(8)} ${file.oid} ${file.path}`);
+  return lines.sort().join('\0');
 }
 
 /** The records of one `records/` tree, by hash. */
 export class RecordsListing implements RecordsIndex {
-  readonly #records = new Map<string, Packed>();
+  readonly #records = new Map<string, string>();
   /** Record leaves that are text links (blob ids by hash): followed when asked for. */
   readonly links = new Map<string, string>();
 
@@ -38,24 +47,21 @@ export class RecordsListing implements RecordsIndex {
   }
 
   /** Adds a record. */
-  add(hash: string, tree: string, files: readonly TreeFile[]): void {
-    let packed = '';
-    for (const file of files) packed += `${file.mode.toString(8)} ${file.oid} ${file.path}\0`;
-    this.#records.set(hash, { tree, files: packed });
+  add(hash: string, files: readonly TreeFile[]): void {
+    this.#records.set(hash, packFiles(files));
   }
 
-  /** The record `hash`: its tree id and files. */
-  get(hash: string): { tree: string; files: readonly TreeFile[] } | undefined {
+  /** The record `hash`: its files. */
+  get(hash: string): ListedRecord | undefined {
     const packed = this.#records.get(hash);
     if (packed === undefined) return undefined;
     const files: TreeFile[] = [];
-    for (const line of packed.files.split('\0')) {
-      if (line === '') continue;
+    for (const line of packed.split('\0')) {
       const a = line.indexOf(' ');
       const b = line.indexOf(' ', a + 1);
       files.push({ mode: Number.parseInt(line.slice(0, a), 8), oid: line.slice(a + 1, b), path: line.slice(b + 1) });
     }
-    return { tree: packed.tree, files };
+    return { files, packed };
   }
 }
 
@@ -65,7 +71,6 @@ export class RecordsListing implements RecordsIndex {
  * each record instead.
  */
 export function listRecords(git: GitRepository, records: string, depth: number): Promise<RecordsListing | undefined> {
-  const format: ObjectFormat = git.format;
   const listing = new RecordsListing();
   return new Promise((resolve) => {
     const child = spawnGit(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', records], git.gitOptions());
@@ -74,31 +79,37 @@ export function listRecords(git: GitRepository, records: string, depth: number):
     let current: { hash: string; prefix: string; keep: boolean } | undefined;
     let files: TreeFile[] = [];
     const flush = (): void => {
-      if (current?.keep === true && files.length > 0) listing.add(current.hash, treeOid(files, format), files);
+      if (current?.keep === true && files.length > 0) listing.add(current.hash, files);
       current = undefined;
       files = [];
     };
+    // A record's files are `<split path of its hash>/<file>`: the split path has a fixed length.
+    const prefixLength = (depth - 1) * 3 + 2 * depth;
     const line = (text: string): void => {
       // `<mode> SP <type> SP <oid> TAB <path>`
       const tab = text.indexOf('\t');
       if (tab < 0) return;
-      const [mode, , oid] = text.slice(0, tab).split(' ');
-      const parts = text.slice(tab + 1).split('/');
-      if (parts.length < depth) return;
-      if (parts.length === depth) {
-        // A record leaf that is a text link to the record's directory.
-        const hash = parts[depth - 1]!;
-        if (isBase32(hash) && parts.join('/') === splitPath(hash)) listing.links.set(hash, oid!);
+      const path = text.slice(tab + 1);
+      if (path.length <= prefixLength + 1 || path.charCodeAt(prefixLength) !== 0x2f) {
+        strange(text.slice(0, tab), path);
         return;
       }
-      const prefix = parts.slice(0, depth).join('/');
+      const prefix = path.slice(0, prefixLength);
       if (prefix !== current?.prefix) {
         flush();
-        const hash = parts[depth - 1]!;
+        const hash = prefix.slice(prefixLength - 2 * depth);
         // Only records where `sit` puts them: `records/<split path of the hash>`.
         current = { hash, prefix, keep: isBase32(hash) && prefix === splitPath(hash) };
       }
-      files.push({ path: parts.slice(depth).join('/'), mode: Number.parseInt(mode!, 8), oid: oid! });
+      const oid = text.slice(text.lastIndexOf(' ', tab) + 1, tab);
+      files.push({ path: path.slice(prefixLength + 1), mode: Number.parseInt(text.slice(0, text.indexOf(' ')), 8), oid });
+    };
+    /** A line that is not a file of a record: a record leaf that is a text link, or something stray. */
+    const strange = (meta: string, path: string): void => {
+      const parts = path.split('/');
+      if (parts.length !== depth) return;
+      const hash = parts[depth - 1]!;
+      if (isBase32(hash) && path === splitPath(hash)) listing.links.set(hash, meta.slice(meta.lastIndexOf(' ') + 1));
     };
     child.stdout.setEncoding('latin1');
     child.stdout.on('data', (chunk: string) => {

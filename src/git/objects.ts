@@ -1,7 +1,7 @@
 /**
  * Git's object formats, as far as reading a SIT repository needs them: tree entries, the tree of
- * a commit, and object ids computed locally (of a blob's text, or of a tree from its entries, so
- * that a listing of files gives the ids of the directories that hold them).
+ * a commit, and the id of a blob computed locally (to recognise the canonical item link text
+ * without reading it).
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -87,44 +87,4 @@ export interface TreeFile {
   path: string;
   mode: number;
   oid: string;
-}
-
-interface Directory {
-  files: TreeEntry[];
-  dirs: Map<string, Directory>;
-}
-
-/**
- * The id of the tree that holds exactly `files` (paths relative to it), as git would write it:
- * the same id git gives that directory, so that a recursive listing names directories too.
- */
-export function treeOid(files: readonly TreeFile[], format: ObjectFormat): string {
-  const root: Directory = { files: [], dirs: new Map() };
-  for (const file of files) {
-    const parts = file.path.split('/');
-    let dir = root;
-    for (let i = 0; i < parts.length - 1; i++) {
-      let next = dir.dirs.get(parts[i]!);
-      if (next === undefined) {
-        next = { files: [], dirs: new Map() };
-        dir.dirs.set(parts[i]!, next);
-      }
-      dir = next;
-    }
-    dir.files.push({ mode: file.mode, name: parts[parts.length - 1]!, oid: file.oid });
-  }
-  return directoryOid(root, format);
-}
-
-function directoryOid(dir: Directory, format: ObjectFormat): string {
-  const entries: Array<{ key: string; mode: string; name: string; oid: string }> = [];
-  for (const file of dir.files) entries.push({ key: `${file.name}\0`, mode: file.mode.toString(8), name: file.name, oid: file.oid });
-  for (const [name, sub] of dir.dirs) entries.push({ key: `${name}/`, mode: '40000', name, oid: directoryOid(sub, format) });
-  // git orders entries by name, a directory's name as if it ended with "/".
-  entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const parts: Buffer[] = [];
-  for (const entry of entries) {
-    parts.push(Buffer.from(`${entry.mode} ${entry.name}\0`, 'latin1'), Buffer.from(entry.oid, 'hex'));
-  }
-  return objectId('tree', Buffer.concat(parts), format);
 }

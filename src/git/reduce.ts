@@ -47,6 +47,24 @@ function isFinal(state: State): boolean {
   return !errors.some((e) => typeof e === 'object' && e !== null && LIMIT_ERRORS.test(String((e as { error?: unknown }).error ?? '')));
 }
 
+/** A promise with its settling functions. */
+interface Deferred {
+  promise: Promise<State>;
+  resolve(state: State): void;
+  reject(error: Error): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: (state: State) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<State>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
 /** A state that was not in the cache. */
 interface Miss {
   listing: ItemListing;
@@ -64,6 +82,8 @@ export class RevisionReducer {
   readonly #options: RevisionReducerOptions;
   readonly #cache: GitStateCache | undefined;
   #runtime: Promise<ReducerRuntime> | undefined;
+  /** States being reduced now, by key. */
+  readonly #pending = new Map<string, Deferred>();
 
   /** Creates a reducer; the sandbox starts on first use. */
   constructor(options: RevisionReducerOptions) {
@@ -89,23 +109,40 @@ export class RevisionReducer {
     }
     const absent: string[] = [];
     const misses: Miss[] = [];
+    // States being reduced by another call (another revision with the same item tree): awaited, not reduced again.
+    const waits: Array<Promise<void>> = [];
     for (let at = 0; at < ids.length; at += WINDOW) {
       const listings = await Promise.all(ids.slice(at, at + WINDOW).map((id) => revision.itemListing(id, index)));
+      const keys = await Promise.all(listings.map((listing) => (listing === undefined ? '' : revision.stateKey(listing))));
       listings.forEach((listing, i) => {
         if (listing === undefined) {
           absent.push(ids[at + i]!);
           return;
         }
-        const key = revision.stateKey(listing);
+        const key = keys[i]!;
         const state = listing.missing ? undefined : this.#cache?.get(key);
-        if (state === undefined) misses.push({ listing, key });
-        else {
+        const pending = listing.missing ? undefined : this.#pending.get(key);
+        if (state !== undefined) {
           this.cached++;
           onState(listing.id, state);
+        } else if (pending !== undefined) {
+          this.cached++;
+          waits.push(pending.promise.then((reduced) => onState(listing.id, reduced)));
+        } else {
+          misses.push({ listing, key });
+          if (!listing.missing) this.#pending.set(key, deferred());
         }
       });
     }
-    if (misses.length > 0) await this.#reduceMisses(revision, misses, onState);
+    try {
+      if (misses.length > 0) await this.#reduceMisses(revision, misses, onState);
+    } finally {
+      for (const { key } of misses) {
+        this.#pending.get(key)?.reject(new Error('the reduction of this state failed'));
+        this.#pending.delete(key);
+      }
+    }
+    await Promise.all(waits);
     this.#cache?.save();
     return absent;
   }
@@ -120,6 +157,8 @@ export class RevisionReducer {
       const miss = byId.get(id)!;
       if (incomplete.has(id)) this.incomplete++;
       else if (isFinal(state)) this.#cache?.set(miss.key, json);
+      this.#pending.get(miss.key)?.resolve(state);
+      this.#pending.delete(miss.key);
       onState(id, state);
     };
     if (misses.length <= (this.#options.poolThreshold ?? 32)) {

@@ -68,32 +68,30 @@ export class GitRepository {
    */
   static async open(dir: string, options: GitOpenOptions = {}): Promise<GitRepository> {
     const env = options.env;
-    const run = (args: string[]) => gitText(args, env === undefined ? { cwd: dir } : { cwd: dir, env });
+    // One git process: the object format, and the work tree's top unless the SIT path is given.
+    const args = ['rev-parse', '--show-object-format', ...(options.sitPath === undefined ? ['--show-toplevel'] : [])];
+    let lines: string[];
     try {
-      await run(['rev-parse', '--git-dir']);
+      lines = (await gitText(args, env === undefined ? { cwd: dir } : { cwd: dir, env })).split('\n');
     } catch (error) {
-      if (error instanceof GitError && !(error instanceof GitNotFoundError)) {
-        throw new NotAGitRepositoryError(`${dir} is not inside a git repository; commit the SIT repository with git to use git features`);
-      }
-      throw error;
+      if (!(error instanceof GitError) || error instanceof GitNotFoundError) throw error;
+      throw new NotAGitRepositoryError(
+        options.sitPath === undefined
+          ? `${dir} is not inside a git work tree; commit the SIT repository with git to use git features`
+          : `${dir} is not inside a git repository`,
+      );
     }
+    const format: ObjectFormat = lines[0] === 'sha256' ? 'sha256' : 'sha1';
     let sitPath = options.sitPath;
     if (sitPath === undefined) {
-      let top: string;
-      try {
-        top = await run(['rev-parse', '--show-toplevel']);
-      } catch {
-        throw new NotAGitRepositoryError(`${dir} is not inside a git work tree; give the SIT directory's path in the repository`);
-      }
+      const top = lines[1] ?? '';
       const inside = relative(realpath(top), realpath(dir));
-      if (inside.startsWith('..') || isAbsolute(inside)) {
+      if (top === '' || inside.startsWith('..') || isAbsolute(inside)) {
         throw new NotAGitRepositoryError(`the SIT repository ${dir} is not inside the git work tree ${top}`);
       }
       sitPath = inside.split(sep).join('/');
     }
-    sitPath = sitPath.replace(/^\/+|\/+$/g, '');
-    const format = (await run(['rev-parse', '--show-object-format']).catch(() => 'sha1')) === 'sha256' ? 'sha256' : 'sha1';
-    return new GitRepository(dir, sitPath, format, env);
+    return new GitRepository(dir, sitPath.replace(/^\/+|\/+$/g, ''), format, env);
   }
 
   /** Options for running git here. */

@@ -18,7 +18,7 @@ import {
   blobOid, MODE_EXECUTABLE, MODE_FILE, MODE_GITLINK, MODE_SYMLINK, MODE_TREE, rawName, utf8Name,
   type TreeEntry, type TreeFile,
 } from './objects.ts';
-import { listRecords, type RecordsIndex, type RecordsListing } from './listing.ts';
+import { listRecords, packFiles, type ListedRecord, type RecordsIndex, type RecordsListing } from './listing.ts';
 import type { GitRepository } from './repository.ts';
 
 /** Text links followed in a row at most. */
@@ -38,6 +38,8 @@ export interface RecordPlace {
   tree?: string;
   /** The record's files when a listing of `records/` gave them (else the tree is read). */
   files?: readonly TreeFile[];
+  /** Those files packed (`packFiles`), naming the record's content in cache keys. */
+  packed?: string;
   /** Why the record cannot be read (a symbolic link, a link leaving the repository, …). */
   problem?: string;
   /** An object on the way is missing from this clone. */
@@ -111,6 +113,7 @@ export class Revision {
   readonly config: RepositoryConfig | undefined;
   #items: Map<string, ItemDir[]> | undefined;
   #recordsTree: Promise<Located> | undefined;
+  readonly #walks = new Map<string, Promise<{ files: TreeFile[]; missing: string[] }>>();
 
   private constructor(git: GitRepository, name: string, commit: string, sitTree: string | undefined, config: RepositoryConfig | undefined) {
     this.git = git;
@@ -327,8 +330,8 @@ export class Revision {
     }
     const indexed = this.#indexed(path, index);
     if (indexed !== undefined) {
-      place.tree = indexed.tree;
       place.files = indexed.files;
+      place.packed = indexed.packed;
       return;
     }
     const found = await this.#locateDir(path);
@@ -337,7 +340,7 @@ export class Revision {
   }
 
   /** The listing's record at `path` when it is a canonical `records/<split path>`. */
-  #indexed(path: readonly string[], index: RecordsIndex | undefined): { tree: string; files: readonly TreeFile[] } | undefined {
+  #indexed(path: readonly string[], index: RecordsIndex | undefined): ListedRecord | undefined {
     if (index === undefined || path.length !== this.recordDepth + 1 || path[0] !== 'records') return undefined;
     const hash = path[path.length - 1]!;
     return splitPath(hash) === path.slice(1).join('/') ? index.get(hash) : undefined;
@@ -352,47 +355,76 @@ export class Revision {
 
   // ---- records ------------------------------------------------------------------------------
 
-  /** The files below record tree `tree`, with the problems of entries that are not read. */
-  async #listRecordTree(tree: string, prefix: string, files: TreeFile[], problems: string[]): Promise<boolean> {
-    const entries = await this.git.readTree(tree);
-    if (entries === undefined) {
-      problems.push(`${prefix === '' ? '.' : utf8Name(prefix.slice(0, -1))}: tree ${tree} is missing from this clone`);
-      return false;
+  /**
+   * Every entry below record tree `tree` that is not a directory (a file, a symbolic link, a
+   * submodule: whatever `git ls-tree -r` lists), read once per tree; `missing` names the trees
+   * on the way that the clone does not have.
+   */
+  #walk(tree: string): Promise<{ files: TreeFile[]; missing: string[] }> {
+    let found = this.#walks.get(tree);
+    if (found === undefined) {
+      if (this.#walks.size >= 20_000) this.#walks.clear();
+      found = this.#walkBelow(tree, '', 0);
+      this.#walks.set(tree, found);
     }
-    let complete = true;
-    const below: Array<Promise<boolean>> = [];
-    for (const entry of entries) {
-      const problem = entryProblem(entry);
-      if (problem !== undefined) problems.push(`${utf8Name(prefix + entry.name)}: ${problem}`);
-      else if (entry.mode === MODE_TREE) below.push(this.#listRecordTree(entry.oid, `${prefix}${entry.name}/`, files, problems));
-      else files.push({ path: prefix + entry.name, mode: entry.mode, oid: entry.oid });
+    return found;
+  }
+
+  async #walkBelow(tree: string, prefix: string, depth: number): Promise<{ files: TreeFile[]; missing: string[] }> {
+    const entries = depth > 32 ? undefined : await this.git.readTree(tree);
+    const where = prefix === '' ? '.' : utf8Name(prefix.slice(0, -1));
+    if (entries === undefined) return { files: [], missing: [`${where}: tree ${tree} is ${depth > 32 ? 'nested too deep' : 'missing from this clone'}`] };
+    const out = { files: [] as TreeFile[], missing: [] as string[] };
+    const below = await Promise.all(
+      entries.map((entry) =>
+        entry.mode === MODE_TREE
+          ? this.#walkBelow(entry.oid, `${prefix}${entry.name}/`, depth + 1)
+          : { files: [{ path: prefix + entry.name, mode: entry.mode, oid: entry.oid }], missing: [] },
+      ),
+    );
+    for (const part of below) {
+      out.files.push(...part.files);
+      out.missing.push(...part.missing);
     }
-    for (const ok of await Promise.all(below)) complete &&= ok;
-    return complete;
+    return out;
+  }
+
+  /** What names the content of the record at `place` in cache keys; marks the place when objects are missing. */
+  async #recordName(place: RecordPlace): Promise<string> {
+    if (place.packed !== undefined) return place.packed;
+    if (place.tree === undefined) return place.problem === undefined ? '-' : '!';
+    const walked = await this.#walk(place.tree);
+    if (walked.missing.length > 0) place.missing = true;
+    return packFiles(walked.files);
   }
 
   /**
    * Reads the record at `place`: undefined when it is not in this revision; otherwise its files
-   * (with problems for anything not read) and whether an object was missing from the clone.
+   * (with problems for anything not read: symbolic links, executables, submodules, odd modes or
+   * names, missing objects) and whether an object was missing from the clone.
    */
   async readRecord(place: RecordPlace): Promise<{ record: StoredRecord; missing: boolean } | undefined> {
-    if (place.tree === undefined) {
+    let entries = place.files;
+    const problems: string[] = [];
+    let missing = false;
+    if (entries === undefined && place.tree !== undefined) {
+      const walked = await this.#walk(place.tree);
+      entries = walked.files;
+      problems.push(...walked.missing);
+      missing = walked.missing.length > 0;
+    }
+    if (entries === undefined) {
       if (place.problem === undefined) return undefined;
       return { record: { hash: place.hash, files: [], problems: [`.: ${place.problem}`] }, missing: place.missing === true };
     }
-    const problems: string[] = [];
-    let listed: TreeFile[] = [];
-    let missing = false;
-    if (place.files !== undefined) {
-      for (const file of place.files) {
-        const names = file.path.split('/');
-        const problem = names.map((name) => entryProblem({ mode: MODE_TREE, name, oid: '' })).find((p) => p !== undefined) ??
-          entryProblem({ mode: file.mode, name: names[names.length - 1]!, oid: file.oid });
-        if (problem === undefined) listed.push(file);
-        else problems.push(`${utf8Name(file.path)}: ${problem}`);
-      }
-    } else {
-      missing = !(await this.#listRecordTree(place.tree, '', listed, problems));
+    const listed: TreeFile[] = [];
+    for (const file of entries) {
+      const names = file.path.split('/');
+      const problem =
+        names.map((name) => entryProblem({ mode: MODE_TREE, name, oid: '' })).find((p) => p !== undefined) ??
+        entryProblem({ mode: file.mode, name: names[names.length - 1]!, oid: file.oid });
+      if (problem === undefined) listed.push(file);
+      else problems.push(`${utf8Name(file.path)}: ${problem}`);
     }
     const files: RecordFile[] = [];
     const blobs = await Promise.all(listed.map((file) => this.git.readBlob(file.oid)));
@@ -406,7 +438,6 @@ export class Revision {
         files.push({ name, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
       }
     }
-    listed = [];
     files.sort((a, b) => compareUtf8(a.name, b.name));
     return { record: { hash: place.hash, files, problems }, missing };
   }
@@ -422,7 +453,10 @@ export class Revision {
     const listing = index ?? (await listRecords(this.git, records, this.recordDepth));
     const places: RecordPlace[] = [];
     if (listing !== undefined) {
-      for (const hash of listing.hashes()) places.push({ hash, ...listing.get(hash)! });
+      for (const hash of listing.hashes()) {
+        const listed = listing.get(hash)!;
+        places.push({ hash, files: listed.files, packed: listed.packed });
+      }
       await Promise.all(
         [...listing.links.keys()].map(async (hash) => {
           const place: RecordPlace = { hash };
@@ -496,14 +530,18 @@ export class Revision {
   }
 
   /**
-   * The name of item state that `listing` determines, together with the reducer set: its
-   * directories' trees and every record's tree (or its absence), so that revisions sharing an
-   * item's tree and records share its state.
+   * The name of the item state that `listing` determines, together with the reducer set: the
+   * trees of its directories and the files (modes and blob ids) of each of its records, or their
+   * absence, so that revisions sharing an item's tree and records share its state. Marks the
+   * listing `missing` when a record's tree is missing from the clone.
    */
-  stateKey(listing: ItemListing): string {
+  async stateKey(listing: ItemListing): Promise<string> {
+    const names = await Promise.all(listing.places.map((place) => this.#recordName(place)));
+    if (listing.places.some((place) => place.missing === true)) listing.missing = true;
     const hash = createHash('sha256');
     hash.update(`sit-git-state 1\0${JSON.stringify(this.hashingAlgorithm)}\0${listing.id}\0${listing.trees.join(',')}\0`);
-    for (const place of listing.places) hash.update(`${place.hash}:${place.tree ?? (place.problem === undefined ? '-' : '!')}\0`);
+    listing.places.forEach((place, i) => hash.update(`${place.hash}\n${names[i]}\0`));
     return hash.digest('hex');
   }
+
 }
