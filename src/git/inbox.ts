@@ -187,7 +187,7 @@ export async function checkCommits(repository: GitRepository, revisions: readonl
       }
     }
     if ((records.size > 0 || links.length > 0) && !revision.exists) {
-      refuse(repository.sitPath || '.', 'the commit has no SIT repository (config.json) to add records to');
+      refuse(repository.sitPath || '.', revision.configProblem ?? 'the commit has no SIT repository (config.json) to add records to');
       continue;
     }
     for (const [hash, path] of records) {

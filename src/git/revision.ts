@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  compareUtf8, digestSize, isBase32, isValidItemId, itemLinkText, parseConfig, splitPath, sortUtf8,
+  compareUtf8, digestSize, InvalidConfigError, isBase32, isValidItemId, itemLinkText, parseConfig, splitPath, sortUtf8,
   type HashingAlgorithm, type RecordFile, type RepositoryConfig, type StoredRecord,
 } from '../store/mod.ts';
 import { GitError } from './errors.ts';
@@ -137,14 +137,25 @@ export class Revision {
       if (tree === undefined) break;
     }
     let config: RepositoryConfig | undefined;
+    let problem: string | undefined;
     if (tree !== undefined) {
       const entries = await git.readTree(tree);
       const entry = entries?.find((e) => e.name === 'config.json' && e.mode === MODE_FILE);
       const text = entry === undefined ? undefined : await git.readBlob(entry.oid);
-      if (text !== undefined) config = parseConfig(text.toString('utf8'), `${git.sitPath || '.'}/config.json at ${name}`);
+      try {
+        if (text !== undefined) config = parseConfig(text.toString('utf8'), `${git.sitPath || '.'}/config.json at ${name}`);
+      } catch (error) {
+        if (!(error instanceof InvalidConfigError)) throw error;
+        problem = error.message;
+      }
     }
-    return new Revision(git, name, commit, config === undefined ? undefined : tree, config);
+    const revision = new Revision(git, name, commit, config === undefined ? undefined : tree, config);
+    revision.configProblem = problem;
+    return revision;
   }
+
+  /** Why the commit's `config.json` could not be read, when it is there but invalid. */
+  configProblem: string | undefined;
 
   /** Whether the commit has a SIT repository. */
   get exists(): boolean {

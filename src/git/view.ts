@@ -75,6 +75,7 @@ export class RevisionView {
       const commit = await side.git.resolveCommit(at);
       const revision = await Revision.open(side.git, commit, at);
       if (!revision.exists) {
+        if (revision.configProblem !== undefined) throw new NoRepositoryAtRevisionError(revision.configProblem);
         throw new NoRepositoryAtRevisionError(
           `${at} (commit ${commit.slice(0, 12)}) has no SIT repository at ${side.git.sitPath === '' ? 'the top of the tree' : `${side.git.sitPath}/`} (no config.json there)`,
         );
