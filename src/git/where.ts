@@ -4,7 +4,7 @@
  * @module
  */
 import type { Repository } from '../store/mod.ts';
-import { itemAtRefs, issueState, listRefs, type RefState } from './refs.ts';
+import { itemAtRefs, listRefs } from './refs.ts';
 import type { State } from './reduce.ts';
 import { openGitSide } from './view.ts';
 
@@ -38,9 +38,4 @@ export async function statesAtRefs(repo: Repository, id: string, options: WhereO
   } finally {
     await side.close();
   }
-}
-
-/** `open`, `closed` or `absent` on each ref, as `sit issue where --json` prints it. */
-export async function whereIs(repo: Repository, id: string, options: WhereOptions = {}): Promise<RefState[]> {
-  return (await statesAtRefs(repo, id, options)).map(({ ref, commit, state }) => ({ ref, commit, state: issueState(state ?? undefined) }));
 }
