@@ -220,9 +220,15 @@ export async function runMrMerge(context: Context, argv: string[]): Promise<numb
         );
       }
     }
-    const files: RecordFile[] = [{ name: 'record', data: encoder.encode(`${mr.hash}\n`) }];
-    if (comment !== undefined && comment !== '') files.push({ name: 'text', data: encoder.encode(comment) });
-    await writeRecord(context, repo, id, comment === undefined || comment === '' ? ['Merged', 'Closed'] : ['Commented', 'Merged', 'Closed'], files);
+    // A second run after a failed commit finds its Merged record there already.
+    const recorded = readItemRecords(repo, id).some(
+      (r) => r.files.some((f) => f.name === '.type/Merged') && new TextDecoder().decode(r.files.find((f) => f.name === 'record')?.data).trim() === mr.hash,
+    );
+    if (!recorded) {
+      const files: RecordFile[] = [{ name: 'record', data: encoder.encode(`${mr.hash}\n`) }];
+      if (comment !== undefined && comment !== '') files.push({ name: 'text', data: encoder.encode(comment) });
+      await writeRecord(context, repo, id, comment === undefined || comment === '' ? ['Merged', 'Closed'] : ['Commented', 'Merged', 'Closed'], files);
+    }
     const paths = [repo.itemDir(id)!, ...repo.listItemRecords(id).map((hash) => repo.recordPath(hash)!)];
     await commitPaths(git, paths, `Closed merge request ${id}/${mr.hash}`);
     await checkout(git, target);

@@ -66,6 +66,26 @@ export function parseTree(data: Buffer, format: ObjectFormat): TreeEntry[] {
   return entries;
 }
 
+/**
+ * The entry called `name` (raw) in a tree object's bytes, found without parsing the others: what
+ * a lookup in a large tree (`items/`, `records/`) costs is then a scan, not an object per entry.
+ */
+export function findTreeEntry(data: Buffer, name: string, format: ObjectFormat): TreeEntry | undefined {
+  const size = oidBytes(format);
+  const target = Buffer.from(name, 'latin1');
+  let at = 0;
+  while (at < data.length) {
+    const space = data.indexOf(0x20, at);
+    const nul = space < 0 ? -1 : data.indexOf(0, space + 1);
+    if (space < 0 || nul < 0 || nul + 1 + size > data.length) throw new GitError('a tree object of the repository is malformed');
+    if (nul - space - 1 === target.length && data.compare(target, 0, target.length, space + 1, nul) === 0) {
+      return { mode: Number.parseInt(data.toString('latin1', at, space), 8), name, oid: data.toString('hex', nul + 1, nul + 1 + size) };
+    }
+    at = nul + 1 + size;
+  }
+  return undefined;
+}
+
 /** The tree id of a commit object's bytes. */
 export function commitTree(data: Buffer): string {
   const match = /^tree ([0-9a-f]{40}(?:[0-9a-f]{24})?)\n/.exec(data.toString('latin1', 0, 80));

@@ -8,7 +8,7 @@ import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { CatFile } from './cat_file.ts';
 import { GitError, GitNotFoundError, NotAGitRepositoryError, UnknownRevisionError } from './errors.ts';
-import { commitTree, formatOf, parseTree, type ObjectFormat, type TreeEntry } from './objects.ts';
+import { commitTree, findTreeEntry, formatOf, parseTree, type ObjectFormat, type TreeEntry } from './objects.ts';
 import { git, gitText } from './run.ts';
 
 /** Options of {@link GitRepository.open}. */
@@ -30,6 +30,8 @@ const EMPTY_BLOB: Record<ObjectFormat, string> = {
 
 /** Trees remembered at most (then forgotten all at once). */
 const TREE_MEMO = 50_000;
+/** Trees kept as bytes for lookups by name at most. */
+const RAW_TREE_MEMO = 4096;
 /** Blobs of at most this many bytes are remembered (`.authors` is the same in many records). */
 const SMALL_BLOB = 512;
 const BLOB_MEMO = 20_000;
@@ -54,6 +56,7 @@ export class GitRepository {
   #catFile: CatFile | undefined;
   readonly #trees = new Map<string, Promise<TreeEntry[] | undefined>>();
   readonly #blobs = new Map<string, Buffer>();
+  readonly #rawTrees = new Map<string, Promise<Buffer | undefined>>();
 
   private constructor(cwd: string, sitPath: string, format: ObjectFormat, env: NodeJS.ProcessEnv | undefined) {
     this.cwd = cwd;
@@ -137,6 +140,26 @@ export class GitRepository {
     return found;
   }
 
+  /**
+   * The entry `name` (raw) of tree `oid`: undefined when there is none, `missing` when the tree is
+   * missing from the clone. Large trees are scanned, not parsed (see `findTreeEntry`).
+   */
+  async treeEntry(oid: string, name: string): Promise<TreeEntry | 'missing' | undefined> {
+    const parsed = this.#trees.get(oid);
+    if (parsed !== undefined) {
+      const entries = await parsed;
+      return entries === undefined ? 'missing' : entries.find((e) => e.name === name);
+    }
+    let raw = this.#rawTrees.get(oid);
+    if (raw === undefined) {
+      if (this.#rawTrees.size >= RAW_TREE_MEMO) this.#rawTrees.clear();
+      raw = this.readObject(oid).then((object) => (object?.type === 'tree' ? object.data : undefined));
+      this.#rawTrees.set(oid, raw);
+    }
+    const data = await raw;
+    return data === undefined ? 'missing' : findTreeEntry(data, name, formatOf(oid));
+  }
+
   /** The bytes of blob `oid`; undefined when the object is missing (or not a blob). */
   async readBlob(oid: string): Promise<Buffer | undefined> {
     if (oid === EMPTY_BLOB[this.format]) return Buffer.alloc(0);
@@ -163,6 +186,7 @@ export class GitRepository {
     const catFile = this.#catFile;
     this.#catFile = undefined;
     this.#trees.clear();
+    this.#rawTrees.clear();
     this.#blobs.clear();
     if (catFile !== undefined) await catFile.close();
   }

@@ -130,18 +130,16 @@ export class Revision {
   static async open(git: GitRepository, commit: string, name: string = commit): Promise<Revision> {
     let tree: string | undefined = await git.commitTree(commit);
     for (const part of git.sitPath === '' ? [] : git.sitPath.split('/')) {
-      const entries = await git.readTree(tree);
-      if (entries === undefined) throw new GitError(`tree ${tree} of ${name} is missing from this clone`);
-      const entry = entries.find((e) => e.name === part && e.mode === MODE_TREE);
-      tree = entry?.oid;
+      const entry = await git.treeEntry(tree, part);
+      if (entry === 'missing') throw new GitError(`tree ${tree} of ${name} is missing from this clone`);
+      tree = entry?.mode === MODE_TREE ? entry.oid : undefined;
       if (tree === undefined) break;
     }
     let config: RepositoryConfig | undefined;
     let problem: string | undefined;
     if (tree !== undefined) {
-      const entries = await git.readTree(tree);
-      const entry = entries?.find((e) => e.name === 'config.json' && e.mode === MODE_FILE);
-      const text = entry === undefined ? undefined : await git.readBlob(entry.oid);
+      const entry = await git.treeEntry(tree, 'config.json');
+      const text = typeof entry === 'object' && entry.mode === MODE_FILE ? await git.readBlob(entry.oid) : undefined;
       try {
         if (text !== undefined) config = parseConfig(text.toString('utf8'), `${git.sitPath || '.'}/config.json at ${name}`);
       } catch (error) {
@@ -186,9 +184,8 @@ export class Revision {
         return this.#locate([...target.path, ...path.slice(i)], hops + 1);
       }
       if (entry.mode !== MODE_TREE) return { problem: `${path.slice(0, i).map(utf8Name).join('/')} is not a directory` };
-      const entries = await this.git.readTree(entry.oid);
-      if (entries === undefined) return { problem: `tree ${entry.oid} is missing from this clone`, missing: true };
-      const next = entries.find((e) => e.name === path[i]);
+      const next = await this.git.treeEntry(entry.oid, path[i]!);
+      if (next === 'missing') return { problem: `tree ${entry.oid} is missing from this clone`, missing: true };
       if (next === undefined) return { absent: true };
       entry = next;
     }
@@ -204,10 +201,8 @@ export class Revision {
     let entry: TreeEntry = { mode: MODE_TREE, name: '', oid: this.sitTree };
     for (const part of path) {
       if (entry.mode !== MODE_TREE) return undefined;
-      const entries = await this.git.readTree(entry.oid);
-      if (entries === undefined) return 'missing';
-      const next = entries.find((e) => e.name === part);
-      if (next === undefined) return undefined;
+      const next = await this.git.treeEntry(entry.oid, part);
+      if (next === 'missing' || next === undefined) return next;
       entry = next;
     }
     return entry;
@@ -265,6 +260,23 @@ export class Revision {
     return items;
   }
 
+  /** The directories of item `id` alone, looked up without listing every item. */
+  async #itemDirsOf(id: string): Promise<ItemDir[] | undefined> {
+    if (!isValidItemId(id)) return undefined;
+    const dirs: ItemDir[] = [];
+    for (const folder of ['items', 'issues']) {
+      const found = await this.#locateDir([folder]);
+      if (!('entry' in found)) {
+        if ('missing' in found && found.missing === true) throw new GitError(`the ${folder}/ tree of ${this.name} is missing from this clone`);
+        continue;
+      }
+      const entry = await this.git.treeEntry(found.entry.oid, rawName(id));
+      if (entry === 'missing') throw new GitError(`the ${folder}/ tree of ${this.name} is missing from this clone`);
+      if (entry !== undefined && (entry.mode === MODE_TREE || entry.mode === MODE_FILE)) dirs.push({ base: [...found.path, entry.name], entry });
+    }
+    return dirs.length === 0 ? undefined : dirs;
+  }
+
   /** Item identifiers at this revision, sorted by UTF-8 bytes. */
   async listItems(): Promise<string[]> {
     return sortUtf8([...(await this.#itemDirs()).keys()]);
@@ -272,7 +284,7 @@ export class Revision {
 
   /** Whether item `id` exists at this revision. */
   async hasItem(id: string): Promise<boolean> {
-    return (await this.#itemDirs()).has(id);
+    return this.#items !== undefined ? this.#items.has(id) : (await this.#itemDirsOf(id)) !== undefined;
   }
 
   /**
@@ -280,7 +292,7 @@ export class Revision {
    * of `records/`), canonical links are looked up there rather than walked to.
    */
   async itemListing(id: string, index?: RecordsIndex): Promise<ItemListing | undefined> {
-    const dirs = (await this.#itemDirs()).get(id);
+    const dirs = this.#items !== undefined ? this.#items.get(id) : await this.#itemDirsOf(id);
     if (dirs === undefined) return undefined;
     const listing: ItemListing = { id, trees: [], places: [], missing: false };
     const byHash = new Map<string, RecordPlace>();
