@@ -31,6 +31,11 @@ links under .sit/items/ naming records that exist, and nothing else.
   sit inbox hook [--require-signature] [--sit-path PATH]           print a pre-receive hook
   sit inbox apply [--require-signature] MBOX apply a patch series if it passes the check
 
+Examples:
+  $ sit inbox check origin/master..FETCH_HEAD
+  $ sit inbox hook > /srv/git/project.git/hooks/pre-receive
+  $ sit inbox apply series.mbox
+
 \`sit inbox COMMAND --help\` for details.
 `;
 
