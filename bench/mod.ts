@@ -7,6 +7,9 @@
  *   npm run bench -- --items 1000 --runs 3
  *   npm run bench -- --repo path/to/.sit   an existing repository (it is not modified; a copy is)
  *
+ * Generated repositories also get a git history (bench/git.ts) for the rows of `sit --at` and
+ * `sit issue where`.
+ *
  * Generated repositories are kept in bench/.work/ and reused when present. The budgets are set for
  * the 10 000-item repository: its rows say met or MISSED (and the exit status is 1 if any is
  * missed); other sizes and existing repositories are measured for reference.
@@ -18,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Repository } from '../src/store/mod.ts';
 import { generateRepository } from './generate.ts';
+import { BENCH_AT, benchGit } from './git.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const SIT_JS = join(ROOT, 'dist', 'src', 'cli.js');
@@ -113,7 +117,7 @@ async function webLatency(repoPath: string, env: NodeJS.ProcessEnv, requests: nu
   return times;
 }
 
-async function benchRepository(label: string, repoPath: string, runs: number): Promise<Row[]> {
+async function benchRepository(label: string, repoPath: string, runs: number, git: boolean): Promise<Row[]> {
   const cacheDir = join(WORK, 'cache', label);
   const env = { ...process.env, SIT_CACHE_DIR: cacheDir, XDG_CONFIG_HOME: join(WORK, 'config') };
   mkdirSync(join(WORK, 'config', 'sit'), { recursive: true });
@@ -155,6 +159,15 @@ async function benchRepository(label: string, repoPath: string, runs: number): P
   rows.push({ work: `${label}: web list, first page of is:open sort:updated-desc, warm`, median: median(web), unit: 'ms', budget: '≤ 50 ms per request', ok: median(web) <= 0.05 });
   rows.push({ work: `${label}: sit integrity`, median: median(integrity), unit: 's', floor: cf, budget: '≤ 1.5 × cold floor', ok: median(integrity) <= 1.5 * cf });
   rows.push({ work: `${label}: sit --help (in the repository)`, median: median(help), unit: 's', budget: '≤ 0.3 s', ok: median(help) <= 0.3 });
+  if (git) {
+    const g = await benchGit(repoPath, SIT_JS, QUERY, runs, cacheDir, env);
+    const materialise = median(g.materialise);
+    const show = median(g.show);
+    rows.push({ work: `${label}: git archive ${BENCH_AT} .sit \\| tar -x, then sit items -q …, empty cache`, median: materialise, unit: 's', budget: '', ok: true });
+    rows.push({ work: `${label}: sit --at ${BENCH_AT} items -q …, empty cache`, median: median(g.at), unit: 's', floor: materialise, budget: '< archive + cold items', ok: median(g.at) < materialise });
+    rows.push({ work: `${label}: sit issue show ID, warm`, median: show, unit: 's', budget: '', ok: true });
+    rows.push({ work: `${label}: sit issue where ID over 20 tags, second run`, median: median(g.where), unit: 's', floor: show, budget: '≤ 2 × warm issue show', ok: median(g.where) <= 2 * show });
+  }
   return rows;
 }
 
@@ -163,12 +176,12 @@ async function main(): Promise<void> {
   if (!existsSync(SIT_JS)) throw new Error('dist/src/cli.js is missing: run `npm run build` (npm install does it) first');
   // SPEC §7 sets its budgets for 10 000 items: other sizes and existing repositories are measured
   // the same way, for reference (fixed start-up costs weigh more in a small repository).
-  const targets: Array<{ label: string; path: string; judged: boolean }> = [];
+  const targets: Array<{ label: string; path: string; judged: boolean; existing?: boolean }> = [];
   if (options.repo !== undefined) {
     const copy = join(WORK, 'existing', '.sit');
     rmSync(join(WORK, 'existing'), { recursive: true, force: true });
     cpSync(resolve(options.repo), copy, { recursive: true });
-    targets.push({ label: 'existing repository', path: copy, judged: false });
+    targets.push({ label: 'existing repository', path: copy, judged: false, existing: true });
   } else {
     for (const count of options.items) {
       const path = join(WORK, `repo-${count}-seed${options.seed}`, '.sit');
@@ -183,7 +196,7 @@ async function main(): Promise<void> {
   }
   const rows: Row[] = [];
   for (const target of targets) {
-    const measured = await benchRepository(target.label, target.path, options.runs);
+    const measured = await benchRepository(target.label, target.path, options.runs, !target.existing);
     rows.push(...measured.map((row) => (target.judged ? row : { ...row, reference: true })));
   }
   console.log(`\nMedians of ${options.runs} runs (web: 50 requests) on ${process.version}, ${(await import('node:os')).availableParallelism()} cores\n`);

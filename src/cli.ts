@@ -20,6 +20,8 @@ Global options (before the command):
   -r, --repository <dir>         repository path (also SIT_DIR); default: search .sit upwards
   -c, --config <file>            user configuration file
   -i, --disable-integrity-check  skip record hash checks (also SIT_DISABLE_INTEGRITY_CHECK)
+  --at <rev>                     read the repository as committed at a git revision (read-only;
+                                 items, records, reduce, integrity, config and module scripts)
   -v                             more output (repeatable)
   -h, --help                     this help; \`sit COMMAND --help\` for a command's
   -V, --version                  print the version
@@ -65,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
   const { Context } = await import('./cli/context.ts');
   const context = new Context(globals);
   const entry = COMMANDS[globals.command];
+  if (entry !== undefined && globals.at !== undefined && entry.at !== true) context.refuseAt(`sit ${globals.command}`);
   if (entry !== undefined) return await (await entry.load())(context, globals.rest);
   const { runExternal } = await import('./cli/external.ts');
   return await runExternal(context, globals.command, globals.rest);

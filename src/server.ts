@@ -27,6 +27,7 @@ import { ChangeFeed } from './web/changes.ts';
 import { Docs } from './web/docs.ts';
 import { eventsHandler } from './web/events.ts';
 import { namedFilters } from './web/issues.ts';
+import { registerGitPages } from './web/git.ts';
 import { registerPages } from './web/pages.ts';
 import { repositoryReducer } from './web/reduce.ts';
 import { repoEntry } from './web/repo_files.ts';
@@ -237,6 +238,7 @@ export function createApp(options: AppOptions): Hono {
       return json;
     },
   });
+  registerGitPages(app, { repo, filters: () => namedFilters(issuesFilters(userConfig)) });
   registerPages(app, {
     repo,
     index,

@@ -8,6 +8,7 @@
 import { html, raw } from 'hono/html';
 import type { IssueComment, IssueView } from '../src/web/source.ts';
 import { avatar, icon, inlineCode, labelChip, personName, shortId, timeTag, type Html } from './parts.ts';
+import { refsPanelHook } from './refs.ts';
 
 /** A patch file of a merge request, already highlighted. */
 export interface PatchFile {
@@ -109,6 +110,7 @@ function sidePanel(issue: IssueView, readonly: boolean): Html {
       : html`<p class="none">No one assigned</p>`}</section>
   <section><h2>${icon('milestone')} Milestone</h2>
     ${issue.milestone !== '' ? html`<p>${issue.milestone}</p>` : html`<p class="none">No milestone</p>`}</section>
+  ${refsPanelHook(issue.id)}
   <section class="side-id"><h2>Identifier</h2><p><code class="full-id">${issue.id}</code></p></section>
   ${issue.errors > 0
     ? html`<section class="side-errors"><h2>${icon('warning')} Reducer errors</h2><p>${issue.errors} record${issue.errors === 1 ? '' : 's'} could not be applied; see <code>sit reduce ${shortId(issue.id)}</code>.</p></section>`

@@ -89,7 +89,8 @@ test('init, add the module, and the help of sit issue', () => {
       '  edit       Change the summary and/or details of an issue\n' +
       '  label      Add or remove labels, or show them\n' +
       '  assign     Add or remove assignees, or show them\n' +
-      '  milestone  Set, clear or show the milestone\n\n' +
+      '  milestone  Set, clear or show the milestone\n' +
+      '  where      Show whether an issue is open, closed or absent on every branch and tag\n\n' +
       'Issue ids may be abbreviated to any unique prefix. `sit issue COMMAND --help` for details.\n',
   );
   assert.match(ok(['issue', 'comment', '--help']), /^Usage: sit issue comment ID \[-m TEXT \| -F FILE\]\n/);

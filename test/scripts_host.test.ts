@@ -83,7 +83,7 @@ test('the script gets the command name and the raw arguments, and exactly the do
   assert.is(
     result.stdout,
     '{"command":"demo","argv":["list","-label:bug","--","--json"]}\n' +
-      'config damagedRecords edit eprint ewrite exit item itemIds items jmespath newItem newRecord print readFile readStdin records search write\n',
+      'config damagedRecords edit eprint ewrite exit item itemAtRefs itemIds items jmespath newItem newRecord print readFile readStdin records search write\n',
   );
 });
 

@@ -26,12 +26,14 @@ export async function runConfig(context: Context, argv: string[]): Promise<numbe
     throw new UsageError(`unknown configuration kind ${JSON.stringify(kind)}: use user or repository`);
   }
   const query = stringOption(parsed.options, 'query');
+  const repositoryConfig = kind === 'repository' && context.at !== undefined ? await (await import('./at.ts')).configAt(context) : undefined;
+  const repository = () => repositoryConfig ?? context.repository().config;
   if (query === undefined) {
     // Without a query the configuration prints in its own field order, as the original does.
-    context.print(kind === 'user' ? serializeUserConfig(context.userConfig()) : serializeConfig(context.repository().config));
+    context.print(kind === 'user' ? serializeUserConfig(context.userConfig()) : serializeConfig(repository()));
     return 0;
   }
-  const json = kind === 'user' ? userConfigToJson(context.userConfig()) : configToJson(context.repository().config);
+  const json = kind === 'user' ? userConfigToJson(context.userConfig()) : configToJson(repository());
   context.print(formatQueryResult(compileExpression(query, { role: 'query' }).search(json)));
   return 0;
 }

@@ -5,6 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { Repository, loadUserConfig, type UserConfig } from '../store/mod.ts';
+import { ReadOnlyRevisionError } from '../git/errors.ts';
+import type { RevisionView } from '../git/view.ts';
 import type { GlobalOptions } from './globals.ts';
 import { isTrusted } from './trust.ts';
 import { forTerminal } from '../terminal.ts';
@@ -17,6 +19,7 @@ export class Context {
   readonly workDir: string;
   #userConfig: UserConfig | undefined;
   #repository: Repository | undefined;
+  #revision: Promise<RevisionView> | undefined;
 
   /** Creates the context for one run. */
   constructor(globals: GlobalOptions) {
@@ -45,6 +48,39 @@ export class Context {
       onWarning: (message) => process.stderr.write(forTerminal(`warning: ${message}\n`, process.stderr.isTTY)),
     });
     return this.#repository;
+  }
+
+  /** The git revision given with `--at`, if any: commands then read the repository as committed there. */
+  get at(): string | undefined {
+    return this.globals.at;
+  }
+
+  /**
+   * The repository as committed at the `--at` revision (opened once; the caller closes it with
+   * {@link Context.closeRevision}). Throws outside git or for an unknown revision.
+   */
+  revision(): Promise<RevisionView> {
+    const at = this.at;
+    if (at === undefined) throw new ReadOnlyRevisionError('no --at revision was given');
+    this.#revision ??= import('../git/view.ts').then(({ RevisionView }) =>
+      RevisionView.open(this.repository(), at, { integrity: this.integrity }),
+    );
+    return this.#revision;
+  }
+
+  /** Stops what {@link Context.revision} started. */
+  async closeRevision(): Promise<void> {
+    const revision = this.#revision;
+    this.#revision = undefined;
+    if (revision !== undefined) await (await revision.catch(() => undefined))?.close();
+  }
+
+  /** Refuses `what` (a write, or a command that cannot read a revision) under `--at`. */
+  refuseAt(what: string): void {
+    if (this.at === undefined) return;
+    throw new ReadOnlyRevisionError(
+      `${what} does not work with --at: --at ${this.at} reads the repository as committed there, read-only; run it without --at`,
+    );
   }
 
   /** Writes text to standard output. */

@@ -16,6 +16,8 @@ export interface GlobalOptions {
   repository?: string;
   /** `-c/--config FILE`: the user configuration file. */
   configFile?: string;
+  /** `--at REV`: read the repository as committed at this git revision (read-only). */
+  at?: string;
   /** `-i/--disable-integrity-check` or `SIT_DISABLE_INTEGRITY_CHECK`. */
   disableIntegrityCheck: boolean;
   /** `-v`, repeatable. */
@@ -30,13 +32,14 @@ export interface GlobalOptions {
   rest: string[];
 }
 
-const VALUE_OPTIONS: Record<string, 'workDir' | 'repository' | 'configFile'> = {
+const VALUE_OPTIONS: Record<string, 'workDir' | 'repository' | 'configFile' | 'at'> = {
   '-d': 'workDir',
   '--directory': 'workDir',
   '-r': 'repository',
   '--repository': 'repository',
   '-c': 'configFile',
   '--config': 'configFile',
+  '--at': 'at',
 };
 
 /** Splits `argv` (without `node` and the script) into global options, subcommand and its arguments. */

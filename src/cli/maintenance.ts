@@ -21,6 +21,7 @@ export async function runIntegrity(context: Context, argv: string[]): Promise<nu
     argv,
   );
   if (parsed === undefined) return 0;
+  if (context.at !== undefined) return (await import('./at.ts')).integrityAt(context);
   const repo = context.repository();
   const report = await checkIntegrityParallel(repo);
   process.stderr.write(report.checked.map((r) => `${r.hash} ${r.intact}\n`).join(''));

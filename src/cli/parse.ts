@@ -41,10 +41,21 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand |
   for (const [flags, description] of spec.options ?? []) command.option(flags, description);
   for (const example of spec.examples ?? []) command.example(example);
   cli.help((sections) => helpSections(spec, sections));
+  // cac names its boolean options to its parser camel-cased, so `--kebab-flag VALUE` would take
+  // VALUE as the flag's value: such flags are passed camel-cased.
+  const kebabFlags = new Map<string, string>();
+  for (const [flags] of spec.options ?? []) {
+    if (/[<[]/.test(flags)) continue;
+    for (const flag of flags.split(',').map((f) => f.trim())) {
+      if (flag.startsWith('--') && !flag.startsWith('--no-') && flag.includes('-', 2)) {
+        kebabFlags.set(flag, `--${flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())}`);
+      }
+    }
+  }
   try {
     // cac turns numeric-looking values into numbers ("007" → 7); a NUL prefix, which no real
     // argument can contain, keeps every value as the text the user typed.
-    const guarded = argv.map((arg) => (arg.startsWith('-') ? arg : GUARD + arg));
+    const guarded = argv.map((arg) => (arg.startsWith('-') ? (kebabFlags.get(arg) ?? arg) : GUARD + arg));
     cli.parse(['node', 'sit', spec.name, ...guarded], { run: false });
     if (cli.options.help) return undefined;
     command.checkUnknownOptions();

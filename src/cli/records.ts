@@ -58,7 +58,10 @@ export async function runRecords(context: Context, argv: string[]): Promise<numb
   // Every record listed is checked against its hash: load the fast hasher first.
   if (context.integrity) await prepareHashing();
   let records: StoredRecord[];
-  if (item !== undefined) {
+  const at = context.at === undefined ? undefined : await import('./at.ts');
+  if (at !== undefined) {
+    records = await at.recordsAt(context, item);
+  } else if (item !== undefined) {
     if (!repo.hasItem(item)) throw new ItemNotFoundError(`Item ${item} not found`);
     records = readItemRecords(repo, item, { integrity: context.integrity });
   } else {
@@ -67,7 +70,9 @@ export async function runRecords(context: Context, argv: string[]): Promise<numb
   const out: string[] = [];
   for (const record of records) {
     const json = recordJson(record);
-    if (verify && record.files.some((f) => f.name === '.signature')) {
+    if (verify && at !== undefined && record.files.some((f) => f.name === '.signature')) {
+      json.verification = at.verifyAt(record, { gnupg, config: repo.config });
+    } else if (verify && record.files.some((f) => f.name === '.signature')) {
       const dir = repo.recordPath(record.hash) ?? join(repo.root, 'records');
       const full = repo.readRecord(record.hash, { full: true }) ?? record;
       json.verification = verifySignature(dir, full.files, { gnupg, algorithm: repo.hashingAlgorithm });

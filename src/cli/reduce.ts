@@ -29,6 +29,7 @@ export async function runItems(context: Context, argv: string[]): Promise<number
     { filters: { folder: '.items/filters', section, kind: 'filters' }, queries: { folder: '.items/queries', section, kind: 'queries' } },
     'id',
   );
+  if (context.at !== undefined) return (await import('./at.ts')).itemsAt(context, expressions, { cache: parsed.options.cache !== false });
   const repo = context.repository();
   warnModuleProblems(repo);
   const ids = repo.items();
@@ -93,13 +94,14 @@ export async function runReduce(context: Context, argv: string[]): Promise<numbe
   const item = parsed.args[0];
   const repo = context.repository();
   warnModuleProblems(repo);
-  if (item !== undefined && !repo.hasItem(item)) throw new ItemNotFoundError(`Item ${item} not found`);
+  if (item !== undefined && context.at === undefined && !repo.hasItem(item)) throw new ItemNotFoundError(`Item ${item} not found`);
   const expressions = compileExpressions(
     context,
     parsed.options,
     { queries: item === undefined ? { folder: '.queries', section: 'items', kind: 'queries' } : { folder: '.items/queries', section: 'items', kind: 'queries' } },
     '@',
   );
+  if (context.at !== undefined) return (await import('./at.ts')).reduceAt(context, { item, state, roots, sources }, expressions);
   const reducers = loadReducers(repo, sources.length === 0 ? {} : { sources });
   const engine = new Engine(repo, { integrity: context.integrity, reducers, cache: false });
   try {

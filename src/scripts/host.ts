@@ -97,13 +97,14 @@ export class ScriptHost {
       write: (value) => this.#write('stdout', text(value)),
       ewrite: (value) => this.#write('stderr', text(value)),
       exit: (status) => this.#exit(status),
-      itemIds: () => this.#repo().items(),
+      itemIds: () => (this.#context.at === undefined ? this.#repo().items() : this.#context.revision().then((view) => view.ids())),
       items: () => this.#allStates(),
       item: (id) => this.#item(id),
       search: (query, options) => this.#search(query, options),
       records: (id) => this.#records(id),
       damagedRecords: (id) => this.#damagedRecords(id),
-      config: () => configToJson(this.#repo().config),
+      config: () => (this.#context.at === undefined ? configToJson(this.#repo().config) : this.#context.revision().then((view) => view.configJson())),
+      itemAtRefs: (id, options) => this.#itemAtRefs(id, options),
       jmespath: (expression, value) => this.#expression(expression, 'query').search(value),
       newItem: () => this.#newItem(),
       newRecord: (id, spec) => this.#newRecord(id, spec),
@@ -126,6 +127,7 @@ export class ScriptHost {
     const engine = this.#engine;
     this.#engine = undefined;
     if (engine !== undefined) await engine.close();
+    await this.#context.closeRevision();
   }
 
   #repo(): Repository {
@@ -152,8 +154,19 @@ export class ScriptHost {
   }
 
   async #allStates(): Promise<State[]> {
+    if (this.#states === undefined && this.#context.at !== undefined) this.#states = [...(await (await this.#context.revision()).states()).values()];
     if (this.#states === undefined) this.#states = [...(await this.#engineFor().reduceItems()).values()];
     return this.#states;
+  }
+
+  /** `sit.itemAtRefs(id, {refs})`: the item's state on every branch and tag (git runs here, never in the script). */
+  async #itemAtRefs(id: unknown, options: unknown = {}): Promise<Array<{ ref: string; commit: string; state: State | null }>> {
+    const itemId = this.#itemId(id, 'itemAtRefs');
+    if (!isPlainObject(options)) throw new ScriptApiError('sit.itemAtRefs: the options must be an object {refs}');
+    const refs = options.refs ?? [];
+    if (!Array.isArray(refs) || refs.some((r) => typeof r !== 'string')) throw new ScriptApiError('sit.itemAtRefs: refs must be an array of ref patterns');
+    const { statesAtRefs } = await import('../git/where.ts');
+    return await statesAtRefs(this.#repo(), itemId, { patterns: refs as string[], integrity: this.#context.integrity });
   }
 
   #itemId(id: unknown, fn: string): string {
@@ -165,6 +178,11 @@ export class ScriptHost {
     const itemId = this.#itemId(id, 'item');
     const cached = this.#states?.find((state) => state.id === itemId);
     if (cached !== undefined) return cached;
+    if (this.#context.at !== undefined) {
+      const state = await (await this.#context.revision()).state(itemId);
+      if (state === undefined) throw new ScriptApiError(`Item ${itemId} not found at ${this.#context.at}`);
+      return state;
+    }
     const state = (await this.#engineFor().reduceItems([itemId])).get(itemId);
     if (state === undefined) throw new ScriptApiError(`Item ${itemId} not found`);
     return state;
@@ -214,15 +232,22 @@ export class ScriptHost {
   /** The records item `id`'s state leaves out because they do not hash to their names (damaged). */
   async #damagedRecords(id: unknown): Promise<readonly string[]> {
     const itemId = this.#itemId(id, 'damagedRecords');
+    if (this.#context.at !== undefined) {
+      const damaged = await (await this.#context.revision()).damagedRecords(itemId);
+      if (damaged === undefined) throw new ScriptApiError(`Item ${itemId} not found at ${this.#context.at}`);
+      return damaged;
+    }
     await this.#item(itemId);
     return this.#engineFor().damagedRecords(itemId);
   }
 
-  #records(id: unknown): ScriptRecord[] {
+  async #records(id: unknown): Promise<ScriptRecord[]> {
     const repo = this.#repo();
     const itemId = this.#itemId(id, 'records');
-    if (!repo.hasItem(itemId)) throw new ScriptApiError(`Item ${itemId} not found`);
-    return readItemRecords(repo, itemId, { integrity: this.#context.integrity }).map((record) => {
+    const atRevision = this.#context.at === undefined ? undefined : await (await this.#context.revision()).records(itemId);
+    if (atRevision === undefined && this.#context.at !== undefined) throw new ScriptApiError(`Item ${itemId} not found at ${this.#context.at}`);
+    if (atRevision === undefined && !repo.hasItem(itemId)) throw new ScriptApiError(`Item ${itemId} not found`);
+    return (atRevision ?? readItemRecords(repo, itemId, { integrity: this.#context.integrity })).map((record) => {
       const files: Record<string, string | null> = {};
       for (const file of record.files) files[file.name] = fileText(file.data);
       return { hash: record.hash, files };
@@ -230,12 +255,14 @@ export class ScriptHost {
   }
 
   #newItem(): string {
+    this.#context.refuseAt('creating an item');
     const id = this.#repo().newItem();
     this.#states = undefined;
     return id;
   }
 
   async #newRecord(id: unknown, spec: unknown): Promise<string> {
+    this.#context.refuseAt('writing a record');
     const repo = this.#repo();
     const itemId = this.#itemId(id, 'newRecord');
     if (!isPlainObject(spec)) throw new ScriptApiError('sit.newRecord: the second argument must be an object {files, types}');

@@ -15,6 +15,7 @@ var COMMANDS = [
   ['label', 'Add or remove labels, or show them'],
   ['assign', 'Add or remove assignees, or show them'],
   ['milestone', 'Set, clear or show the milestone'],
+  ['where', 'Show whether an issue is open, closed or absent on every branch and tag'],
 ];
 
 var TEXT_OPTIONS =
@@ -112,6 +113,16 @@ var HELP = {
     'Options:\n' +
     '  --add NAME            add an assignee (repeatable)\n' +
     '  --remove NAME         remove an assignee (repeatable)\n' +
+    '  -h, --help            this help\n',
+  where:
+    'Usage: sit issue where ID [--json] [--refs PATTERN]...\n\n' +
+    'Show whether the issue is open, closed or absent on every local branch, remote-tracking\n' +
+    'branch and tag of the git repository (the SIT repository as committed there).\n' +
+    'ID may be any unique prefix of an issue id of the working tree, or a whole id.\n\n' +
+    'Options:\n' +
+    '  --refs PATTERN        only refs whose name matches PATTERN (* any characters, ? one;\n' +
+    '                        e.g. release/*, v1.*, origin/*); repeatable\n' +
+    '  --json                print an array of {ref, commit, state}\n' +
     '  -h, --help            this help\n',
   milestone:
     'Usage: sit issue milestone ID [NAME | --clear]\n\n' +
@@ -305,13 +316,15 @@ function givenText(sit, options) {
 
 // ---- issues --------------------------------------------------------------------------------------
 
-function resolveId(sit, prefix) {
+// `anyId`: an id that matches nothing here is taken as it is (it may exist on other branches).
+function resolveId(sit, prefix, anyId) {
   if (typeof prefix !== 'string' || prefix === '') fail('give an issue id');
   var ids = sit.itemIds();
   if (ids.indexOf(prefix) >= 0) return prefix;
   var lower = prefix.toLowerCase();
   var matches = ids.filter(function (id) { return id.toLowerCase().indexOf(lower) === 0; });
   if (matches.length === 1) return matches[0];
+  if (matches.length === 0 && anyId) return prefix;
   if (matches.length === 0) fail('no issue id starts with ' + JSON.stringify(prefix) + '; see `sit issue list --all`');
   var shown = matches.slice(0, 10);
   fail(
@@ -600,6 +613,36 @@ function cmdMilestone(sit, argv) {
   return 0;
 }
 
+function cmdWhere(sit, argv) {
+  var parsed = parseArgs(argv, {
+    '--json': { key: 'json' },
+    '--refs': { key: 'refs', value: true, repeat: true },
+  });
+  if (parsed.help) return sit.write(HELP.where);
+  if (parsed.positionals.length === 0) fail('give the issue id (sit issue where ID)');
+  if (parsed.positionals.length > 1) fail('unexpected argument ' + JSON.stringify(parsed.positionals[1]));
+  var id = resolveId(sit, parsed.positionals[0], true);
+  var refs = parsed.options.refs || [];
+  var rows = sit.itemAtRefs(id, { refs: refs }).map(function (r) {
+    var state = r.state === null ? 'absent' : r.state.state === 'closed' ? 'closed' : 'open';
+    return { ref: r.ref, commit: r.commit, state: state };
+  });
+  if (parsed.options.json) {
+    sit.print(sortedJson(rows));
+    return 0;
+  }
+  if (rows.length === 0) {
+    sit.print(refs.length > 0 ? 'No branch or tag matches ' + refs.join(', ') : 'The git repository has no branches or tags');
+    return 0;
+  }
+  var width = 3;
+  rows.forEach(function (r) { width = Math.max(width, r.ref.length); });
+  var lines = [pad('REF', width + 2) + pad('COMMIT', 14) + 'STATE'];
+  rows.forEach(function (r) { lines.push(pad(r.ref, width + 2) + pad(r.commit.slice(0, 12), 14) + r.state); });
+  sit.print(lines.join('\n'));
+  return 0;
+}
+
 var HANDLERS = {
   new: cmdNew,
   list: cmdList,
@@ -611,6 +654,7 @@ var HANDLERS = {
   label: function (sit, argv) { return cmdSet(sit, argv, 'label', 'label', 'labels', 'LabelsChanged'); },
   assign: function (sit, argv) { return cmdSet(sit, argv, 'assign', 'assignee', 'assignees', 'AssigneesChanged'); },
   milestone: cmdMilestone,
+  where: cmdWhere,
 };
 
 module.exports = function (sit, args) {
