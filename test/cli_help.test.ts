@@ -37,9 +37,9 @@ test('sit --help lists the repository\'s module scripts and programs, and runs n
   };
   program(join(dir, '.sit', 'cli', 'sit-deploy'));
   program(join(dir, '.sit', 'cli', 'sit-path'));
-  program(join(dir, '.sit', 'modules', 'extra', 'cli', 'sit-mr'));
+  program(join(dir, '.sit', 'modules', 'extra', 'cli', 'sit-review'));
   program(join(dir, 'tools', 'sit-manager'));
-  writeFileSync(join(dir, '.sit', 'modules', 'extra', 'cli', 'sit-mr.yaml'), 'name: not a program');
+  writeFileSync(join(dir, '.sit', 'modules', 'extra', 'cli', 'sit-review.yaml'), 'name: not a program');
   writeFileSync(join(dir, '.sit', 'modules', 'extra', 'cli', 'sit-sh-script.sh'), 'echo run with sh');
   const config = readFileSync(join(dir, '.sit', 'config.json'), 'utf8');
   writeFileSync(join(dir, '.sit', 'config.json'), config.slice(0, -2) + ',\n  "external_module_manager": "manager"\n}');
@@ -53,7 +53,7 @@ test('sit --help lists the repository\'s module scripts and programs, and runs n
     `\nCommands of this repository (${join(dir, '.sit')}):\n` +
       row('issue', 'a script of the issue-tracking module') +
       row('deploy', 'a program in .sit/cli (runs after `sit trust`)') +
-      row('mr', 'a program of the extra module (runs after `sit trust`)') +
+      row('review', 'a program of the extra module (runs after `sit trust`)') +
       row('sh-script', 'a program of the extra module (runs after `sit trust`)'),
   );
   assert.not.ok(existsSync(marker), 'nothing from the repository ran');

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
-import { RepositoryNotFoundError } from '../store/mod.ts';
+import { InvalidConfigError, RepositoryNotFoundError } from '../store/mod.ts';
 import { applyMailbox, checkCommits, headOf, preReceiveHook, withTemporaryWorktree, type InboxReport } from '../git/inbox.ts';
 import { currentBranch } from '../git/mr.ts';
 import { GitRepository } from '../git/repository.ts';
@@ -20,10 +20,10 @@ import { parseCommand, stringOption } from './parse.ts';
 /** The inbox refused what it was given; the violations are printed already. */
 class InboxRefusedError extends SitError {}
 
-const USAGE = `Usage: sit inbox <check|hook|apply> ...
+const USAGE = `Accept only new records: commits that add complete, intact records under .sit/records/
+and item links under .sit/items/ naming records that exist, and nothing else.
 
-Accept only new records: commits that add complete, intact records under .sit/records/ and item
-links under .sit/items/ naming records that exist, and nothing else.
+Usage: sit inbox <check|hook|apply> ...
 
   sit inbox check [--require-signature] [--sit-path PATH] RANGE    check the commits of RANGE
   sit inbox check [--require-signature] [--sit-path PATH] --new REV
@@ -45,7 +45,8 @@ async function inboxRepository(context: Context, sitPath: string | undefined): P
   try {
     return await GitRepository.open(context.repository().root);
   } catch (error) {
-    if (!(error instanceof RepositoryNotFoundError)) throw error;
+    // The check reads commits, not the working tree: a broken config.json there does not matter.
+    if (!(error instanceof RepositoryNotFoundError || error instanceof InvalidConfigError)) throw error;
     return GitRepository.open(context.workDir, { sitPath: '.sit' });
   }
 }
