@@ -4,6 +4,7 @@
  */
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { absoluteTime, parseTime, relativeTime } from '../src/tracker/time.ts';
 
 /** A rendered fragment. */
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -36,34 +37,7 @@ export function icon(name: keyof typeof ICONS | string, cls = ''): Html {
   return html`<svg class="icon ${cls}" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">${raw(body)}</svg>`;
 }
 
-/** Parses an RFC 3339 timestamp; undefined when it is not one. */
-export function parseTime(text: string): Date | undefined {
-  if (text === '') return undefined;
-  const d = new Date(text.trim());
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** `12 Mar 2024, 14:05 UTC`. */
-export function absoluteTime(d: Date): string {
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
-}
-
-/** `3 days ago`, `just now`, or the date for anything older than a month. */
-export function relativeTime(d: Date, now: number = Date.now()): string {
-  const s = Math.round((now - d.getTime()) / 1000);
-  if (s < 0) return `on ${absoluteTime(d).replace(/, .*/, '')}`;
-  if (s < 45) return 'just now';
-  if (s < 90) return 'a minute ago';
-  if (s < 3600) return `${Math.round(s / 60)} minutes ago`;
-  if (s < 5400) return 'an hour ago';
-  if (s < 86400) return `${Math.round(s / 3600)} hours ago`;
-  if (s < 2 * 86400) return 'yesterday';
-  if (s < 30 * 86400) return `${Math.round(s / 86400)} days ago`;
-  return `on ${absoluteTime(d).replace(/, .*/, '')}`;
-}
+export { absoluteTime, parseTime, relativeTime } from '../src/tracker/time.ts';
 
 /** A `<time>` element showing a relative time, with the exact time as its title. */
 export function timeTag(text: string): Html {
