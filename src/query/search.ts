@@ -10,6 +10,7 @@ import { QueryOptionError } from './errors.ts';
 import { DEFAULT_SORT, effectiveState, type IssueQuery, type QuerySort, type QueryTerm } from './parse.ts';
 import { compareInstants, parseTimestamp, type Instant } from '../timestamp.ts';
 import type { IssueState } from './types.ts';
+import { DEFINITIONS_ID } from '../tracker/definitions.ts';
 
 /** Options for {@linkcode searchIssues}. */
 export interface SearchOptions {
@@ -69,7 +70,8 @@ const prepared = new WeakMap<object, Prepared>();
  * Returns the states that match `query` (all of its terms, its `is:` (open ones when it has none)
  * and the JMESPath filter), sorted by its `sort:` (default newest first; ties by id), and the
  * requested page of them. An issue is closed when its `state` is `"closed"` and open otherwise.
- * A filter that fails on one state (e.g. `length()` of a missing field) does not match it.
+ * A filter that fails on one state (e.g. `length()` of a missing field) does not match it. The
+ * item that holds label and milestone definitions is not an issue and never matches.
  */
 export function searchIssues(states: readonly IssueState[], query: IssueQuery, options: SearchOptions = {}): SearchResult {
   const offset = checkCount('offset', options.offset, 0);
@@ -79,6 +81,7 @@ export function searchIssues(states: readonly IssueState[], query: IssueQuery, o
   const entries: Entry[] = [];
   const wanted = effectiveState(query);
   for (const state of states) {
+    if (state.id === DEFINITIONS_ID) continue;
     const p = prepare(state);
     if (wanted !== 'all' && p.closed !== (wanted === 'closed')) continue;
     if (!matches(p)) continue;
@@ -96,6 +99,7 @@ export function countStates(states: readonly IssueState[], query: IssueQuery, op
   const filter = options.jmespath === undefined ? undefined : compileExpression(options.jmespath, { role: 'filter' });
   const counts = { open: 0, closed: 0 };
   for (const state of states) {
+    if (state.id === DEFINITIONS_ID) continue;
     const p = prepare(state);
     if (!matches(p)) continue;
     if (filter !== undefined && !passes(filter, state)) continue;

@@ -154,6 +154,10 @@ export class ScriptHost {
       edit: (request) => this.#edit(request),
       readStdin: () => this.#readStdin(),
       readFile: (path) => this.#readFile(path),
+      author: () => {
+        const me = this.#me();
+        return me === undefined ? null : formatAuthor(me);
+      },
       filters: () => this.#filters(),
       templates: () => readTemplates(this.#repo().root),
       mentions: (id) => this.#mentions(id),
@@ -254,12 +258,15 @@ export class ScriptHost {
   #table(rows: unknown, options: unknown): void {
     if (this.exitStatus !== undefined) return;
     const o = options === undefined || options === null ? {} : options;
-    if (!isPlainObject(o)) throw new ScriptApiError('sit.table: the options must be an object {align, shrink, page}');
+    if (!isPlainObject(o)) throw new ScriptApiError('sit.table: the options must be an object {align, shrink, page, title}');
     const align = Array.isArray(o['align']) ? (o['align'] as unknown[]).map((a) => (a === 'right' ? 'right' : 'left') as 'left' | 'right') : [];
     const shrink = typeof o['shrink'] === 'number' ? o['shrink'] : undefined;
     const io = this.#options.io;
     const width = io.stdoutIsTTY === true ? (io.columns ?? 80) : undefined;
-    const rendered = this.#styled(() => renderTable(rows, { align, ...(shrink === undefined ? {} : { shrink }), width }, this.#render()));
+    const title = o['title'];
+    const rendered = this.#styled(() =>
+      renderTable(rows, { align, ...(shrink === undefined ? {} : { shrink }), width, ...(title === undefined ? {} : { title }) }, this.#render()),
+    );
     this.#emit(rendered, o['page'] === true);
   }
 
@@ -338,7 +345,7 @@ export class ScriptHost {
     const states = (await this.#allStates()) as IssueState[];
     const result = searchIssues(states, parsed, searchOptions);
     const select = options.select === undefined || options.select === null ? undefined : this.#expression(options.select, 'select');
-    return { total: result.total, items: select === undefined ? result.items : result.items.map((state) => select.search(state)) };
+    return { total: result.total, items: select === undefined ? result.items : result.items.map((state) => selectOne(select, state)) };
   }
 
   #me(): Author | undefined {
@@ -535,4 +542,13 @@ export class ScriptHost {
 /** `query` narrowed by named filter `filter`: both sets of terms; the query's `is:` and `sort:` win. */
 function withFilter(query: IssueQuery, filter: IssueQuery): IssueQuery {
   return { state: query.state ?? filter.state, terms: [...filter.terms, ...query.terms], sort: query.sort ?? filter.sort };
+}
+
+/** `select` applied to one state; an expression that fails on this state gives null for it. */
+function selectOne(select: Expression, state: unknown): unknown {
+  try {
+    return select.search(state);
+  } catch {
+    return null;
+  }
 }

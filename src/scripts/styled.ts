@@ -97,9 +97,9 @@ function segmentParts(segment: unknown, now: number): { text: string; codes: str
   return { text: text === undefined || text === null ? '' : String(text), codes };
 }
 
-/** The segments of a value: one string or segment, or an array of them. */
+/** The segments of a value: one string or segment, or an array of them (nested arrays flattened). */
 function segmentsOf(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [value];
+  return Array.isArray(value) ? (value as unknown[]).flat(8) : [value];
 }
 
 /** Renders a string or segments to text for the output stream. */
@@ -171,6 +171,8 @@ export interface TableOptions {
   width?: number | undefined;
   /** Spaces between columns (default 2). */
   gap?: number;
+  /** A line printed before the table (a string or segments). */
+  title?: unknown;
 }
 
 interface Cell {
@@ -222,6 +224,7 @@ export function renderTable(rows: unknown, table: TableOptions, options: RenderO
     if (over > 0) widths[shrink] = Math.max(10, widths[shrink]! - over);
   }
   const lines: string[] = [];
+  if (table.title !== undefined && table.title !== null) lines.push(renderSegments(table.title, options).replace(/[\r\n]+/g, ' '));
   for (const row of cells) {
     let line = '';
     // Trailing empty cells leave no padding behind.
@@ -242,5 +245,5 @@ export function renderTable(rows: unknown, table: TableOptions, options: RenderO
     }
     lines.push(line);
   }
-  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+  return cells.length === 0 ? '' : lines.join('\n') + '\n';
 }
