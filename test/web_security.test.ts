@@ -186,6 +186,10 @@ test('CSRF: cross-origin, cross-site and origin-less writes are refused and writ
     { origin: 'http://localhost:9999' },
     { 'sec-fetch-site': 'cross-site' },
     { 'sec-fetch-site': 'same-site', origin: 'http://localhost' },
+    { 'sec-fetch-site': 'cross-site', origin: 'null' },
+    { 'sec-fetch-site': 'same-site', origin: 'null' },
+    { 'sec-fetch-site': 'none', origin: 'null' },
+    { 'sec-fetch-site': 'same-origin', origin: 'http://evil.example' },
     {},
   ];
   for (const route of writeRoutes(itemId)) {
@@ -209,6 +213,15 @@ test('CSRF: the same write from the same origin succeeds', async () => {
   assert.is(res.status, 303);
   const res2 = await f.app.request('/api/item', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } });
   assert.is(res2.status, 200);
+});
+
+test('CSRF: a form posted with JavaScript off (Origin: null under no-referrer, Sec-Fetch-Site: same-origin) succeeds', async () => {
+  const res = await f.app.request(`/issue/${itemId}/comment`, {
+    method: 'POST',
+    headers: { origin: 'null', 'sec-fetch-site': 'same-origin', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ text: 'posted without JavaScript', action: 'comment' }),
+  });
+  assert.is(res.status, 303);
 });
 
 test('read-only: every write route refuses, writes nothing, and the controls are hidden', async () => {
