@@ -46,16 +46,17 @@ async function post(path: string, fields: Record<string, string>): Promise<Respo
 }
 
 function titles(text: string): string[] {
-  return [...text.matchAll(/class="issue-title"[^>]*>([^<]*)</g)].map((m) => m[1]!);
+  return [...text.matchAll(/class="issue-title"[^>]*>(.*?)<\/a>/g)].map((m) => m[1]!.replace(/<[^>]*>/g, ''));
 }
 
-test('list: default query shows open issues, recently updated first, with tab counts', async () => {
+test('list: default query shows open issues, newest first, with tab counts', async () => {
   const { status, text } = await html('/');
   assert.is(status, 200);
   assert.equal(titles(text), ['Highlight patches', 'Newest open issue', 'Oldest open issue']);
   assert.match(text, /<span class="tab-count">3<\/span> Open/);
   assert.match(text, /<span class="tab-count">1<\/span> Closed/);
-  assert.match(text, /value="is:open sort:updated-desc"/);
+  assert.match(text, /value="is:open"/);
+  assert.match(text, /<a class="tab" href="[^"]*is%3Aopen[^"]*" aria-current="page">/);
   assert.match(text, /hx-sse:connect="\/events\?since=\d+"/);
 });
 
@@ -84,7 +85,7 @@ test('list: named filters from the user configuration', async () => {
   const app = createApp({ repo: f.repo, index: f.index, author: { name: 'N' }, userConfig: config });
   const text = await (await app.request('/')).text();
   assert.match(text, /href="\/\?q=is%3Aclosed%20quokka">quokkas<\/a>/);
-  assert.match(text, /href="\/\?q=is%3Aopen%20sort%3Aupdated-desc" aria-current="page">Open issues/);
+  assert.match(text, /href="\/\?q=is%3Aopen" aria-current="page">Open issues/);
 });
 
 test('list: paging', async () => {
@@ -225,7 +226,7 @@ test('edit: writes only what changed; labels as added/removed lines', async () =
 test('summaries show `code` spans, escaped', async () => {
   const id = await f.issue('Run `sit <b>integrity</b>` and `x');
   const list = await html('/?q=' + encodeURIComponent('integrity'));
-  assert.match(list.text, />Run <code>sit &lt;b&gt;integrity&lt;\/b&gt;<\/code> and `x<\/a>/);
+  assert.match(list.text, />Run <code>sit &lt;b&gt;<mark>integrity<\/mark>&lt;\/b&gt;<\/code> and `x<\/a>/);
   const page = await html(`/issue/${id}`);
   assert.match(page.text, /<span class="summary">Run <code>sit &lt;b&gt;integrity&lt;\/b&gt;<\/code> and `x<\/span>/);
 });

@@ -67,7 +67,7 @@ const OUR_HTMX = /^(hx-get|hx-post|hx-trigger|hx-select|hx-swap|hx-target|hx-pus
 function assertInert(html: string, where: string): void {
   const all = tags(html);
   for (const s of all.filter((t) => t.name === 'script')) {
-    assert.match(s.attrs, /^ src="\/static\/(htmx|hx-sse)\.js" defer$/, `${where}: only our own scripts`);
+    assert.match(s.attrs, /^ src="\/static\/(htmx|hx-sse|sit)\.js" defer$/, `${where}: only our own scripts`);
   }
   assert.not.ok(all.some((t) => t.name === 'iframe' || t.name === 'object' || t.name === 'embed'), `${where}: no frames`);
   for (const t of all) {
@@ -82,11 +82,13 @@ function assertInert(html: string, where: string): void {
         // Only our own templates carry htmx attributes: known names, requests to our own routes.
         assert.match(name, OUR_HTMX, `${where}: unexpected htmx attribute ${name} in ${show}`);
         if (name === 'hx-get' || name === 'hx-post' || name === 'hx-sse:connect') {
-          assert.match(value, /^\/($|\?|issue\/|events\?|new$)/, `${where}: htmx request to ${value} in ${show}`);
+          assert.match(value, /^\/($|\?|issue\/|events\?|new$|preview$)/, `${where}: htmx request to ${value} in ${show}`);
         }
       }
     }
-    if (t.name === 'form') assert.match(t.attrs, /class="(comment-form|search|issue-form card)"/, `${where}: a form from user content`);
+    if (t.name === 'form') {
+      assert.match(t.attrs, /class="(comment-form|search|issue-form card|shortcuts-close|card|card def-form new-def|def-form|def-delete)"/, `${where}: a form from user content`);
+    }
   }
 }
 

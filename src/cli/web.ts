@@ -1,5 +1,6 @@
 /** `sit web`: serve the web interface (SPEC §4). */
 import { resolve } from 'node:path';
+import { deriveAuthor } from '../store/mod.ts';
 import { requireAuthor } from './author.ts';
 import type { Context } from './context.ts';
 import { UsageError } from './globals.ts';
@@ -26,7 +27,11 @@ export async function runWeb(context: Context, argv: string[]): Promise<number> 
   const option = stringOption(parsed.options, 'listen');
   if (positional !== undefined && option !== undefined) throw new UsageError('give the address either as an argument or with --listen, not both');
   const repo = context.repository();
-  const author = await requireAuthor(context);
+  const readonly = parsed.options.readonly === true;
+  // A reader writes nothing, so needs no identity: use the configured one if any, else a placeholder.
+  const author = readonly
+    ? (deriveAuthor(context.userConfig(), { workDir: context.workDir }) ?? { name: 'Read-only reader' })
+    : await requireAuthor(context);
   const [{ startServer }, { ItemIndex }] = await Promise.all([import('../server.ts'), import('../reduce/mod.ts')]);
   const index = await ItemIndex.open(repo, { integrity: context.integrity });
   const server = await startServer({
@@ -34,7 +39,7 @@ export async function runWeb(context: Context, argv: string[]): Promise<number> 
     index,
     author,
     userConfig: context.userConfig(),
-    readonly: parsed.options.readonly === true,
+    readonly,
     listen: positional ?? option ?? '127.0.0.1:8080',
     overlays: listOption(parsed.options, 'overlay', { split: false }).map((dir) => resolve(dir)),
   });
