@@ -154,7 +154,7 @@ function milestoneRow(row: MilestoneRow, page: MilestonesPage): Html {
       ${row.state === 'closed' ? html`<span class="state-badge closed">Closed</span>` : ''}
       ${!row.defined ? html`<span class="none">not defined</span>` : ''}</h2>
     <p class="milestone-due">${icon('milestone')}
-      ${row.due === null ? html`No due date` : row.overdue ? html`<span class="overdue">Past due by ${row.due}</span>` : html`Due by ${row.due}`}</p>
+      ${row.due === null ? html`No due date` : row.overdue ? html`<span class="overdue">Overdue: was due ${row.due}</span>` : html`Due by ${row.due}`}</p>
     ${row.descriptionHtml !== '' ? html`<div class="markdown def-description" hx-ignore>${raw(row.descriptionHtml)}</div>` : ''}
   </div>
   <div class="milestone-progress">
