@@ -380,7 +380,8 @@ function cmdNew(sit, argv) {
   var base = { summary: template ? template.summary : '', details: template ? template.body : '' };
   var initial = template ? template.summary + '\n\n' + template.body + '\n' : '';
   var text = issueText(sit, o, base, { verb: 'Write', initial: initial });
-  if (template && o.summary === undefined && o.details !== undefined && text.summary === '') text.summary = template.summary;
+  // A one-line message keeps the template's body as the details.
+  if (template && text.details === '' && o.details === undefined) text.details = template.body;
   var labels = (o.label || []).map(function (l) { return checkLabel('label', l); });
   var assignees = (o.assignee || []).map(function (a) { return checkLabel('assignee', a); });
   if (template) {
