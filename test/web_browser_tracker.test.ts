@@ -24,7 +24,7 @@ let base = '';
 let other = '';
 const errors: string[] = [];
 
-run.before(async () => {
+test.before(async () => {
   if (!available) return;
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
@@ -43,7 +43,7 @@ run.before(async () => {
   base = `http://127.0.0.1:${server.port}`;
 });
 
-run.after(async () => {
+test.after(async () => {
   await browser?.close();
   await server?.close();
   await fixture?.close();
@@ -91,7 +91,7 @@ run('timeline: labels, a comment and comment-and-close appear in order with who 
   assert.match(entries[2]!, /^event: Browser Tester closed this just now$/);
   // The other issue shows where it was mentioned.
   await p.goto(`${base}/issue/${other}`);
-  assert.match(await p.textContent('.tl-mentioned')!, /mentioned this issue in #[0-9a-f]{8} Timeline issue about wombats/);
+  assert.match((await p.textContent('.tl-mentioned'))!, /mentioned this issue in #[0-9a-f]{8} Timeline issue about wombats/);
   // A short id in the address leads to the issue.
   await p.goto(`${base}/issue/${id.slice(0, 8)}`);
   assert.is(p.url(), `${base}/issue/${id}`);
