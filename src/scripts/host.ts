@@ -170,7 +170,17 @@ export class ScriptHost {
     const fn = Object.hasOwn(this.api, name) ? this.api[name] : undefined;
     if (fn === undefined) throw new ScriptApiError(`no such host function: sit.${name}`);
     if (this.exitStatus !== undefined && !FIRE_AND_FORGET.includes(name)) throw new ScriptExit(this.exitStatus);
-    return await fn(...args);
+    if (!FIRE_AND_FORGET.includes(name)) return await fn(...args);
+    try {
+      return await fn(...args);
+    } catch (error) {
+      // The script does not wait for output calls, so it cannot catch their errors (a malformed
+      // style): say what went wrong and end the script with status 1 at its next host call.
+      if (!(error instanceof SitError) || this.exitStatus !== undefined) throw error;
+      this.#options.io.stderr(`sit ${this.#options.command}: ${error.message}\n`);
+      this.exitStatus = 1;
+      return undefined;
+    }
   }
 
   /** Frees the reduction engine. */

@@ -73,12 +73,14 @@ export function styleCodes(style: string): string[] {
 }
 
 function timeText(value: unknown, format: unknown, now: number): string {
+  if (format !== undefined && format !== null && format !== 'relative' && format !== 'short' && format !== 'absolute') {
+    throw new StyleError(`unknown time format ${JSON.stringify(format)}; use relative, short or absolute`);
+  }
   const d = typeof value === 'string' ? parseTime(value) : undefined;
   if (d === undefined) return '-';
   if (format === 'short') return shortAge(d, now);
   if (format === 'absolute') return absoluteTime(d);
-  if (format === undefined || format === null || format === 'relative') return relativeTime(d, now);
-  throw new StyleError(`unknown time format ${JSON.stringify(format)}; use relative, short or absolute`);
+  return relativeTime(d, now);
 }
 
 /** One segment as plain text and its style codes. */

@@ -135,7 +135,8 @@ export class IdIndex {
 
 /**
  * Which issues mention which: for each referenced id, the issues whose text names it by a unique
- * prefix, in the order given. `references` maps an issue id to its references.
+ * prefix (each once, where it first does), in the order given. `references` maps an issue id to
+ * its references.
  */
 export function mentionIndex(references: Iterable<[string, readonly Reference[]]>, ids: IdIndex): Map<string, Mention[]> {
   const out = new Map<string, Mention[]>();
@@ -145,6 +146,8 @@ export function mentionIndex(references: Iterable<[string, readonly Reference[]]
       if (target === undefined || target === from) continue;
       let list = out.get(target);
       if (list === undefined) out.set(target, (list = []));
+      // One mention per issue: the first place that names the target.
+      if (list.some((m) => m.id === from)) continue;
       list.push({ id: from, place: ref.place, authors: ref.authors, timestamp: ref.timestamp });
     }
   }
