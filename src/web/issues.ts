@@ -142,10 +142,14 @@ export function buildListPage(states: readonly ItemState[], req: ListRequest): L
   let rows: ItemState[] = [];
   let page = Math.max(1, req.page);
   if (query !== undefined) {
-    total = searchIssues(states as readonly IssueState[], query, { limit: 0 }).total;
-    // A page beyond the last one shows the last one.
-    page = Math.min(page, Math.max(1, Math.ceil(total / PAGE_SIZE)));
-    const result = searchIssues(states as readonly IssueState[], query, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+    let result = searchIssues(states as readonly IssueState[], query, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+    total = result.total;
+    const last = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    if (page > last) {
+      // A page beyond the last one shows the last one.
+      page = last;
+      result = searchIssues(states as readonly IssueState[], query, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+    }
     rows = result.items as ItemState[];
   }
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
