@@ -97,7 +97,7 @@ test('comment: edit and delete your own comments by number, `last` or record has
   // The history stays in the records.
   const texts = ok(['records', first, '-q', 'files.text']);
   for (const t of ['First wording', 'Second thought', 'Second, edited']) assert.ok(texts.includes(t), t);
-  const shown = ok(['issue', 'show', first, '--no-commits']);
+  const shown = ok(['issue', 'show', first]);
   assert.match(shown, /Comment 1 by Test User <test@example\.org>, just now \(edited just now\):\n    Better wording\n/);
   assert.match(shown, /• Test User deleted a comment just now\n/);
 });
@@ -171,9 +171,10 @@ test('filters: built-in, the repository\'s and the user\'s, used by list --filte
 });
 
 test('show: the issues that mention it and, in a git work tree, the commits that name it', () => {
-  assert.match(ok(['issue', 'show', first, '--no-commits']), new RegExp(`\\nMentioned in:\\n    #${second.slice(0, 8)} Dark mode \\(open\\), by Test User, just now\\n$`));
+  assert.not.match(ok(['issue', 'show', first]), /Mentioned in/, 'only with --mentions');
+  assert.match(ok(['issue', 'show', first, '--mentions']), new RegExp(`\\nMentioned in:\\n    #${second.slice(0, 8)} Dark mode \\(open\\), by Test User, just now\\n$`));
   const git = (...args: string[]) => execFileSync('git', args, { cwd: work, env: { ...sandbox.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.org', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.org' } });
-  const noGit = ok(['issue', 'show', first]);
+  const noGit = ok(['issue', 'show', first, '--mentions']);
   assert.not.match(noGit, /Commits:/);
   git('init', '-q');
   writeFileSync(join(work, 'a.txt'), 'a');
@@ -183,9 +184,9 @@ test('show: the issues that mention it and, in a git work tree, the commits that
   git('add', 'b.txt');
   git('commit', '-q', '-m', `Mention #${first.slice(0, 6)} only`);
   git('commit', '-q', '--allow-empty', '-m', 'Fixes #ffff nothing of ours');
-  const shown = ok(['issue', 'show', first]);
+  const shown = ok(['issue', 'show', first, '--mentions']);
   assert.match(shown, /\nCommits:\n    [0-9a-f]{10} Mention #[0-9a-f]{6} only \(Dev, just now\)\n    [0-9a-f]{10} Handle the empty repository \(Dev, just now\) fixes it\n$/);
-  assert.not.match(ok(['issue', 'show', first, '--no-commits']), /Commits:/);
+  assert.not.match(ok(['issue', 'show', first]), /Commits:/);
 });
 
 test('list: arguments form one query, as the search box reads it', () => {
@@ -219,7 +220,7 @@ test('the terminal: aligned columns with colour, NO_COLOR, escaped control chara
   const pagerOut = join(sandbox.dir, 'paged.txt');
   const pager = join(sandbox.dir, 'pager.mjs');
   writeFileSync(pager, `import { readFileSync, writeFileSync } from 'node:fs';\nwriteFileSync(process.argv[2], readFileSync(0));\n`);
-  const paged = sitOnPty({ ...sandbox, env: { ...sandbox.env, PAGER: `${process.execPath} ${pager} ${pagerOut}` } }, ['issue', 'show', first], { cwd: work });
+  const paged = sitOnPty({ ...sandbox, env: { ...sandbox.env, PAGER: `${process.execPath} ${pager} ${pagerOut}` } }, ['issue', 'show', first, '--mentions'], { cwd: work });
   assert.is(paged.status, 0);
   assert.ok(existsSync(pagerOut), 'the pager ran');
   assert.match(readFileSync(pagerOut, 'utf8'), /Summary:.*Crash on start/);

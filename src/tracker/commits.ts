@@ -6,6 +6,8 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { IdIndex, referencesIn } from './references.ts';
 
 /** A commit whose message names an issue. */
@@ -53,12 +55,24 @@ function git(dir: string, args: string[]): { ok: boolean; out: string } {
   return { ok: result.status === 0 && result.error === undefined, out: result.stdout ?? '' };
 }
 
+/** Whether `dir` or a directory above it holds `.git` (a directory, or a file of a linked work tree). */
+export function insideGitWorkTree(dir: string): boolean {
+  let current = resolve(dir);
+  for (;;) {
+    if (existsSync(join(current, '.git'))) return true;
+    const parent = dirname(current);
+    if (parent === current) return false;
+    current = parent;
+  }
+}
+
 /**
  * The commits whose messages name issue `id` by a `#prefix` that resolves to it among `ids`
  * (at least 4 characters and unique), found with `git log --all --grep` from directory `dir`.
  */
 export function commitsMentioning(dir: string, id: string, ids: IdIndex): CommitSearch {
-  if (!git(dir, ['rev-parse', '--is-inside-work-tree']).ok) return { git: false, commits: [] };
+  // No `.git` above the repository: not a work tree, and no process to start.
+  if (!insideGitWorkTree(dir)) return { git: false, commits: [] };
   const short = id.slice(0, 4);
   if (!/^[0-9a-fA-F]{4}$/.test(short)) return { git: true, commits: [] };
   const log = git(dir, [
@@ -72,7 +86,7 @@ export function commitsMentioning(dir: string, id: string, ids: IdIndex): Commit
     `--max-count=${MAX_COMMITS * 4}`,
     `--format=%H${FIELD}%an <%ae>${FIELD}%aI${FIELD}%B${RECORD}`,
   ]);
-  if (!log.ok) return { git: true, commits: [] };
+  if (!log.ok) return { git: false, commits: [] };
   const commits: MentioningCommit[] = [];
   for (const chunk of log.out.split(RECORD)) {
     const [hash, author, date, message] = chunk.replace(/^\n/, '').split(FIELD);

@@ -546,14 +546,15 @@ function cmdList(sit, argv) {
 // ---- sit issue show ------------------------------------------------------------------------------
 
 var SHOW_HELP =
-  'Usage: sit issue show ID [--json]\n\n' +
+  'Usage: sit issue show ID [--mentions] [--json]\n\n' +
   'Show an issue: summary, state, author, labels, assignees, milestone, details, then its timeline\n' +
-  '(comments, numbered, and every change with who and when), the issues that mention it and, in a\n' +
-  'git work tree, the commits whose messages name it (`Fixes #ec4a71bf`). Paged through $PAGER on\n' +
-  'a terminal when longer than the screen. ID may be any unique prefix of the issue id.\n\n' +
+  '(comments, numbered, and every change with who and when). Paged through $PAGER on a terminal\n' +
+  'when longer than the screen. ID may be any unique prefix of the issue id.\n\n' +
   'Options:\n' +
+  '  --mentions            also the issues whose text mentions it (#ec4a71bf) and, in a git work\n' +
+  '                        tree, the commits whose messages name it (Fixes #ec4a71bf); this reads\n' +
+  '                        every issue, so it takes longer in a large tracker\n' +
   '  --json                print the reduced state as JSON\n' +
-  '  --no-commits          do not look for commits (no git)\n' +
   '  -h, --help            this help\n';
 
 function field(label, value) {
@@ -663,7 +664,7 @@ function showSegments(sit, issue, mentions, commits) {
 }
 
 function cmdShow(sit, argv) {
-  var parsed = parseArgs(argv, { '--json': { key: 'json' }, '--no-commits': { key: 'noCommits' } });
+  var parsed = parseArgs(argv, { '--json': { key: 'json' }, '--mentions': { key: 'mentions' } });
   if (parsed.help) return sit.write(SHOW_HELP);
   var id = oneIssueId(sit, parsed.positionals, 'sit issue show ID');
   noMore(parsed.positionals, 1);
@@ -672,8 +673,8 @@ function cmdShow(sit, argv) {
     sit.print(sortedJson(issue));
     return 0;
   }
-  var mentions = sit.mentions(id);
-  var commits = parsed.options.noCommits ? [] : sit.commits(id).commits;
+  var mentions = parsed.options.mentions ? sit.mentions(id) : [];
+  var commits = parsed.options.mentions ? sit.commits(id).commits : [];
   sit.page(showSegments(sit, issue, mentions, commits));
   return 0;
 }
