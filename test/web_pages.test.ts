@@ -241,6 +241,10 @@ test('documentation pages', async () => {
   if (readme.status === 200) {
     assert.match(readme.text, /class="doc-body markdown" hx-ignore/);
   }
+  if (readme.status === 200) {
+    assert.match(readme.text, /href="\/doc\/architecture"/, "README's link to ARCHITECTURE.md leads to its page");
+    assert.is((await html('/doc/architecture')).status, 200);
+  }
   const module = await html('/doc/issue-tracking');
   assert.is(module.status, 200);
   assert.match(module.text, /Record types|record types/i);

@@ -63,7 +63,7 @@ export interface TimelineInput {
   me: string | undefined;
 }
 
-function eventOf(raw: Record<string, unknown>, input: TimelineInput): TimelineItem | undefined {
+function eventOf(raw: Record<string, unknown>): TimelineItem | undefined {
   const base = { authors: str(raw['authors']), timestamp: str(raw['timestamp']), hash: nullable(raw['hash']) };
   switch (raw['type']) {
     case 'closed':
@@ -130,7 +130,7 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
         if (item !== undefined) items.push(item);
         continue;
       }
-      const event = eventOf(e, input);
+      const event = eventOf(e);
       if (event !== undefined) items.push(event);
     }
     // Comments the timeline does not name (a state built by other reducers) still show, at the end.
