@@ -139,7 +139,8 @@ async function benchRepository(label: string, repoPath: string, runs: number): P
     repo.newRecord([{ name: '.type/Commented', data: new Uint8Array() }, { name: 'text', data: new TextEncoder().encode(`bench comment ${Date.now()}`) }], { itemId: id });
     afterOne.push(timed([SIT_JS, ...items], env));
     integrity.push(timed([SIT_JS, '-r', repoPath, 'integrity'], env, 0));
-    help.push(timed([SIT_JS, '--help'], env));
+    // In the repository: sit --help also lists the commands its modules add.
+    help.push(timed([SIT_JS, '-r', repoPath, '--help'], env));
   }
   const web = await webLatency(repoPath, env, 50);
   const rows: Row[] = [];
@@ -153,7 +154,7 @@ async function benchRepository(label: string, repoPath: string, runs: number): P
   rows.push({ work: `${label}: sit items -q …, after one new record`, median: median(afterOne), unit: 's', budget: `≤ warm + 0.2 s (${(w + 0.2).toFixed(3)} s)`, ok: median(afterOne) <= w + 0.2 });
   rows.push({ work: `${label}: web list, first page of is:open sort:updated-desc, warm`, median: median(web), unit: 'ms', budget: '≤ 50 ms per request', ok: median(web) <= 0.05 });
   rows.push({ work: `${label}: sit integrity`, median: median(integrity), unit: 's', floor: cf, budget: '≤ 1.5 × cold floor', ok: median(integrity) <= 1.5 * cf });
-  rows.push({ work: `${label}: sit --help`, median: median(help), unit: 's', budget: '≤ 0.3 s', ok: median(help) <= 0.3 });
+  rows.push({ work: `${label}: sit --help (in the repository)`, median: median(help), unit: 's', budget: '≤ 0.3 s', ok: median(help) <= 0.3 });
   return rows;
 }
 

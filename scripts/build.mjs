@@ -2,7 +2,7 @@
 // ES modules, so that a command loads a handful of files rather than about fifty (Node 20 pays
 // for resolving, reading and compiling each one). Type checking is `npm run typecheck`.
 //
-// Entry points keep their place under dist/src/ (cli.js is the `sit` bin; the workers are started
+// Entry points keep their place under dist/src/ (cli.js is the `sit` bin, sit_web.js `sit-web`; the workers are started
 // by path; store/mod.js is the store as a library for scripts); code they share, and what the
 // command line loads lazily (one command's code, the web server), goes to dist/src/chunks/.
 import { build } from 'esbuild';
@@ -22,7 +22,7 @@ const EXTERNAL = [
 ];
 
 /** Entry points, by their path below dist/src/ without `.js`. */
-const ENTRIES = ['cli', 'sandbox/worker', 'reduce/load_item', 'store/integrity_worker', 'scripts/worker', 'store/mod'];
+const ENTRIES = ['cli', 'sit_web', 'sandbox/worker', 'reduce/load_item', 'store/integrity_worker', 'scripts/worker', 'store/mod'];
 
 rmSync(`${root}dist`, { recursive: true, force: true });
 await build({
@@ -39,3 +39,4 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(`${root}dist/src/cli.js`, 0o755);
+chmodSync(`${root}dist/src/sit_web.js`, 0o755);

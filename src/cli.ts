@@ -25,12 +25,21 @@ Global options (before the command):
   -V, --version                  print the version
 `;
 
-function printHelp(): void {
+async function printHelp(globals: GlobalOptions): Promise<void> {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
   const lines = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)} ${entry.summary}`);
+  let repository = '';
+  try {
+    // Reads directories only: nothing from the repository runs.
+    const { repositoryCommandsHelp } = await import('./cli/help_modules.ts');
+    repository = repositoryCommandsHelp(globals.workDir ?? '.', globals.repository, new Set(Object.keys(COMMANDS)));
+  } catch {
+    repository = '';
+  }
   process.stdout.write(
     `${HELP_HEADER}\nCommands:\n${lines.join('\n')}\n  ${'<name>'.padEnd(width)} ` +
-      'a module script (e.g. `sit issue`) or an external `sit-<name>` program\n',
+      'a module script (e.g. `sit issue`) or an external `sit-<name>` program\n' +
+      repository,
   );
 }
 
@@ -41,13 +50,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (globals.help || globals.command === undefined) {
-    printHelp();
+    await printHelp(globals);
     return globals.help ? 0 : 1;
   }
   if (globals.command === 'help') {
     const target = globals.rest[0];
     if (target === undefined || COMMANDS[target] === undefined) {
-      printHelp();
+      await printHelp(globals);
       return 0;
     }
     globals.command = target;

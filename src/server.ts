@@ -19,6 +19,8 @@ import { SitError } from './errors.ts';
 import { indexStates, type IssueState } from './query/mod.ts';
 import { formatAuthor, userConfigToJson, type Author, type UserConfig } from './store/user_config.ts';
 import { configToJson } from './store/config.ts';
+import { isBase32 } from './store/hash.ts';
+import { readCheckedRecord } from './store/repository.ts';
 import { registerApi } from './web/api.ts';
 import { Assets, etagMatches, etagOf } from './web/assets.ts';
 import { packageRoot } from './paths.ts';
@@ -29,8 +31,10 @@ import { namedFilters } from './web/issues.ts';
 import { registerPages } from './web/pages.ts';
 import { repositoryReducer } from './web/reduce.ts';
 import { repoEntry } from './web/repo_files.ts';
+import { Overlays, type OverlayDir, type OverlayFile } from './web/overlay.ts';
 import {
   isLoopbackHost,
+  OVERLAY_APP_CSP,
   RAW_FILE_CSP,
   requireHost,
   requireSameOrigin,
@@ -43,6 +47,7 @@ import { watchItems, type ItemsWatcher } from './web/watch.ts';
 import { Writer } from './web/writer.ts';
 
 export type { ItemSource, RecordStore, RepositoryReducer } from './web/source.ts';
+export type { OverlayDir } from './web/overlay.ts';
 
 /** Largest form body (issue forms, comments). */
 export const FORM_LIMIT = 1024 * 1024;
@@ -65,8 +70,21 @@ export interface AppOptions {
   readonly?: boolean | undefined;
   /** When set, every request must present this token (see `requireToken`). */
   token?: string | undefined;
-  /** `--overlay` directories, first wins; `<repo>/web` and each module's `web/` follow them. */
+  /** `--overlay` directories: the user's own choice, served as they are; first wins. */
   overlays?: string[] | undefined;
+  /**
+   * Overlays that come with the repository (`<repo>/web`, each module's `web/`), after the
+   * `--overlay` ones, in priority order: only those the caller decided to serve (trusted, see
+   * `sit trust`), each restricted to the files and contents that were trusted. None by default.
+   */
+  repositoryOverlays?: OverlayDir[] | undefined;
+  /**
+   * Which interface the server's pages are: `auto` (default) serves an overlay web app when an
+   * overlay has an `index.html`, else the built-in one; `builtin` always serves the built-in one.
+   */
+  ui?: 'auto' | 'builtin' | undefined;
+  /** A line shown at the top of every built-in page (e.g. that the repository's web app is not served). */
+  notice?: string | undefined;
   /** Host names accepted in the `Host` header (any port); unset accepts any. */
   allowedHosts?: string[] | undefined;
   /** The change feed live pages listen to; one is created when not given. */
@@ -111,6 +129,16 @@ function repoFileType(name: string, body: Uint8Array): string {
   }
 }
 
+/** The record a `/repo/` path addresses (or a file in it): `items/<id>/<HASH>/…` or `records/<split>/<HASH>/…`. */
+function recordInPath(segments: readonly string[]): { hash: string; item?: string } | undefined {
+  if (segments[0] === 'items' && segments.length >= 3 && isBase32(segments[2]!)) return { hash: segments[2]!, item: segments[1]! };
+  if (segments[0] === 'records') {
+    const hash = segments.slice(1).find((s, i) => isBase32(s) && s.length > 2 && s.startsWith(segments.slice(1, i + 1).join('')) && i > 0);
+    if (hash !== undefined) return { hash };
+  }
+  return undefined;
+}
+
 /** Builds the web application. */
 export function createApp(options: AppOptions): Hono {
   const readonly = options.readonly ?? false;
@@ -125,17 +153,9 @@ export function createApp(options: AppOptions): Hono {
     authors: formatAuthor(options.author),
     signing: userConfig?.signing,
   });
-  let modules: string[] = [];
-  try {
-    modules = repo.modules();
-  } catch {
-    modules = [];
-  }
-  const assets = new Assets([
-    ...(options.overlays ?? []),
-    join(repo.root, 'web'),
-    ...modules.map((m) => join(m, 'web')),
-  ]);
+  const overlays = new Overlays([...(options.overlays ?? []).map((dir) => ({ dir })), ...(options.repositoryOverlays ?? [])]);
+  const assets = new Assets(overlays);
+  const overlayApp = options.ui !== 'builtin' && overlays.hasApp;
   const docs = new Docs(packageRoot());
 
   const app = new Hono();
@@ -150,6 +170,21 @@ export function createApp(options: AppOptions): Hono {
     if (c.req.method !== 'POST' || c.req.path.startsWith('/api/')) return next();
     return bodyLimit({ maxSize: FORM_LIMIT, onError: (cc) => cc.text('Request body too large', 413) })(c, next);
   });
+
+  if (overlayApp) {
+    // A whole web app from the overlays (original-sit.md §5): any file by its path, the first
+    // overlay's index.html for every other page address; the JSON API and /repo/ stay ours.
+    app.use('*', async (c, next) => {
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+      const path = new URL(c.req.url).pathname;
+      if (OWN_PATHS.some((p) => path === p || path.startsWith(`${p}/`))) return next();
+      const segments = safeSegments(path.slice(1).replace(/\/$/, ''));
+      if (segments === undefined) return c.text('Not found', 404);
+      const found = overlays.file(segments);
+      if (found === undefined && (path === '/favicon.ico' || path.startsWith('/static/'))) return next();
+      return serveOverlayFile(c, found ?? overlays.index());
+    });
+  }
 
   app.get('/static/*', (c) => {
     const segments = safeSegments(new URL(c.req.url).pathname.slice('/static/'.length));
@@ -167,6 +202,14 @@ export function createApp(options: AppOptions): Hono {
   app.get('/repo/*', (c) => {
     const segments = safeSegments(new URL(c.req.url).pathname.slice('/repo/'.length).replace(/\/$/, ''));
     if (segments === undefined) return c.text('Not found', 404);
+    const record = recordInPath(segments);
+    if (record !== undefined) {
+      // A record's files are served only if the record is intact, as the command line reads them.
+      const checked = readCheckedRecord(repo, record.hash, record.item === undefined ? {} : { item: record.item });
+      if (checked !== undefined && 'damaged' in checked) {
+        return c.text(`record ${record.hash} is damaged (its files do not match its hash); run \`sit integrity\``, 404);
+      }
+    }
     const entry = repoEntry(repo.root, segments);
     if (entry === undefined) return c.text('Not found', 404);
     if (entry.kind === 'directory') {
@@ -186,6 +229,8 @@ export function createApp(options: AppOptions): Hono {
     reducer: repositoryReducer(repo, index),
     userConfig: () => {
       const json = userConfig === undefined ? {} : userConfigToJson(userConfig);
+      // Which repositories the user trusts is none of a web page's business.
+      for (const key of ['trusted_executables', 'trusted_web']) delete json[key];
       if (json['author'] === undefined) {
         const a = options.author;
         json['author'] = a.email === undefined ? { name: a.name } : { name: a.name, email: a.email };
@@ -202,8 +247,21 @@ export function createApp(options: AppOptions): Hono {
     readonly,
     filters: () =>
       namedFilters(issuesFilters(userConfig), { me: readonly ? undefined : options.author.name, repository: configToJson(repo.config) }),
+    ...(options.notice === undefined ? {} : { notice: options.notice }),
   });
   return app;
+}
+
+/** Paths that stay the server's own when an overlay app is served. */
+const OWN_PATHS = ['/api', '/repo', '/config', '/user/config', '/events'];
+
+function serveOverlayFile(c: Context, found: OverlayFile | undefined): Response {
+  if (found === undefined) return c.text('Not found', 404);
+  if (found.kind === 'changed') {
+    return c.text(`${found.path} changed since \`sit trust\`: review the change, run \`sit trust\` and restart sit web`, 403);
+  }
+  c.header('cache-control', 'no-cache');
+  return serveBytes(c, found.asset.body, found.asset.type, found.asset.etag, OVERLAY_APP_CSP);
 }
 
 /** Options for {@linkcode startServer}: those of {@linkcode createApp} plus where to listen. */

@@ -32,6 +32,8 @@ export interface MergeRequestView {
   patches: PatchFile[];
   /** Set when the record's files could not be read. */
   missing: boolean;
+  /** Set when the record is there but damaged (its files do not match its hash): nothing of it is shown. */
+  damaged?: boolean;
 }
 
 /** Everything the issue page shows. */
@@ -56,13 +58,24 @@ export interface IssuePage {
   error?: string;
   /** The comment text to put back into the form after an error. */
   draft?: string;
+  /** Records of this issue left out because they do not hash to their names (damaged). */
+  damaged?: readonly string[];
+}
+
+/** The notice that records were left out as damaged (none when there are none). */
+function damagedNotice(damaged: readonly string[] | undefined): Html | string {
+  if (damaged === undefined || damaged.length === 0) return '';
+  const n = damaged.length;
+  return html`<p class="flash error damaged-notice" role="alert">${n} record${n === 1 ? '' : 's'} of this issue ${n === 1 ? 'was' : 'were'} left out because ${n === 1 ? 'its files do' : 'their files do'} not match ${n === 1 ? 'its hash' : 'their hashes'} (damaged, or still being copied): ${damaged.map((h, i) => html`${i > 0 ? ', ' : ''}<code>${h}</code>`)}. Run <code>sit integrity</code> for details.</p>`;
 }
 
 function mergeRequestCard(mr: MergeRequestView, issueId: string): Html {
   return html`<section class="mr-card" aria-label="Merge request ${shortId(mr.hash)}">
   <header class="mr-head">${icon('code')}<span>Merge request <code title="${mr.hash}">${mr.hash.slice(0, 12)}</code></span>
     <span class="mr-tip">merge with <code>sit mr-merge ${issueId} ${mr.hash}</code></span></header>
-  ${mr.missing
+  ${mr.damaged === true
+    ? html`<p class="mr-missing">This record is damaged: its files do not match its hash, so nothing of it is shown (see <code>sit integrity</code>).</p>`
+    : mr.missing
     ? html`<p class="mr-missing">The record's files are not in this repository.</p>`
     : mr.patches.length === 0
       ? html`<p class="mr-missing">This merge request has no patch files.</p>`
@@ -270,6 +283,7 @@ export function issuePage(page: IssuePage): Html {
     <h1><span class="summary">${issue.summary === '' ? '(no summary)' : inlineCode(issue.summary)}</span> <span class="issue-id">#${shortId(issue.id)}</span></h1>
     ${page.readonly ? '' : html`<a class="button" href="${self}/edit" aria-keyshortcuts="e">${icon('pencil')} Edit</a>`}
   </div>
+  ${damagedNotice(page.damaged)}
   <p class="issue-status"><span class="state-pill ${state}">${icon(state)} ${issue.open ? 'Open' : 'Closed'}</span>
     <span><strong title="${issue.authors}">${personName(issue.authors)}</strong> opened this issue ${timeTag(issue.timestamp)}
     · ${issue.comments.length} comment${issue.comments.length === 1 ? '' : 's'}</span></p>

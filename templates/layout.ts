@@ -16,6 +16,8 @@ export interface LayoutOptions {
   current?: 'issues' | 'new' | 'docs' | 'labels' | 'milestones';
   /** The contents of `<main>`. */
   body: Html;
+  /** A notice shown above the page (plain text; `code` spans in backquotes). */
+  notice?: string;
 }
 
 /**
@@ -59,6 +61,11 @@ function shortcutsDialog(readonly: boolean): Html {
 </dialog>`;
 }
 
+/** Plain text with `code` spans written in backquotes; everything escaped. */
+function noticeText(text: string): Html {
+  return html`${text.split('`').map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : html`${part}`))}`;
+}
+
 /** Renders a whole HTML page. */
 export function layout(options: LayoutOptions): Html {
   const cur = (name: LayoutOptions['current']) => raw(options.current === name ? ' aria-current="page"' : '');
@@ -93,6 +100,7 @@ export function layout(options: LayoutOptions): Html {
     </nav>
   </div>
 </header>
+${options.notice === undefined ? '' : html`<p class="notice-banner" role="status">${noticeText(options.notice)}</p>`}
 <main id="main" tabindex="-1">
 ${options.body}
 </main>

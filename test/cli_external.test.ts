@@ -32,7 +32,10 @@ test('an unknown command is a one-line error', () => {
   const dir = project('unknown');
   const result = sit(sandbox, ['frobnicate'], { cwd: dir });
   assert.is(result.status, 1);
-  assert.is(result.stderr, 'unknown command "frobnicate": not a built-in, a module script or a sit-frobnicate program; see `sit --help`\n');
+  assert.is(
+    result.stderr,
+    'unknown command "frobnicate": not a built-in, a module script or a sit-frobnicate program; this repository has no modules: add the issue tracker with `sit module add issue-tracking` (see `sit module --help`)\n',
+  );
 });
 
 test('executables shipped in .sit/cli run only after sit trust, and again only after a change is trusted', () => {
@@ -169,7 +172,9 @@ test('config, modules and module add', () => {
   renameSync(join(dir, '.sit', 'modules'), join(dir, 'moved'));
   const linked = project('linked');
   assert.is(sit(sandbox, ['init', '--module', 'issue-tracking'], { cwd: linked }).status, 0);
-  assert.is(readFileSync(join(linked, '.sit', 'modules', 'issue-tracking'), 'utf8'), join(ROOT, 'modules', 'issue-tracking'));
+  // A link naming the module shipped with sit, not a path of this machine.
+  assert.is(readFileSync(join(linked, '.sit', 'modules', 'issue-tracking'), 'utf8'), 'sit:issue-tracking');
+  assert.is(sit(sandbox, ['modules'], { cwd: linked }).stdout, `${join(ROOT, 'modules', 'issue-tracking')}\n`);
 });
 
 test.run();

@@ -232,6 +232,7 @@ test('sit web --readonly starts without an author; a busy port suggests --listen
   const anonymous = makeSandbox({ author: false });
   const dir = join(anonymous.dir, 'work');
   assert.is(run(['init'], { sandbox: anonymous, cwd: dir }).status, 0);
+  assert.is(run(['module', 'add', 'issue-tracking'], { sandbox: anonymous, cwd: dir }).status, 0);
   const busy = createServer();
   await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
   const port = (busy.address() as { port: number }).port;

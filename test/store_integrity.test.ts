@@ -169,7 +169,7 @@ test('parallel check: records written by the store only, many items, several wor
 
 test('parallel check: a repository without items or records', async () => {
   const repo = newRepo();
-  assert.equal(await checkIntegrityParallel(repo, { workers: 2 }), { checked: [], itemDamage: [], repositoryDamage: [], removedTemporaries: [] });
+  assert.equal(await checkIntegrityParallel(repo, { workers: 2 }), { checked: [], itemDamage: [], repositoryDamage: [], removedTemporaries: [], problems: [] });
 });
 
 test('parallel check: old temporaries are removed, in the root, records/ and item directories', async () => {

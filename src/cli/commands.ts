@@ -32,6 +32,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   jmespath: { summary: 'Evaluate a JMESPath expression over JSON read from stdin', load: async () => (await import('./config.ts')).runJmespath },
   upgrade: { summary: 'Upgrade a repository made by an older SIT', load: async () => (await import('./maintenance.ts')).runUpgrade },
   rebuild: { summary: 'Re-hash every record of a repository into a new one', load: async () => (await import('./maintenance.ts')).runRebuild },
-  trust: { summary: 'Trust the executables shipped in this repository (.sit/cli, modules/*/cli)', load: async () => (await import('./external.ts')).runTrust },
+  trust: { summary: 'Trust what this repository ships: executables (.sit/cli, modules/*/cli) and web overlays (.sit/web, modules/*/web)', load: async () => (await import('./external.ts')).runTrust },
   web: { summary: 'Serve the web interface', load: async () => (await import('./web.ts')).runWeb },
+  args: { summary: "Parse a shell script's arguments against a clap YAML specification on stdin", load: async () => (await import('./args.ts')).runArgs },
 };

@@ -42,6 +42,7 @@ export class Context {
       integrity: this.integrity,
       // A program shipped in the repository (an in-repository module manager) runs once trusted.
       trust: () => this.#repository !== undefined && isTrusted(this.userConfig(), this.#repository),
+      onWarning: (message) => process.stderr.write(forTerminal(`warning: ${message}\n`, process.stderr.isTTY)),
     });
     return this.#repository;
   }

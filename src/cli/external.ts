@@ -8,12 +8,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
-import { findExecutable, saveUserConfig, type Repository } from '../store/mod.ts';
+import { findExecutable, isConfined, saveUserConfig, type Repository } from '../store/mod.ts';
 import type { Context } from './context.ts';
 import { parseCommand } from './parse.ts';
-import {
-  executablesDigest, isTrusted as isTrustedBy, repositoryCliDirs, repositoryKey, trustedDigests, trustedFiles, TRUST_KEY,
-} from './trust.ts';
+import { childEnvironment } from './program.ts';
+import { isTrusted as isTrustedBy, isWebTrusted, recordTrust, repositoryCliDirs, trustedFiles, webManifest } from './trust.ts';
 
 /** An executable shipped in the repository that the user has not trusted (or that changed since). */
 export class UntrustedExecutableError extends SitError {}
@@ -29,8 +28,9 @@ export async function runTrust(context: Context, argv: string[]): Promise<number
     {
       name: 'trust',
       usage: 'trust',
-      description: 'Trust the executables shipped in this repository (.sit/cli/sit-*, modules/*/cli/sit-*) as they are now',
-      options: [['--list', 'only list the executables and whether they are trusted']],
+      description:
+        'Trust what this repository ships as it is now: its executables (.sit/cli/sit-*, modules/*/cli/sit-*) and its web overlays (.sit/web, modules/*/web), which sit web then serves',
+      options: [['--list', 'only list what trusting covers and whether it is trusted (runs nothing)']],
     },
     argv,
   );
@@ -42,21 +42,34 @@ export async function runTrust(context: Context, argv: string[]): Promise<number
   if (parsed.options.list === true) {
     const state = isTrusted(context, repo) ? 'trusted' : 'not trusted';
     for (const file of files) context.print(`${file} (${state})`);
+    const web = webManifest(repo);
+    const webState = isWebTrusted(context.userConfig(), repo, web) ? 'trusted' : 'not trusted';
+    for (const dir of web.dirs) {
+      if (dir.files !== undefined) context.print(`${dir.dir}/ (web overlay, ${dir.files.size} file(s), ${webState})`);
+    }
     return 0;
   }
   const config = context.userConfig();
-  const digests = { ...trustedDigests(config), [repositoryKey(repo)]: executablesDigest(repo) };
-  config.extra = [...config.extra.filter(([key]) => key !== TRUST_KEY), [TRUST_KEY, digests]];
+  const { web } = recordTrust(config, repo);
   saveUserConfig(config);
   context.print(`Trusted ${files.length} file(s) in ${dirs.join(', ') || 'no cli directories'}`);
+  const webDirs = web.dirs.filter((d) => d.files !== undefined);
+  if (webDirs.length > 0) {
+    const count = webDirs.reduce((n, d) => n + d.files!.size, 0);
+    context.print(`Trusted ${count} web file(s) in ${webDirs.map((d) => d.dir).join(', ')} (served by sit web)`);
+  }
   return 0;
 }
 
+/**
+ * The module script `<module>/cli/NAME.js` of the first module that has one. A script reached
+ * through a symbolic link that leads out of its module is never read.
+ */
 function findModuleScript(repo: Repository, name: string): string | undefined {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return undefined;
   for (const module of repo.modules()) {
     const file = join(resolve(module), 'cli', `${name}.js`);
-    if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+    if (statSync(file, { throwIfNoEntry: false })?.isFile() && isConfined(file, module)) return file;
   }
   return undefined;
 }
@@ -86,7 +99,10 @@ export async function runExternal(context: Context, name: string, args: string[]
     }
   }
   if (command === undefined) {
-    throw new SitError(`unknown command ${JSON.stringify(name)}: not a built-in, a module script or a ${program} program; see \`sit --help\``);
+    const { emptyModuleHints, hasNoModules, NO_MODULE_HINT } = await import('./modules.ts');
+    const hints = hasNoModules(repo) ? [NO_MODULE_HINT] : emptyModuleHints(repo).map((h) => h.replace(/^hint: /, ''));
+    const why = hints.length > 0 ? `; ${hints.join('; ')}` : '; see `sit --help`';
+    throw new SitError(`unknown command ${JSON.stringify(name)}: not a built-in, a module script or a ${program} program${why}`);
   }
   const fromRepository = command[0] === inRepository || command[0] === 'sh';
   if (fromRepository && !isTrusted(context, repo)) {
@@ -98,7 +114,7 @@ export async function runExternal(context: Context, name: string, args: string[]
   const [file, ...prefix] = command as [string, ...string[]];
   const child = spawn(file, [...prefix, ...args], {
     stdio: 'inherit',
-    env: { ...process.env, SIT_DIR: repo.path, SIT: resolve(process.argv[1] ?? 'sit') },
+    env: childEnvironment(repo.path),
   });
   return await new Promise<number>((resolveExit, reject) => {
     child.on('error', (error) => reject(new SitError(`cannot run ${file}: ${error.message}`)));

@@ -16,7 +16,7 @@ export async function runIntegrity(context: Context, argv: string[]): Promise<nu
       name: 'integrity',
       usage: 'integrity',
       description:
-        'Re-hash every record; print damaged ones on stdout (`ITEM HASH`, then `HASH`) and every check on stderr; exit 1 if any is damaged',
+        'Re-hash every record; print damaged ones on stdout (`ITEM HASH`, then `HASH`), then other damage as `PATH: reason` (links to missing records, broken link files, unreadable items), and every check on stderr; exit 1 if anything is damaged',
     },
     argv,
   );
@@ -24,7 +24,11 @@ export async function runIntegrity(context: Context, argv: string[]): Promise<nu
   const repo = context.repository();
   const report = await checkIntegrityParallel(repo);
   process.stderr.write(report.checked.map((r) => `${r.hash} ${r.intact}\n`).join(''));
-  const out = [...report.itemDamage.map((d) => `${d.item} ${d.hash}\n`), ...report.repositoryDamage.map((h) => `${h}\n`)];
+  const out = [
+    ...report.itemDamage.map((d) => `${d.item} ${d.hash}\n`),
+    ...report.repositoryDamage.map((h) => `${h}\n`),
+    ...report.problems.map((p) => `${p.path}: ${p.reason}\n`),
+  ];
   // Item ids are directory names from the repository.
   process.stdout.write(forTerminal(out.join(''), process.stdout.isTTY));
   return out.length > 0 ? 1 : 0;

@@ -40,7 +40,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand |
   if (spec.allowUnknownOptions) command.allowUnknownOptions();
   for (const [flags, description] of spec.options ?? []) command.option(flags, description);
   for (const example of spec.examples ?? []) command.example(example);
-  cli.help();
+  cli.help((sections) => helpSections(spec, sections));
   try {
     // cac turns numeric-looking values into numbers ("007" → 7); a NUL prefix, which no real
     // argument can contain, keeps every value as the text the user typed.
@@ -58,6 +58,22 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand |
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(cli.options)) options[key] = unguard(value);
   return { args: cli.args.map((arg) => String(unguard(arg))), options };
+}
+
+/**
+ * The help of one command: what it does first (cac starts with the bare program name), then the
+ * usage, the options as the spec gives them (cac adds "(default: true)" to negated flags such as
+ * `--no-cache`, which reads as if the flag were on) and the examples.
+ */
+function helpSections(spec: CommandSpec, sections: Array<{ title?: string; body: string }>): Array<{ title?: string; body: string }> {
+  const options: Array<[string, string]> = [...(spec.options ?? []), ['-h, --help', 'display this help']];
+  const width = Math.max(...options.map(([flags]) => flags.length));
+  return sections.map((section, i) => {
+    if (i === 0) return { body: spec.description };
+    if (section.title === 'Options') return { title: 'Options', body: options.map(([flags, text]) => `  ${flags.padEnd(width)}  ${text}`).join('\n') };
+    if (section.title === 'Examples') return { title: 'Examples', body: section.body.split('\n').map((line) => `  ${line}`).join('\n') };
+    return section;
+  });
 }
 
 const GUARD = '\0';

@@ -6,6 +6,7 @@ import { ItemNotFoundError } from '../store/mod.ts';
 import type { Context } from './context.ts';
 import { compileExpressions, expressionOptions, passes } from './expressions.ts';
 import { UsageError } from './globals.ts';
+import { warnModuleProblems } from './modules.ts';
 import { listOption, parseCommand, stringOption } from './parse.ts';
 
 /** Runs `sit items`. */
@@ -29,6 +30,7 @@ export async function runItems(context: Context, argv: string[]): Promise<number
     'id',
   );
   const repo = context.repository();
+  warnModuleProblems(repo);
   const ids = repo.items();
   if (ids.length === 0) return 0;
   const engine = new Engine(repo, { integrity: context.integrity, cache: parsed.options.cache !== false });
@@ -90,6 +92,7 @@ export async function runReduce(context: Context, argv: string[]): Promise<numbe
   const sources = listOption(parsed.options, 'reducer');
   const item = parsed.args[0];
   const repo = context.repository();
+  warnModuleProblems(repo);
   if (item !== undefined && !repo.hasItem(item)) throw new ItemNotFoundError(`Item ${item} not found`);
   const expressions = compileExpressions(
     context,

@@ -3,19 +3,107 @@
  * the digest of the reducer set and of each item's record set, so that only items with new
  * records are reduced again. A missing, stale or corrupt cache is rebuilt silently.
  *
- * The file is one header line and one line per item, `id TAB mtime TAB records-digest TAB state`,
- * so that entries that did not change are written back as the same text without re-serialising.
+ * The file is one header line and one line per item, `id TAB mtime TAB records-digest TAB damaged
+ * TAB check TAB state` (`damaged`: the records left out as damaged, comma-separated), so that entries that did not change are written back as the same text without
+ * re-serialising. `check` is a checksum of the rest of the line (and the header has one too): a
+ * damaged line is not believed but recomputed, so a corrupted cache never prints wrong data.
+ * Only regular files are read or appended to (never through a link, never a FIFO or device), and
+ * a cache location that cannot be used is bypassed: the cache only ever costs speed.
  * @module
  */
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import {
-  appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync,
+  closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 
-const FORMAT = 'sit-reduction-cache 1';
+const FORMAT = 'sit-reduction-cache 2';
+
+/** The largest cache file that is read (bigger ones are ignored and rewritten). */
+const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
+
+/** Flags for reading or appending a cache file: never through a link, never waiting on a FIFO. */
+const NO_FOLLOW = (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * A 32-bit FNV-1a checksum of `parts` (their UTF-16 code units, each part followed by a tab), as 8
+ * hexadecimal digits. Not cryptographic: it catches damage, not forgery (the cache is the user's).
+ */
+export function lineCheck(parts: readonly string[]): string {
+  let h = 0x811c9dc5;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) h = Math.imul(h ^ part.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 9, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * Creates directory `dir` and its missing parents, one level at a time (Node's recursive mkdir
+ * loops forever below `/proc`); throws when a level cannot be made or is not a directory.
+ */
+export function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  for (;;) {
+    let stats;
+    try {
+      stats = lstatSync(at);
+    } catch {
+      missing.push(at);
+      const parent = dirname(at);
+      if (parent === at) break;
+      at = parent;
+      continue;
+    }
+    if (!stats.isDirectory()) throw new Error(`${at} is not a directory`);
+    break;
+  }
+  for (const path of missing.reverse()) mkdirSync(path);
+}
+
+/**
+ * The bytes of the regular file at `path`, or undefined when there is none or it cannot be used:
+ * a link, a FIFO, a device or anything over the size limit is never read.
+ */
+function readRegularFile(path: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | NO_FOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > MAX_CACHE_BYTES) return undefined;
+    const data = Buffer.allocUnsafe(stats.size);
+    let length = 0;
+    while (length < data.length) {
+      const count = readSync(fd, data, length, data.length - length, null);
+      if (count === 0) break;
+      length += count;
+    }
+    return data.subarray(0, length);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Appends `text` to the regular file at `path` (never through a link or to a FIFO); throws when it cannot. */
+function appendRegularFile(path: string, text: string): void {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | NO_FOLLOW);
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`);
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** One cached item. */
 export interface CacheEntry {
@@ -25,6 +113,11 @@ export interface CacheEntry {
   records: string;
   /** The reduced state as JSON text. */
   stateJson: string;
+  /**
+   * Records left out of the state because they did not hash to their names, comma-separated
+   * ('' or absent for none): the entry holds only while they stay damaged.
+   */
+  damaged?: string;
 }
 
 /** What a cache is valid for: a cache made for anything else is ignored. */
@@ -68,10 +161,18 @@ function decodeText(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
-/** One cache line: `id TAB mtime TAB records TAB state`, or undefined for an id that cannot be written. */
+/** One cache line: `id TAB mtime TAB records TAB damaged TAB check TAB state`, or undefined for an id that cannot be written. */
 function cacheLine(id: string, entry: CacheEntry): string | undefined {
   if (id.includes('\t') || id.includes('\n')) return undefined;
-  return `${id}\t${entry.mtime}\t${entry.records}\t${entry.stateJson}`;
+  const mtime = String(entry.mtime);
+  const damaged = entry.damaged ?? '';
+  return `${id}\t${mtime}\t${entry.records}\t${damaged}\t${lineCheck([id, mtime, entry.records, damaged, entry.stateJson])}\t${entry.stateJson}`;
+}
+
+/** An entry as read from the file: believed only once its checksum has been verified. */
+interface StoredEntry extends CacheEntry {
+  /** The line's checksum, until it has been verified (then removed). */
+  check?: string;
 }
 
 /** Partial files of a cache left by a process that stopped while writing, removed after this long. */
@@ -96,7 +197,7 @@ class CacheWriter {
   constructor(path: string, header: string, startedAt: number) {
     this.startedAt = startedAt;
     const dir = dirname(path);
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
     removeOldPartials(dir, basename(path));
     this.#path = path;
     this.#partial = `${path}.partial-${process.pid}-${Date.now()}`;
@@ -169,7 +270,7 @@ export class ReductionCache {
   /** When the file was last written (milliseconds since the epoch; 0 when it was not read). */
   readonly writtenAt: number;
   readonly #key: CacheKey;
-  readonly #entries = new Map<string, CacheEntry>();
+  readonly #entries = new Map<string, StoredEntry>();
   /** Items whose entries changed since the file was read: what an append writes. */
   readonly #changed = new Set<string>();
   /** The file must be written whole (new, stale, corrupt, entries removed, or too many old lines). */
@@ -185,18 +286,20 @@ export class ReductionCache {
 
   /** Reads the cache at `path`; anything unreadable, stale or corrupt gives an empty cache. */
   static load(path: string, key: CacheKey): ReductionCache {
-    let text: string;
-    try {
-      text = decodeText(readFileSync(path));
-    } catch {
+    const bytes = readRegularFile(path);
+    if (bytes === undefined) {
       const cache = new ReductionCache(path, key, 0);
       cache.#rewrite = true;
       return cache;
     }
+    const text = decodeText(bytes);
     let lineEnd = text.indexOf('\n');
     if (lineEnd < 0) lineEnd = text.length;
     const header = text.slice(0, lineEnd).split('\t');
-    if (header[0] !== FORMAT || header[1] !== key.reducers || header[2] !== String(key.integrity)) {
+    if (
+      header.length !== 5 || header[0] !== FORMAT || header[1] !== key.reducers || header[2] !== String(key.integrity) ||
+      header[4] !== lineCheck(header.slice(0, 4))
+    ) {
       const cache = new ReductionCache(path, key, 0);
       cache.#rewrite = true;
       return cache;
@@ -211,15 +314,19 @@ export class ReductionCache {
       const a = text.indexOf('\t', start);
       const b = a < 0 ? -1 : text.indexOf('\t', a + 1);
       const c = b < 0 ? -1 : text.indexOf('\t', b + 1);
-      const mtime = c < 0 ? NaN : Number(text.slice(a + 1, b));
-      if (a <= start || c < 0 || c >= lineEnd || !Number.isFinite(mtime) || text.charCodeAt(c + 1) !== 123 /* { */) {
+      const d = c < 0 ? -1 : text.indexOf('\t', c + 1);
+      const e = d < 0 ? -1 : text.indexOf('\t', d + 1);
+      const mtime = e < 0 ? NaN : Number(text.slice(a + 1, b));
+      if (a <= start || e < 0 || e >= lineEnd || e - d !== 9 || !Number.isFinite(mtime) || text.charCodeAt(e + 1) !== 123 /* { */) {
         cache.#rewrite = true;
         continue;
       }
       const id = text.slice(start, a);
       // Appended lines come later in the file and win over earlier ones for the same item.
       if (cache.#entries.has(id)) superseded++;
-      cache.#entries.set(id, { mtime, records: text.slice(b + 1, c), stateJson: text.slice(c + 1, lineEnd) });
+      const entry: StoredEntry = { mtime, records: text.slice(b + 1, c), stateJson: text.slice(e + 1, lineEnd), check: text.slice(d + 1, e) };
+      if (d > c + 1) entry.damaged = text.slice(c + 1, d);
+      cache.#entries.set(id, entry);
     }
     if (superseded > Math.max(64, cache.#entries.size / 4)) cache.#rewrite = true;
     return cache;
@@ -232,7 +339,22 @@ export class ReductionCache {
 
   /** The entry of item `id`, if any. */
   get(id: string): CacheEntry | undefined {
-    return this.#entries.get(id);
+    return this.#entry(id);
+  }
+
+  /**
+   * The entry of item `id` once its line's checksum is verified; a damaged line is forgotten (so
+   * its item is computed again) and the file will be rewritten.
+   */
+  #entry(id: string): CacheEntry | undefined {
+    const entry = this.#entries.get(id);
+    if (entry?.check === undefined) return entry;
+    if (entry.check === lineCheck([id, String(entry.mtime), entry.records, entry.damaged ?? '', entry.stateJson])) {
+      delete entry.check;
+      return entry;
+    }
+    this.delete(id);
+    return undefined;
   }
 
   /**
@@ -240,7 +362,7 @@ export class ReductionCache {
    * common case of {@linkcode ReductionCache.lookup}, without listing anything), else undefined.
    */
   trusted(id: string, mtime: number): CacheEntry | undefined {
-    const entry = this.#entries.get(id);
+    const entry = this.#entry(id);
     return entry !== undefined && entry.mtime === mtime && mtime < this.writtenAt - 2000 ? entry : undefined;
   }
 
@@ -253,7 +375,7 @@ export class ReductionCache {
   lookup(id: string, dir: string, mtime: number): { entry?: CacheEntry; records?: string } {
     const trusted = this.trusted(id, mtime);
     if (trusted !== undefined) return { entry: trusted };
-    const entry = this.#entries.get(id);
+    const entry = this.#entry(id);
     if (entry === undefined) return {};
     const records = recordSetDigest(readdirSync(dir));
     if (entry.records !== records) return { records };
@@ -261,10 +383,25 @@ export class ReductionCache {
     return { entry, records };
   }
 
+  /** Every entry whose line verifies (a whole rewrite must not give a damaged line a new checksum). */
+  #verified(): Array<[string, CacheEntry]> {
+    const out: Array<[string, CacheEntry]> = [];
+    for (const id of [...this.#entries.keys()]) {
+      const entry = this.#entry(id);
+      if (entry !== undefined) out.push([id, entry]);
+    }
+    return out;
+  }
+
   /** Stores the entry of item `id`. */
   set(id: string, entry: CacheEntry): void {
     const old = this.#entries.get(id);
-    if (old !== undefined && old.mtime === entry.mtime && old.records === entry.records && old.stateJson === entry.stateJson) return;
+    if (
+      old !== undefined && old.mtime === entry.mtime && old.records === entry.records && old.stateJson === entry.stateJson &&
+      (old.damaged ?? '') === (entry.damaged ?? '')
+    ) {
+      return;
+    }
     this.#entries.set(id, entry);
     this.#changed.add(id);
     if (this.#writer === undefined) return;
@@ -303,7 +440,7 @@ export class ReductionCache {
     if (this.#writer !== undefined) return this.#writer.startedAt;
     try {
       this.#writer = new CacheWriter(this.path, this.#header(now), now);
-      for (const [id, entry] of this.#entries) this.#writer.add(id, entry);
+      for (const [id, entry] of this.#verified()) this.#writer.add(id, entry);
     } catch {
       // a cache directory that cannot be written: save() tries again, and gives up quietly
       this.#stopWriting();
@@ -317,7 +454,8 @@ export class ReductionCache {
   }
 
   #header(time: number): string {
-    return `${FORMAT}\t${this.#key.reducers}\t${this.#key.integrity}\t${time}`;
+    const fields = [FORMAT, this.#key.reducers, String(this.#key.integrity), String(time)];
+    return `${fields.join('\t')}\t${lineCheck(fields)}`;
   }
 
   /**
@@ -349,7 +487,7 @@ export class ReductionCache {
         if (line !== undefined) lines.push(line, '\n');
       }
       try {
-        appendFileSync(this.path, lines.join(''));
+        appendRegularFile(this.path, lines.join(''));
         this.#changed.clear();
         return;
       } catch {
@@ -360,7 +498,7 @@ export class ReductionCache {
     try {
       const now = Date.now();
       writer = new CacheWriter(this.path, this.#header(now), now);
-      for (const [id, entry] of this.#entries) writer.add(id, entry);
+      for (const [id, entry] of this.#verified()) writer.add(id, entry);
       writer.finish();
       this.#changed.clear();
       this.#rewrite = false;

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { LoadJob, ReduceJob, ReducerPool, ReducerRuntime, SandboxLimits, SandboxRecord } from '../sandbox/mod.ts';
-import { isValidItemId, ItemNotFoundError, orderStoredRecords, type Repository, type StoredRecord } from '../store/mod.ts';
+import { isValidItemId, ItemNotFoundError, orderStoredRecords, readCheckedRecord, type Repository, type StoredRecord } from '../store/mod.ts';
 import { ReductionCache, cacheFile, recordSetDigest } from './cache.ts';
 import { loadItem, prepareLoading, toSandboxRecords, type ItemDescriptor, type ItemInfo, type LoadItemOptions } from './load_item.ts';
 import { loadReducers, type LoadedReducers } from './reducers.ts';
@@ -58,6 +58,8 @@ interface Reduced {
   records: string | undefined;
   /** Some record links of the item lead to records that are not there yet: not to be cached. */
   incomplete: boolean;
+  /** Records left out because they do not hash to their names (see `ItemInfo.damaged`). */
+  damaged: string[];
 }
 
 /** Reduces the items and records of one repository. */
@@ -76,6 +78,14 @@ export class Engine {
    * caller that keeps states should reduce them again later.
    */
   lastIncomplete: string[] = [];
+  /**
+   * The items of the last {@linkcode Engine.reduceItems} call whose states leave out damaged
+   * records (cached or not): a caller that keeps states should look at them again now and then,
+   * since a record arriving file by file changes nothing in its item's directory.
+   */
+  lastDamaged: string[] = [];
+  /** The damaged records each item's last known state left out, by item. */
+  readonly #damaged = new Map<string, string[]>();
   readonly #options: EngineOptions;
   readonly #integrity: boolean;
   #runtime: Promise<ReducerRuntime> | undefined;
@@ -136,9 +146,44 @@ export class Engine {
    * Items whose record set did not change since the cache was written are not reduced again.
    */
   async reduceItems(ids?: readonly string[]): Promise<Map<string, State>> {
-    const { states, incomplete } = await this.#reduceItems(ids ?? this.repo.items(), { all: ids === undefined });
+    const wanted = ids ?? this.repo.items();
+    const { states, incomplete } = await this.#reduceItems(wanted, { all: ids === undefined });
     this.lastIncomplete = [...incomplete];
+    this.lastDamaged = wanted.filter((id) => this.#damaged.has(id));
     return states;
+  }
+
+  /**
+   * The records that item `id`'s last reduced (or cached) state left out because they do not
+   * hash to their names, sorted; empty when none (or when the item was not reduced yet).
+   */
+  damagedRecords(id: string): readonly string[] {
+    return this.#damaged.get(id) ?? [];
+  }
+
+  /** Remembers what item `id`'s state left out as damaged. */
+  #noteDamaged(id: string, damaged: readonly string[]): void {
+    if (damaged.length === 0) this.#damaged.delete(id);
+    else this.#damaged.set(id, [...damaged]);
+  }
+
+  /**
+   * Whether a cached entry that left out `damaged` records still holds: every one of them must
+   * still be there and still not hash to its name (a record that arrived file by file is whole
+   * now, and the item must be reduced again with it).
+   */
+  #stillDamaged(id: string, damaged: string | undefined): boolean {
+    if (damaged === undefined || damaged === '') {
+      this.#damaged.delete(id);
+      return true;
+    }
+    const hashes = damaged.split(',');
+    for (const hash of hashes) {
+      const record = readCheckedRecord(this.repo, hash, { item: id, integrity: this.#integrity });
+      if (record === undefined || !('damaged' in record)) return false;
+    }
+    this.#damaged.set(id, hashes);
+    return true;
   }
 
   /**
@@ -149,7 +194,11 @@ export class Engine {
    */
   async #reduceItems(
     wanted: readonly string[],
-    options: { all: boolean; stamps?: ReadonlyMap<string, ItemStamp>; onState?: (id: string, state: State, incomplete: boolean) => void },
+    options: {
+      all: boolean;
+      stamps?: ReadonlyMap<string, ItemStamp>;
+      onState?: (id: string, state: State, incomplete: boolean, damaged: readonly string[]) => void;
+    },
   ): Promise<{ states: Map<string, State>; incomplete: Set<string> }> {
     const { stamps, onState } = options;
     const cache = this.#stateCache();
@@ -164,10 +213,11 @@ export class Engine {
     for (const id of wanted) {
       const { dir, mtime } = stamps?.get(id) ?? this.#itemStamp(itemsDir, id);
       const found = cache === undefined ? {} : cache.lookup(id, dir, mtime);
-      const parsed = found.entry === undefined ? undefined : this.#parseEntry(cache!, id, found.entry.stateJson);
+      const usable = found.entry !== undefined && this.#stillDamaged(id, found.entry.damaged);
+      const parsed = usable ? this.#parseEntry(cache!, id, found.entry!.stateJson) : undefined;
       if (parsed !== undefined) {
         if (onState === undefined) states.set(id, parsed.value as State);
-        else onState(id, parsed.value as State, false);
+        else onState(id, parsed.value as State, false, this.damagedRecords(id));
         continue;
       }
       stale.push({ id, mtime, records: found.records });
@@ -182,8 +232,9 @@ export class Engine {
       if (stale.length > this.#poolThreshold()) cache?.beginRewrite();
       const byId = new Map(stale.map((s) => [s.id, s]));
       for await (const reduced of this.#reduceJobs(jobs)) {
+        this.#noteDamaged(reduced.id, reduced.damaged);
         if (onState === undefined) states.set(reduced.id, reduced.state);
-        else onState(reduced.id, reduced.state, reduced.incomplete);
+        else onState(reduced.id, reduced.state, reduced.incomplete, reduced.damaged);
         if (reduced.incomplete) {
           incomplete.add(reduced.id);
           cache?.delete(reduced.id);
@@ -192,7 +243,8 @@ export class Engine {
         const info = byId.get(reduced.id)!;
         // Without a digest ('') the entry is used only while the item's mtime stays the same.
         const records = reduced.records ?? info.records ?? '';
-        cache?.set(reduced.id, { mtime: info.mtime, records, stateJson: reduced.json });
+        const entry = { mtime: info.mtime, records, stateJson: reduced.json };
+        cache?.set(reduced.id, reduced.damaged.length === 0 ? entry : { ...entry, damaged: reduced.damaged.join(',') });
       }
     }
     if (cache !== undefined) {
@@ -268,7 +320,7 @@ export class Engine {
       let entry = memo.trusted(id, mtime);
       let records: string | undefined;
       if (entry === undefined) ({ entry, records } = memo.lookup(id, dir, mtime));
-      const parsed = entry === undefined ? undefined : this.#parseEntry(memo, id, entry.stateJson);
+      const parsed = entry !== undefined && this.#stillDamaged(id, entry.damaged) ? this.#parseEntry(memo, id, entry.stateJson) : undefined;
       if (parsed !== undefined) {
         results.set(id, (parsed.value as { value?: unknown }).value);
         continue;
@@ -285,7 +337,7 @@ export class Engine {
       // A digest lets a later run check an entry by one listing; it is needed only for items
       // that changed just before the file's time, or for a few entries that the cache will append.
       const recent = written - 2000;
-      const onState = (id: string, state: State, incomplete: boolean): void => {
+      const onState = (id: string, state: State, incomplete: boolean, damaged: readonly string[]): void => {
         const value = derive(state);
         results.set(id, value);
         if (incomplete) {
@@ -294,7 +346,8 @@ export class Engine {
         }
         const { dir, mtime, records: listed } = stale.get(id)!;
         const records = listed ?? (mtime >= recent || stale.size <= 256 ? recordSetDigest(readdirSync(dir)) : '');
-        memo.set(id, { mtime, records, stateJson: JSON.stringify({ value }) });
+        const entry = { mtime, records, stateJson: JSON.stringify({ value }) };
+        memo.set(id, damaged.length === 0 ? entry : { ...entry, damaged: damaged.join(',') });
       };
       const ids = [...stale.keys()];
       if (few) await this.#reduceUncached(ids, onState);
@@ -305,9 +358,13 @@ export class Engine {
     return results;
   }
 
-  async #reduceUncached(ids: readonly string[], onState: (id: string, state: State, incomplete: boolean) => void): Promise<void> {
+  async #reduceUncached(
+    ids: readonly string[],
+    onState: (id: string, state: State, incomplete: boolean, damaged: readonly string[]) => void,
+  ): Promise<void> {
     for await (const reduced of this.#reduceJobs(ids.map((id) => ({ id, digest: false })))) {
-      onState(reduced.id, reduced.state, reduced.incomplete);
+      this.#noteDamaged(reduced.id, reduced.damaged);
+      onState(reduced.id, reduced.state, reduced.incomplete, reduced.damaged);
     }
   }
 
@@ -350,7 +407,9 @@ export class Engine {
       for (const { id } of items) {
         const job = loadItem(this.repo, id, { ...loader, digest: true });
         const state = runtime.reduce(job);
-        yield { id, state, json: JSON.stringify(state), records: job.info.records, incomplete: job.info.incomplete === true };
+        yield {
+          id, state, json: JSON.stringify(state), records: job.info.records, incomplete: job.info.incomplete === true, damaged: job.info.damaged ?? [],
+        };
       }
       return;
     }
@@ -361,7 +420,7 @@ export class Engine {
       for await (const result of pool.reduceJson(jobs)) {
         const state = JSON.parse(result.json) as State;
         const info = result.info as ItemInfo | undefined;
-        yield { id: result.id, state, json: result.json, records: info?.records, incomplete: info?.incomplete === true };
+        yield { id: result.id, state, json: result.json, records: info?.records, incomplete: info?.incomplete === true, damaged: info?.damaged ?? [] };
       }
     } finally {
       this.#poolRuns--;

@@ -15,7 +15,10 @@ export class ItemIndex {
   readonly engine: Engine;
   readonly #states = new Map<string, State>();
   readonly #mtimes = new Map<string, number>();
-  /** Items reduced without some of their records: reduced again at every refresh until complete. */
+  /**
+   * Items reduced without some of their records (links to records not there yet, or records that
+   * do not hash to their names yet): looked at again at every refresh until they are whole.
+   */
   readonly #incomplete = new Set<string>();
   #sorted: State[] | undefined;
   #refreshing: Promise<string[]> = Promise.resolve([]);
@@ -38,12 +41,18 @@ export class ItemIndex {
   }
 
   /**
-   * Items whose record links lead to records that have not arrived yet (a synchronisation in
-   * progress). Their directories will not change when the records arrive, so whoever keeps the
-   * index fresh should refresh them now and then; every refresh includes them.
+   * Items whose record links lead to records that have not arrived yet, or whose records do not
+   * hash to their names (damaged, or a synchronisation still writing them file by file). Their
+   * directories will not change when the records are whole, so whoever keeps the index fresh
+   * should refresh them now and then; every refresh includes them.
    */
   incomplete(): string[] {
     return [...this.#incomplete];
+  }
+
+  /** The records item `id`'s state leaves out because they do not hash to their names (sorted). */
+  damagedRecords(id: string): readonly string[] {
+    return this.engine.damagedRecords(id);
   }
 
   /** The state of item `id`, if it exists. */
@@ -88,6 +97,7 @@ export class ItemIndex {
       const states = await this.engine.reduceItems(toReduce);
       for (const id of toReduce) this.#incomplete.delete(id);
       for (const id of this.engine.lastIncomplete) this.#incomplete.add(id);
+      for (const id of this.engine.lastDamaged) this.#incomplete.add(id);
       for (const [id, state] of states) {
         const before = this.#states.get(id);
         if (before === undefined || JSON.stringify(before) !== JSON.stringify(state)) changed.push(id);

@@ -36,6 +36,12 @@ export interface ItemInfo {
    * will not change when the record arrives.
    */
   incomplete?: boolean;
+  /**
+   * Records of the item left out because they do not hash to their names (damaged, or still
+   * arriving file by file). The state is kept, but these records are checked again before it is
+   * believed, so that a record that becomes whole is not missed.
+   */
+  damaged?: string[];
 }
 
 /** A loaded item: the job for the sandbox and its {@linkcode ItemInfo}. */
@@ -74,8 +80,10 @@ export function loadItem(repo: Repository, id: string, options: { integrity: boo
   }
   const source = { hashingAlgorithm: options.algorithm ?? repo.hashingAlgorithm, integrity: options.integrity };
   const missing: string[] = [];
-  const records = toSandboxRecords(orderStoredRecords(repo.readItemRecords(id, { missing }), source).flat());
+  const damaged: string[] = [];
+  const records = toSandboxRecords(orderStoredRecords(repo.readItemRecords(id, { missing }), source, { damaged }).flat());
   if (missing.length > 0) info.incomplete = true;
+  if (damaged.length > 0) info.damaged = damaged.sort();
   return { id, state: { id }, records, info };
 }
 

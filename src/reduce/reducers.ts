@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
 import type { ReducerSet, ReducerSource } from '../sandbox/mod.ts';
-import type { Repository } from '../store/mod.ts';
+import { isConfined, isInside, resolveDirectory, type Repository } from '../store/mod.ts';
 
 /** A reducer source given with `-r` that is neither a file nor a directory. */
 export class ReducerNotFoundError extends SitError {}
@@ -46,41 +46,74 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** The `.js` files directly in `dir`, sorted by name. */
+/**
+ * The `.js` files directly in `dir`, sorted by name. A file that is a symbolic link counts only
+ * when its target lies inside `dir` too: a link to a file elsewhere is never read.
+ */
 function reducerFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.name.endsWith('.js') && (entry.isFile() || (entry.isSymbolicLink() && isFile(join(dir, entry.name)))))
+    .filter((entry) => {
+      if (!entry.name.endsWith('.js')) return false;
+      if (entry.isFile()) return true;
+      const path = join(dir, entry.name);
+      return entry.isSymbolicLink() && isFile(path) && isConfined(path, dir);
+    })
     .map((entry) => entry.name)
     .sort()
     .map((name) => join(dir, name));
 }
 
-/** Every `.js` file below `dir` (what `require()` may load), at most `depth` levels deep. */
-function collectRequireFiles(dir: string, into: Record<string, string>, depth = 8): void {
+/**
+ * Every `.js` file below `dir` (what `require()` may load), at most `depth` levels deep. Only
+ * real directories are entered, and a file that is a link counts only when it stays inside `dir`.
+ */
+function collectRequireFiles(dir: string, into: Record<string, string>, depth = 8, top = dir): void {
   if (depth < 0) return;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) collectRequireFiles(path, into, depth - 1);
-    else if (entry.name.endsWith('.js') && isFile(path)) into[path] = readFileSync(path, 'utf8');
+    if (entry.isDirectory()) collectRequireFiles(path, into, depth - 1, top);
+    else if (!entry.name.endsWith('.js')) continue;
+    else if (entry.isFile() || (entry.isSymbolicLink() && isFile(path) && isConfined(path, top))) into[path] = readFileSync(path, 'utf8');
   }
 }
 
-/** The default sources: `<repo>/reducers`, then `<module>/reducers` of every module. */
+/**
+ * The default sources: `<repo>/reducers`, then `<module>/reducers` of every module. A
+ * `reducers/` directory counts only when it lies inside the repository or its module by its real
+ * path (a module directory may be a link; what is inside it may not lead out of it).
+ */
 function defaultSources(repo: Repository): string[] {
-  const dirs = [join(repo.root, 'reducers'), ...repo.modules().map((module) => join(resolve(module), 'reducers'))];
-  return dirs.filter(isDirectory);
+  const dirs = [
+    { dir: join(repo.root, 'reducers'), root: repo.root },
+    ...repo.modules().map((module) => ({ dir: join(resolve(module), 'reducers'), root: resolve(module) })),
+  ];
+  return dirs.filter(({ dir, root }) => isDirectory(dir) && isConfined(dir, root)).map(({ dir }) => dir);
 }
 
-/** Resolves one `-r` value: a file as given, else the directory `<repo>/reducers/<value>`. */
+/**
+ * Resolves one `-r` value as the original did (original-sit.md §3.1): a file path relative to
+ * `cwd` first; else `<repo>/reducers/<value>` with text links followed inside the repository (an
+ * absolute value stands for itself), when that is a directory; else, as an extension, a directory
+ * relative to `cwd`. A path inside the repository must stay inside it by its real path; one
+ * elsewhere is the user's choice. A directory without any `.js` file is refused: it would reduce
+ * nothing and print the initial state as if that were the answer.
+ */
 function resolveSource(repo: Repository, value: string, cwd: string): string {
+  const usable = (path: string): boolean => !isInside(path, repo.root) || isConfined(path, repo.root);
   const asFile = resolve(cwd, value);
-  if (isFile(asFile)) return asFile;
-  const inRepo = join(repo.root, 'reducers', value);
-  if (isDirectory(inRepo)) return inRepo;
-  if (isDirectory(asFile)) return asFile;
-  throw new ReducerNotFoundError(
-    `reducer ${JSON.stringify(value)} not found: give a .js file, a directory, or a directory name under ${join(repo.root, 'reducers')}`,
-  );
+  if (isFile(asFile) && usable(asFile)) return asFile;
+  // A name is repository content: its text links may not lead out of the repository (SPEC §8).
+  const named = isAbsolute(value) ? resolveDirectory(value, '/') : resolveDirectory(resolve(repo.root, 'reducers', value), repo.root);
+  const dir = named !== undefined && usable(named) ? named : isDirectory(asFile) && usable(asFile) ? asFile : undefined;
+  if (dir === undefined) {
+    throw new ReducerNotFoundError(
+      `reducer ${JSON.stringify(value)} not found: give a .js file, a directory, or a directory name under ${join(repo.root, 'reducers')}`,
+    );
+  }
+  if (reducerFiles(dir).length === 0) {
+    throw new ReducerNotFoundError(`reducer directory ${dir} (from -r ${JSON.stringify(value)}) has no .js files directly in it; give the directory that holds them`);
+  }
+  return dir;
 }
 
 /** Reads the reducer set of `repo` (or of the given sources) and computes its digest. */

@@ -147,6 +147,7 @@ export class ScriptHost {
       item: (id) => this.#item(id),
       search: (query, options) => this.#search(query, options),
       records: (id) => this.#records(id),
+      damagedRecords: (id) => this.#damagedRecords(id),
       config: () => configToJson(this.#repo().config),
       jmespath: (expression, value) => this.#expression(expression, 'query').search(value),
       newItem: (records, options) => this.#newItem(records, options),
@@ -412,6 +413,13 @@ export class ScriptHost {
     const repo = this.#repo();
     if (!repo.hasItem(itemId)) throw new ScriptApiError(`Item ${itemId} not found`);
     return commitsMentioning(repo.root, itemId, new IdIndex(repo.items()));
+  }
+
+  /** The records item `id`'s state leaves out because they do not hash to their names (damaged). */
+  async #damagedRecords(id: unknown): Promise<readonly string[]> {
+    const itemId = this.#itemId(id, 'damagedRecords');
+    await this.#item(itemId);
+    return this.#engineFor().damagedRecords(itemId);
   }
 
   #records(id: unknown): ScriptRecord[] {

@@ -53,14 +53,38 @@ function topLevelKeys(text: string): string[] {
   return keys;
 }
 
+/**
+ * The hashing algorithm of `config.json`: only the original's choices, BLAKE2b with a 20-byte
+ * digest and SHA-1. Other sizes are refused: with a digest of a byte or two, a forged record
+ * (or a link to a file elsewhere) would match its name by chance.
+ */
 function parseHashingAlgorithm(value: unknown): HashingAlgorithm | undefined {
   if (value === 'sha1') return 'sha1';
   if (typeof value !== 'object' || value === null) return undefined;
   const blake = (value as Record<string, unknown>)['blake2b'];
   if (Object.keys(value).length !== 1 || typeof blake !== 'object' || blake === null) return undefined;
   const size = (blake as Record<string, unknown>)['size'];
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 64) return undefined;
+  if (size !== 20) return undefined;
   return { blake2b: { size } };
+}
+
+/** `line L, column C` (1-based) of character `offset` of `text`. */
+function lineAndColumn(text: string, offset: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return `line ${line}, column ${offset - start + 1}`;
+}
+
+/** Where JSON.parse stopped in `text`, from its message (the end of the text when it ran out). */
+export function jsonErrorPlace(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const position = /at position (\d+)/.exec(message)?.[1];
+  const offset = position === undefined ? text.length : Math.min(Number(position), text.length);
+  return lineAndColumn(text, offset);
 }
 
 /** Parses the text of `config.json`; `path` is only used in error messages. */
@@ -74,13 +98,14 @@ export function parseConfig(text: string, path = 'config.json'): RepositoryConfi
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return fail(`not valid JSON (${(error as Error).message})`);
+    const reason = (error as Error).message.replace(/ in JSON at position \d+.*$/, '');
+    return fail(`not valid JSON at ${jsonErrorPlace(text, error)} (${reason})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('not a JSON object');
   const object = value as Record<string, unknown>;
   const hashingAlgorithm = parseHashingAlgorithm(object['hashing_algorithm']);
   if (hashingAlgorithm === undefined) {
-    return fail('"hashing_algorithm" must be {"blake2b": {"size": 1..64}} or "sha1"');
+    return fail('"hashing_algorithm" must be {"blake2b": {"size": 20}} or "sha1" (the hashes SIT supports)');
   }
   const encoding = object['encoding'];
   if (encoding !== 'base32') return fail('"encoding" must be "base32"');

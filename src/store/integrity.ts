@@ -1,6 +1,6 @@
 /** `sit integrity`: every record re-hashed, strictly (original-sit.md §4.13, SPEC §1). */
 import { availableParallelism } from 'node:os';
-import { readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker_entry.ts';
@@ -8,8 +8,8 @@ import { StoreOperationError } from './errors.ts';
 import { prepareHashing } from './hash.ts';
 import { claimTask, examineRecord, runTask } from './integrity_examine.ts';
 import type { Answer, ExaminedEntry, FromWorker, Task, ToWorker, WorkerInit } from './integrity_examine.ts';
-import { compareEntries, Repository, TEMPORARY_PREFIX } from './repository.ts';
-import type { RecordEntry } from './repository.ts';
+import { compareEntries, itemLinkText, Repository, TEMPORARY_PREFIX } from './repository.ts';
+import type { ItemRecordLink, RecordEntry } from './repository.ts';
 
 /** One examined record. */
 export interface IntegrityResult {
@@ -29,6 +29,22 @@ export interface IntegrityReport {
   repositoryDamage: string[];
   /** Temporary files and directories left by interrupted writes that were removed. */
   removedTemporaries: string[];
+  /**
+   * Damage that is not a record failing its hash: item links to records that are not there,
+   * empty or garbage link files, item directories that cannot be listed, item names that are not
+   * UTF-8. Each with the path it concerns and a one-line reason, in item order.
+   */
+  problems: IntegrityProblem[];
+}
+
+/** One problem of {@link IntegrityReport.problems}. */
+export interface IntegrityProblem {
+  /** The item concerned, when there is one. */
+  item?: string;
+  /** The file or directory concerned. */
+  path: string;
+  /** What is wrong, in a few words. */
+  reason: string;
 }
 
 /** Options of {@link checkIntegrity}. */
@@ -68,7 +84,16 @@ const TASKS_PER_THREAD = 24;
 export function checkIntegrity(repo: Repository, options: IntegrityOptions = {}): IntegrityReport {
   const realRoot = realpathSync.native(repo.root);
   const temporaries: string[] = [];
-  const items = repo.items().map((item) => ({ item, entries: repo.itemRecordEntries(item, { temporaries }) }));
+  const problems = itemProblems(repo);
+  const items = repo.items().map((item) => {
+    const entries: RecordEntry[] = [];
+    for (const link of repo.itemRecordLinks(item, { temporaries })) {
+      const entry = repo.followItemRecordLink(link);
+      if (entry !== undefined) entries.push(entry);
+      else problems.push({ item, path: link.path, reason: brokenLinkReason(link) });
+    }
+    return { item, entries };
+  });
   // Directories found by the walk of records/ need no real-path check.
   const repositoryEntries = repo.recordEntries({ expected: items.flatMap((i) => i.entries.map((e) => e.hash)) });
   const direct = new Set(repositoryEntries.filter((e) => e.direct === true).map((e) => e.dir));
@@ -80,9 +105,46 @@ export function checkIntegrity(repo: Repository, options: IntegrityOptions = {})
     cache.set(key, intact);
     return intact;
   };
-  const report = assemble(items, repositoryEntries, examine);
+  const report = assemble(items, repositoryEntries, examine, problems);
   report.removedTemporaries = removeOldTemporaries([...temporariesIn(repo.root), ...temporariesIn(repo.recordsDir()), ...temporaries], options);
   return report;
+}
+
+/** Problems of `items/` itself: item names that are not UTF-8, item directories that cannot be listed. */
+function itemProblems(repo: Repository): IntegrityProblem[] {
+  const problems: IntegrityProblem[] = [];
+  const dir = repo.itemsDir();
+  for (const name of repo.unusableItemNames()) {
+    problems.push({ path: join(dir, name), reason: 'item name is not UTF-8, so no command can name it; rename it' });
+  }
+  for (const item of repo.items()) {
+    const itemDir = repo.itemDir(item);
+    if (itemDir === undefined) continue;
+    try {
+      readdirSync(itemDir);
+    } catch (error) {
+      problems.push({ item, path: itemDir, reason: `cannot list the item's directory (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+    }
+  }
+  return problems;
+}
+
+/** Why an item's record link leads to no record directory. */
+export function brokenLinkReason(link: ItemRecordLink): string {
+  if (link.kind === 'symlink') return 'symbolic link that leads nowhere, or out of the repository';
+  if (link.kind === 'directory') return `record ${link.hash} is missing`;
+  let text: string;
+  try {
+    text = readFileSync(link.path, 'utf8').trim();
+  } catch (error) {
+    return `cannot read the link file (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+  if (text === '') return 'empty link file: it names no record';
+  if (text === itemLinkText(link.hash) || text.replaceAll('\\', '/').endsWith(`/${link.hash}`)) {
+    return `links to record ${link.hash}, which is not in the repository (not copied yet, or lost)`;
+  }
+  const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  return `link file names ${shown}, which is not a record directory inside the repository`;
 }
 
 /**
@@ -107,6 +169,7 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
     // The items' directories are listed here while the workers start: the names of their
     // record links tell the walk of records/ what to expect.
     const temporaries: string[] = [];
+    const problems = itemProblems(repo);
     const itemLinks = items.map((item) => repo.itemRecordLinks(item, { temporaries }));
     const expected = new Map<string, string[]>();
     for (const links of itemLinks) {
@@ -136,6 +199,9 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
     let next = 0;
     const listed = items.map((item, i) => {
       const answers = followed.slice(next, (next += itemLinks[i]!.length));
+      answers.forEach((entry, j) => {
+        if (entry === null) problems.push({ item, path: itemLinks[i]![j]!.path, reason: brokenLinkReason(itemLinks[i]![j]!) });
+      });
       return { item, entries: answers.filter((entry): entry is RecordEntry => entry !== null) };
     });
 
@@ -162,7 +228,7 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
         batches[i]!.forEach((entry, j) => known.set(entryKey(entry), answer.intact[j] ?? undefined));
       });
     }
-    const report = assemble(listed, walked, (entry) => known.get(entryKey(entry)));
+    const report = assemble(listed, walked, (entry) => known.get(entryKey(entry)), problems);
     report.removedTemporaries = removeOldTemporaries([...temporariesIn(repo.root), ...temporariesIn(records), ...temporaries], options);
     return report;
   } finally {
@@ -170,18 +236,25 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
   }
 }
 
-/** The report from items' entries (items sorted) and `records/` entries, examined by `examine`. */
+/**
+ * The report from items' entries (items sorted) and `records/` entries, examined by `examine`,
+ * with the `problems` found on the way. An item entry whose record is not there is a problem too.
+ */
 function assemble(
   items: ReadonlyArray<{ item: string; entries: RecordEntry[] }>,
   repositoryEntries: RecordEntry[],
   examine: (entry: RecordEntry) => boolean | undefined,
+  problems: IntegrityProblem[],
 ): IntegrityReport {
-  const report: IntegrityReport = { checked: [], itemDamage: [], repositoryDamage: [], removedTemporaries: [] };
+  const report: IntegrityReport = { checked: [], itemDamage: [], repositoryDamage: [], removedTemporaries: [], problems };
   const reported = new Set<string>();
   for (const { item, entries } of items) {
     for (const entry of entries) {
       const intact = examine(entry);
-      if (intact === undefined) continue;
+      if (intact === undefined) {
+        problems.push({ item, path: entry.dir, reason: `record ${entry.hash} is missing (not copied yet, or lost)` });
+        continue;
+      }
       report.checked.push({ hash: entry.hash, intact, item });
       if (!intact) {
         report.itemDamage.push({ item, hash: entry.hash });

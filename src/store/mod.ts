@@ -7,6 +7,7 @@ export * from './hash.ts';
 export * from './names.ts';
 export * from './config.ts';
 export * from './resolve.ts';
+export * from './module_link.ts';
 export * from './record.ts';
 export * from './order.ts';
 export * from './repository.ts';

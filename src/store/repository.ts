@@ -1,9 +1,11 @@
 /** A SIT repository on the file system: discovery, items, records, writing, modules. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync,
+  closeSync, constants as fsConstants, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readlinkSync, realpathSync,
+  renameSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { defaultConfig, readConfig, serializeConfig } from './config.ts';
@@ -18,7 +20,8 @@ import { prepareRecordFiles, splitPath } from './names.ts';
 import { findHeads, orderGenerations } from './order.ts';
 import { isIntact, readMarkersToo, readWhole, recordParents, recordTimestamp, tryReadRecord } from './record.ts';
 import type { StoredRecord } from './record.ts';
-import { resolveDir, resolveDirectory } from './resolve.ts';
+import { isInside, resolveDir, resolveDirectory } from './resolve.ts';
+import { resolveShippedLink } from './module_link.ts';
 
 /** The upgrade that renames `issues/` to `items/` (its name as `sit upgrade` prints it). */
 export const ISSUES_TO_ITEMS = 'renaming issues/ to items/';
@@ -59,6 +62,11 @@ export interface RecordEntry {
    * without following any link, so it certainly lies inside the repository.
    */
   direct?: boolean;
+  /**
+   * Why the entry must not be read, e.g. a symbolic link on its path whose target leaves
+   * `records/`: such a record counts as damaged, and nothing is read from `dir`.
+   */
+  problem?: string;
 }
 
 /**
@@ -80,6 +88,8 @@ export interface OpenOptions {
    * lies inside it) may run; without it, such programs never run unless a caller says `trusted`.
    */
   trust?: (program: string) => boolean;
+  /** Told once about each thing the repository holds that cannot be used (e.g. an item name that is not UTF-8). */
+  onWarning?: (message: string) => void;
 }
 
 /** Options of {@link Repository.newRecord}. */
@@ -112,6 +122,39 @@ function lstatOrUndefined(path: string): Stats | undefined {
     return lstatSync(path);
   } catch {
     return undefined;
+  }
+}
+
+/** Whether `/proc/self/fd` names the file an open descriptor refers to (Linux), so it can be read back. */
+let procFds: boolean | undefined;
+
+/**
+ * The real path of directory `path` (symbolic links on the way followed), or undefined when it
+ * does not exist or is not a directory. On Linux this opens the directory once and reads back
+ * the path of the descriptor: three system calls instead of one per path component.
+ */
+export function realDirectory(path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_DIRECTORY ?? 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    if (procFds !== false) {
+      try {
+        const real = readlinkSync(`/proc/self/fd/${fd}`);
+        procFds = true;
+        return real;
+      } catch {
+        procFds = false;
+      }
+    }
+    return realpathSync.native(path);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -188,13 +231,18 @@ function isRepository(path: string): boolean {
 /**
  * Searches `start` and its ancestors like the original (original-sit.md §1.2). Returns the
  * repository path, or the `.sit` directory that stopped the search by not being a repository.
+ * A `.sit` directory whose `config.json` is there but broken stops the search with that error.
  */
 function findInOrAbove(start: string): { found: string } | { stoppedAt?: string } {
   let dir = resolve(start);
   for (;;) {
     if (isRepository(dir)) return { found: dir };
     const candidate = join(dir, '.sit');
-    if (isDirectory(candidate)) return isRepository(candidate) ? { found: candidate } : { stoppedAt: candidate };
+    if (isDirectory(candidate)) {
+      if (isRepository(candidate)) return { found: candidate };
+      if (existsSync(join(candidate, 'config.json'))) Repository.open(candidate);
+      return { stoppedAt: candidate };
+    }
     const parent = dirname(dir);
     if (parent === dir) return {};
     dir = parent;
@@ -215,12 +263,16 @@ export class Repository implements RecordSource {
   readonly #plainRecords: string | undefined;
   /** `<root>/items` once it is known to be a plain directory (the fast path for item directories). */
   #plainItems: string | undefined;
+  /** The real path of {@link Repository.#plainRecords}, once needed. */
+  #realRecords: string | undefined;
   /** Whether a program shipped in the repository may run (see {@link OpenOptions.trust}). */
   readonly #trust: ((program: string) => boolean) | undefined;
+  readonly #onWarning: ((message: string) => void) | undefined;
 
-  private constructor(path: string, config: RepositoryConfig, integrity: boolean, trust?: (program: string) => boolean) {
+  private constructor(path: string, config: RepositoryConfig, integrity: boolean, options: OpenOptions = {}) {
     this.path = path;
-    this.#trust = trust;
+    this.#trust = options.trust;
+    this.#onWarning = options.onWarning;
     this.root = resolve(path);
     this.config = config;
     this.integrity = integrity;
@@ -251,7 +303,7 @@ export class Repository implements RecordSource {
         `invalid repository configuration ${configPath}: unsupported version ${JSON.stringify(config.version)} (expected "1"); use a SIT version that supports it`,
       );
     }
-    return new Repository(path, config, options.integrity ?? true, options.trust);
+    return new Repository(path, config, options.integrity ?? true, options);
   }
 
   /**
@@ -267,7 +319,7 @@ export class Repository implements RecordSource {
     if ('found' in result) return result.found;
     if (result.stoppedAt !== undefined) {
       throw new RepositoryNotFoundError(
-        `${result.stoppedAt} is not a SIT repository (no valid config.json) and stopped the search from ${resolve(start)}; run \`sit init\` there, or remove it, or pass -r PATH`,
+        `${result.stoppedAt} has no config.json, so it is not a SIT repository, and it stopped the search from ${resolve(start)}; restore its config.json (e.g. from version control), or pass -r PATH`,
       );
     }
     throw new RepositoryNotFoundError(
@@ -278,13 +330,10 @@ export class Repository implements RecordSource {
   /** Finds ({@link Repository.findPath}) and opens the repository. */
   static discover(
     start: string,
-    options: { repository?: string | undefined; env?: NodeJS.ProcessEnv; integrity?: boolean; trust?: (program: string) => boolean } = {},
+    options: { repository?: string | undefined; env?: NodeJS.ProcessEnv } & OpenOptions = {},
   ): Repository {
     const path = Repository.findPath(start, options);
-    return Repository.open(path, {
-      ...(options.integrity === undefined ? {} : { integrity: options.integrity }),
-      ...(options.trust === undefined ? {} : { trust: options.trust }),
-    });
+    return Repository.open(path, options);
   }
 
   /**
@@ -320,34 +369,109 @@ export class Repository implements RecordSource {
   itemsDir(): string {
     if (this.#plainItems !== undefined) return this.#plainItems;
     const plain = join(this.root, 'items');
-    try {
-      if (lstatSync(plain).isDirectory()) return (this.#plainItems = plain);
-    } catch {
-      // missing or not a plain directory: resolved or created below
-    }
-    const resolved = resolveDirectory(join(this.root, 'items'), this.root);
+    const stats = lstatOrUndefined(plain);
+    if (stats?.isDirectory()) return (this.#plainItems = plain);
+    const resolved = resolveDirectory(plain, this.root);
     if (resolved !== undefined) return resolved;
-    mkdirSync(plain, { recursive: true });
+    if (stats !== undefined) {
+      throw new StoreOperationError(
+        `${plain} is a link that leads outside the repository or nowhere; it is not followed: make it a directory (or a link inside the repository)`,
+      );
+    }
+    try {
+      mkdirSync(plain, { recursive: true });
+    } catch (error) {
+      throw new StoreOperationError(`cannot create ${plain}: ${errorCode(error)}; check permissions and free space`);
+    }
     return (this.#plainItems = plain);
+  }
+
+  /**
+   * Throws unless `path` (which must exist) lies inside the repository by its real path: a write
+   * never goes through a symbolic link that leads out of it.
+   */
+  #assertInside(path: string, what: string): void {
+    let real: string;
+    let root: string;
+    try {
+      real = realpathSync.native(path);
+      root = realpathSync.native(this.root);
+    } catch (error) {
+      throw new StoreOperationError(`cannot write ${what}: ${path} cannot be resolved (${errorCode(error)})`);
+    }
+    if (!isInside(real, root)) {
+      throw new StoreOperationError(
+        `refusing to write ${what}: ${path} leads outside the repository (to ${real}) through a symbolic link; replace the link with a directory`,
+      );
+    }
+  }
+
+  /** Warnings about what the repository holds but cannot be used (each said once), for the caller to show. */
+  readonly warnings: string[] = [];
+
+  #warn(message: string): void {
+    if (!this.warnings.includes(message)) {
+      this.warnings.push(message);
+      this.#onWarning?.(message);
+    }
   }
 
   // ---- items ------------------------------------------------------------------------------
 
-  /** Item identifiers, sorted by UTF-8 bytes. Creates `items/` when missing. */
+  /**
+   * Item identifiers, sorted by UTF-8 bytes. Creates `items/` when missing; an `items/` that
+   * cannot be listed is an error. Names that are not UTF-8 cannot be used as identifiers: they are
+   * skipped with a warning (see {@link Repository.unusableItemNames}).
+   */
   items(): string[] {
     const dir = this.itemsDir();
     const ids: string[] = [];
-    for (const entry of listDir(dir)) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      throw new StoreOperationError(`cannot list the items in ${dir}: ${errorCode(error)}; check its permissions`);
+    }
+    let warned = false;
+    for (const entry of entries) {
+      // A name that is not UTF-8 is listed with replacement characters: no path can name it.
+      if (entry.name.includes('\uFFFD') && !existsSync(join(dir, entry.name))) {
+        if (!warned) {
+          warned = true;
+          for (const name of this.unusableItemNames()) this.#warn(`skipping item ${name} in ${dir}: its name is not UTF-8; rename it`);
+        }
+        continue;
+      }
       if (!isValidItemId(entry.name)) continue;
       if (entry.isDirectory() || resolveDirectory(join(dir, entry.name), this.root) !== undefined) ids.push(entry.name);
     }
-    return sortUtf8(ids);
+    return sortUtf8(warned ? [...new Set(ids)] : ids);
   }
 
   /** {@link RecordSource.listItems}. */
   listItems(): string[] {
     return this.items();
   }
+
+  /**
+   * The entries of `items/` whose names are not UTF-8 (so no identifier can name them), shown with
+   * their undecodable bytes as `\xHH`. Lists `items/` byte-wise.
+   */
+  unusableItemNames(): string[] {
+    let raw: Buffer[];
+    try {
+      raw = readdirSync(this.itemsDir(), { encoding: 'buffer' });
+    } catch {
+      return [];
+    }
+    const out: string[] = [];
+    for (const name of raw) {
+      if (isUtf8(name)) continue;
+      out.push([...name].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join(''));
+    }
+    return out.sort();
+  }
+
 
   /** The directory of item `id`, or undefined when there is no such item. */
   itemDir(id: string): string | undefined {
@@ -426,12 +550,25 @@ export class Repository implements RecordSource {
     return links.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
   }
 
-  /** The record entry an item's record link leads to (the link file is read), or undefined. */
+  /**
+   * The record entry an item's record link leads to (the link file is read), or undefined when it
+   * leads nowhere (e.g. the record has not arrived yet). A link whose path passes through a
+   * symbolic link leading out of `records/` gives an entry with a `problem`: never read it.
+   */
   followItemRecordLink(link: ItemRecordLink): RecordEntry | undefined {
-    let dir: string | undefined;
-    if (link.kind === 'file') dir = this.#followItemLink(link.path, link.hash);
-    else if (link.kind === 'directory') dir = link.path;
-    else dir = resolveDirectory(link.path, this.root);
+    if (link.kind === 'file') {
+      const target = this.#followItemLink(link.path, link.hash);
+      if (target === undefined) return undefined;
+      if (!target.canonical) return { hash: link.hash, dir: target.dir };
+      // The canonical path is taken without resolving it: check where it really leads.
+      const real = realDirectory(target.dir);
+      if (real === undefined) return undefined;
+      this.#realRecords ??= realpathSync.native(this.#plainRecords!);
+      if (isInside(real, this.#realRecords)) return { hash: link.hash, dir: real };
+      return { hash: link.hash, dir: target.dir, problem: `a symbolic link on its path leads out of records/ (to ${real}); not followed` };
+    }
+    if (link.kind === 'directory') return { hash: link.hash, dir: link.path };
+    const dir = resolveDirectory(link.path, this.root);
     return dir === undefined ? undefined : { hash: link.hash, dir };
   }
 
@@ -440,7 +577,7 @@ export class Repository implements RecordSource {
    * (its existence is checked when it is read); anything else goes through {@link resolveDir},
    * confined to the repository.
    */
-  #followItemLink(path: string, hash: string): string | undefined {
+  #followItemLink(path: string, hash: string): { dir: string; canonical: boolean } | undefined {
     if (this.#plainRecords !== undefined) {
       let text: string;
       try {
@@ -452,10 +589,13 @@ export class Repository implements RecordSource {
       }
       const canonical = join(this.#plainRecords, splitPath(hash));
       // The text `sit` writes, in a plain items/ directory: no need to resolve it.
-      if (text === itemLinkText(hash) && this.#plainItems !== undefined && dirname(dirname(path)) === this.#plainItems) return canonical;
-      if (resolve(dirname(path), text.replaceAll('\\', '/')) === canonical) return canonical;
+      if (text === itemLinkText(hash) && this.#plainItems !== undefined && dirname(dirname(path)) === this.#plainItems) {
+        return { dir: canonical, canonical: true };
+      }
+      if (resolve(dirname(path), text.replaceAll('\\', '/')) === canonical) return { dir: canonical, canonical: true };
     }
-    return resolveDir(path, this.root);
+    const dir = resolveDir(path, this.root);
+    return dir === undefined ? undefined : { dir, canonical: false };
   }
 
   /** The hashes of item `id`'s records whose directories exist, sorted. */
@@ -479,7 +619,7 @@ export class Repository implements RecordSource {
     const records: StoredRecord[] = [];
     for (const link of this.itemRecordLinks(id)) {
       const entry = this.followItemRecordLink(link);
-      const record = entry === undefined ? undefined : tryReadRecord(entry.dir, entry.hash, options);
+      const record = entry === undefined ? undefined : readEntry(entry, options);
       if (record !== undefined) records.push(record);
       else options.missing?.push(link.hash);
     }
@@ -607,14 +747,18 @@ export class Repository implements RecordSource {
 
   /** Reads record `hash` (from the item when `item` is given); undefined when it is absent. */
   readRecord(hash: string, options: { item?: string; full?: boolean } = {}): StoredRecord | undefined {
-    let dir: string | undefined;
+    let dir: string | RecordEntry | undefined;
     if (options.item !== undefined) {
       if (!this.hasItem(options.item)) return undefined;
-      dir = this.itemRecordEntries(options.item).find((e) => e.hash === hash)?.dir;
+      const entry = this.itemRecordEntries(options.item).find((e) => e.hash === hash);
+      if (entry === undefined) return undefined;
+      return readEntry(entry, options.full === undefined ? {} : { full: options.full });
     } else {
       dir = this.recordPath(hash);
     }
-    return dir === undefined ? undefined : tryReadRecord(dir, hash, options.full === undefined ? {} : { full: options.full });
+    if (dir === undefined) return undefined;
+    const read = options.full === undefined ? {} : { full: options.full };
+    return typeof dir === 'string' ? tryReadRecord(dir, hash, read) : readEntry(dir, read);
   }
 
   /**
@@ -625,7 +769,7 @@ export class Repository implements RecordSource {
     const entries = itemId === undefined ? this.recordEntries() : this.itemRecordEntries(itemId);
     const nodes: Array<{ hash: string; parents: string[] }> = [];
     for (const entry of entries) {
-      if (!isDirectory(entry.dir)) continue;
+      if (entry.problem !== undefined || !isDirectory(entry.dir)) continue;
       const parents = listDir(join(entry.dir, '.prev')).map((d) => d.name);
       nodes.push({ hash: entry.hash, parents });
     }
@@ -654,10 +798,18 @@ export class Repository implements RecordSource {
       prepared = prepareRecordFiles([...prepared, { name: '.signature', data: signature }]);
     }
     const hash = recordHash(prepared, { algorithm });
-    const dest = this.#storeRecord(hash, prepared);
+    const { dest, created } = this.#storeRecord(hash, prepared);
     if (itemDir !== undefined) {
       const link = relative(itemDir, dest).split(sep).join('/');
-      writeFileAtomic(join(itemDir, hash), link);
+      try {
+        writeFileAtomic(join(itemDir, hash), link);
+      } catch (error) {
+        // Nothing half-written: a record this call created is taken back when its link fails.
+        if (created) rmSync(dest, { recursive: true, force: true });
+        throw new StoreOperationError(
+          `cannot link record ${hash} into item ${options.itemId}: ${errorCode(error)}; check permissions and free space (nothing was written)`,
+        );
+      }
     }
     return hash;
   }
@@ -673,15 +825,32 @@ export class Repository implements RecordSource {
     writeFileAtomic(join(itemDir, hash), relative(itemDir, dest).split(sep).join('/'));
   }
 
-  /** Puts a record's files in place under `records/` and returns its directory. */
-  #storeRecord(hash: string, files: RecordFile[]): string {
+  /**
+   * Puts a record's files in place under `records/` and returns its directory, and whether this
+   * call created it. Every directory written to lies inside the repository by its real path.
+   */
+  #storeRecord(hash: string, files: RecordFile[]): { dest: string; created: boolean } {
     let records = this.recordsDir();
     if (records === undefined) {
       records = join(this.root, 'records');
-      mkdirSync(records, { recursive: true });
+      if (lstatOrUndefined(records) !== undefined) {
+        throw new StoreOperationError(
+          `refusing to write record ${hash}: ${records} is a link that leads outside the repository or nowhere; make it a directory`,
+        );
+      }
+      try {
+        mkdirSync(records, { recursive: true });
+      } catch (error) {
+        throw new StoreOperationError(`cannot create ${records}: ${errorCode(error)}; check permissions and free space`);
+      }
     }
     const dest = join(records, splitPath(hash));
-    if (isDirectory(dest)) return dest;
+    const existing = lstatOrUndefined(dest);
+    if (existing?.isDirectory()) return { dest, created: false };
+    if (existing !== undefined) {
+      throw new StoreOperationError(`cannot write record ${hash}: ${dest} exists and is not a directory; remove it`);
+    }
+    let created = true;
     const tryIn = (base: string): void => {
       const temporary = mkdtempSync(join(base, TEMPORARY_PREFIX));
       try {
@@ -690,12 +859,20 @@ export class Repository implements RecordSource {
           mkdirSync(dirname(path), { recursive: true });
           writeFileSync(path, file.data, { flag: 'wx' });
         }
+        // The levels above the record may be links: they must not lead out of the repository,
+        // and nothing is created below one that does.
+        let existing = dirname(dest);
+        while (lstatOrUndefined(existing) === undefined && existing !== records) existing = dirname(existing);
+        this.#assertInside(existing, `record ${hash}`);
         mkdirSync(dirname(dest), { recursive: true });
         renameSync(temporary, dest);
       } catch (error) {
         rmSync(temporary, { recursive: true, force: true });
         const code = errorCode(error);
-        if ((code === 'ENOTEMPTY' || code === 'EEXIST') && isDirectory(dest)) return;
+        if ((code === 'ENOTEMPTY' || code === 'EEXIST') && lstatOrUndefined(dest)?.isDirectory() === true) {
+          created = false;
+          return;
+        }
         throw error;
       }
     };
@@ -708,9 +885,10 @@ export class Repository implements RecordSource {
         tryIn(records);
       }
     } catch (error) {
+      if (error instanceof StoreOperationError) throw error;
       throw new StoreOperationError(`cannot write record ${hash} into ${records}: ${errorCode(error)}; check permissions and free space`);
     }
-    return dest;
+    return { dest, created };
   }
 
   // ---- modules ----------------------------------------------------------------------------
@@ -737,7 +915,7 @@ export class Repository implements RecordSource {
     const modules: string[] = [];
     if (!isDirectory(dir)) return modules;
     for (const name of readdirSync(dir).sort(compareUtf8)) {
-      const resolved = resolveDirectory(join(dir, name), '/');
+      const resolved = resolveShippedLink(join(dir, name)) ?? resolveDirectory(join(dir, name), '/');
       if (resolved === undefined) {
         throw new ModuleError(`module ${join(dir, name)} does not resolve to a directory; fix the link or remove the entry`);
       }
@@ -835,16 +1013,47 @@ export function findExecutable(name: string, dirs: readonly string[]): string | 
   return undefined;
 }
 
+/** Reads the record of `entry`, or a record with no files and the entry's problem when it must not be read. */
+function readEntry(entry: RecordEntry, options: { full?: boolean }): StoredRecord | undefined {
+  if (entry.problem !== undefined) return { hash: entry.hash, files: [], problems: [`.: ${entry.problem}`] };
+  return tryReadRecord(entry.dir, entry.hash, options);
+}
+
+/**
+ * The record as it hashes to its name, or undefined when it does not (damaged): checked with
+ * zero-length markers first, then, for a record read without them, again with its `.type/` and
+ * `.prev/` files read (markers are empty by convention only).
+ */
+export function intactRecord(record: StoredRecord, algorithm: HashingAlgorithm): StoredRecord | undefined {
+  if (isIntact(record, algorithm)) return record;
+  if (record.problems.length > 0 || record.markersUnread === undefined) return undefined;
+  const whole = readMarkersToo(record);
+  return whole !== undefined && isIntact(whole, algorithm) ? whole : undefined;
+}
+
+/**
+ * Record `hash` of `source` (of item `item` when given) as {@link RecordSource.readRecord} reads
+ * it, but checked like every read for reduction (SPEC §8): with integrity checking on (the
+ * source's setting unless `integrity` is given), a damaged record is `{ damaged: true }`.
+ */
+export function readCheckedRecord(
+  source: RecordSource,
+  hash: string,
+  options: { item?: string; integrity?: boolean } = {},
+): StoredRecord | { damaged: true } | undefined {
+  const record = source.readRecord(hash, options.item === undefined ? {} : { item: options.item });
+  if (record === undefined) return undefined;
+  if (!(options.integrity ?? source.integrity ?? true)) return record;
+  return intactRecord(record, source.hashingAlgorithm) ?? { damaged: true };
+}
+
 /** A stored record with what ordering needs, derived from its files. */
 function toNode(record: StoredRecord, source: { hashingAlgorithm: HashingAlgorithm; integrity?: boolean }) {
-  let intact = source.integrity === false ? undefined : isIntact(record, source.hashingAlgorithm);
-  if (intact === false && record.problems.length === 0 && record.markersUnread !== undefined) {
-    // A marker file with content: the record is read again with its markers and checked as it is.
-    const whole = readMarkersToo(record);
-    if (whole !== undefined && isIntact(whole, source.hashingAlgorithm)) {
-      record = whole;
-      intact = true;
-    }
+  let intact: boolean | undefined;
+  if (source.integrity !== false) {
+    const checked = intactRecord(record, source.hashingAlgorithm);
+    intact = checked !== undefined;
+    if (checked !== undefined) record = checked;
   }
   return {
     record,
@@ -855,14 +1064,20 @@ function toNode(record: StoredRecord, source: { hashingAlgorithm: HashingAlgorit
   };
 }
 
-/** Orders stored records into generations, dropping non-intact ones when `source.integrity` is on. */
+/**
+ * Orders stored records into generations, dropping non-intact ones when `source.integrity` is on;
+ * the hashes of the records dropped that way are added to `damaged` when it is given.
+ */
 export function orderStoredRecords(
   records: Iterable<StoredRecord>,
   source: { hashingAlgorithm: HashingAlgorithm; integrity?: boolean },
-  options: { roots?: readonly string[] } = {},
+  options: { roots?: readonly string[]; damaged?: string[] } = {},
 ): StoredRecord[][] {
   const nodes = [...records].map((record) => toNode(record, source));
-  return orderGenerations(nodes, options).map((g) => g.map((n) => n.record));
+  if (options.damaged !== undefined) {
+    for (const node of nodes) if (node.intact === false) options.damaged.push(node.hash);
+  }
+  return orderGenerations(nodes, options.roots === undefined ? {} : { roots: options.roots }).map((g) => g.map((n) => n.record));
 }
 
 /**

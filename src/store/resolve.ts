@@ -91,6 +91,18 @@ export function resolveDirectory(path: string, root: string): string | undefined
   return statOrUndefined(result)?.isDirectory() ? result : undefined;
 }
 
+/**
+ * Whether `path` lies inside `root` by its real path (symbolic links on the way followed), so that
+ * nothing is read through a link that leads out of `root`. False when either cannot be resolved.
+ */
+export function isConfined(path: string, root: string): boolean {
+  try {
+    return isInside(realpathSync.native(path), realpathSync.native(root));
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `path` itself (not its target) is a symbolic link. */
 export function isSymlink(path: string): boolean {
   try {

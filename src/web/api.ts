@@ -12,6 +12,7 @@ import { compileExpression, type Expression } from '../jmespath.ts';
 import { stringifySorted } from '../json.ts';
 import type { RecordFile } from '../store/hash.ts';
 import { isBase32 } from '../store/hash.ts';
+import { readCheckedRecord } from '../store/repository.ts';
 import type { ItemSource, RecordStore, RepositoryReducer } from './source.ts';
 import type { Writer } from './writer.ts';
 
@@ -63,6 +64,13 @@ function evaluate(c: Context, expr: Expression, doc: unknown): { value: unknown 
 
 function fileNames(files: readonly RecordFile[]): string[] {
   return files.map((f) => f.name);
+}
+
+/** The file names of a record read with the integrity rule of the command line: a damaged record is not served. */
+function recordFiles(c: Context, record: ReturnType<typeof readCheckedRecord>, hash: string): Response | Promise<Response> {
+  if (record === undefined) return c.notFound();
+  if ('damaged' in record) return c.text(`record ${hash} is damaged (its files do not match its hash); run \`sit integrity\``, 404);
+  return json(c, fileNames(record.files));
 }
 
 /** Reads a multipart body into record files: each part's field name is the file's name. */
@@ -125,23 +133,22 @@ export function registerApi(app: Hono, o: ApiOptions): void {
     // /api/item/{id}/{record}/files
     if (seg.length === 4 && a === 'item' && e === 'files') {
       if (!isBase32(d!) || !o.repo.hasItem(b!)) return c.notFound();
-      const record = o.repo.readRecord(d!, { item: b! });
-      return record === undefined ? c.notFound() : json(c, fileNames(record.files));
+      return recordFiles(c, readCheckedRecord(o.repo, d!, { item: b! }), d!);
     }
     // /api/item/{id}/{query}
     if (seg.length === 3 && a === 'item') {
-      const state = o.index.get(b!);
-      if (state === undefined) return c.notFound();
+      // The original compiled the query before looking the item up: a bad query is 400 either way.
       const query = compile(c, d!, 'query');
       if (query instanceof Response) return query;
+      const state = o.index.get(b!);
+      if (state === undefined) return c.notFound();
       const r = evaluate(c, query, state);
       return r instanceof Response ? r : json(c, r.value);
     }
     // /api/record/{record}/files
     if (seg.length === 3 && a === 'record' && d === 'files') {
       if (!isBase32(b!)) return c.notFound();
-      const record = o.repo.readRecord(b!);
-      return record === undefined ? c.notFound() : json(c, fileNames(record.files));
+      return recordFiles(c, readCheckedRecord(o.repo, b!), b!);
     }
     // /api/reduce/{query} and /api/{roots}/reduce/{query}
     const reduceAt = seg.length === 2 && a === 'reduce' ? 0 : seg.length === 3 && b === 'reduce' ? 1 : -1;

@@ -1,15 +1,17 @@
 /**
- * Static assets: the built-in `static/` directory, htmx and its SSE extension from
- * `node_modules` (read once into memory), and overlays (`--overlay` directories, `<repo>/web`,
- * each module's `web/`) that may replace styles, images and fonts but never scripts or pages,
- * and never escape their directory.
+ * Static assets of the built-in interface: the `static/` directory, htmx and its SSE extension
+ * from `node_modules` (read once into memory), and overlays (`--overlay` directories, and the
+ * trusted `<repo>/web` and modules' `web/`) that may replace its styles, images and fonts but
+ * never its scripts or pages, and never escape their directory. (An overlay with an `index.html`
+ * is a whole web app instead: see `overlay.ts`.)
  * @module
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { packageRoot } from '../paths.ts';
+import type { Overlays } from './overlay.ts';
 import { confinedFile } from './security.ts';
 
 /** A file ready to serve. */
@@ -20,8 +22,29 @@ export interface Asset {
 }
 
 const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.xml': 'application/xml',
+  '.wasm': 'application/wasm',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  '.eot': 'application/vnd.ms-fontobject',
+  '.avif': 'image/avif',
+  '.bmp': 'image/bmp',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mp3': 'audio/mpeg',
+  '.ogg': 'audio/ogg',
+  '.pdf': 'application/pdf',
+  '.csv': 'text/csv; charset=utf-8',
+  '.patch': 'text/plain; charset=utf-8',
+  '.diff': 'text/plain; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -35,7 +58,7 @@ const TYPES: Record<string, string> = {
   '.md': 'text/plain; charset=utf-8',
 };
 
-/** File types an overlay may provide: no scripts, no HTML, nothing a browser would run. */
+/** File types an overlay may provide to the built-in interface: no scripts, no HTML, nothing a browser would run. */
 const OVERLAY_TYPES = new Set(['.css', '.svg', '.png', '.jpg', '.jpeg', '.gif', '.webp', '.ico', '.woff', '.woff2']);
 
 /** The content type for a file name, by extension (`application/octet-stream` when unknown). */
@@ -65,29 +88,18 @@ function asset(body: Uint8Array, name: string): Asset {
 /** Built-in assets plus overlays, looked up by path below `/static/`. */
 export class Assets {
   readonly #builtinDir: string;
-  readonly #overlays: string[];
+  readonly #overlays: Overlays | undefined;
   readonly #memory = new Map<string, Asset>();
   readonly #builtinCache = new Map<string, Asset>();
 
-  /** Creates the asset set; `overlays` in priority order (first wins). */
-  constructor(overlays: readonly string[] = []) {
+  /** Creates the asset set; `overlays` may replace styles, images and fonts. */
+  constructor(overlays?: Overlays) {
     this.#builtinDir = join(packageRoot(), 'static');
-    this.#overlays = overlays.filter((dir) => {
-      try {
-        return statSync(dir).isDirectory();
-      } catch {
-        return false;
-      }
-    });
+    this.#overlays = overlays;
     const require = createRequire(import.meta.url);
     const htmxDist = join(dirname(require.resolve('htmx.org/package.json')), 'dist');
     this.#memory.set('htmx.js', asset(readFileSync(join(htmxDist, 'htmx.min.js')), 'htmx.js'));
     this.#memory.set('hx-sse.js', asset(readFileSync(join(htmxDist, 'ext', 'hx-sse.min.js')), 'hx-sse.js'));
-  }
-
-  /** The overlay directories in use. */
-  get overlays(): readonly string[] {
-    return this.#overlays;
   }
 
   /**
@@ -99,16 +111,9 @@ export class Assets {
     const name = segments.join('/');
     const fixed = this.#memory.get(name);
     if (fixed !== undefined) return { asset: fixed, overlay: false };
-    if (OVERLAY_TYPES.has(extname(name).toLowerCase())) {
-      for (const dir of this.#overlays) {
-        const path = confinedFile(dir, segments);
-        if (path === undefined) continue;
-        try {
-          return { asset: asset(readFileSync(path), name), overlay: true };
-        } catch {
-          continue;
-        }
-      }
+    if (this.#overlays !== undefined && OVERLAY_TYPES.has(extname(name).toLowerCase())) {
+      const found = this.#overlays.file(segments);
+      if (found?.kind === 'file') return { asset: found.asset, overlay: true };
     }
     const cached = this.#builtinCache.get(name);
     if (cached !== undefined) return { asset: cached, overlay: false };

@@ -20,6 +20,7 @@ import {
 import { DEFINITIONS_ID, namedFilters as trackerFilters, repositoryFilters } from '../tracker/mod.ts';
 import type { IssuePage, MergeRequestView, PatchFile } from '../../templates/issue.ts';
 import type { ListPage, ListRow, NavLink } from '../../templates/list.ts';
+import { readCheckedRecord } from '../store/repository.ts';
 import { highlightDiff } from './highlight.ts';
 import { renderMarkdown } from './markdown.ts';
 import { issueView, type ItemSource, type ItemState, type RecordStore } from './source.ts';
@@ -186,15 +187,37 @@ export function buildListPage(states: readonly ItemState[], req: ListRequest): L
 const decoder = new TextDecoder();
 const patchCache = new Map<string, MergeRequestView>();
 
-function countLines(patch: string): { added: number; removed: number } {
+/**
+ * Lines added and removed by a patch: only lines inside hunks count, as many as each `@@ -a,b
+ * +c,d @@` header announces, so the e-mail header, the commit message and the `-- ` signature
+ * that `git format-patch` appends are never taken for changes. Exported for tests.
+ */
+export function countLines(patch: string): { added: number; removed: number } {
   let added = 0;
   let removed = 0;
-  let inHeader = true;
+  let oldLeft = 0;
+  let newLeft = 0;
   for (const line of patch.split('\n')) {
-    if (line.startsWith('diff --git') || line.startsWith('@@')) inHeader = false;
-    if (inHeader) continue;
-    if (line.startsWith('+') && !line.startsWith('+++')) added++;
-    else if (line.startsWith('-') && !line.startsWith('---')) removed++;
+    if (oldLeft > 0 || newLeft > 0) {
+      if (line.startsWith('+')) {
+        added++;
+        newLeft--;
+      } else if (line.startsWith('-')) {
+        removed++;
+        oldLeft--;
+      } else if (line.startsWith(' ') || line === '') {
+        oldLeft--;
+        newLeft--;
+      } else if (!line.startsWith('\\')) {
+        oldLeft = newLeft = 0;
+      }
+      continue;
+    }
+    const hunk = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+    if (hunk !== null) {
+      oldLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
+      newLeft = hunk[2] === undefined ? 1 : Number(hunk[2]);
+    }
   }
   return { added, removed };
 }
@@ -204,8 +227,10 @@ export function mergeRequestView(repo: RecordStore, itemId: string, hash: string
   const key = `${itemId}/${hash}`;
   const cached = patchCache.get(key);
   if (cached !== undefined) return cached;
-  const record = repo.readRecord(hash, { item: itemId });
+  // Read with the command line's integrity rule: a damaged record shows no patch.
+  const record = readCheckedRecord(repo, hash, { item: itemId });
   if (record === undefined) return { hash, patches: [], missing: true };
+  if ('damaged' in record) return { hash, patches: [], missing: true, damaged: true };
   const patches: PatchFile[] = [];
   for (const file of record.files) {
     if (!file.name.startsWith('git/') && !file.name.startsWith('patch/')) continue;
@@ -271,6 +296,7 @@ export function buildIssuePage(index: ItemSource, repo: RecordStore, id: string,
     mergeRequests,
     seq: extra.seq,
     definitions: tracker?.definitions() ?? { labels: [], milestones: [] },
+    damaged: index.damagedRecords?.(id) ?? [],
     ...(extra.error === undefined ? {} : { error: extra.error }),
     ...(extra.draft === undefined ? {} : { draft: extra.draft }),
     ...(extra.preview === undefined ? {} : { preview: extra.preview }),

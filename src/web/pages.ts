@@ -49,6 +49,8 @@ export interface PagesOptions {
   readonly: boolean;
   /** Named filters (label → query). */
   filters: () => Array<[string, string]>;
+  /** A line shown at the top of every page (e.g. that the repository's web app is not served). */
+  notice?: string | undefined;
 }
 
 /** Longest summary accepted, in characters. */
@@ -60,7 +62,13 @@ type Status = 200 | 400 | 403 | 404 | 422;
 type Current = 'issues' | 'new' | 'docs' | 'labels' | 'milestones';
 
 async function page(c: Context, title: string, body: Html, o: PagesOptions, status: Status = 200, current?: Current) {
-  const frame = layout({ title, readonly: o.readonly, body, ...(current === undefined ? {} : { current }) });
+  const frame = layout({
+    title,
+    readonly: o.readonly,
+    body,
+    ...(current === undefined ? {} : { current }),
+    ...(o.notice === undefined ? {} : { notice: o.notice }),
+  });
   c.header('cache-control', 'no-store');
   return c.html(await frame, status);
 }

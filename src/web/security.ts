@@ -139,6 +139,21 @@ export function securityHeaders(): MiddlewareHandler {
 export const RAW_FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
 
 /**
+ * The Content-Security-Policy for a trusted overlay web app (its pages, scripts and styles): what
+ * apps of the original's era need and no more. Scripts from the server and `data:` URLs (the
+ * HTML-imports polyfill runs the scripts of imported documents as `data:` scripts), inline styles
+ * (Polymer and its polyfills write `<style>` elements and style attributes), images and fonts from
+ * the server or `data:`, requests to the server only. No inline scripts or event handlers, no
+ * `eval` (the original issue tracker evaluates syntax-highlighting code fetched by a name taken
+ * from comment text; without `eval` code blocks are shown unhighlighted), no plugins, no framing
+ * by other sites.
+ */
+export const OVERLAY_APP_CSP =
+  "default-src 'self'; script-src 'self' data:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "font-src 'self' data:; connect-src 'self'; media-src 'self'; manifest-src 'self'; worker-src 'self'; " +
+  "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/**
  * Splits a URL path tail (still percent-encoded) into decoded segments and refuses anything that
  * could leave the directory it is joined to: `.` and `..` segments (also when encoded), segments
  * holding a slash, backslash or NUL once decoded (`%2f`, `%5c`, `%00`), empty segments and bad

@@ -25,6 +25,8 @@ export interface ItemSource {
    * them every few seconds, since nothing in their directories will change when they arrive.
    */
   incomplete?(): string[];
+  /** The records item `id`'s state leaves out because they do not hash to their names. */
+  damagedRecords?(id: string): readonly string[];
   /** The engine behind the index, used for whole-repository reductions (`/api/reduce`). */
   readonly engine?: { reduceRepository(options: { state?: ItemState; roots?: readonly string[] }): Promise<ItemState> };
 }

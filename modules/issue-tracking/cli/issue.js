@@ -558,7 +558,7 @@ var SHOW_HELP =
   '  -h, --help            this help\n';
 
 function field(label, value) {
-  return pad(label + ':', 11) + value;
+  return pad(label + ': ', 11) + value;
 }
 
 function quotedList(values) {
@@ -603,9 +603,9 @@ function showSegments(sit, issue, mentions, commits) {
   };
   var list = function (values) { return values.length > 0 ? values.join(', ') : '-'; };
   var closed = issue.state === 'closed';
-  line('Summary:   ', { text: issue.summary || '-', style: 'bold' });
-  line('Id:        ', { text: issue.id, style: 'yellow' });
-  line('State:     ', closed ? { text: 'closed', style: 'magenta' } : { text: 'open', style: 'green' });
+  line(field('Summary', ''), { text: issue.summary || '-', style: 'bold' });
+  line(field('Id', ''), { text: issue.id, style: 'yellow' });
+  line(field('State', ''), closed ? { text: 'closed', style: 'magenta' } : { text: 'open', style: 'green' });
   line(field('Author', issue.authors || '-'));
   line(field('Opened', formatTime(issue.timestamp)));
   line(field('Updated', formatTime(issue.last_updated_timestamp)));
@@ -614,6 +614,11 @@ function showSegments(sit, issue, mentions, commits) {
   line(field('Milestone', issue.milestone || '-'));
   var mrs = strings(issue.merge_requests);
   if (mrs.length > 0) line(field('Merge requests', mrs.join(', ')));
+  var damaged = typeof sit.damagedRecords === 'function' ? sit.damagedRecords(issue.id) : [];
+  if (damaged.length > 0) {
+    line(field('Damaged', damaged.length + ' record' + (damaged.length === 1 ? '' : 's') +
+      ' left out (files do not match the hash; run `sit integrity`): ' + damaged.join(', ')));
+  }
   line('');
   line(typeof issue.details === 'string' && issue.details.trim() !== '' ? issue.details.replace(/\s+$/, '') : '(no details)');
   var comments = Array.isArray(issue.comments) ? issue.comments : [];
