@@ -30,7 +30,7 @@ const PAIRS: Array<[string, string, number]> = [
   ['on-state', 'open', 4.5], ['on-state', 'closed', 4.5], ['on-state', 'danger', 4.5],
   ['danger', 'card', 4.5], ['danger', 'surface', 4.5], ['closed', 'card', 4.5],
   ['open', 'card', 3], ['open', 'bg', 3],
-  ['error-ink', 'error-bg', 4.5], ['mark-ink', 'mark', 4.5], ['badge-ink', 'badge-bg', 4.5],
+  ['error-ink', 'error-bg', 4.5], ['mark-ink', 'mark', 4.5], ['ink', 'banner-bg', 4.5], ['badge-ink', 'badge-bg', 4.5],
   ['plain-label-ink', 'plain-label-bg', 4.5],
   ['ink', 'opening-head', 4.5], ['muted', 'opening-head', 4.5], ['ink', 'mr-head', 4.5], ['muted', 'success-head', 4.5], ['muted', 'failure-head', 4.5],
   ['diff-add', 'diff-add-bg', 4.5], ['diff-del', 'diff-del-bg', 4.5],
