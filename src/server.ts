@@ -18,6 +18,7 @@ import { csrf } from 'hono/csrf';
 import { SitError } from './errors.ts';
 import { indexStates, type IssueState } from './query/mod.ts';
 import { formatAuthor, userConfigToJson, type Author, type UserConfig } from './store/user_config.ts';
+import { configToJson } from './store/config.ts';
 import { isBase32 } from './store/hash.ts';
 import { readCheckedRecord } from './store/repository.ts';
 import { registerApi } from './web/api.ts';
@@ -246,7 +247,8 @@ export function createApp(options: AppOptions): Hono {
     writer,
     docs,
     readonly,
-    filters: () => namedFilters(issuesFilters(userConfig)),
+    filters: () =>
+      namedFilters(issuesFilters(userConfig), { me: readonly ? undefined : options.author.name, repository: configToJson(repo.config) }),
     ...(options.notice === undefined ? {} : { notice: options.notice }),
   });
   return app;
@@ -294,6 +296,18 @@ export interface RunningServer {
 /** A bad `--listen` value. */
 export class ListenAddressError extends SitError {}
 
+/** Why binding failed, and what to do about it. */
+function listenFailure(host: string, port: number, error: NodeJS.ErrnoException): string {
+  const shown = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const next = host.includes(':') ? `[${host}]:${port + 1}` : `${host}:${port + 1}`;
+  if (error.code === 'EADDRINUSE') {
+    return `cannot listen on ${shown}: another program (another sit web?) already uses that port; stop it, or pick another port with --listen ${next}`;
+  }
+  if (error.code === 'EACCES') return `cannot listen on ${shown}: not allowed (ports below 1024 need privileges); pick another port with --listen ${host.includes(':') ? `[${host}]` : host}:8080`;
+  if (error.code === 'EADDRNOTAVAIL') return `cannot listen on ${shown}: this machine has no such address; use --listen 127.0.0.1:${port}`;
+  return `cannot listen on ${shown}: ${error.code ?? error.message}`;
+}
+
 /** Parses `HOST:PORT` (`[v6]:PORT` for IPv6). */
 export function parseListen(text: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text.trim());
@@ -323,9 +337,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   indexStates(options.index.states() as readonly IssueState[]);
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
-    s.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new ListenAddressError(`cannot listen on ${host}:${port}: ${error.code ?? error.message}`)),
-    );
+    s.once('error', (error: NodeJS.ErrnoException) => reject(new ListenAddressError(listenFailure(host, port, error))));
   });
   const actualPort = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;

@@ -4,6 +4,8 @@
  */
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { absoluteTime, parseTime, relativeTime } from '../src/tracker/time.ts';
+import { colorClass, findLabel, type Definitions } from '../src/tracker/definitions.ts';
 
 /** A rendered fragment. */
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -28,6 +30,14 @@ const ICONS: Record<string, string> = {
     '<circle cx="7" cy="7" r="4.25" fill="none" stroke="currentColor" stroke-width="1.5"/><path d="M10.2 10.2L13.5 13.5" stroke="currentColor" stroke-width="1.5" stroke-linecap="round"/>',
   warning:
     '<path d="M8 2.5l6 10.5H2z" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round"/><path d="M8 6.5v3M8 11.3v.2" stroke="currentColor" stroke-width="1.5" stroke-linecap="round"/>',
+  dots: '<circle cx="3.5" cy="8" r="1.3" fill="currentColor"/><circle cx="8" cy="8" r="1.3" fill="currentColor"/><circle cx="12.5" cy="8" r="1.3" fill="currentColor"/>',
+  trash:
+    '<path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round" stroke-linecap="round"/>',
+  link: '<path d="M7 9a2.5 2.5 0 003.5 0l2-2a2.5 2.5 0 00-3.5-3.5l-.7.7M9 7a2.5 2.5 0 00-3.5 0l-2 2A2.5 2.5 0 007 12.5l.7-.7" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round"/>',
+  keyboard:
+    '<rect x="1.5" y="4" width="13" height="8" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.3"/><path d="M4 6.5h.01M6.5 6.5h.01M9 6.5h.01M11.5 6.5h.01M5 9.5h6" stroke="currentColor" stroke-width="1.4" stroke-linecap="round"/>',
+  commit:
+    '<circle cx="8" cy="8" r="2.5" fill="none" stroke="currentColor" stroke-width="1.4"/><path d="M1.5 8h4M10.5 8h4" stroke="currentColor" stroke-width="1.4" stroke-linecap="round"/>',
 };
 
 /** An inline SVG icon (decorative: hidden from screen readers). */
@@ -36,34 +46,7 @@ export function icon(name: keyof typeof ICONS | string, cls = ''): Html {
   return html`<svg class="icon ${cls}" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">${raw(body)}</svg>`;
 }
 
-/** Parses an RFC 3339 timestamp; undefined when it is not one. */
-export function parseTime(text: string): Date | undefined {
-  if (text === '') return undefined;
-  const d = new Date(text.trim());
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** `12 Mar 2024, 14:05 UTC`. */
-export function absoluteTime(d: Date): string {
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
-}
-
-/** `3 days ago`, `just now`, or the date for anything older than a month. */
-export function relativeTime(d: Date, now: number = Date.now()): string {
-  const s = Math.round((now - d.getTime()) / 1000);
-  if (s < 0) return `on ${absoluteTime(d).replace(/, .*/, '')}`;
-  if (s < 45) return 'just now';
-  if (s < 90) return 'a minute ago';
-  if (s < 3600) return `${Math.round(s / 60)} minutes ago`;
-  if (s < 5400) return 'an hour ago';
-  if (s < 86400) return `${Math.round(s / 3600)} hours ago`;
-  if (s < 2 * 86400) return 'yesterday';
-  if (s < 30 * 86400) return `${Math.round(s / 86400)} days ago`;
-  return `on ${absoluteTime(d).replace(/, .*/, '')}`;
-}
+export { absoluteTime, parseTime, relativeTime } from '../src/tracker/time.ts';
 
 /** A `<time>` element showing a relative time, with the exact time as its title. */
 export function timeTag(text: string): Html {
@@ -100,10 +83,17 @@ export function avatar(authors: string, size: 'small' | 'large' = 'large'): Html
   return html`<span class="avatar avatar-${size} c${colourSlot(name)}" aria-hidden="true">${letters || '?'}</span>`;
 }
 
-/** A label chip that links to the list filtered by it. */
-export function labelChip(label: string): Html {
+/**
+ * A label chip that links to the open issues with it, coloured by its definition (a class from
+ * `/labels.css`, since the Content-Security-Policy allows no inline style) and titled with its
+ * description; a label without a defined colour is plain.
+ */
+export function labelChip(label: string, definitions?: Definitions): Html {
   const q = `is:open label:${quoteValue(label)}`;
-  return html`<a class="label c${colourSlot(label)}" href="/?q=${encodeURIComponent(q)}">${label}</a>`;
+  const def = definitions === undefined ? undefined : findLabel(definitions, label);
+  const cls = def?.color ? colorClass(def.color) : 'label-plain';
+  const title = def === undefined ? '' : def.description;
+  return html`<a class="label ${cls}" href="/?q=${encodeURIComponent(q)}"${title === '' ? '' : html` title="${title}"`}>${label}</a>`;
 }
 
 /** Quotes a qualifier value when it contains spaces or quotes. */
@@ -116,20 +106,43 @@ export function shortId(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
 
+/** Splits `text` around case-insensitive matches of `words` (longest first); odd parts match. */
+function splitMatches(text: string, words: readonly string[]): string[] {
+  const needles = [...new Set(words.map((w) => w.trim()).filter((w) => w !== ''))].sort((a, b) => b.length - a.length);
+  if (needles.length === 0) return [text];
+  const pattern = new RegExp(needles.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')).join('|'), 'giu');
+  const out: string[] = [];
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (m[0] === '') continue;
+    out.push(text.slice(last, m.index), m[0]);
+    last = m.index! + m[0].length;
+  }
+  out.push(text.slice(last));
+  return out;
+}
+
+/** Escaped text with the matches of `words` marked (`<mark>`), for search results. */
+export function highlighted(text: string, words: readonly string[] = []): Html {
+  const parts = splitMatches(text, words);
+  if (parts.length === 1) return html`${text}`;
+  return html`${parts.map((part, i) => (i % 2 === 1 ? html`<mark>${part}</mark>` : html`${part}`))}`;
+}
+
 /**
  * Plain text with `backtick` spans shown as code (summaries and titles); everything else escaped.
- * An unpaired backtick stays as it is.
+ * An unpaired backtick stays as it is. Matches of `words` are marked.
  */
-export function inlineCode(text: string): Html {
+export function inlineCode(text: string, words: readonly string[] = []): Html {
   const parts = text.split('`');
-  if (parts.length < 3) return html`${text}`;
+  if (parts.length < 3) return highlighted(text, words);
   const out: Html[] = [];
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     const isCode = i % 2 === 1 && i < parts.length - (parts.length % 2 === 0 ? 1 : 0);
-    if (isCode) out.push(part === '' ? html`\`\`` : html`<code>${part}</code>`);
-    else if (i % 2 === 1) out.push(html`\`${part}`);
-    else out.push(html`${part}`);
+    if (isCode) out.push(part === '' ? html`\`\`` : html`<code>${highlighted(part, words)}</code>`);
+    else if (i % 2 === 1) out.push(html`\`${highlighted(part, words)}`);
+    else out.push(highlighted(part, words));
   }
   return html`${out}`;
 }

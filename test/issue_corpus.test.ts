@@ -55,10 +55,12 @@ if (repo === undefined) {
       ],
       cwd,
     );
-    for (const output of [closed, byDefault, openPhrase, closedPhrase, closedPhraseDefault, both]) {
+    for (const output of [closed, byDefault, openPhrase, closedPhrase, both]) {
       assert.is(output!.stderr, '');
       assert.is(output!.status, 0);
     }
+    assert.is(closedPhraseDefault!.status, 0);
+    assert.is(closedPhraseDefault!.stderr, `No issues match ${CLOSED_PHRASE.phrase} (open issues only: add is:all or --all for closed ones too)\n`);
     assert.is(closed!.stdout.trimEnd().split('\n').length, 169);
     assert.is(byDefault!.stdout.trimEnd().split('\n').length, 22);
     assert.is(openPhrase!.stdout, `${OPEN_PHRASE.id} | ${summaries.get(OPEN_PHRASE.id)}\n`);

@@ -29,7 +29,9 @@ async function expectAll(cases: Array<[string[], string]>): Promise<void> {
   const outputs = await runAll(cases.map(([args]) => args));
   cases.forEach(([args, expected], i) => {
     const output = outputs[i]!;
-    assert.is(output.stderr, '', `stderr of sit ${args.join(' ')}`);
+    // An empty list says so on standard error.
+    if (expected === '' && args[1] === 'list') assert.match(output.stderr, /^No issues match .*\n$/, `stderr of sit ${args.join(' ')}`);
+    else assert.is(output.stderr, '', `stderr of sit ${args.join(' ')}`);
     assert.is(output.stdout, expected, `stdout of sit ${args.join(' ')}`);
     assert.is(output.status, 0, `status of sit ${args.join(' ')}`);
   });
@@ -78,23 +80,31 @@ test('init, add the module, and the help of sit issue', () => {
   assert.is(
     help.stdout,
     'Usage: sit issue <COMMAND> [ARGS...]\n\n' +
-      'Issue tracking: create, list, show, comment on, close, reopen, edit, label and assign issues.\n\n' +
+      'Issue tracking: create, list, show, comment on, close, reopen, edit, label and assign issues;\n' +
+      'define labels and milestones.\n\n' +
       'Commands:\n' +
-      '  new        Create an issue and print its id\n' +
-      '  list       List issues matching a query (open ones by default)\n' +
-      '  show       Show an issue with its comments\n' +
-      '  comment    Comment on an issue\n' +
-      '  close      Close an issue (with a comment given -m or -F)\n' +
-      '  reopen     Reopen an issue (with a comment given -m or -F)\n' +
-      '  edit       Change the summary and/or details of an issue\n' +
-      '  label      Add or remove labels, or show them\n' +
-      '  assign     Add or remove assignees, or show them\n' +
-      '  milestone  Set, clear or show the milestone\n' +
-      '  where      Show whether an issue is open, closed or absent on every branch and tag\n\n' +
+      '  new         Create an issue and print its id\n' +
+      '  list        List issues matching a query (open ones by default)\n' +
+      '  show        Show an issue with its timeline\n' +
+      '  comment     Comment on an issue, or edit or delete your comment\n' +
+      '  close       Close an issue (with a comment given -m or -F)\n' +
+      '  reopen      Reopen an issue (with a comment given -m or -F)\n' +
+      '  edit        Change the summary and/or details of an issue\n' +
+      '  label       Add or remove labels, or show them\n' +
+      '  assign      Add or remove assignees, or show them\n' +
+      '  milestone   Set, clear or show the milestone\n' +
+      '  labels      List, define and delete labels\n' +
+      '  milestones  List, define and delete milestones\n' +
+      '  filters     List the named filters of list --filter\n' +
+      '  templates   List the issue templates of new --template\n' +
+      '  where       Show whether an issue is open, closed or absent on every branch and tag\n\n' +
       'Issue ids may be abbreviated to any unique prefix. `sit issue COMMAND --help` for details.\n',
   );
   assert.match(ok(['issue', 'comment', '--help']), /^Usage: sit issue comment ID \[-m TEXT \| -F FILE\]\n/);
   assert.is(ok(['issue', 'help', 'list']), ok(['issue', 'list', '-h']));
+  for (const name of ['labels', 'milestones', 'filters', 'templates']) assert.match(ok(['issue', name, '--help']), new RegExp(`^Usage: sit issue ${name}`));
+  const empty = run(['issue', 'list']);
+  assert.equal(empty, { status: 0, stdout: '', stderr: 'No issues yet. Create the first one with: sit issue new\n' });
 });
 
 test('new: from options, from -m with labels, assignee and milestone, from standard input, from a file', () => {
@@ -171,7 +181,8 @@ test('list: sort:, words, phrases, --jmespath, --json, --limit, --format and the
     [['issue', 'list', '--all', 'caching'], list([slow, 'Slow list on big repositories'])],
     [['issue', 'list', 'isue'], list([typo, 'Typo in the README'])],
     [['issue', 'list', 'empty repository'], list([crash, 'Crash on empty repository'])],
-    [['issue', 'list', '"repository empty"'], ''],
+    [['issue', 'list', 'repository', 'empty'], list([crash, 'Crash on empty repository'])],
+    [['issue', 'list', '"empty repository"'], list([crash, 'Crash on empty repository'])],
     [
       ['issue', 'list', '--all', '--jmespath', 'length(comments || `[]`) > `0`'],
       list([slow, 'Slow list on big repositories'], [crash, 'Crash on empty repository']),
@@ -179,6 +190,24 @@ test('list: sort:, words, phrases, --jmespath, --json, --limit, --format and the
     [['issue', 'list', '--limit', '2'], list([typo, 'Typo in the README'], [dark, 'Add a dark mode'])],
     [['issue', 'list', '--format', 'labels', 'label:bug'], '[\n  "bug"\n]\n'],
   ]);
+  // The arguments are one query, as the web search box reads it.
+  const phrase = run(['issue', 'list', '"repository empty"']);
+  assert.equal(phrase, { status: 0, stdout: '', stderr: 'No issues match "repository empty" (open issues only: add is:all or --all for closed ones too)\n' });
+  await expectAll([
+    [['issue', 'list', 'label:bug -label:wontfix'], list([crash, 'Crash on empty repository'])],
+    [['issue', 'list', 'is:closed label:bug'], ''],
+    [['issue', 'list', '--all', 'is:closed caching'], list([slow, 'Slow list on big repositories'])],
+    [['issue', 'list', crash.slice(0, 8)], list([crash, 'Crash on empty repository'])],
+    [['issue', 'list', `#${crash.slice(0, 5)}`], list([crash, 'Crash on empty repository'])],
+    [['issue', 'list', '--format', '{{id}}\\t{{state}}\\t{{length(labels)}} {{milestone}}.', 'label:bug'], `${crash}\topen\t1 .\n`],
+    [['issue', 'list', '--format', "{{summary}} it's {{state}}", '--limit', '1'], "Typo in the README it's open\n"],
+    [['issue', 'list', '--filter', 'unlabelled'], list([typo, 'Typo in the README'])],
+    [['issue', 'list', '--filter', 'closed', 'caching'], list([slow, 'Slow list on big repositories'])],
+    [['issue', 'list', '--filter', 'mine', 'sort:created-asc'], ''],
+  ]);
+  const unknownFilter = run(['issue', 'list', '--filter', 'nope']);
+  assert.is(unknownFilter.status, 1);
+  assert.match(unknownFilter.stderr, /^no filter named "nope"; named filters: open, closed, all, updated, unassigned, unlabelled, mine, created \(see sit issue filters\)\n$/);
   const state = JSON.parse(ok(['reduce', dark])) as Record<string, unknown>;
   assert.is(ok(['issue', 'list', '--json', '--limit', '1', 'author:carol']), `${JSON.stringify(sortKeys([state]), null, 2)}\n`);
   assert.equal(state.authors, CAROL);
@@ -206,7 +235,12 @@ test('show: the readable layout and --json', async () => {
     assert.is(output.stderr, '');
     assert.is(output.status, 0);
   }
-  const [crashState, crashShown, slowState, slowShown, darkState, darkShown] = outputs.map((o) => o.stdout) as [string, string, string, string, string, string];
+  const [crashState, crashShownRaw, slowState, slowShownRaw, darkState, darkShown] = outputs.map((o) => o.stdout) as [string, string, string, string, string, string];
+  // Times in the timeline are relative ("just now", "a minute ago"): the test may run slowly.
+  const AGO = '<ago>';
+  const ago = (text: string): string => text.replace(/\b(just now|a minute ago|\d+ minutes ago)/g, AGO);
+  const crashShown = ago(crashShownRaw);
+  const slowShown = ago(slowShownRaw);
   const state = JSON.parse(crashState) as { timestamp: string; last_updated_timestamp: string; comments: Array<{ timestamp: string }> };
   assert.is(
     crashShown,
@@ -226,8 +260,14 @@ test('show: the readable layout and --json', async () => {
       '1. sit init',
       '2. sit items',
       '',
-      `Comment by ${ME} on ${time(state.comments[0]!.timestamp)}:`,
+      `Comment 1 by ${ME}, ${AGO}:`,
       '    I can reproduce this.',
+      '',
+      `• Test User added the labels "bug", "crash" ${AGO}`,
+      '',
+      `• Test User removed the label "crash" ${AGO}`,
+      '',
+      `• Test User added the assignee "${ALICE}" ${AGO}`,
       '',
     ].join('\n'),
   );
@@ -247,8 +287,10 @@ test('show: the readable layout and --json', async () => {
       '',
       'Takes 10 s with 10 000 issues.',
       '',
-      `Comment by ${ME} on ${time(slowParsed.comments[0]!.timestamp)}:`,
+      `Comment 1 by ${ME}, ${AGO}:`,
       '    Fixed by caching reduced states.',
+      '',
+      `• Test User closed this ${AGO}`,
       '',
     ].join('\n'),
   );

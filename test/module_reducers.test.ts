@@ -58,7 +58,7 @@ async function reduce(records: Rec[], id = 'a0d4f3b2-5c2e-4f7a-9d7c-3f2b1c0e9a11
 test('the module ships the reducers in the original order of application', () => {
   assert.equal(reducerFiles, [
     'Commented.js', 'DetailsChanged.js', 'MergeRequested.js', 'Merged.js', 'State.js', 'SummaryChanged.js',
-    'activity.js', 'assignees.js', 'labels.js', 'milestone.js',
+    'activity.js', 'assignees.js', 'definitions.js', 'labels.js', 'milestone.js',
   ]);
 });
 
@@ -89,6 +89,10 @@ test('a new issue as the original web UI wrote it (two roots, toISOString timest
     labels: [],
     assignees: [],
     milestone: null,
+    comments: [],
+    merge_requests: [],
+    merges: [],
+    timeline: [],
   });
 });
 
@@ -248,7 +252,8 @@ test('reductions are deterministic and items do not share anything', async () =>
   const first = await reduce(one, 'item-1');
   const second = await reduce(two, 'item-2');
   assert.is(JSON.stringify(await reduce(one, 'item-1')), JSON.stringify(first));
-  assert.is(second.comments, undefined);
+  assert.equal(second.comments, [], 'every array field is there, empty');
+  assert.equal(second.timeline, []);
   assert.equal(second.labels, []);
   assert.is(second.id, 'item-2');
 });
@@ -263,6 +268,120 @@ test('the original fields survive a start state and extend its lists', async () 
   assert.equal(s.comments.map((c: { text: string }) => c.text), ['old', 'new']);
   assert.equal(s.merge_requests, ['OLD', 'NEWHASHQQQQQQQQQQQQQQQQQQQQQQQQQ']);
   assert.equal(s.labels, ['keep', 'more']);
+});
+
+
+// ---- timeline, comment edits and deletions, definitions -------------------------------------
+
+const ALICE = 'Alice <alice@example.com>';
+const BOB = 'Bob <bob@example.com>';
+const at = (n: number) => `2025-01-0${n}T10:00:00.000Z`;
+
+test('timeline: events in processing order with who and when; comment-and-close shows both', async () => {
+  const s = webRecord(['SummaryChanged'], { text: 'Crash' }, at(1));
+  const d = webRecord(['DetailsChanged'], { text: 'Steps' }, at(1));
+  const label = webRecord(['LabelsChanged'], { added: 'bug\nui\n' }, at(2), BOB);
+  const noop = webRecord(['LabelsChanged'], { added: 'bug', removed: 'absent' }, at(2), BOB);
+  const rename = webRecord(['SummaryChanged'], { text: 'Crash on start' }, at(3), BOB);
+  const same = webRecord(['SummaryChanged'], { text: 'Crash on start' }, at(3), BOB);
+  const details = webRecord(['DetailsChanged'], { text: 'More steps' }, at(3), BOB);
+  const assign = webRecord(['AssigneesChanged'], { added: 'Carol' }, at(4));
+  const milestone = webRecord(['MilestoneChanged'], { milestone: '1.0' }, at(4));
+  const close = webRecord(['Commented', 'Closed'], { text: 'Fixed.' }, at(5), BOB);
+  const closeAgain = webRecord(['Closed'], {}, at(5), BOB);
+  const reopen = webRecord(['Reopened'], {}, at(6));
+  const unlabel = webRecord(['LabelsChanged'], { removed: 'ui' }, at(7));
+  const clear = webRecord(['MilestoneChanged'], {}, at(7));
+  const state = await reduce([s, d, label, noop, rename, same, details, assign, milestone, close, closeAgain, reopen, unlabel, clear]);
+  const who = (e: Record<string, unknown>) => e;
+  assert.equal(state.timeline.map(who), [
+    { type: 'labels', hash: label.hash, authors: BOB, timestamp: at(2), added: ['bug', 'ui'], removed: [] },
+    { type: 'summary', hash: rename.hash, authors: BOB, timestamp: at(3), from: 'Crash', to: 'Crash on start' },
+    { type: 'details', hash: details.hash, authors: BOB, timestamp: at(3) },
+    { type: 'assignees', hash: assign.hash, authors: ALICE, timestamp: at(4), added: ['Carol'], removed: [] },
+    { type: 'milestone', hash: milestone.hash, authors: ALICE, timestamp: at(4), from: null, to: '1.0' },
+    { type: 'comment', hash: close.hash, comment: 0 },
+    { type: 'closed', hash: close.hash, authors: BOB, timestamp: at(5) },
+    { type: 'reopened', hash: reopen.hash, authors: ALICE, timestamp: at(6) },
+    { type: 'labels', hash: unlabel.hash, authors: ALICE, timestamp: at(7), added: [], removed: ['ui'] },
+    { type: 'milestone', hash: clear.hash, authors: ALICE, timestamp: at(7), from: '1.0', to: null },
+  ]);
+  assert.is(state.comments[0].text, 'Fixed.');
+});
+
+test('timeline: merge requests, revisions and merges', async () => {
+  const s = cliRecord(['SummaryChanged'], { text: 'Problem' }, at(1));
+  const mr1 = cliRecord(['DetailsChanged', 'MergeRequested'], { text: 'Solution' }, at(1));
+  const mr2 = cliRecord(['Commented', 'MergeRequested'], { text: 'Revised' }, at(2));
+  const mr3 = cliRecord(['DetailsChanged', 'MergeRequested'], { text: 'Solution 2' }, at(3));
+  const merged = cliRecord(['Merged', 'Closed'], { record: mr3.hash }, at(4));
+  const state = await reduce([s, mr1, mr2, mr3, merged]);
+  assert.equal(state.timeline.map((e: { type: string }) => e.type), ['comment', 'details', 'merged', 'closed']);
+  assert.is(state.timeline[1].merge_request, true);
+  assert.is(state.timeline[2].comment, 1);
+  assert.is(state.comments[1].text, 'Merged ' + mr3.hash);
+});
+
+test('comment edits and deletions: only by the comment author, only comments of this item', async () => {
+  const s = webRecord(['SummaryChanged'], { text: 'S' }, at(1));
+  const c1 = webRecord(['Commented'], { text: 'first' }, at(2));
+  const c2 = webRecord(['Commented'], { text: 'second' }, at(3), BOB);
+  const c3 = webRecord(['Commented'], { text: 'third' }, at(4));
+  const edit = webRecord(['CommentEdited'], { comment: c1.hash + '\n', text: 'first, corrected' }, at(5));
+  const edit2 = webRecord(['CommentEdited'], { comment: c1.hash, text: 'first, again' }, at(6));
+  const foreign = webRecord(['CommentEdited'], { comment: c2.hash, text: 'not yours' }, at(6));
+  const otherItem = webRecord(['CommentEdited'], { comment: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', text: 'elsewhere' }, at(6));
+  const notAComment = webRecord(['CommentDeleted'], { comment: s.hash }, at(6));
+  const anonymous = record(['CommentDeleted'], { comment: c1.hash });
+  const remove = webRecord(['CommentDeleted'], { comment: c2.hash }, at(7), BOB);
+  const state = await reduce([s, c1, c2, c3, edit, edit2, foreign, otherItem, notAComment, anonymous, remove]);
+  assert.equal(state.comments.map((c: { text: string }) => c.text), ['first, again', 'third']);
+  assert.equal(Object.keys(state.comments[0]).sort(), ['authors', 'merge_request', 'merge_request_report', 'text', 'timestamp']);
+  assert.is(state.comments[0].timestamp, at(2), 'the comment keeps its own time');
+  assert.equal(state.timeline, [
+    { type: 'comment', hash: c1.hash, comment: 0, edited: at(6), edits: 2 },
+    { type: 'comment_deleted', hash: c2.hash, authors: BOB, timestamp: at(3), deleted: at(7) },
+    { type: 'comment', hash: c3.hash, comment: 1 },
+  ]);
+  // An edit of a deleted comment, or one that comes before its comment, changes nothing.
+  const late = await reduce([s, c1, c2, remove, webRecord(['CommentEdited'], { comment: c2.hash, text: 'zombie' }, at(8), BOB)]);
+  assert.equal(late.comments.map((c: { text: string }) => c.text), ['first']);
+  const early = await reduce([s, edit, c1]);
+  assert.equal(early.comments.map((c: { text: string }) => c.text), ['first']);
+  // A Merged entry is not a comment anybody wrote: it cannot be edited.
+  const merged = webRecord(['Merged'], { record: 'X' }, at(2));
+  const mergedEdit = await reduce([s, merged, webRecord(['CommentEdited'], { comment: merged.hash, text: 'rewritten' }, at(3))]);
+  assert.is(mergedEdit.comments[0].text, 'Merged X');
+});
+
+test('label and milestone definitions: defined, updated, deleted; bad values ignored', async () => {
+  const def = (types: string[], files: Files, n: number) => webRecord(types, files, at(n));
+  const state = await reduce([
+    def(['LabelDefined'], { name: ' bug \n', color: '#D73A4A', description: 'Something is wrong' }, 1),
+    def(['LabelDefined'], { name: 'ui', color: 'red; background: url(x)' }, 2),
+    def(['LabelDefined'], { name: 'bug', description: '' }, 3),
+    def(['LabelDefined'], { name: '__proto__', color: '#000000' }, 3),
+    def(['LabelDefined'], { name: 'two\nlines' }, 3),
+    def(['LabelDefined', 'LabelDeleted'], { name: 'gone' }, 3),
+    def(['LabelDefined'], { name: 'wontfix' }, 4),
+    def(['LabelDeleted'], { name: 'wontfix' }, 5),
+    def(['MilestoneDefined'], { title: '1.0', due: '2025-03-01', description: 'First release' }, 1),
+    def(['MilestoneDefined'], { title: '1.0', due: 'soon', state: 'closed' }, 2),
+    def(['MilestoneDefined'], { title: '2.0', due: '2025-09-01' }, 2),
+    def(['MilestoneDefined'], { title: '2.0', due: '' }, 3),
+  ]);
+  assert.equal(state.label_definitions, [
+    { name: '__proto__', color: '#000000', description: '' },
+    { name: 'bug', color: '#d73a4a', description: '' },
+    { name: 'ui', color: null, description: '' },
+  ]);
+  assert.equal(state.milestone_definitions, [
+    { title: '1.0', description: 'First release', due: '2025-03-01', state: 'closed' },
+    { title: '2.0', description: '', due: null, state: 'open' },
+  ]);
+  assert.is(state.errors, undefined);
+  const issue = await reduce([webRecord(['SummaryChanged'], { text: 'S' }, at(1))]);
+  assert.is(issue.label_definitions, undefined, 'issues carry no definitions');
 });
 
 test.run();

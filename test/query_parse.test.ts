@@ -34,11 +34,15 @@ test('is:open and is:closed, negated, case-insensitive', () => {
   assert.is(parseQuery('-is:closed').state, 'open');
   assert.is(parseQuery('IS:Closed').state, 'closed');
   assert.is(parseQuery('is:open is:open').state, 'open');
+  assert.is(parseQuery('is:ALL').state, 'all');
+  assert.is(formatQuery(parseQuery('is:all x')), 'is:all x');
 });
 
 test('is: with a bad value or contradicting itself is an error', () => {
-  throwsWith(() => parseQuery('is:pending'), QuerySyntaxError, /"is:pending" at column 1 is not a state; use is:open or is:closed/);
+  throwsWith(() => parseQuery('is:pending'), QuerySyntaxError, /"is:pending" at column 1 is not a state; use is:open, is:closed or is:all/);
   throwsWith(() => parseQuery('is:open is:closed'), QuerySyntaxError, /both is:open and is:closed/);
+  throwsWith(() => parseQuery('is:all is:closed'), QuerySyntaxError, /both is:all and is:closed/);
+  throwsWith(() => parseQuery('-is:all'), QuerySyntaxError, /selects nothing/);
 });
 
 test('field qualifiers, negation and quoted values', () => {

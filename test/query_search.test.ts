@@ -57,6 +57,11 @@ function ids(query: string, options: Parameters<typeof searchIssues>[2] = {}): s
   return searchIssues(states, parseQuery(query), options).items.map((s) => s.id);
 }
 
+/** Like {@linkcode ids}, over open and closed issues (`is:all`). */
+function any(query: string, options: Parameters<typeof searchIssues>[2] = {}): string[] {
+  return ids(`is:all ${query}`, options);
+}
+
 test('timestamps parse as instants with nanoseconds and offsets', () => {
   assert.equal(parseTimestamp('2018-12-20T19:36:21.344727532Z'), { seconds: 1545334581, nanos: 344727532 });
   assert.equal(parseTimestamp('2018-12-20T19:36:21Z'), { seconds: 1545334581, nanos: 0 });
@@ -73,21 +78,21 @@ test('timestamps parse as instants with nanoseconds and offsets', () => {
 
 test('default order is created-desc with unparsable/missing timestamps last, ties by id', () => {
   // a is 1 ns after b; c is 07:00Z, before both; d has none.
-  assert.equal(ids(''), ['a', 'b', 'c', 'd']);
+  assert.equal(any(''), ['a', 'b', 'c', 'd']);
   const tie = [issue('z', { timestamp: '2018-01-01T00:00:00Z' }), issue('y', { timestamp: '2018-01-01T01:00:00+01:00' })];
-  assert.equal(searchIssues(tie, parseQuery('')).items.map((s) => s.id), ['y', 'z']);
-  assert.equal(searchIssues(tie, parseQuery('sort:created-asc')).items.map((s) => s.id), ['y', 'z']);
+  assert.equal(searchIssues(tie, parseQuery('is:all')).items.map((s) => s.id), ['y', 'z']);
+  assert.equal(searchIssues(tie, parseQuery('is:all sort:created-asc')).items.map((s) => s.id), ['y', 'z']);
   const nanos = [issue('p', { timestamp: '2018-01-01T00:00:00.000000001Z' }), issue('q', { timestamp: '2018-01-01T00:00:00.000000002Z' })];
-  assert.equal(searchIssues(nanos, parseQuery('')).items.map((s) => s.id), ['q', 'p'], 'one nanosecond apart');
+  assert.equal(searchIssues(nanos, parseQuery('is:all')).items.map((s) => s.id), ['q', 'p'], 'one nanosecond apart');
 });
 
 test('sort: created, updated and comments in both directions', () => {
-  assert.equal(ids('sort:created-asc'), ['d', 'c', 'b', 'a']);
+  assert.equal(any('sort:created-asc'), ['d', 'c', 'b', 'a']);
   // b updated at 09:00Z (offset +02:00) on Feb 1, a on Mar 1; c and d fall back to created.
-  assert.equal(ids('sort:updated-desc'), ['a', 'b', 'c', 'd']);
-  assert.equal(ids('sort:updated-asc'), ['d', 'c', 'b', 'a']);
-  assert.equal(ids('sort:comments'), ['b', 'a', 'c', 'd']);
-  assert.equal(ids('sort:comments-asc'), ['c', 'd', 'a', 'b']);
+  assert.equal(any('sort:updated-desc'), ['a', 'b', 'c', 'd']);
+  assert.equal(any('sort:updated-asc'), ['d', 'c', 'b', 'a']);
+  assert.equal(any('sort:comments'), ['b', 'a', 'c', 'd']);
+  assert.equal(any('sort:comments-asc'), ['c', 'd', 'a', 'b']);
 });
 
 test('is:open / is:closed (anything not closed is open)', () => {
@@ -98,49 +103,49 @@ test('is:open / is:closed (anything not closed is open)', () => {
 });
 
 test('label: matches whole labels case-insensitively; -label: and no:label', () => {
-  assert.equal(ids('label:bug'), ['a']);
-  assert.equal(ids('label:BUG'), ['a']);
-  assert.equal(ids('label:bu'), []);
-  assert.equal(ids('label:"good first issue"'), ['a']);
-  assert.equal(ids('label:bug label:performance'), [], 'all labels must be present');
-  assert.equal(ids('-label:bug'), ['b', 'c', 'd']);
-  assert.equal(ids('no:label'), ['c', 'd']);
-  assert.equal(ids('-no:label'), ['a', 'b']);
+  assert.equal(any('label:bug'), ['a']);
+  assert.equal(any('label:BUG'), ['a']);
+  assert.equal(any('label:bu'), []);
+  assert.equal(any('label:"good first issue"'), ['a']);
+  assert.equal(any('label:bug label:performance'), [], 'all labels must be present');
+  assert.equal(any('-label:bug'), ['b', 'c', 'd']);
+  assert.equal(any('no:label'), ['c', 'd']);
+  assert.equal(any('-no:label'), ['a', 'b']);
 });
 
 test('author: is a case-insensitive substring of authors; -author:', () => {
-  assert.equal(ids('author:alice'), ['a', 'c']);
-  assert.equal(ids('author:"ALICE SMITH"'), ['a']);
-  assert.equal(ids('author:example.com'), ['a', 'b']);
-  assert.equal(ids('-author:alice'), ['b', 'd']);
+  assert.equal(any('author:alice'), ['a', 'c']);
+  assert.equal(any('author:"ALICE SMITH"'), ['a']);
+  assert.equal(any('author:example.com'), ['a', 'b']);
+  assert.equal(any('-author:alice'), ['b', 'd']);
 });
 
 test('assignee:, no:assignee, milestone:, no:milestone', () => {
-  assert.equal(ids('assignee:carol'), ['a']);
-  assert.equal(ids('assignee:CAROL@'), ['a']);
-  assert.equal(ids('-assignee:carol'), ['b', 'c', 'd']);
-  assert.equal(ids('no:assignee'), ['b', 'c', 'd']);
-  assert.equal(ids('milestone:1.0'), ['a'], 'exact, not a prefix of 1.0.1');
-  assert.equal(ids('milestone:1.0.1'), ['c']);
-  assert.equal(ids('-milestone:1.0'), ['b', 'c', 'd']);
-  assert.equal(ids('no:milestone'), ['b', 'd']);
+  assert.equal(any('assignee:carol'), ['a']);
+  assert.equal(any('assignee:CAROL@'), ['a']);
+  assert.equal(any('-assignee:carol'), ['b', 'c', 'd']);
+  assert.equal(any('no:assignee'), ['b', 'c', 'd']);
+  assert.equal(any('milestone:1.0'), ['a'], 'exact, not a prefix of 1.0.1');
+  assert.equal(any('milestone:1.0.1'), ['c']);
+  assert.equal(any('-milestone:1.0'), ['b', 'c', 'd']);
+  assert.equal(any('no:milestone'), ['b', 'd']);
 });
 
 test('full text: every word must match summary, details or a comment, case-insensitively', () => {
-  assert.equal(ids('windows'), ['a', 'b'], 'summary of a, comment of b');
-  assert.equal(ids('WINDOWS crash'), ['a']);
-  assert.equal(ids('minutes'), ['b'], 'details');
-  assert.equal(ids('stack overflow'), ['a'], 'comment text');
-  assert.equal(ids('windows -crash'), ['b']);
-  assert.equal(ids('alice'), [], 'authors are not full text');
-  assert.equal(ids('nothing-matches-this'), []);
+  assert.equal(any('windows'), ['a', 'b'], 'summary of a, comment of b');
+  assert.equal(any('WINDOWS crash'), ['a']);
+  assert.equal(any('minutes'), ['b'], 'details');
+  assert.equal(any('stack overflow'), ['a'], 'comment text');
+  assert.equal(any('windows -crash'), ['b']);
+  assert.equal(any('alice'), [], 'authors are not full text');
+  assert.equal(any('nothing-matches-this'), []);
 });
 
 test('full text: phrases match in order with white space normalised, never across fields', () => {
-  assert.equal(ids('"crashes on startup"'), ['a'], 'newline and runs of spaces count as one space');
-  assert.equal(ids('"on startup crashes"'), []);
-  assert.equal(ids('"windows the app"'), [], 'summary and details are separate fields');
-  assert.equal(ids('-"stack overflow"'), ['b', 'c', 'd']);
+  assert.equal(any('"crashes on startup"'), ['a'], 'newline and runs of spaces count as one space');
+  assert.equal(any('"on startup crashes"'), []);
+  assert.equal(any('"windows the app"'), [], 'summary and details are separate fields');
+  assert.equal(any('-"stack overflow"'), ['b', 'c', 'd']);
 });
 
 test('qualifiers combine with AND', () => {
@@ -149,22 +154,22 @@ test('qualifiers combine with AND', () => {
 });
 
 test('limit and offset page the sorted result; total counts every match', () => {
-  const all = ids('sort:created-asc');
-  assert.equal(searchIssues(states, parseQuery('sort:created-asc'), { limit: 2 }), { total: 4, items: [states[3]!, states[2]!] });
-  assert.equal(ids('sort:created-asc', { offset: 1, limit: 2 }), all.slice(1, 3));
-  assert.equal(ids('sort:created-asc', { offset: 3 }), all.slice(3));
-  assert.equal(searchIssues(states, parseQuery(''), { offset: 10, limit: 5 }), { total: 4, items: [] });
-  assert.equal(ids('', { limit: 0 }), []);
+  const all = any('sort:created-asc');
+  assert.equal(searchIssues(states, parseQuery('is:all sort:created-asc'), { limit: 2 }), { total: 4, items: [states[3]!, states[2]!] });
+  assert.equal(any('sort:created-asc', { offset: 1, limit: 2 }), all.slice(1, 3));
+  assert.equal(any('sort:created-asc', { offset: 3 }), all.slice(3));
+  assert.equal(searchIssues(states, parseQuery('is:all'), { offset: 10, limit: 5 }), { total: 4, items: [] });
+  assert.equal(any('', { limit: 0 }), []);
   for (const bad of [{ limit: -1 }, { offset: 1.5 }, { offset: Number.NaN }]) {
-    assert.throws(() => searchIssues(states, parseQuery(''), bad), (e: unknown) => e instanceof QueryOptionError);
+    assert.throws(() => searchIssues(states, parseQuery('is:all'), bad), (e: unknown) => e instanceof QueryOptionError);
   }
 });
 
 test('indexStates prepares states ahead of a search without changing results', () => {
   const copies = states.map((s) => structuredClone(s));
-  const before = searchIssues(states, parseQuery('windows sort:comments')).items.map((s) => s.id);
+  const before = searchIssues(states, parseQuery('is:all windows sort:comments')).items.map((s) => s.id);
   indexStates(copies);
-  assert.equal(searchIssues(copies, parseQuery('windows sort:comments')).items.map((s) => s.id), before);
+  assert.equal(searchIssues(copies, parseQuery('is:all windows sort:comments')).items.map((s) => s.id), before);
 });
 
 test('items are the given state objects, unchanged', () => {
@@ -175,15 +180,15 @@ test('items are the given state objects, unchanged', () => {
 });
 
 test('jmespath filter keeps states for which it is exactly true', () => {
-  assert.equal(ids('', { jmespath: "state == 'closed'" }), ['b']);
+  assert.equal(any('', { jmespath: "state == 'closed'" }), ['b']);
   assert.equal(ids('is:open', { jmespath: 'length(labels) > `0`' }), ['a']);
-  assert.equal(ids('', { jmespath: 'summary' }), [], 'a string is not true');
-  assert.equal(ids('', { jmespath: "contains(labels, 'bug') || milestone == '1.0.1'" }), ['a', 'c']);
+  assert.equal(any('', { jmespath: 'summary' }), [], 'a string is not true');
+  assert.equal(any('', { jmespath: "contains(labels, 'bug') || milestone == '1.0.1'" }), ['a', 'c']);
 });
 
 test('a jmespath compile error names the expression and the column', () => {
   try {
-    searchIssues(states, parseQuery(''), { jmespath: 'state == ' });
+    searchIssues(states, parseQuery('is:all'), { jmespath: 'state == ' });
     assert.unreachable('should throw');
   } catch (error) {
     assert.instance(error, JmesPathError);
@@ -191,7 +196,7 @@ test('a jmespath compile error names the expression and the column', () => {
     assert.match((error as Error).message, /column \d+/);
   }
   try {
-    searchIssues(states, parseQuery(''), { jmespath: "labels[?@ == 'bug'] ]" });
+    searchIssues(states, parseQuery('is:all'), { jmespath: "labels[?@ == 'bug'] ]" });
     assert.unreachable('should throw');
   } catch (error) {
     assert.instance(error, JmesPathError);
@@ -200,10 +205,43 @@ test('a jmespath compile error names the expression and the column', () => {
 });
 
 test('countStates ignores is: but applies every other term', () => {
+  assert.equal(countStates(states, parseQuery('is:all')), { open: 3, closed: 1 });
   assert.equal(countStates(states, parseQuery('')), { open: 3, closed: 1 });
   assert.equal(countStates(states, parseQuery('is:closed windows')), { open: 1, closed: 1 });
   assert.equal(countStates(states, parseQuery('is:open author:bob')), { open: 0, closed: 1 });
   assert.equal(countStates(states, parseQuery('is:open'), { jmespath: "milestone != null" }), { open: 2, closed: 0 });
+});
+
+test('a query without is: lists open issues; is:all lists both', () => {
+  assert.equal(ids(''), ['a', 'c', 'd']);
+  assert.equal(ids('windows'), ['a']);
+  assert.equal(ids('is:all windows'), ['a', 'b']);
+  assert.equal(ids('-is:open windows'), ['b']);
+  assert.is(searchIssues(states, parseQuery('')).total, 3);
+});
+
+test('a word of 8 characters or more, or # and 4 or more, also matches issues whose id starts with it', () => {
+  const uuids = [
+    issue('ec4a71bf-0000-4000-8000-000000000001', { summary: 'First' }),
+    issue('ec4a0000-0000-4000-8000-000000000002', { summary: 'Second mentions #ec4a71bf' }),
+    issue('0badcafe-0000-4000-8000-000000000003', { summary: 'Third', state: 'closed' }),
+  ];
+  const found = (q: string) => searchIssues(uuids, parseQuery(q)).items.map((s) => s.summary);
+  assert.equal(found('ec4a71bf'), ['Second mentions #ec4a71bf', 'First'], 'by id, and by its text');
+  assert.equal(found('EC4A71BF-0000'), ['First']);
+  assert.equal(found('ec4a0000'), ['Second mentions #ec4a71bf']);
+  assert.equal(found('#ec4a71bf'), ['Second mentions #ec4a71bf', 'First'], 'the issue and the text that mentions it');
+  assert.equal(found('#ec4a'), ['Second mentions #ec4a71bf', 'First']);
+  assert.equal(found('ec4a'), ['Second mentions #ec4a71bf'], 'too short without #: only full text');
+  assert.equal(found('#ec4'), ['Second mentions #ec4a71bf'], 'too short for an id: only full text');
+  assert.equal(found('is:all 0badcafe'), ['Third']);
+  assert.equal(found('-ec4a0000'), ['First']);
+});
+
+test('a jmespath filter that fails on one state is a miss for that state only', () => {
+  const mixed = [issue('p', { comments: [] }), issue('q', { comments: [{ text: 'a' }, { text: 'b' }, { text: 'c' }] }), issue('r')];
+  const result = searchIssues(mixed, parseQuery(''), { jmespath: 'length(comments) > `2`' });
+  assert.equal(result.items.map((s) => s.id), ['q']);
 });
 
 test('states of unexpected shape never make a search throw', () => {

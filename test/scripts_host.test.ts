@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +41,7 @@ interface Run {
 async function run(
   repo: string,
   source: string,
-  options: { argv?: string[]; stdin?: string; tty?: boolean; env?: NodeJS.ProcessEnv; cwd?: string; limits?: ScriptInvocation['limits'] } = {},
+  options: { argv?: string[]; stdin?: string; tty?: boolean; env?: NodeJS.ProcessEnv; cwd?: string; limits?: ScriptInvocation['limits']; io?: Partial<ScriptIo> } = {},
 ): Promise<Run> {
   const file = join(base, `script-${counter++}.js`);
   writeFileSync(file, source);
@@ -53,6 +54,7 @@ async function run(
     stdinIsTTY: options.tty ?? false,
     env: options.env ?? {},
     cwd: options.cwd ?? base,
+    ...options.io,
   };
   const context = new Context({ disableIntegrityCheck: false, verbosity: 0, help: false, version: false, rest: [], repository: repo, configFile: userConfig });
   const status = await runModuleScript(context, file, {
@@ -83,7 +85,7 @@ test('the script gets the command name and the raw arguments, and exactly the do
   assert.is(
     result.stdout,
     '{"command":"demo","argv":["list","-label:bug","--","--json"]}\n' +
-      'config damagedRecords edit eprint ewrite exit item itemAtRefs itemIds items jmespath newItem newRecord print readFile readStdin records search write\n',
+      'author commits config damagedRecords edit eprint ewrite exit filters item itemAtRefs itemIds items jmespath mentions newItem newRecord page print readFile readStdin records search table templates terminal write\n',
   );
 });
 
@@ -305,6 +307,132 @@ test('edit reads standard input when it is not a terminal, and opens $EDITOR whe
 
 test.after(() => {
   rmSync(base, { recursive: true, force: true });
+});
+
+
+test('styled output: colour and escaping on a terminal, NO_COLOR, plain text elsewhere; tables; terminal size', async () => {
+  const { repo } = project();
+  const source = `module.exports = function (sit, args) {
+    if (args.argv[0] === 'always') sit.terminal({ color: 'always' });
+    var t = sit.terminal();
+    sit.print(JSON.stringify(t));
+    sit.print(['state: ', { text: 'open', style: 'green' }, ' ', { text: 'x\\u001b[2Jy', style: 'bold' }]);
+    sit.table([['a', { text: 'bb', style: 'red' }], ['ccc', 'd']], { align: ['left', 'right'] });
+    sit.print({ x: 1 });
+  };`;
+  const raw: string[] = [];
+  const io = { stdoutIsTTY: true, columns: 40, rows: 10, rawStdout: (t: string) => void raw.push(t) };
+  const tty = await run(repo, source, { io });
+  assert.is(tty.stdout.split('\n')[0], '{"stdout":true,"columns":40,"rows":10,"color":true}');
+  assert.is(raw.join(''), 'state: \x1b[32mopen\x1b[0m \x1b[1mx\\x1b[2Jy\x1b[0m\na    \x1b[31mbb\x1b[0m\nccc   d\n');
+  raw.length = 0;
+  const noColor = await run(repo, source, { io, env: { NO_COLOR: '1' } });
+  assert.is(noColor.stdout.split('\n')[0], '{"stdout":true,"columns":40,"rows":10,"color":false}');
+  assert.is(raw.join(''), 'state: open x\\x1b[2Jy\na    bb\nccc   d\n', 'escaped, but no colour');
+  const pipe = await run(repo, source);
+  assert.is(pipe.stdout, '{"stdout":false,"columns":80,"rows":24,"color":false}\nstate: open x\x1b[2Jy\na    bb\nccc   d\n[object Object]\n');
+  const forced = await run(repo, source, { argv: ['always'] });
+  assert.match(forced.stdout, /"color":true/);
+  assert.match(forced.stdout, /\x1b\[32mopen\x1b\[0m \x1b\[1mx\\x1b\[2Jy/, 'colour on a pipe, when asked, escapes too');
+  const bad = await run(repo, `module.exports = function (sit) { sit.print([{ text: 'x', style: 'blink' }]); sit.print('after'); sit.itemIds(); sit.print('never'); };`);
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, /^sit demo: unknown style "blink"; use bold, dim/);
+  assert.is(bad.stdout, '', 'the script ends at its next host call; later output is dropped');
+});
+
+test('sit.page: through the pager only on a terminal and when longer than the screen', async () => {
+  const { repo } = project();
+  const paged: string[] = [];
+  const raw: string[] = [];
+  const source = `module.exports = function (sit, args) { var n = Number(args.argv[0]); var lines = []; for (var i = 0; i < n; i++) lines.push('line ' + i); sit.page(lines.join('\\n')); };`;
+  const io = { stdoutIsTTY: true, rows: 5, rawStdout: (t: string) => void raw.push(t), page: (t: string) => (paged.push(t), true) };
+  await run(repo, source, { argv: ['3'], io });
+  assert.equal(paged, []);
+  assert.is(raw.join(''), 'line 0\nline 1\nline 2\n');
+  await run(repo, source, { argv: ['8'], io });
+  assert.is(paged.length, 1);
+  assert.match(paged[0]!, /^line 0\n[\s\S]*line 7\n$/);
+  const declined = await run(repo, source, { argv: ['8'], io: { ...io, page: () => false, rawStdout: (t: string) => void raw.push(t) } });
+  assert.is(declined.status, 0);
+  assert.match(raw.join(''), /line 7\n$/, 'printed when the pager cannot start');
+});
+
+test('sit.newItem(records): all the records or nothing; chained parents; a chosen id', async () => {
+  const { repo } = project();
+  const result = await run(repo, `module.exports = function (sit) {
+    try { sit.newItem([{ files: { text: 'S' }, types: ['SummaryChanged'] }, { files: { '.authors': 'me' } }]); } catch (e) { sit.print('refused: ' + e.message); }
+    try { sit.newItem([{ types: ['Bad type!'] }]); } catch (e) { sit.print('refused: ' + e.message); }
+    try { sit.newItem([], {}); } catch (e) { sit.print('refused: ' + e.message); }
+    try { sit.newItem(undefined, { id: 'a/b' }); } catch (e) { sit.print('refused: ' + e.message); }
+    sit.print(JSON.stringify(sit.itemIds()));
+    var id = sit.newItem([{ files: { text: 'Crash' }, types: ['SummaryChanged'] }, { files: { text: 'Steps' }, types: ['DetailsChanged'] }]);
+    var state = sit.item(id);
+    sit.print([state.summary, state.details, state.authors].join('|'));
+    sit.print(sit.newItem([{ types: ['Closed'] }], { id: 'fixed-name' }));
+    try { sit.newItem([{ types: ['Closed'] }], { id: 'fixed-name' }); } catch (e) { sit.print('refused: ' + e.message); }
+  };`);
+  const lines = result.stdout.trimEnd().split('\n');
+  assert.match(lines[0]!, /^refused: sit\.newItem: record file name "\.authors" is reserved/);
+  assert.match(lines[1]!, /^refused: sit\.newItem: bad record type "Bad type!"/);
+  assert.match(lines[2]!, /^refused: sit\.newItem: records must be an array of 1 to 100/);
+  assert.match(lines[3]!, /^refused: sit\.newItem: bad item id "a\/b"/);
+  assert.is(lines[4], '[]', 'nothing was written by the refused calls');
+  assert.is(lines[5], 'Crash|Steps|Script Tester <tester@example.org>');
+  assert.is(lines[6], 'fixed-name');
+  assert.is(lines[7], 'refused: sit.newItem: item fixed-name already exists');
+  const repository = Repository.open(repo);
+  const id = repository.items().find((i) => i !== 'fixed-name')!;
+  assert.equal(repository.itemGenerations(id).map((g) => g.length), [1, 1], 'the second record names the first as its parent');
+});
+
+test('sit.author, sit.filters, sit.search with a filter, sit.templates', async () => {
+  const { repo } = project();
+  mkdirSync(join(repo, 'templates'));
+  writeFileSync(join(repo, 'templates', 'bug.md'), '---\nname: Bug\nlabels: bug\n---\nBody');
+  const result = await run(repo, `module.exports = function (sit) {
+    sit.print(sit.author());
+    var a = sit.newItem([{ files: { text: 'Mine' }, types: ['SummaryChanged'] }, { files: { added: 'Script Tester\\n' }, types: ['AssigneesChanged'] }]);
+    sit.newItem([{ files: { text: 'Not mine' }, types: ['SummaryChanged'] }]);
+    sit.print(sit.filters().map(function (f) { return f.name + '=' + f.query; }).join(';'));
+    sit.print(JSON.stringify(sit.search('', { filter: 'mine', select: 'summary' }).items));
+    sit.print(JSON.stringify(sit.search('is:all', { filter: 'unassigned', select: 'summary' }).items));
+    try { sit.search('', { filter: 'nope' }); } catch (e) { sit.print(e.message); }
+    sit.print(JSON.stringify(sit.templates()));
+  };`);
+  const lines = result.stdout.trimEnd().split('\n');
+  assert.is(lines[0], 'Script Tester <tester@example.org>');
+  assert.match(lines[1]!, /mine=is:open assignee:"Script Tester";created=is:open author:"Script Tester"$/);
+  assert.is(lines[2], '["Mine"]');
+  assert.is(lines[3], '["Not mine"]', 'the query\'s is:all wins over the filter\'s is:open');
+  assert.match(lines[4]!, /^no filter named "nope"; named filters: open, closed, all/);
+  assert.equal(JSON.parse(lines[5]!), [{ name: 'bug', title: 'Bug', about: '', summary: '', labels: ['bug'], assignees: [], milestone: '', body: 'Body' }]);
+});
+
+test('sit.mentions and sit.commits: the issues and, in a git work tree, the commits that name an issue', async () => {
+  const { dir, repo } = project();
+  const made = await run(repo, `module.exports = function (sit) {
+    var target = sit.newItem([{ files: { text: 'Target' }, types: ['SummaryChanged'] }]);
+    var other = sit.newItem([{ files: { text: 'See #' + target.slice(0, 8) }, types: ['SummaryChanged'] }]);
+    sit.newRecord(other, { files: { text: 'and again #' + target.slice(0, 5) }, types: ['Commented'] });
+    sit.print(target);
+  };`);
+  const target = made.stdout.trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'G', GIT_AUTHOR_EMAIL: 'g@x', GIT_COMMITTER_NAME: 'G', GIT_COMMITTER_EMAIL: 'g@x', GIT_CONFIG_NOSYSTEM: '1' } });
+  const probe = `module.exports = function (sit, args) {
+    sit.print(JSON.stringify(sit.mentions(args.argv[0]).map(function (m) { return [m.summary, m.state, m.place]; })));
+    var c = sit.commits(args.argv[0]);
+    sit.print(JSON.stringify([c.git, c.commits.map(function (x) { return [x.subject, x.fixes]; })]));
+  };`;
+  const before = await run(repo, probe, { argv: [target] });
+  assert.equal(before.stdout.split('\n').slice(0, 2), ['[["See #' + target.slice(0, 8) + '","open","summary"]]', '[false,[]]']);
+  git('init', '-q');
+  git('commit', '-q', '--allow-empty', '-m', `Closes #${target.slice(0, 8)}`);
+  git('commit', '-q', '--allow-empty', '-m', 'Unrelated');
+  const after = await run(repo, probe, { argv: [target] });
+  assert.is(after.stdout.split('\n')[1], `[true,[["Closes #${target.slice(0, 8)}",true]]]`);
+  const missing = await run(repo, `module.exports = function (sit) { try { sit.commits('nope'); } catch (e) { sit.print(e.message); } };`);
+  assert.is(missing.stdout, 'Item nope not found\n');
 });
 
 test.run();

@@ -61,8 +61,12 @@ test('sit issue show (a module script) escapes record text on a terminal', () =>
   assert.ok(piped.stdout.includes(HOSTILE), 'a pipe gets the bytes as they are');
   const { status, output } = sitOnPty(sandbox, ['issue', 'show', id], { cwd: dir });
   assert.is(status, 0, output);
-  assert.not.ok(/[\x1b\x07\x9b\x7f]/.test(output), JSON.stringify(output));
-  assert.ok(output.includes('Title\\x1b[2K'), output);
+  // The only escape sequences are the colours sit adds itself (SGR, `ESC [ … m`), never record text.
+  const text = output.replace(/\x1b\[[0-9;]*m/g, '');
+  assert.not.ok(/[\x1b\x07\x9b\x7f]/.test(text), JSON.stringify(output));
+  assert.ok(text.includes('Title\\x1b[2K'), output);
+  const plain = sitOnPty({ ...sandbox, env: { ...sandbox.env, NO_COLOR: '1' } }, ['issue', 'show', id], { cwd: dir });
+  assert.not.ok(/[\x1b\x07\x9b\x7f]/.test(plain.output), JSON.stringify(plain.output));
 });
 
 test.run();

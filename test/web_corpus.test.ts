@@ -23,7 +23,7 @@ run('the corpus: list, every issue page, merge request patches, JSON API', async
   const index = await ItemIndex.open(repo);
   try {
     const app = createApp({ repo, index, author: { name: 'Corpus Reader' }, readonly: true });
-    const list = await app.request('/?q=' + encodeURIComponent('sort:updated-desc'));
+    const list = await app.request('/?q=' + encodeURIComponent('is:all sort:updated-desc'));
     assert.is(list.status, 200);
     const text = await list.text();
     assert.match(text, /<span class="tab-count">22<\/span> Open/);

@@ -46,16 +46,17 @@ async function post(path: string, fields: Record<string, string>): Promise<Respo
 }
 
 function titles(text: string): string[] {
-  return [...text.matchAll(/class="issue-title"[^>]*>([^<]*)</g)].map((m) => m[1]!);
+  return [...text.matchAll(/class="issue-title"[^>]*>(.*?)<\/a>/g)].map((m) => m[1]!.replace(/<[^>]*>/g, ''));
 }
 
-test('list: default query shows open issues, recently updated first, with tab counts', async () => {
+test('list: default query shows open issues, newest first, with tab counts', async () => {
   const { status, text } = await html('/');
   assert.is(status, 200);
   assert.equal(titles(text), ['Highlight patches', 'Newest open issue', 'Oldest open issue']);
   assert.match(text, /<span class="tab-count">3<\/span> Open/);
   assert.match(text, /<span class="tab-count">1<\/span> Closed/);
-  assert.match(text, /value="is:open sort:updated-desc"/);
+  assert.match(text, /value="is:open"/);
+  assert.match(text, /<a class="tab" href="[^"]*is%3Aopen[^"]*" aria-current="page">/);
   assert.match(text, /hx-sse:connect="\/events\?since=\d+"/);
 });
 
@@ -84,7 +85,7 @@ test('list: named filters from the user configuration', async () => {
   const app = createApp({ repo: f.repo, index: f.index, author: { name: 'N' }, userConfig: config });
   const text = await (await app.request('/')).text();
   assert.match(text, /href="\/\?q=is%3Aclosed%20quokka">quokkas<\/a>/);
-  assert.match(text, /href="\/\?q=is%3Aopen%20sort%3Aupdated-desc" aria-current="page">Open issues/);
+  assert.match(text, /href="\/\?q=is%3Aopen" aria-current="page">Open issues/);
 });
 
 test('list: paging', async () => {
@@ -112,6 +113,9 @@ test('list: paging', async () => {
   assert.equal(titles(p3), ['Issue 50', 'Issue 51', 'Issue 52']);
   assert.match(p3, /rel="prev"/);
   assert.not.match(p3, /rel="next"/);
+  const p99 = await (await many.request('/?q=' + encodeURIComponent('sort:created-asc') + '&page=99')).text();
+  assert.match(p99, /Page 3 of 3/, 'a page beyond the last shows the last');
+  assert.equal(titles(p99), ['Issue 50', 'Issue 51', 'Issue 52']);
 });
 
 test('issue page: Markdown with highlighted code, merge request with highlighted, escaped diff', async () => {
@@ -225,7 +229,7 @@ test('edit: writes only what changed; labels as added/removed lines', async () =
 test('summaries show `code` spans, escaped', async () => {
   const id = await f.issue('Run `sit <b>integrity</b>` and `x');
   const list = await html('/?q=' + encodeURIComponent('integrity'));
-  assert.match(list.text, />Run <code>sit &lt;b&gt;integrity&lt;\/b&gt;<\/code> and `x<\/a>/);
+  assert.match(list.text, />Run <code>sit &lt;b&gt;<mark>integrity<\/mark>&lt;\/b&gt;<\/code> and `x<\/a>/);
   const page = await html(`/issue/${id}`);
   assert.match(page.text, /<span class="summary">Run <code>sit &lt;b&gt;integrity&lt;\/b&gt;<\/code> and `x<\/span>/);
 });
@@ -236,6 +240,10 @@ test('documentation pages', async () => {
   const readme = await html('/doc/readme');
   if (readme.status === 200) {
     assert.match(readme.text, /class="doc-body markdown" hx-ignore/);
+  }
+  if (readme.status === 200) {
+    assert.match(readme.text, /href="\/doc\/architecture"/, "README's link to ARCHITECTURE.md leads to its page");
+    assert.is((await html('/doc/architecture')).status, 200);
   }
   const module = await html('/doc/issue-tracking');
   assert.is(module.status, 200);
@@ -255,6 +263,94 @@ test('static assets: htmx 4 and the SSE extension come from node_modules, no CDN
   }
   const etag = htmx.headers.get('etag')!;
   assert.is((await f.app.request('/static/htmx.js', { headers: { 'if-none-match': etag } })).status, 304);
+});
+
+
+test('an issue by a unique prefix of its id (with or without #) redirects to its full address; ambiguous or unknown ones do not', async () => {
+  const id = ids['newest']!;
+  const res = await f.app.request(`/issue/${id.slice(0, 8)}`);
+  assert.is(res.status, 302);
+  assert.is(res.headers.get('location'), `/issue/${id}`);
+  const edit = await f.app.request(`/issue/${encodeURIComponent('#' + id.slice(0, 8))}/edit?x=1`);
+  assert.is(edit.headers.get('location'), `/issue/${id}/edit?x=1`);
+  assert.is((await f.app.request('/issue/zzzzzzzz')).status, 404);
+  const searched = await html('/?q=' + encodeURIComponent(`is:all ${id.slice(0, 8)}`));
+  assert.equal(titles(searched.text), [f.index.get(id)!['summary'] as string]);
+});
+
+test('labels and milestones: defining writes records of the definitions item; the pages count issues', async () => {
+  const before = f.repo.hasItem('issue-tracking-definitions');
+  let res = await post('/labels', { name: 'quokka', color: '#0e8a16', description: 'Small marsupials' });
+  assert.is(res.status, 303);
+  assert.ok(f.repo.hasItem('issue-tracking-definitions'));
+  if (!before) {
+    const state = f.index.get('issue-tracking-definitions')!;
+    assert.is(state['state'], 'closed');
+    assert.is(state['summary'], 'Labels and milestones of this tracker');
+  }
+  const records = f.repo.listItemRecords('issue-tracking-definitions').length;
+  res = await post('/labels', { name: 'quokka', color: '#0e8a16', description: 'Small marsupials' });
+  assert.is(f.repo.listItemRecords('issue-tracking-definitions').length, records, 'an unchanged definition writes nothing');
+  assert.is((await post('/labels', { name: 'bad', color: 'red' })).status, 422);
+  assert.is((await post('/labels', { name: '', color: '#000000' })).status, 422);
+  f.repo.newRecord([...recordFiles(['LabelsChanged']), { name: 'added', data: new TextEncoder().encode('quokka\n') }], { itemId: ids['closed']! });
+  await f.index.refresh([ids['closed']!]);
+  const labels = await html('/labels');
+  assert.match(labels.text, /class="label lc-0e8a16" href="[^"]*" title="Small marsupials">quokka<\/a>/);
+  assert.match(labels.text, /0 open<\/a> <a href="[^"]*">[\s\S]{0,400}1 closed/);
+  assert.match(await (await f.app.request('/labels.css')).text(), /\.label\.lc-0e8a16\{background:#0e8a16;color:#000000/);
+  res = await post('/milestones', { title: '2.0', due: '2000-01-01', description: 'Long ago' });
+  assert.is(res.status, 303);
+  assert.is((await post('/milestones', { title: '2.0', due: 'tomorrow' })).status, 422);
+  const milestones = await html('/milestones');
+  assert.match(milestones.text, /Overdue: was due 2000-01-01/);
+  await post('/milestones', { title: '2.0', due: '2000-01-01', description: 'Long ago', state: 'closed' });
+  assert.match((await html('/milestones')).text, /<h2 class="defs-section">Closed<\/h2>/);
+  await post('/labels/delete', { name: 'quokka' });
+  assert.match((await html('/labels')).text, /Not defined: it shows without a colour/);
+});
+
+test('new issue: templates offered, one used to fill the form; previews without writing', async () => {
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  mkdirSync(join(f.repo.root, 'templates'), { recursive: true });
+  writeFileSync(join(f.repo.root, 'templates', 'bug.md'), '---\nname: Bug report\nabout: It broke\ntitle: "Bug: "\nlabels: bug\n---\n**What happened**\n');
+  const chooser = await html('/new');
+  assert.match(chooser.text, /Bug report[\s\S]*It broke[\s\S]*href="\/new\?template=bug"/);
+  assert.match(chooser.text, /href="\/new\?template="/);
+  const form = await html('/new?template=bug');
+  assert.match(form.text, /id="summary" name="summary" type="text" required maxlength="500" value="Bug: "/);
+  assert.match(form.text, />\*\*What happened\*\*<\/textarea>/);
+  assert.match(form.text, /id="labels" name="labels" type="text" value="bug"/);
+  const items = f.repo.items().length;
+  const preview = await post('/new', { summary: 'x', details: '**strong** #' + ids['oldest']!.slice(0, 8), preview: 'details' });
+  assert.is(preview.status, 200);
+  const text = await preview.text();
+  assert.match(text, /<strong>strong<\/strong>/);
+  assert.match(text, new RegExp(`<a class="issue-ref( closed)?" href="/issue/${ids['oldest']}" title="Oldest open issue( \\(closed\\))?">`));
+  assert.is(f.repo.items().length, items, 'a preview writes nothing');
+  const fragment = await post('/preview', { text: '*em*' });
+  assert.is(await fragment.text(), '<div class="markdown" hx-ignore><p><em>em</em></p>\n</div>');
+});
+
+test('the issue page: the timeline between the comments, and the commits panel outside a git work tree', async () => {
+  const id = await f.issue('Timeline on the page', { comments: ['first'] });
+  f.repo.newRecord(recordFiles(['Commented', 'Closed'], 'done'), { itemId: id });
+  await f.index.refresh([id]);
+  const page = (await html(`/issue/${id}`)).text;
+  const order = [...page.matchAll(/class="(comment|tl-event tl-[a-z]+)"/g)].map((m) => m[1]);
+  assert.equal(order, ['comment', 'comment', 'tl-event tl-closed']);
+  assert.match(page, /hx-get="\/issue\/[^"]+\/commits" hx-trigger="load"/);
+  const panel = await f.app.request(`/issue/${id}/commits`, { headers: { 'hx-request': 'true' } });
+  assert.is(await panel.text(), '<section id="commits" class="commits" hidden></section>');
+});
+
+test('an empty tracker invites the first issue', async () => {
+  const empty = createApp({ repo: f.repo, author: { name: 'E' }, index: { states: () => [], get: () => undefined, refresh: async () => [] } });
+  const text = await (await empty.request('/')).text();
+  assert.match(text, /Welcome to your issue tracker/);
+  assert.match(text, /Create the first issue/);
+  assert.not.match(text, /No issues match/);
 });
 
 test.run();

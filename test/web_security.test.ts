@@ -67,7 +67,7 @@ const OUR_HTMX = /^(hx-get|hx-post|hx-trigger|hx-select|hx-swap|hx-target|hx-pus
 function assertInert(html: string, where: string): void {
   const all = tags(html);
   for (const s of all.filter((t) => t.name === 'script')) {
-    assert.match(s.attrs, /^ src="\/static\/(htmx|hx-sse)\.js" defer$/, `${where}: only our own scripts`);
+    assert.match(s.attrs, /^ src="\/static\/(htmx|hx-sse|sit)\.js" defer$/, `${where}: only our own scripts`);
   }
   assert.not.ok(all.some((t) => t.name === 'iframe' || t.name === 'object' || t.name === 'embed'), `${where}: no frames`);
   for (const t of all) {
@@ -82,11 +82,13 @@ function assertInert(html: string, where: string): void {
         // Only our own templates carry htmx attributes: known names, requests to our own routes.
         assert.match(name, OUR_HTMX, `${where}: unexpected htmx attribute ${name} in ${show}`);
         if (name === 'hx-get' || name === 'hx-post' || name === 'hx-sse:connect') {
-          assert.match(value, /^\/($|\?|issue\/|events\?|new$)/, `${where}: htmx request to ${value} in ${show}`);
+          assert.match(value, /^\/($|\?|issue\/|events\?|new$|preview$)/, `${where}: htmx request to ${value} in ${show}`);
         }
       }
     }
-    if (t.name === 'form') assert.match(t.attrs, /class="(comment-form|search|issue-form card)"/, `${where}: a form from user content`);
+    if (t.name === 'form') {
+      assert.match(t.attrs, /class="(comment-form|search|issue-form card|shortcuts-close|card|card def-form new-def|def-form|def-delete)"/, `${where}: a form from user content`);
+    }
   }
 }
 
@@ -166,8 +168,16 @@ function writeRoutes(id: string): Array<{ path: string; init: RequestInit }> {
     body.append('.type/Commented', new Blob([]), '.type/Commented');
     return { method: 'POST', body };
   };
+  const timeline = (f.index.get(id)?.['timeline'] ?? []) as Array<{ type: string; hash: string }>;
+  const comment = timeline.find((e) => e.type === 'comment')?.hash ?? 'NONE';
   return [
     { path: '/new', init: form({ summary: 'csrf' }) },
+    { path: '/labels', init: form({ name: 'csrf', color: '#000000' }) },
+    { path: '/labels/delete', init: form({ name: 'csrf' }) },
+    { path: '/milestones', init: form({ title: 'csrf' }) },
+    { path: '/milestones/delete', init: form({ title: 'csrf' }) },
+    { path: `/issue/${id}/comment/${comment}/edit`, init: form({ text: 'csrf' }) },
+    { path: `/issue/${id}/comment/${comment}/delete`, init: form({}) },
     { path: `/issue/${id}/comment`, init: form({ text: 'csrf', action: 'comment' }) },
     { path: `/issue/${id}/comment`, init: form({ action: 'close' }) },
     { path: `/issue/${id}/edit`, init: form({ summary: 'csrf edit' }) },
@@ -186,6 +196,10 @@ test('CSRF: cross-origin, cross-site and origin-less writes are refused and writ
     { origin: 'http://localhost:9999' },
     { 'sec-fetch-site': 'cross-site' },
     { 'sec-fetch-site': 'same-site', origin: 'http://localhost' },
+    { 'sec-fetch-site': 'cross-site', origin: 'null' },
+    { 'sec-fetch-site': 'same-site', origin: 'null' },
+    { 'sec-fetch-site': 'none', origin: 'null' },
+    { 'sec-fetch-site': 'same-origin', origin: 'http://evil.example' },
     {},
   ];
   for (const route of writeRoutes(itemId)) {
@@ -211,6 +225,15 @@ test('CSRF: the same write from the same origin succeeds', async () => {
   assert.is(res2.status, 200);
 });
 
+test('CSRF: a form posted with JavaScript off (Origin: null under no-referrer, Sec-Fetch-Site: same-origin) succeeds', async () => {
+  const res = await f.app.request(`/issue/${itemId}/comment`, {
+    method: 'POST',
+    headers: { origin: 'null', 'sec-fetch-site': 'same-origin', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ text: 'posted without JavaScript', action: 'comment' }),
+  });
+  assert.is(res.status, 303);
+});
+
 test('read-only: every write route refuses, writes nothing, and the controls are hidden', async () => {
   const ro = createApp({ repo: f.repo, index: f.index, author: { name: 'R' }, readonly: true });
   const before = countRecords(f.repo.root);
@@ -223,6 +246,10 @@ test('read-only: every write route refuses, writes nothing, and the controls are
   }
   for (const path of ['/new', `/issue/${itemId}/edit`]) {
     assert.is((await ro.request(path)).status, 403, `${path} form refused`);
+  }
+  for (const path of ['/labels', '/milestones']) {
+    const page = await (await ro.request(path)).text();
+    assert.not.match(page, /method="post"/, `${path}: no forms when read-only`);
   }
   assert.is(countRecords(f.repo.root), before);
   assert.is(f.repo.items().length, itemsBefore);
@@ -344,6 +371,126 @@ test('body limits: large forms get 413 and write nothing', async () => {
   });
   assert.is(res.status, 413);
   assert.is(countRecords(f.repo.root), before);
+});
+
+
+// ---- the tracker's newer inputs: definitions, templates, references, timeline, edits -----------
+
+const enc = new TextEncoder();
+
+function files(types: string[], named: Record<string, string>, authors = 'Mallory <m@example.com>'): Parameters<typeof f.repo.newRecord>[0] {
+  return [...recordFiles(types, undefined, undefined, authors), ...Object.entries(named).map(([name, text]) => ({ name, data: enc.encode(text) }))];
+}
+
+test('hostile label and milestone definitions render inert; the label style sheet holds only #rrggbb rules', async () => {
+  const defs = 'issue-tracking-definitions';
+  if (!f.repo.hasItem(defs)) f.repo.newItem(defs);
+  f.repo.newRecord(files(['LabelDefined'], { name: '"><script>alert(7)</script>', color: '#112233', description: '<b hx-get="/api/item" hx-trigger="load" onclick="x()">d</b>' }), { itemId: defs });
+  f.repo.newRecord(files(['LabelDefined'], { name: 'evil-colour', color: 'red;}body{background:url(javascript:alert(1))' }), { itemId: defs });
+  f.repo.newRecord(files(['MilestoneDefined'], { title: '<img src=x onerror=alert(8)>', due: '2020-01-01', description: HOSTILE }), { itemId: defs });
+  await f.index.refresh([defs]);
+  f.repo.newRecord(files(['LabelsChanged'], { added: '"><script>alert(7)</script>\nevil-colour\n' }), { itemId });
+  f.repo.newRecord(files(['MilestoneChanged'], { milestone: '<img src=x onerror=alert(8)>' }), { itemId });
+  await f.index.refresh([itemId]);
+  for (const path of ['/labels', '/milestones', '/', `/issue/${itemId}`, `/issue/${itemId}/edit`]) {
+    const res = await f.app.request(path);
+    assert.is(res.status, 200, path);
+    assertInert(await res.text(), path);
+  }
+  const css = await (await f.app.request('/labels.css')).text();
+  for (const line of css.trim().split('\n')) assert.match(line, /^\.label\.lc-[0-9a-f]{6}\{background:#[0-9a-f]{6};color:#(000000|ffffff);border-color:rgba\(0,0,0,\.15\)\}$/);
+  assert.not.match(css, /url|javascript|\}body/);
+});
+
+test('hostile issue templates render inert; templates outside .sit/templates are never read', async () => {
+  const dir = join(f.repo.root, 'templates');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'evil.md'),
+    '---\nname: <script>alert(9)</script>\nabout: <a hx-get="/api/item" hx-trigger="load">x</a>\ntitle: "\\"><img src=x onerror=alert(10)>"\nlabels: <b onclick=x>l</b>\n---\n</textarea><script>alert(11)</script><div hx-post="/new" hx-trigger="load"></div>\n',
+  );
+  const outside = mkdtempSync(join(tmpdir(), 'sit-outside-'));
+  writeFileSync(join(outside, 'secret.md'), '---\nname: Secret\n---\nTOP SECRET');
+  symlinkSync(join(outside, 'secret.md'), join(dir, 'leak.md'));
+  writeFileSync(join(dir, '../escape.md'), 'not a template');
+  try {
+    for (const path of ['/new', '/new?template=evil']) {
+      const res = await f.app.request(path);
+      assert.is(res.status, 200, path);
+      const html = await res.text();
+      assertInert(html, path);
+      assert.not.match(html, /TOP SECRET|Secret/);
+    }
+    const form = await (await f.app.request('/new?template=evil')).text();
+    assert.ok(form.includes('&lt;/textarea&gt;&lt;script&gt;alert(11)&lt;/script&gt;'), 'the body is escaped inside the text area');
+    assert.is((await (await f.app.request('/new?template=leak')).text()).includes('TOP SECRET'), false);
+  } finally {
+    rmSync(outside, { recursive: true, force: true });
+  }
+});
+
+test('references to a hostile id, and mentions from a hostile issue, render inert', async () => {
+  const evil = 'deadbeef-"><img src=x onerror=alert(12)>';
+  f.repo.newItem(evil);
+  f.repo.newRecord(files(['SummaryChanged'], { text: '<img src=x onerror=alert(13)> "quoted"' }), { itemId: evil });
+  const mentioning = f.repo.newItem();
+  f.repo.newRecord(files(['SummaryChanged'], { text: '<script>alert(14)</script>' }), { itemId: mentioning });
+  f.repo.newRecord(files(['DetailsChanged'], { text: `See #deadbeef and #${itemId.slice(0, 8)}: <a class="issue-ref" href="/issue/deadbeef">#deadbeef</a>` }), { itemId: mentioning });
+  await f.index.refresh([evil, mentioning]);
+  const page = await (await f.app.request(`/issue/${mentioning}`)).text();
+  assertInert(page, 'mentioning issue');
+  assert.match(page, /<a class="issue-ref" href="\/issue\/deadbeef-%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert\(12\)%3E" title="&lt;img src=x onerror=alert\(13\)&gt; &quot;quoted&quot;">#deadbeef<\/a>/);
+  const target = await (await f.app.request(`/issue/${encodeURIComponent(evil)}`)).text();
+  assertInert(target, 'the hostile id');
+  assert.match(target, /mentioned this issue in/);
+  const mentioned = await (await f.app.request(`/issue/${itemId}`)).text();
+  assertInert(mentioned, 'mentioned issue');
+  const redirect = await f.app.request('/issue/deadbeef');
+  assert.is(redirect.status, 302);
+  assert.is(redirect.headers.get('location'), `/issue/${encodeURIComponent(evil)}`);
+});
+
+test('comment edits: records that target another item, another author or no comment change nothing; the web refuses them', async () => {
+  const victim = await f.issue('Victim', { comments: ['Original words'] });
+  const state = f.index.get(victim)!;
+  const hash = (state['timeline'] as Array<{ type: string; hash: string }>).find((e) => e.type === 'comment')!.hash;
+  // Written into another item, or by another author: ignored by the reducers.
+  const elsewhere = await f.issue('Elsewhere');
+  f.repo.newRecord(files(['CommentEdited'], { comment: hash, text: 'Edited from elsewhere' }, 'Ada Lovelace <ada@example.com>'), { itemId: elsewhere });
+  f.repo.newRecord(files(['CommentEdited'], { comment: hash, text: 'Edited by Mallory' }), { itemId: victim });
+  f.repo.newRecord(files(['CommentDeleted'], { comment: hash }), { itemId: victim });
+  await f.index.refresh([victim, elsewhere]);
+  const page = await (await f.app.request(`/issue/${victim}`)).text();
+  assert.match(page, /Original words/);
+  assert.not.match(page, /Edited from elsewhere|Edited by Mallory|deleted a comment/);
+  // The server's author (Web Tester) did not write it: no controls, and the routes refuse.
+  assert.not.match(page, /comment-menu/);
+  const before = countRecords(f.repo.root);
+  for (const mode of ['edit', 'delete']) {
+    const get = await f.app.request(`/issue/${victim}/comment/${hash}/${mode}`);
+    assert.is(get.status, 403, `GET ${mode}`);
+    const post = await f.app.request(`/issue/${victim}/comment/${hash}/${mode}`, { method: 'POST', headers: formHeaders(), body: new URLSearchParams({ text: 'x' }) });
+    assert.is(post.status, 403, `POST ${mode}`);
+    const other = await f.app.request(`/issue/${elsewhere}/comment/${hash}/${mode}`, { method: 'POST', headers: formHeaders(), body: new URLSearchParams({ text: 'x' }) });
+    assert.is(other.status, 404, `a comment of another item (${mode})`);
+  }
+  assert.is(countRecords(f.repo.root), before, 'nothing written');
+});
+
+test('timeline events carrying hostile values, and previews, render inert', async () => {
+  const id = await f.issue('Timeline');
+  f.repo.newRecord(files(['SummaryChanged'], { text: '<script>alert(15)</script>' }), { itemId: id });
+  f.repo.newRecord(files(['AssigneesChanged'], { added: '<img src=x onerror=alert(16)> <x@y>\n' }), { itemId: id });
+  f.repo.newRecord(files(['Merged'], { record: '<script>alert(17)</script>' }), { itemId: id });
+  await f.index.refresh([id]);
+  const page = await (await f.app.request(`/issue/${id}`)).text();
+  assertInert(page, 'timeline');
+  assert.match(page, /changed the summary from <del>Timeline<\/del> to <ins>&lt;script&gt;alert\(15\)&lt;\/script&gt;<\/ins>/);
+  const preview = await f.app.request('/preview', { method: 'POST', headers: formHeaders(), body: new URLSearchParams({ preview: 'text', text: HOSTILE }) });
+  assert.is(preview.status, 200);
+  const html = await preview.text();
+  assert.match(html, /^<div class="markdown" hx-ignore>/);
+  assertInert(html, 'preview');
 });
 
 test.run();

@@ -9,6 +9,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { deriveAuthor } from '../store/mod.ts';
 import { requireAuthor } from './author.ts';
 import type { Context } from './context.ts';
 import { UsageError } from './globals.ts';
@@ -95,7 +96,10 @@ export async function serveWeb(context: Context, request: WebRequest): Promise<n
     if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`overlay ${dir} is not a directory`);
   }
   const repo = context.repository();
-  const author = await requireAuthor(context);
+  // A reader writes nothing, so needs no identity: use the configured one if any, else a placeholder.
+  const author = request.readonly
+    ? (deriveAuthor(context.userConfig(), { workDir: context.workDir }) ?? { name: 'Read-only reader' })
+    : await requireAuthor(context);
   if (hasNoModules(repo)) {
     process.stderr.write('sit web: this repository has no modules, so items have no summary or state: add the issue tracker with `sit module add issue-tracking`\n');
   }

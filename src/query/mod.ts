@@ -6,6 +6,8 @@
 export { QueryOptionError, QuerySyntaxError, UnknownQualifierError } from './errors.ts';
 export {
   DEFAULT_SORT,
+  DEFAULT_STATE,
+  effectiveState,
   emptyQuery,
   formatQuery,
   parseQuery,
@@ -21,7 +23,9 @@ export {
 } from './parse.ts';
 export {
   countStates,
+  idPrefix,
   indexStates,
+  searchedTexts,
   searchIssues,
   type CountOptions,
   type SearchOptions,

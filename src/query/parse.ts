@@ -5,8 +5,8 @@
  */
 import { QuerySyntaxError, UnknownQualifierError } from './errors.ts';
 
-/** Which issues `is:` selects. */
-export type QueryState = 'open' | 'closed';
+/** Which issues `is:` selects: `all` is both open and closed. */
+export type QueryState = 'open' | 'closed' | 'all';
 
 /** What `sort:` orders by: creation time, last update, or number of comments. */
 export type SortKey = 'created' | 'updated' | 'comments';
@@ -36,12 +36,20 @@ export type QueryTerm =
 
 /** A parsed query. Plain data: callers may change it and format it back. */
 export interface IssueQuery {
-  /** `is:open` / `is:closed`, or `null` for both. */
+  /** `is:open` / `is:closed` / `is:all`, or `null` when the query has no `is:` (then {@linkcode DEFAULT_STATE}). */
   state: QueryState | null;
   /** Conditions that must all hold, in the order written. */
   terms: QueryTerm[];
   /** The requested order, or `null` for the default {@linkcode DEFAULT_SORT}. */
   sort: QuerySort | null;
+}
+
+/** The issues a query without `is:` selects, in the CLI, the web UI and module scripts alike. */
+export const DEFAULT_STATE: QueryState = 'open';
+
+/** The state a query selects: its `is:`, else {@linkcode DEFAULT_STATE}. */
+export function effectiveState(query: IssueQuery): QueryState {
+  return query.state ?? DEFAULT_STATE;
 }
 
 /** The order used when a query has no `sort:`: newest first. */
@@ -125,12 +133,13 @@ function applyQualifier(query: IssueQuery, q: Qualifier, scanner: Scanner): void
   const value = q.value.trim();
   const lower = value.toLowerCase();
   if (q.name === 'is') {
-    if (lower !== 'open' && lower !== 'closed') {
-      throw scanner.error(`"is:${value}" at column ${q.column} is not a state; use is:open or is:closed`);
+    if (lower !== 'open' && lower !== 'closed' && lower !== 'all') {
+      throw scanner.error(`"is:${value}" at column ${q.column} is not a state; use is:open, is:closed or is:all`);
     }
-    const state: QueryState = (lower === 'open') !== q.negated ? 'open' : 'closed';
+    if (lower === 'all' && q.negated) throw scanner.error(`"-is:all" at column ${q.column} selects nothing; use is:open or is:closed`);
+    const state: QueryState = lower === 'all' ? 'all' : (lower === 'open') !== q.negated ? 'open' : 'closed';
     if (query.state !== null && query.state !== state) {
-      throw scanner.error(`the query asks for both is:open and is:closed; keep one`);
+      throw scanner.error(`the query asks for both is:${query.state} and is:${state}; keep one`);
     }
     query.state = state;
   } else if (q.name === 'no') {

@@ -7,9 +7,10 @@
  */
 import { compileExpression, type Expression } from '../jmespath.ts';
 import { QueryOptionError } from './errors.ts';
-import { DEFAULT_SORT, type IssueQuery, type QuerySort, type QueryTerm } from './parse.ts';
+import { DEFAULT_SORT, effectiveState, type IssueQuery, type QuerySort, type QueryTerm } from './parse.ts';
 import { compareInstants, parseTimestamp, type Instant } from '../timestamp.ts';
 import type { IssueState } from './types.ts';
+import { DEFINITIONS_ID } from '../tracker/definitions.ts';
 
 /** Options for {@linkcode searchIssues}. */
 export interface SearchOptions {
@@ -45,6 +46,8 @@ export interface CountOptions {
 
 interface Prepared {
   id: string;
+  /** The id in lower case, for prefix matches. */
+  idLower: string;
   closed: boolean;
   text: string;
   author: string;
@@ -64,9 +67,11 @@ interface Entry {
 const prepared = new WeakMap<object, Prepared>();
 
 /**
- * Returns the states that match `query` (all of its terms, its `is:` and the JMESPath filter),
- * sorted by its `sort:` (default newest first; ties by id), and the requested page of them.
- * An issue is closed when its `state` is `"closed"` and open otherwise.
+ * Returns the states that match `query` (all of its terms, its `is:` (open ones when it has none)
+ * and the JMESPath filter), sorted by its `sort:` (default newest first; ties by id), and the
+ * requested page of them. An issue is closed when its `state` is `"closed"` and open otherwise.
+ * A filter that fails on one state (e.g. `length()` of a missing field) does not match it. The
+ * item that holds label and milestone definitions is not an issue and never matches.
  */
 export function searchIssues(states: readonly IssueState[], query: IssueQuery, options: SearchOptions = {}): SearchResult {
   const offset = checkCount('offset', options.offset, 0);
@@ -74,9 +79,11 @@ export function searchIssues(states: readonly IssueState[], query: IssueQuery, o
   const matches = matcher(query.terms);
   const filter = options.jmespath === undefined ? undefined : compileExpression(options.jmespath, { role: 'filter' });
   const entries: Entry[] = [];
+  const wanted = effectiveState(query);
   for (const state of states) {
+    if (state.id === DEFINITIONS_ID) continue;
     const p = prepare(state);
-    if (query.state !== null && p.closed !== (query.state === 'closed')) continue;
+    if (wanted !== 'all' && p.closed !== (wanted === 'closed')) continue;
     if (!matches(p)) continue;
     if (filter !== undefined && !passes(filter, state)) continue;
     entries.push({ state, prepared: p });
@@ -92,6 +99,7 @@ export function countStates(states: readonly IssueState[], query: IssueQuery, op
   const filter = options.jmespath === undefined ? undefined : compileExpression(options.jmespath, { role: 'filter' });
   const counts = { open: 0, closed: 0 };
   for (const state of states) {
+    if (state.id === DEFINITIONS_ID) continue;
     const p = prepare(state);
     if (!matches(p)) continue;
     if (filter !== undefined && !passes(filter, state)) continue;
@@ -118,7 +126,13 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
 }
 
 function passes(filter: Expression, state: IssueState): boolean {
-  return filter.search(state) === true;
+  try {
+    return filter.search(state) === true;
+  } catch {
+    // An expression that fails on this state (a function given a missing field) is a miss here,
+    // not an error for the whole search.
+    return false;
+  }
 }
 
 /** Normalises text for matching: lower case, every run of white space one space. */
@@ -144,8 +158,10 @@ function prepare(state: IssueState): Prepared {
   }
   const created = parseTimestamp(str(state.timestamp));
   const milestone = str(state.milestone);
+  const id = String(state.id);
   p = {
-    id: String(state.id),
+    id,
+    idLower: id.toLowerCase(),
     closed: state.state === 'closed',
     // Fields are joined with NUL so that a phrase never matches across two of them.
     text: parts.map(normalize).join('\u0000'),
@@ -177,6 +193,8 @@ function termTest(term: QueryTerm): (p: Prepared) => boolean {
 function positiveTest(term: QueryTerm): (p: Prepared) => boolean {
   if (term.kind === 'text') {
     const needle = normalize(term.value.trim());
+    const prefix = idPrefix(term.value);
+    if (prefix !== undefined) return (p) => p.idLower.startsWith(prefix) || p.text.includes(needle);
     return (p) => p.text.includes(needle);
   }
   if (term.kind === 'missing') {
@@ -195,6 +213,27 @@ function positiveTest(term: QueryTerm): (p: Prepared) => boolean {
     case 'milestone':
       return (p) => p.milestone === value;
   }
+}
+
+/**
+ * The id prefix a search word stands for, lower-cased: `#` and at least 4 characters (`#ec4a`), or
+ * at least 8 characters without `#` (`ec4a71bf`, the short id the pages show). Undefined for other
+ * words, and for words with white space.
+ */
+export function idPrefix(word: string): string | undefined {
+  const w = word.trim();
+  if (/\s/.test(w)) return undefined;
+  if (w.startsWith('#')) return w.length >= 5 ? w.slice(1).toLowerCase() : undefined;
+  return w.length >= 8 ? w.toLowerCase() : undefined;
+}
+
+/** The words and phrases a query searches for (not negated ones), to highlight them in results. */
+export function searchedTexts(query: IssueQuery): string[] {
+  const out: string[] = [];
+  for (const term of query.terms) {
+    if (term.kind === 'text' && !term.negated && term.value.trim() !== '') out.push(term.value.trim());
+  }
+  return out;
 }
 
 function comparator(sort: Readonly<QuerySort>): (a: Entry, b: Entry) => number {

@@ -5,10 +5,24 @@
  * no access to other files, processes, the network or the environment.
  * @module
  */
-import { configToJson, formatAuthor, prepareRecordFiles, readItemRecords, signRecordHash } from '../store/mod.ts';
-import type { RecordFile, Repository } from '../store/mod.ts';
+import { configToJson, deriveAuthor, formatAuthor, isValidItemId, prepareRecordFiles, readItemRecords, signRecordHash } from '../store/mod.ts';
+import type { Author, RecordFile, Repository } from '../store/mod.ts';
 import { Engine, type State } from '../reduce/mod.ts';
-import { parseQuery, searchIssues, type IssueState, type QueryState } from '../query/mod.ts';
+import { parseQuery, searchIssues, type IssueQuery, type IssueState, type QueryState } from '../query/mod.ts';
+import {
+  commitsMentioning,
+  createItem,
+  extractReferences,
+  IdIndex,
+  mentionIndex,
+  namedFilters,
+  readTemplates,
+  repositoryFilters,
+  type CommitSearch,
+  type NamedFilter,
+  type Reference,
+} from '../tracker/mod.ts';
+import { renderSegments, renderTable, StyleError, type RenderOptions } from './styled.ts';
 import { compileExpression, type Expression } from '../jmespath.ts';
 import { SitError } from '../errors.ts';
 import { requireAuthor } from '../cli/author.ts';
@@ -32,10 +46,37 @@ export class ScriptExit extends Error {
 }
 
 /** Host functions whose result the script does not wait for. */
-export const FIRE_AND_FORGET: readonly string[] = ['print', 'eprint', 'write', 'ewrite'];
+export const FIRE_AND_FORGET: readonly string[] = ['print', 'eprint', 'write', 'ewrite', 'page', 'table'];
+
+/** Most records `sit.newItem(records)` writes at once. */
+const MAX_NEW_RECORDS = 100;
+
+/** The key of the derived cache of every item's references (change it when their shape changes). */
+const REFERENCES_KEY = 'issue-tracking references 1';
 
 /** A host function: JSON-like arguments in, a JSON-like result (or a promise of one) out. */
 export type HostFunction = (...args: unknown[]) => unknown;
+
+/** What `sit.terminal()` tells a script. */
+export interface TerminalInfo {
+  /** Whether standard output is a terminal. */
+  stdout: boolean;
+  /** Its width and height in characters (80 × 24 when it is not a terminal). */
+  columns: number;
+  rows: number;
+  /** Whether styled segments are coloured. */
+  color: boolean;
+}
+
+/** An issue that mentions another, as `sit.mentions()` returns it. */
+export interface ScriptMention {
+  id: string;
+  summary: string;
+  state: string;
+  place: string;
+  authors: string;
+  timestamp: string;
+}
 
 /** One record as `sit.records()` returns it. */
 export interface ScriptRecord {
@@ -85,6 +126,7 @@ export class ScriptHost {
   #engine: Engine | undefined;
   #states: State[] | undefined;
   #stdin: string | undefined;
+  #color: 'auto' | 'always' | 'never' = 'auto';
   readonly #expressions = new Map<string, Expression>();
 
   /** Prepares the host for one run of a script. */
@@ -92,10 +134,13 @@ export class ScriptHost {
     this.#context = context;
     this.#options = options;
     this.api = {
-      print: (value) => this.#write('stdout', `${text(value)}\n`),
+      print: (value) => this.#output(value, '\n'),
       eprint: (value) => this.#write('stderr', `${text(value)}\n`),
-      write: (value) => this.#write('stdout', text(value)),
+      write: (value) => this.#output(value, ''),
       ewrite: (value) => this.#write('stderr', text(value)),
+      page: (value) => this.#page(value),
+      table: (rows, options) => this.#table(rows, options),
+      terminal: (options) => this.#terminal(options),
       exit: (status) => this.#exit(status),
       itemIds: () => (this.#context.at === undefined ? this.#repo().items() : this.#context.revision().then((view) => view.ids())),
       items: () => this.#allStates(),
@@ -106,11 +151,19 @@ export class ScriptHost {
       config: () => (this.#context.at === undefined ? configToJson(this.#repo().config) : this.#context.revision().then((view) => view.configJson())),
       itemAtRefs: (id, options) => this.#itemAtRefs(id, options),
       jmespath: (expression, value) => this.#expression(expression, 'query').search(value),
-      newItem: () => this.#newItem(),
+      newItem: (records, options) => this.#newItem(records, options),
       newRecord: (id, spec) => this.#newRecord(id, spec),
       edit: (request) => this.#edit(request),
       readStdin: () => this.#readStdin(),
       readFile: (path) => this.#readFile(path),
+      author: () => {
+        const me = this.#me();
+        return me === undefined ? null : formatAuthor(me);
+      },
+      filters: () => this.#filters(),
+      templates: () => readTemplates(this.#repo().root),
+      mentions: (id) => this.#mentions(id),
+      commits: (id) => this.#commits(id),
     };
   }
 
@@ -119,7 +172,17 @@ export class ScriptHost {
     const fn = Object.hasOwn(this.api, name) ? this.api[name] : undefined;
     if (fn === undefined) throw new ScriptApiError(`no such host function: sit.${name}`);
     if (this.exitStatus !== undefined && !FIRE_AND_FORGET.includes(name)) throw new ScriptExit(this.exitStatus);
-    return await fn(...args);
+    if (!FIRE_AND_FORGET.includes(name)) return await fn(...args);
+    try {
+      return await fn(...args);
+    } catch (error) {
+      // The script does not wait for output calls, so it cannot catch their errors (a malformed
+      // style): say what went wrong and end the script with status 1 at its next host call.
+      if (!(error instanceof SitError) || this.exitStatus !== undefined) throw error;
+      this.#options.io.stderr(`sit ${this.#options.command}: ${error.message}\n`);
+      this.exitStatus = 1;
+      return undefined;
+    }
   }
 
   /** Frees the reduction engine. */
@@ -137,6 +200,87 @@ export class ScriptHost {
   #write(stream: 'stdout' | 'stderr', value: string): void {
     if (this.exitStatus !== undefined) return;
     this.#options.io[stream](value);
+  }
+
+  /** Colour is on for a terminal unless NO_COLOR is set (or TERM is dumb), or as the script chose. */
+  #colorOn(): boolean {
+    if (this.#color !== 'auto') return this.#color === 'always';
+    const io = this.#options.io;
+    const noColor = io.env['NO_COLOR'];
+    return io.stdoutIsTTY === true && (noColor === undefined || noColor === '') && io.env['TERM'] !== 'dumb';
+  }
+
+  #render(): RenderOptions {
+    const color = this.#colorOn();
+    return { color, escape: color || this.#options.io.stdoutIsTTY === true, now: Date.now() };
+  }
+
+  #terminal(options: unknown): TerminalInfo {
+    if (options !== undefined && options !== null) {
+      if (!isPlainObject(options)) throw new ScriptApiError('sit.terminal: the argument must be an object {color}');
+      const color = options['color'];
+      if (color !== undefined) {
+        if (color !== 'auto' && color !== 'always' && color !== 'never') {
+          throw new ScriptApiError(`sit.terminal: color must be "auto", "always" or "never", got ${JSON.stringify(color)}`);
+        }
+        this.#color = color;
+      }
+    }
+    const io = this.#options.io;
+    const tty = io.stdoutIsTTY === true;
+    return { stdout: tty, columns: tty ? (io.columns ?? 80) : 80, rows: tty ? (io.rows ?? 24) : 24, color: this.#colorOn() };
+  }
+
+  /** `print`/`write`: a string as before, or styled segments rendered here. */
+  #output(value: unknown, end: string): void {
+    if (this.exitStatus !== undefined) return;
+    const segment = isPlainObject(value) && ('text' in value || 'time' in value);
+    if (!Array.isArray(value) && !segment) {
+      this.#write('stdout', `${text(value)}${end}`);
+      return;
+    }
+    this.#emit(this.#styled(() => renderSegments(value, this.#render())) + end, false);
+  }
+
+  #styled(render: () => string): string {
+    try {
+      return render();
+    } catch (error) {
+      if (error instanceof StyleError) throw new ScriptApiError(error.message);
+      throw error;
+    }
+  }
+
+  /** Writes rendered text (already escaped where needed), through the pager when asked and useful. */
+  #emit(rendered: string, page: boolean): void {
+    const io = this.#options.io;
+    if (page && io.stdoutIsTTY === true && io.page !== undefined) {
+      const lines = rendered.split('\n').length - (rendered.endsWith('\n') ? 1 : 0);
+      if (lines >= (io.rows ?? 24) && io.page(rendered)) return;
+    }
+    if (io.rawStdout !== undefined) io.rawStdout(rendered);
+    else io.stdout(rendered);
+  }
+
+  #page(value: unknown): void {
+    if (this.exitStatus !== undefined) return;
+    const rendered = this.#styled(() => renderSegments(value, this.#render()));
+    this.#emit(rendered.endsWith('\n') || rendered === '' ? rendered : rendered + '\n', true);
+  }
+
+  #table(rows: unknown, options: unknown): void {
+    if (this.exitStatus !== undefined) return;
+    const o = options === undefined || options === null ? {} : options;
+    if (!isPlainObject(o)) throw new ScriptApiError('sit.table: the options must be an object {align, shrink, page, title}');
+    const align = Array.isArray(o['align']) ? (o['align'] as unknown[]).map((a) => (a === 'right' ? 'right' : 'left') as 'left' | 'right') : [];
+    const shrink = typeof o['shrink'] === 'number' ? o['shrink'] : undefined;
+    const io = this.#options.io;
+    const width = io.stdoutIsTTY === true ? (io.columns ?? 80) : undefined;
+    const title = o['title'];
+    const rendered = this.#styled(() =>
+      renderTable(rows, { align, ...(shrink === undefined ? {} : { shrink }), width, ...(title === undefined ? {} : { title }) }, this.#render()),
+    );
+    this.#emit(rendered, o['page'] === true);
   }
 
   #exit(status: unknown): never {
@@ -201,14 +345,18 @@ export class ScriptHost {
   async #search(query: unknown, options: unknown = {}): Promise<{ total: number; items: unknown[] }> {
     if (typeof query !== 'string') throw new ScriptApiError(`sit.search: the query must be a string, got ${JSON.stringify(query)}`);
     if (!isPlainObject(options)) throw new ScriptApiError('sit.search: the options must be an object');
-    const known = ['jmespath', 'limit', 'offset', 'select', 'defaultState'];
+    const known = ['jmespath', 'limit', 'offset', 'select', 'defaultState', 'filter'];
     const unknown = Object.keys(options).filter((key) => !known.includes(key));
     if (unknown.length > 0) throw new ScriptApiError(`sit.search: unknown option ${unknown.join(', ')}; known options: ${known.join(', ')}`);
-    const parsed = parseQuery(query);
+    let parsed = parseQuery(query);
+    if (options.filter !== undefined && options.filter !== null) {
+      if (typeof options.filter !== 'string') throw new ScriptApiError('sit.search: filter must be the name of a named filter');
+      parsed = withFilter(parsed, this.#filter(options.filter));
+    }
     const defaultState = options.defaultState;
     if (defaultState !== undefined && defaultState !== null) {
-      if (defaultState !== 'open' && defaultState !== 'closed') {
-        throw new ScriptApiError(`sit.search: defaultState must be "open" or "closed", got ${JSON.stringify(defaultState)}`);
+      if (defaultState !== 'open' && defaultState !== 'closed' && defaultState !== 'all') {
+        throw new ScriptApiError(`sit.search: defaultState must be "open", "closed" or "all", got ${JSON.stringify(defaultState)}`);
       }
       parsed.state ??= defaultState as QueryState;
     }
@@ -226,7 +374,63 @@ export class ScriptHost {
     const states = (await this.#allStates()) as IssueState[];
     const result = searchIssues(states, parsed, searchOptions);
     const select = options.select === undefined || options.select === null ? undefined : this.#expression(options.select, 'select');
-    return { total: result.total, items: select === undefined ? result.items : result.items.map((state) => select.search(state)) };
+    return { total: result.total, items: select === undefined ? result.items : result.items.map((state) => selectOne(select, state)) };
+  }
+
+  #me(): Author | undefined {
+    return deriveAuthor(this.#context.userConfig(), { workDir: this.#context.workDir });
+  }
+
+  #filters(): NamedFilter[] {
+    const user = this.#context.userConfig().extra.find(([k]) => k === 'issues')?.[1];
+    return namedFilters({
+      me: this.#me()?.name,
+      repository: repositoryFilters(configToJson(this.#repo().config)),
+      user: typeof user === 'object' && user !== null ? (user as Record<string, unknown>)['filters'] : undefined,
+    });
+  }
+
+  #filter(name: string): IssueQuery {
+    const all = this.#filters();
+    const found = all.find((f) => f.name === name);
+    if (found === undefined) {
+      throw new ScriptApiError(`no filter named ${JSON.stringify(name)}; named filters: ${all.map((f) => f.name).join(', ')} (see sit issue filters)`);
+    }
+    try {
+      return parseQuery(found.query);
+    } catch (error) {
+      throw new ScriptApiError(`the filter ${JSON.stringify(name)} (${JSON.stringify(found.query)}) does not parse: ${(error as Error).message}`);
+    }
+  }
+
+  async #mentions(id: unknown): Promise<ScriptMention[]> {
+    const itemId = this.#itemId(id, 'mentions');
+    const repo = this.#repo();
+    if (!repo.hasItem(itemId)) throw new ScriptApiError(`Item ${itemId} not found`);
+    const derived = await this.#engineFor().deriveItems(REFERENCES_KEY, (state) => extractReferences(state));
+    const references: Array<[string, Reference[]]> = [];
+    for (const [from, refs] of derived) if (Array.isArray(refs) && refs.length > 0) references.push([from, refs as Reference[]]);
+    const mentions = mentionIndex(references, new IdIndex(repo.items())).get(itemId) ?? [];
+    const out: ScriptMention[] = [];
+    for (const m of mentions) {
+      const state = await this.#item(m.id);
+      out.push({
+        id: m.id,
+        summary: typeof state['summary'] === 'string' ? state['summary'] : '',
+        state: state['state'] === 'closed' ? 'closed' : 'open',
+        place: m.place,
+        authors: m.authors,
+        timestamp: m.timestamp,
+      });
+    }
+    return out;
+  }
+
+  #commits(id: unknown): CommitSearch {
+    const itemId = this.#itemId(id, 'commits');
+    const repo = this.#repo();
+    if (!repo.hasItem(itemId)) throw new ScriptApiError(`Item ${itemId} not found`);
+    return commitsMentioning(repo.root, itemId, new IdIndex(repo.items()));
   }
 
   /** The records item `id`'s state leaves out because they do not hash to their names (damaged). */
@@ -254,11 +458,83 @@ export class ScriptHost {
     });
   }
 
-  #newItem(): string {
+  async #newItem(records: unknown, options: unknown): Promise<string> {
     this.#context.refuseAt('creating an item');
-    const id = this.#repo().newItem();
+    const repo = this.#repo();
+    let id: string | undefined;
+    if (options !== undefined && options !== null) {
+      if (!isPlainObject(options)) throw new ScriptApiError('sit.newItem: the options must be an object {id}');
+      const given = options['id'];
+      if (given !== undefined) {
+        if (typeof given !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(given) || !isValidItemId(given)) {
+          throw new ScriptApiError(`sit.newItem: bad item id ${JSON.stringify(given)}; use letters, digits, ".", "_" and "-"`);
+        }
+        if (repo.hasItem(given)) throw new ScriptApiError(`sit.newItem: item ${given} already exists`);
+        id = given;
+      }
+    }
+    if (records === undefined || records === null) {
+      const made = repo.newItem(...(id === undefined ? [] : [id]));
+      this.#states = undefined;
+      return made;
+    }
+    if (!Array.isArray(records) || records.length === 0 || records.length > MAX_NEW_RECORDS) {
+      throw new ScriptApiError(`sit.newItem: records must be an array of 1 to ${MAX_NEW_RECORDS} {files, types}`);
+    }
+    // Everything is checked, and the author known, before anything is written: all or nothing.
+    const specs = records.map((spec) => this.#recordSpec(spec, 'newItem'));
+    const author = await requireAuthor(this.#context);
+    const made = createItem(repo, specs.map((spec) => this.#recordFiles(spec, author)), { id, sign: this.#signer() });
     this.#states = undefined;
-    return id;
+    return made;
+  }
+
+  #signer(): ((hash: string) => Uint8Array) | undefined {
+    const signing = this.#context.userConfig().signing;
+    return signing.enabled ? (h: string) => signRecordHash(h, { gnupg: signing.gnupg, key: signing.key }) : undefined;
+  }
+
+  /** The files of a record: the script's, a `.type/*` per type, `.authors` and `.timestamp`. */
+  #recordFiles(spec: { files: RecordFile[]; types: string[] }, author: Author): RecordFile[] {
+    const encoder = new TextEncoder();
+    const files = [...spec.files];
+    for (const type of spec.types) files.push({ name: `.type/${type}`, data: new Uint8Array(0) });
+    files.push({ name: '.authors', data: encoder.encode(formatAuthor(author)) });
+    files.push({ name: '.timestamp', data: encoder.encode(chronoTimestamp()) });
+    return files;
+  }
+
+  /** Checks a `{files, types}` record spec of `sit.FN` and returns its files and sorted types. */
+  #recordSpec(spec: unknown, fn: string): { files: RecordFile[]; types: string[] } {
+    if (!isPlainObject(spec)) throw new ScriptApiError(`sit.${fn}: a record is an object {files, types}`);
+    const unknown = Object.keys(spec).filter((key) => key !== 'files' && key !== 'types');
+    if (unknown.length > 0) throw new ScriptApiError(`sit.${fn}: unknown field ${unknown.join(', ')}; give {files, types}`);
+    const filesSpec = spec.files ?? {};
+    const typesSpec = spec.types ?? [];
+    if (!isPlainObject(filesSpec)) throw new ScriptApiError(`sit.${fn}: files must be an object of file name → text`);
+    if (!Array.isArray(typesSpec)) throw new ScriptApiError(`sit.${fn}: types must be an array of record type names`);
+    const encoder = new TextEncoder();
+    const files: RecordFile[] = [];
+    for (const [name, content] of Object.entries(filesSpec)) {
+      if (typeof content !== 'string') throw new ScriptApiError(`sit.${fn}: the content of file ${JSON.stringify(name)} must be a string`);
+      files.push({ name, data: encoder.encode(content) });
+    }
+    for (const file of prepareRecordFiles(files)) {
+      if (file.name.startsWith('.')) {
+        throw new ScriptApiError(
+          `sit.${fn}: record file name ${JSON.stringify(file.name)} is reserved (names starting with "." are added by SIT: .type/*, .authors, .timestamp, .prev/*, .signature); give record types in types`,
+        );
+      }
+    }
+    const types = new Set<string>();
+    for (const type of typesSpec) {
+      if (typeof type !== 'string' || !TYPE_NAME.test(type)) {
+        throw new ScriptApiError(`sit.${fn}: bad record type ${JSON.stringify(type)}; use letters, digits, "_", "-" and "."`);
+      }
+      types.add(type);
+    }
+    if (files.length === 0 && types.size === 0) throw new ScriptApiError(`sit.${fn}: a record needs at least one file or type`);
+    return { files, types: [...types].sort() };
   }
 
   async #newRecord(id: unknown, spec: unknown): Promise<string> {
@@ -268,41 +544,11 @@ export class ScriptHost {
     if (!isPlainObject(spec)) throw new ScriptApiError('sit.newRecord: the second argument must be an object {files, types}');
     const unknown = Object.keys(spec).filter((key) => key !== 'files' && key !== 'types');
     if (unknown.length > 0) throw new ScriptApiError(`sit.newRecord: unknown field ${unknown.join(', ')}; give {files, types}`);
-    const filesSpec = spec.files ?? {};
-    const typesSpec = spec.types ?? [];
-    if (!isPlainObject(filesSpec)) throw new ScriptApiError('sit.newRecord: files must be an object of file name → text');
-    if (!Array.isArray(typesSpec)) throw new ScriptApiError('sit.newRecord: types must be an array of record type names');
-    const encoder = new TextEncoder();
-    const files: RecordFile[] = [];
-    for (const [name, content] of Object.entries(filesSpec)) {
-      if (typeof content !== 'string') throw new ScriptApiError(`sit.newRecord: the content of file ${JSON.stringify(name)} must be a string`);
-      files.push({ name, data: encoder.encode(content) });
-    }
-    for (const file of prepareRecordFiles(files)) {
-      if (file.name.startsWith('.')) {
-        throw new ScriptApiError(
-          `sit.newRecord: record file name ${JSON.stringify(file.name)} is reserved (names starting with "." are added by SIT: .type/*, .authors, .timestamp, .prev/*, .signature); give record types in types`,
-        );
-      }
-    }
-    const types = new Set<string>();
-    for (const type of typesSpec) {
-      if (typeof type !== 'string' || !TYPE_NAME.test(type)) {
-        throw new ScriptApiError(`sit.newRecord: bad record type ${JSON.stringify(type)}; use letters, digits, "_", "-" and "."`);
-      }
-      types.add(type);
-    }
-    if (files.length === 0 && types.size === 0) throw new ScriptApiError('sit.newRecord: a record needs at least one file or type');
+    const checked = this.#recordSpec(spec, 'newRecord');
     if (!repo.hasItem(itemId)) throw new ScriptApiError(`Item ${itemId} not found`);
     const author = await requireAuthor(this.#context);
-    for (const type of [...types].sort()) files.push({ name: `.type/${type}`, data: new Uint8Array(0) });
-    files.push({ name: '.authors', data: encoder.encode(formatAuthor(author)) });
-    files.push({ name: '.timestamp', data: encoder.encode(chronoTimestamp()) });
-    const signing = this.#context.userConfig().signing;
-    const hash = repo.newRecord(files, {
-      itemId,
-      ...(signing.enabled ? { sign: (h: string) => signRecordHash(h, { gnupg: signing.gnupg, key: signing.key }) } : {}),
-    });
+    const sign = this.#signer();
+    const hash = repo.newRecord(this.#recordFiles(checked, author), { itemId, ...(sign === undefined ? {} : { sign }) });
     this.#states = undefined;
     return hash;
   }
@@ -335,5 +581,19 @@ export class ScriptHost {
       throw new ScriptApiError(`sit.readFile: ${JSON.stringify(path)} was not named on the command line; a module script may only read files the user names`);
     }
     return readTextFile(this.#options.io.cwd, path);
+  }
+}
+
+/** `query` narrowed by named filter `filter`: both sets of terms; the query's `is:` and `sort:` win. */
+function withFilter(query: IssueQuery, filter: IssueQuery): IssueQuery {
+  return { state: query.state ?? filter.state, terms: [...filter.terms, ...query.terms], sort: query.sort ?? filter.sort };
+}
+
+/** `select` applied to one state; an expression that fails on this state gives null for it. */
+function selectOne(select: Expression, state: unknown): unknown {
+  try {
+    return select.search(state);
+  } catch {
+    return null;
   }
 }

@@ -33,6 +33,41 @@ export interface ScriptIo {
   env: NodeJS.ProcessEnv;
   /** The directory relative file names are resolved against. */
   cwd: string;
+  /** Whether standard output is a terminal (default false). */
+  stdoutIsTTY?: boolean;
+  /** The terminal's size, when standard output is one. */
+  columns?: number;
+  rows?: number;
+  /** Writes to standard output exactly as given (text the host already escaped and coloured). */
+  rawStdout?(text: string): void;
+  /** Shows `text` (already escaped) through the pager; false when there is none to run. */
+  page?(text: string): boolean;
+}
+
+/** The pager command: `$SIT_PAGER`, else `$PAGER`, else `less`, split on white space (no shell); none for `cat` or empty. */
+export function pagerCommand(env: NodeJS.ProcessEnv): string[] | undefined {
+  const chosen = env.SIT_PAGER ?? env.PAGER ?? 'less';
+  const words = chosen.trim().split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0 || (words.length === 1 && words[0] === 'cat')) return undefined;
+  return words;
+}
+
+/**
+ * Runs the pager on `text` and waits for it: standard output stays the terminal, the text goes to
+ * the pager's standard input. `less` gets `LESS=FRX` unless `LESS` is set (quit when the text
+ * fits the screen, keep colours, leave the text on the screen), as git does. False when the pager
+ * cannot be started, so that the caller prints the text itself.
+ */
+export function runPager(env: NodeJS.ProcessEnv, text: string): boolean {
+  const command = pagerCommand(env);
+  if (command === undefined) return false;
+  const [program, ...args] = command as [string, ...string[]];
+  const result = spawnSync(program, args, {
+    input: text,
+    stdio: ['pipe', 'inherit', 'inherit'],
+    env: { ...env, LESS: env.LESS ?? 'FRX', LV: env.LV ?? '-c' },
+  });
+  return result.error === undefined;
 }
 
 /** The process's own streams and environment. */
@@ -45,6 +80,10 @@ export function processIo(): ScriptIo {
     stdinIsTTY: process.stdin.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    ...(process.stdout.isTTY === true ? { columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 } : {}),
+    rawStdout: (text) => void process.stdout.write(text),
+    page: (text) => runPager(process.env, text),
   };
 }
 

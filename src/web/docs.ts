@@ -1,6 +1,6 @@
 /**
- * Documentation pages: the project's `README.md`, `modules/issue-tracking/README.md` and every
- * `docs/*.md`, rendered as sanitised Markdown with relative `.md` links pointing at `/doc/…`.
+ * Documentation pages: the project's `README.md`, `modules/issue-tracking/README.md`,
+ * `ARCHITECTURE.md`, `src/store/README.md` and every `docs/*.md`, rendered as sanitised Markdown with relative `.md` links pointing at `/doc/…`.
  * @module
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -40,6 +40,8 @@ export class Docs {
     };
     add('README.md', 'readme', 'SIT');
     add('modules/issue-tracking/README.md', 'issue-tracking', 'Issue tracking');
+    add('ARCHITECTURE.md', 'architecture', 'Architecture');
+    add('src/store/README.md', 'store', 'The store');
     let names: string[] = [];
     try {
       names = readdirSync(join(this.#root, 'docs')).filter((n) => n.endsWith('.md')).sort();
@@ -48,7 +50,7 @@ export class Docs {
     }
     for (const name of names) {
       const slug = basename(name, '.md');
-      if (/^[A-Za-z0-9._-]+$/.test(slug) && slug !== 'readme' && slug !== 'issue-tracking') {
+      if (/^[A-Za-z0-9._-]+$/.test(slug) && !['readme', 'issue-tracking', 'architecture', 'store'].includes(slug)) {
         add(`docs/${name}`, slug, slug);
       }
     }
@@ -74,7 +76,7 @@ export class Docs {
     const hit = this.#cache.get(file);
     if (hit !== undefined && hit.mtime === mtime) return hit;
     const text = readFileSync(path, 'utf8');
-    const html = renderMarkdown(text, { rewriteUrl: (url) => this.#rewrite(file, url) });
+    const html = renderMarkdown(text, { references: false, rewriteUrl: (url) => this.#rewrite(file, url) });
     const entry = { mtime, html, title: title(text, file) };
     this.#cache.set(file, entry);
     return entry;

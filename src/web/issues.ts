@@ -7,55 +7,58 @@
 import { SitError } from '../errors.ts';
 import {
   countStates,
+  DEFAULT_SORT,
+  effectiveState,
   formatQuery,
   parseQuery,
+  searchedTexts,
   searchIssues,
   type IssueQuery,
   type IssueState,
   type SortKey,
 } from '../query/mod.ts';
+import { DEFINITIONS_ID, namedFilters as trackerFilters, repositoryFilters } from '../tracker/mod.ts';
 import type { IssuePage, MergeRequestView, PatchFile } from '../../templates/issue.ts';
-import type { ListPage, NavLink } from '../../templates/list.ts';
+import type { ListPage, ListRow, NavLink } from '../../templates/list.ts';
 import { readCheckedRecord } from '../store/repository.ts';
 import { highlightDiff } from './highlight.ts';
 import { renderMarkdown } from './markdown.ts';
 import { issueView, type ItemSource, type ItemState, type RecordStore } from './source.ts';
+import { buildTimeline } from './timeline.ts';
+import type { TrackerView } from './tracker.ts';
 
-/** The query the list starts with. */
-export const DEFAULT_QUERY = 'is:open sort:updated-desc';
+/** The query the list starts with: open issues, newest first (the default of every query). */
+export const DEFAULT_QUERY = 'is:open';
 
 /** Issues per list page. */
 export const PAGE_SIZE = 25;
 
 const SORTS: Array<{ key: SortKey; direction: 'asc' | 'desc'; label: string }> = [
-  { key: 'updated', direction: 'desc', label: 'Recently updated' },
   { key: 'created', direction: 'desc', label: 'Newest' },
   { key: 'created', direction: 'asc', label: 'Oldest' },
+  { key: 'updated', direction: 'desc', label: 'Recently updated' },
   { key: 'comments', direction: 'desc', label: 'Most commented' },
   { key: 'updated', direction: 'asc', label: 'Least recently updated' },
-];
-
-const BUILTIN_FILTERS: Array<[string, string]> = [
-  ['Open issues', 'is:open sort:updated-desc'],
-  ['Closed issues', 'is:closed sort:updated-desc'],
-  ['Unassigned', 'is:open no:assignee'],
-  ['Unlabelled', 'is:open no:label'],
-  ['All issues', 'sort:updated-desc'],
 ];
 
 function listHref(q: string, page = 1): string {
   return `/?q=${encodeURIComponent(q)}${page > 1 ? `&page=${page}` : ''}`;
 }
 
-/** Named filters: a few built in, then the user configuration's `issues.filters` (name → query). */
-export function namedFilters(configured: Record<string, unknown> | undefined): Array<[string, string]> {
-  const out = [...BUILTIN_FILTERS];
-  if (configured !== undefined && configured !== null && typeof configured === 'object') {
-    for (const [name, value] of Object.entries(configured).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
-      if (typeof value === 'string') out.push([name, value]);
-    }
-  }
-  return out;
+/**
+ * Named filters as the Filters menu shows them (label → query): the built-in ones, the
+ * repository's (`issue-tracking.filters` of `.sit/config.json`) and the user configuration's
+ * `issues.filters`, as `sit issue filters` lists them.
+ */
+export function namedFilters(
+  configured: Record<string, unknown> | undefined,
+  options: { me?: string | undefined; repository?: Record<string, unknown> | undefined } = {},
+): Array<[string, string]> {
+  return trackerFilters({
+    me: options.me,
+    repository: options.repository === undefined ? undefined : repositoryFilters(options.repository),
+    user: configured,
+  }).map((f) => [f.label, f.query]);
 }
 
 /** Inputs of {@linkcode buildListPage}. */
@@ -65,6 +68,37 @@ export interface ListRequest {
   filters: Array<[string, string]>;
   readonly: boolean;
   seq: number;
+  /** Label definitions and references; optional for callers that have none. */
+  tracker?: TrackerView;
+}
+
+const EXCERPT_CHARS = 90;
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** A piece of the details or a comment around the first searched word, when the summary has none. */
+function excerpt(state: ItemState, words: readonly string[]): string | undefined {
+  if (words.length === 0) return undefined;
+  const needles = words.map((w) => w.toLowerCase().replace(/\s+/g, ' '));
+  const summary = str(state['summary']).toLowerCase();
+  if (needles.some((n) => summary.includes(n))) return undefined;
+  const texts = [str(state['details'])];
+  const comments = Array.isArray(state['comments']) ? (state['comments'] as unknown[]) : [];
+  for (const c of comments) if (typeof c === 'object' && c !== null) texts.push(str((c as Record<string, unknown>)['text']));
+  for (const raw of texts) {
+    const text = raw.replace(/\s+/g, ' ');
+    const lower = text.toLowerCase();
+    for (const n of needles) {
+      const at = lower.indexOf(n);
+      if (at < 0) continue;
+      const start = Math.max(0, at - 30);
+      const end = Math.min(text.length, start + EXCERPT_CHARS);
+      return `${start > 0 ? '…' : ''}${text.slice(start, end).trim()}${end < text.length ? '…' : ''}`;
+    }
+  }
+  return undefined;
 }
 
 /** Runs the query over `states` and builds the list page; a bad query becomes `error`. */
@@ -80,14 +114,15 @@ export function buildListPage(states: readonly ItemState[], req: ListRequest): L
   }
   const base: IssueQuery = query ?? { state: 'open', terms: [], sort: null };
   const counts = query === undefined ? { open: 0, closed: 0 } : countStates(states as readonly IssueState[], query);
+  const shownState = query === undefined ? undefined : effectiveState(query);
   const tab = (state: 'open' | 'closed'): NavLink & { count: number } => ({
     label: state,
     href: listHref(formatQuery({ ...base, state })),
-    current: query?.state === state,
+    current: shownState === state,
     count: counts[state],
   });
   const sorts = SORTS.map((s) => {
-    const cur = base.sort ?? { key: 'created', direction: 'desc' };
+    const cur = base.sort ?? DEFAULT_SORT;
     return {
       label: s.label,
       href: listHref(formatQuery({ ...base, sort: { key: s.key, direction: s.direction } })),
@@ -106,13 +141,26 @@ export function buildListPage(states: readonly ItemState[], req: ListRequest): L
   });
   let total = 0;
   let rows: ItemState[] = [];
-  const page = Math.max(1, req.page);
+  let page = Math.max(1, req.page);
   if (query !== undefined) {
-    const result = searchIssues(states as readonly IssueState[], query, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+    let result = searchIssues(states as readonly IssueState[], query, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
     total = result.total;
+    const last = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    if (page > last) {
+      // A page beyond the last one shows the last one.
+      page = last;
+      result = searchIssues(states as readonly IssueState[], query, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+    }
     rows = result.items as ItemState[];
   }
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const highlight = query === undefined ? [] : searchedTexts(query).filter((w) => !w.startsWith('#'));
+  const listRows: ListRow[] = rows.map((state) => {
+    const view: ListRow = issueView(state);
+    const piece = excerpt(state, highlight);
+    if (piece !== undefined) view.excerpt = piece;
+    return view;
+  });
   return {
     readonly: req.readonly,
     queryText,
@@ -121,7 +169,7 @@ export function buildListPage(states: readonly ItemState[], req: ListRequest): L
     closed: tab('closed'),
     sorts,
     filters,
-    rows: rows.map(issueView),
+    rows: listRows,
     total,
     page,
     pages,
@@ -129,6 +177,10 @@ export function buildListPage(states: readonly ItemState[], req: ListRequest): L
     ...(page < pages ? { nextHref: listHref(queryText, page + 1) } : {}),
     selfHref: listHref(queryText, page),
     seq: req.seq,
+    highlight,
+    emptyTracker: states.length === 0 || states.every((s) => s['id'] === DEFINITIONS_ID),
+    openByDefault: query !== undefined && query.state === null,
+    definitions: req.tracker?.definitions() ?? { labels: [], milestones: [] },
   };
 }
 
@@ -197,13 +249,22 @@ export function mergeRequestView(repo: RecordStore, itemId: string, hash: string
   return view;
 }
 
+/** What {@linkcode buildIssuePage} needs besides the issue. */
+export interface IssuePageRequest {
+  readonly: boolean;
+  seq: number;
+  error?: string;
+  draft?: string;
+  /** Sanitised HTML of a preview of `draft`. */
+  preview?: string;
+  /** Definitions, references and mentions; optional for callers that have none. */
+  tracker?: TrackerView;
+  /** The `.authors` the server writes with: its own comments get edit and delete controls. */
+  me?: string;
+}
+
 /** Builds the issue page for `id`; undefined when there is no such item. */
-export function buildIssuePage(
-  index: ItemSource,
-  repo: RecordStore,
-  id: string,
-  extra: { readonly: boolean; seq: number; error?: string; draft?: string },
-): IssuePage | undefined {
+export function buildIssuePage(index: ItemSource, repo: RecordStore, id: string, extra: IssuePageRequest): IssuePage | undefined {
   const state = index.get(id);
   if (state === undefined) return undefined;
   const issue = issueView(state);
@@ -212,15 +273,32 @@ export function buildIssuePage(
   for (const c of issue.comments) if (c.mergeRequest !== null) hashes.add(c.mergeRequest);
   const mergeRequests = new Map<string, MergeRequestView>();
   for (const h of hashes) mergeRequests.set(h, mergeRequestView(repo, id, h));
+  const tracker = extra.tracker;
+  const link = (html: string): string => (tracker === undefined ? html : tracker.linkReferences(html));
+  const commentsHtml = issue.comments.map((c) => link(renderMarkdown(c.text)));
+  const timeline = buildTimeline({
+    state,
+    comments: issue.comments,
+    commentsHtml,
+    mentions: tracker?.mentions(id) ?? [],
+    issue: (other) => {
+      const s = index.get(other);
+      return s === undefined ? undefined : { summary: str(s['summary']), open: s['state'] !== 'closed' };
+    },
+    me: extra.readonly ? undefined : extra.me,
+  });
   return {
     readonly: extra.readonly,
     issue,
-    detailsHtml: renderMarkdown(issue.details),
-    commentsHtml: issue.comments.map((c) => renderMarkdown(c.text)),
+    detailsHtml: link(renderMarkdown(issue.details)),
+    commentsHtml,
+    timeline,
     mergeRequests,
     seq: extra.seq,
+    definitions: tracker?.definitions() ?? { labels: [], milestones: [] },
     damaged: index.damagedRecords?.(id) ?? [],
     ...(extra.error === undefined ? {} : { error: extra.error }),
     ...(extra.draft === undefined ? {} : { draft: extra.draft }),
+    ...(extra.preview === undefined ? {} : { preview: extra.preview }),
   };
 }

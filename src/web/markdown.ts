@@ -12,6 +12,12 @@ import { escapeHtml, highlightCode, knownLanguage } from './highlight.ts';
 /** Options for {@linkcode renderMarkdown}. */
 export interface MarkdownOptions {
   /**
+   * Issue text: `#<id prefix>` becomes a link to that issue (`<a class="issue-ref">`, resolved by
+   * the caller with {@linkcode ISSUE_REF}) and `@name` a link to that person's issues (default
+   * true; documentation pages turn it off).
+   */
+  references?: boolean;
+  /**
    * Rewrites the target of every link and image before sanitising (documentation pages turn
    * relative `.md` links into `/doc/…` routes). The result is sanitised like any other URL.
    */
@@ -19,6 +25,9 @@ export interface MarkdownOptions {
 }
 
 const BLOCKED_TAGS = new Set(['main', 'nav', 'header', 'footer', 'aside', 'article', 'section']);
+
+/** What an issue reference becomes before the caller resolves it: group 1 is the prefix. */
+export const ISSUE_REF = /<a class="issue-ref" href="\/issue\/([0-9a-fA-F-]{4,80})"[^>]*>#\1<\/a>/g;
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -30,7 +39,7 @@ const SANITIZE: sanitizeHtml.IOptions = {
     'summary',
   ],
   allowedAttributes: {
-    a: ['href', 'title', 'rel'],
+    a: ['href', 'title', 'rel', 'class'],
     img: ['src', 'alt', 'title'],
     code: ['class'],
     span: ['class'],
@@ -41,6 +50,7 @@ const SANITIZE: sanitizeHtml.IOptions = {
     details: ['open'],
   },
   allowedClasses: {
+    a: ['issue-ref', 'mention'],
     code: ['hljs', 'language-*'],
     span: ['hljs-*'],
   },
@@ -58,8 +68,40 @@ const SANITIZE: sanitizeHtml.IOptions = {
   },
 };
 
+/** Where a `#ref` or `@name` may start: not inside a word, a URL, an e-mail address or an entity. */
+const REF_START = /(^|[^\w#/&;:.@-])[#@](?=[\w\p{L}])/u;
+const REF_TOKEN = /^#([0-9a-fA-F]{4,}(?:-[0-9a-fA-F]+)*)(?![\w-])/;
+const MENTION_TOKEN = /^@([\p{L}\p{N}][\p{L}\p{N}._-]*[\p{L}\p{N}]|[\p{L}\p{N}])(?![\p{L}\p{N}@])/u;
+
+function referenceExtensions(): NonNullable<Parameters<Marked['use']>[0]['extensions']> {
+  return [
+    {
+      name: 'issueRef',
+      level: 'inline',
+      start(src: string) {
+        const m = REF_START.exec(src);
+        return m === null ? undefined : m.index + m[1]!.length;
+      },
+      tokenizer(src: string) {
+        const ref = REF_TOKEN.exec(src);
+        if (ref !== null) return { type: 'issueRef', raw: ref[0], prefix: ref[1]!.toLowerCase() };
+        const who = MENTION_TOKEN.exec(src);
+        if (who !== null) return { type: 'issueRef', raw: who[0], person: who[1]! };
+        return undefined;
+      },
+      renderer(token) {
+        if (typeof token['prefix'] === 'string') return `<a class="issue-ref" href="/issue/${token['prefix']}">#${token['prefix']}</a>`;
+        const person = String(token['person']);
+        const href = `/?q=${encodeURIComponent(`is:all author:${person}`)}`;
+        return `<a class="mention" href="${escapeHtml(href)}">@${escapeHtml(person)}</a>`;
+      },
+    },
+  ];
+}
+
 function makeMarked(options: MarkdownOptions): Marked {
   const marked = new Marked({ gfm: true, breaks: false });
+  if (options.references ?? true) marked.use({ extensions: referenceExtensions() });
   marked.use({
     renderer: {
       code(token: Tokens.Code): string {
@@ -92,7 +134,7 @@ const CACHE_CHARS = 32 * 1024 * 1024;
  * it in an element carrying `hx-ignore` so that htmx never processes user markup.
  */
 export function renderMarkdown(text: string, options: MarkdownOptions = {}): string {
-  if (options.rewriteUrl !== undefined) return sanitize(makeMarked(options), text);
+  if (options.rewriteUrl !== undefined || options.references === false) return sanitize(makeMarked(options), text);
   const hit = cache.get(text);
   if (hit !== undefined) return hit;
   const html = sanitize(plainMarked, text);

@@ -1,7 +1,9 @@
 /**
- * The HTML pages and the form posts behind them: the issue list, an issue, the new-issue and edit
- * forms, documentation. Every write answers with a redirect to the page that shows its result
- * (303, so that reloading does not post again); htmx follows it and swaps `#main`.
+ * The HTML pages and the form posts behind them: the issue list, an issue (with its timeline and
+ * the commits that mention it), the new-issue form (with templates) and the edit form, comment
+ * edits and deletions, Markdown previews, labels and milestones, documentation. Every write
+ * answers with a redirect to the page that shows its result (303, so that reloading does not post
+ * again); htmx follows it and swaps `#main`. Every form works without JavaScript too.
  * @module
  */
 import type { Context, Hono } from 'hono';
@@ -9,15 +11,32 @@ import { HTTPException } from 'hono/http-exception';
 import { SitError } from '../errors.ts';
 import { docPage } from '../../templates/doc.ts';
 import { errorPage } from '../../templates/error.ts';
-import { issueForm, type IssueFormValues } from '../../templates/forms.ts';
-import { issuePage } from '../../templates/issue.ts';
+import { commentPage, issueForm, templateChooser, type IssueFormValues } from '../../templates/forms.ts';
+import { commentAnchor, issuePage } from '../../templates/issue.ts';
+import { commitsPanel, labelsPage, milestonesPage, type LabelRow, type MilestoneRow } from '../../templates/labels.ts';
 import { layout } from '../../templates/layout.ts';
 import { listPage } from '../../templates/list.ts';
-import type { Html } from '../../templates/parts.ts';
+import { quoteValue, timeTag, type Html } from '../../templates/parts.ts';
+import { html } from 'hono/html';
+import {
+  commitsMentioning,
+  DEFINITIONS_ID,
+  IdIndex,
+  LABEL_PALETTE,
+  labelStyleSheet,
+  parseColor,
+  readTemplates,
+  suggestedColor,
+  type CommitSearch,
+  type IssueTemplate,
+} from '../tracker/mod.ts';
+import { etagMatches, etagOf } from './assets.ts';
 import type { ChangeFeed } from './changes.ts';
 import type { Docs } from './docs.ts';
 import { buildIssuePage, buildListPage, DEFAULT_QUERY } from './issues.ts';
-import { issueView, type ItemSource, type RecordStore } from './source.ts';
+import { renderMarkdown } from './markdown.ts';
+import { issueView, type ItemSource, type ItemState, type RecordStore } from './source.ts';
+import { TrackerView } from './tracker.ts';
 import { utf8, type Writer } from './writer.ts';
 
 /** What the pages need. */
@@ -36,10 +55,13 @@ export interface PagesOptions {
 
 /** Longest summary accepted, in characters. */
 const MAX_SUMMARY = 500;
+/** How long the commits of an issue are remembered before `git log` runs again. */
+const COMMITS_TTL_MS = 30_000;
 
 type Status = 200 | 400 | 403 | 404 | 422;
+type Current = 'issues' | 'new' | 'docs' | 'labels' | 'milestones';
 
-async function page(c: Context, title: string, body: Html, o: PagesOptions, status: Status = 200, current?: 'issues' | 'new' | 'docs') {
+async function page(c: Context, title: string, body: Html, o: PagesOptions, status: Status = 200, current?: Current) {
   const frame = layout({
     title,
     readonly: o.readonly,
@@ -99,10 +121,78 @@ function checkSummary(summary: string): string | undefined {
   return undefined;
 }
 
+/** A name or title of a definition: one line, 1 to 200 characters. */
+function checkName(what: string, value: string): string | undefined {
+  const v = value.trim();
+  if (v === '') return `The ${what} cannot be empty.`;
+  if (/\n/.test(v)) return `The ${what} must be one line.`;
+  if (v.length > 200) return `The ${what} is too long (at most 200 characters).`;
+  return undefined;
+}
+
+/** The sanitised HTML of a preview of `text`, with its references linked. */
+function previewHtml(text: string, tracker: TrackerView): string {
+  return text.trim() === '' ? '<p class="none">Nothing to preview.</p>' : tracker.linkReferences(renderMarkdown(text));
+}
+
+function countBy(states: readonly ItemState[], key: 'labels' | 'milestone'): Map<string, { open: number; closed: number }> {
+  const out = new Map<string, { open: number; closed: number }>();
+  for (const state of states) {
+    if (state['id'] === DEFINITIONS_ID) continue;
+    const v = issueView(state);
+    const values = key === 'labels' ? v.labels : v.milestone === '' ? [] : [v.milestone];
+    for (const value of values) {
+      let c = out.get(value);
+      if (c === undefined) out.set(value, (c = { open: 0, closed: 0 }));
+      if (v.open) c.open++;
+      else c.closed++;
+    }
+  }
+  return out;
+}
+
+function listHref(q: string): string {
+  return `/?q=${encodeURIComponent(q)}`;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
 /** Registers the pages and their form posts on `app`. */
 export function registerPages(app: Hono, o: PagesOptions): void {
+  const tracker = new TrackerView(o.index);
+  const commitsCache = new Map<string, { at: number; result: CommitSearch }>();
   const refuseReadonly = (c: Context) =>
     page(c, 'Read only', errorPage('Read only', 'This server is read-only: it refuses every change.'), o, 403);
+
+  /**
+   * The full id for the `:id` of the address: the id itself, or the one issue it is a unique
+   * prefix of (`#` allowed). A GET with a prefix is redirected to the full address.
+   */
+  const issueId = (c: Context): { id: string } | { response: Promise<Response> | Response } => {
+    const given = c.req.param('id') ?? '';
+    if (o.index.get(given) !== undefined) return { id: given };
+    const id = tracker.resolve(given);
+    if (id === undefined) {
+      const n = given.replace(/^#/, '') === '' ? 0 : tracker.matching(given);
+      const what = n > 1 ? `${n} issues start with ${JSON.stringify(given)}; give more characters of the id.` : `There is no issue ${JSON.stringify(given)}.`;
+      return { response: notFound(c, o, what) };
+    }
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') {
+      const url = new URL(c.req.url);
+      const after = url.pathname.slice('/issue/'.length);
+      const slash = after.indexOf('/');
+      const rest = slash < 0 ? '' : after.slice(slash);
+      return { response: c.redirect(`/issue/${encodeURIComponent(id)}${rest}${url.search}`, 302) };
+    }
+    return { id };
+  };
+
+  const issueData = (id: string, extra: { error?: string; draft?: string; preview?: string } = {}) =>
+    buildIssuePage(o.index, o.repo, id, { readonly: o.readonly, seq: o.feed.seq, tracker, me: o.writer.authors, ...extra });
+
+  // ---- the list --------------------------------------------------------------------------------
 
   app.get('/', async (c) => {
     const q = c.req.query('q') ?? DEFAULT_QUERY;
@@ -113,28 +203,228 @@ export function registerPages(app: Hono, o: PagesOptions): void {
       filters: o.filters(),
       readonly: o.readonly,
       seq: o.feed.seq,
+      tracker,
     });
     return page(c, 'Issues', listPage(data), o, data.error === undefined ? 200 : 400, 'issues');
   });
 
+  // ---- label colours, labels and milestones ----------------------------------------------------
+
+  app.get('/labels.css', (c) => {
+    const body = utf8(labelStyleSheet(tracker.definitions()));
+    const etag = etagOf(body);
+    const headers = { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache', etag };
+    if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
+  });
+
+  const writeDefinition = async (types: string[], files: Record<string, string>): Promise<void> => {
+    const w = o.writer;
+    const record = w.files(types, undefined, Object.entries(files).map(([name, text]) => ({ name, data: utf8(text) })));
+    if (o.repo.hasItem(DEFINITIONS_ID)) {
+      w.write(DEFINITIONS_ID, record);
+    } else {
+      w.newItemWith(
+        [
+          w.files(['SummaryChanged', 'Closed'], 'Labels and milestones of this tracker'),
+          w.files(
+            ['DetailsChanged'],
+            'This item holds the definitions of labels (name, colour, description) and milestones (title, description, due date) of the issue-tracking module. It is not an issue; see `sit issue labels` and `sit issue milestones`.',
+          ),
+          record,
+        ],
+        DEFINITIONS_ID,
+      );
+    }
+    await w.settle([DEFINITIONS_ID]);
+  };
+
+  const labelsData = (extra: { error?: string; values?: { name: string; color: string; description: string } } = {}) => {
+    const defs = tracker.definitions();
+    const counts = countBy(o.index.states(), 'labels');
+    const names = [...new Set([...defs.labels.map((l) => l.name), ...counts.keys()])].sort();
+    const rows: LabelRow[] = names.map((name) => {
+      const def = defs.labels.find((l) => l.name === name);
+      const c = counts.get(name) ?? { open: 0, closed: 0 };
+      return {
+        name,
+        color: def?.color ?? null,
+        description: def?.description ?? '',
+        defined: def !== undefined,
+        open: c.open,
+        closed: c.closed,
+        openHref: listHref(`is:open label:${quoteValue(name)}`),
+        closedHref: listHref(`is:closed label:${quoteValue(name)}`),
+      };
+    });
+    const used = new Set(defs.labels.map((l) => l.color));
+    const free = LABEL_PALETTE.find((c) => !used.has(c)) ?? suggestedColor(String(defs.labels.length));
+    return { readonly: o.readonly, rows, definitions: defs, suggestedColor: free, ...extra };
+  };
+
+  app.get('/labels', (c) => page(c, 'Labels', labelsPage(labelsData()), o, 200, 'labels'));
+
+  app.post('/labels', async (c) => {
+    if (o.readonly) return refuseReadonly(c);
+    const form = await c.req.parseBody();
+    const values = { name: field(form, 'name').trim(), color: field(form, 'color').trim(), description: field(form, 'description').trim() };
+    const color = parseColor(values.color);
+    const problem =
+      checkName('label name', values.name) ??
+      (color === undefined ? `The colour ${JSON.stringify(values.color)} is not a colour; use #rrggbb.` : undefined) ??
+      (/\n/.test(values.description) || values.description.length > 200 ? 'The description must be one line of at most 200 characters.' : undefined);
+    if (problem !== undefined) return page(c, 'Labels', labelsPage(labelsData({ error: problem, values })), o, 422, 'labels');
+    const existing = tracker.definitions().labels.find((l) => l.name === values.name);
+    if (existing === undefined || existing.color !== color || existing.description !== values.description) {
+      await writeDefinition(['LabelDefined'], { name: values.name, color: color!, description: values.description });
+    }
+    return c.redirect(`/labels#label-${encodeURIComponent(values.name)}`, 303);
+  });
+
+  app.post('/labels/delete', async (c) => {
+    if (o.readonly) return refuseReadonly(c);
+    const name = field(await c.req.parseBody(), 'name').trim();
+    if (!tracker.definitions().labels.some((l) => l.name === name)) {
+      return page(c, 'Labels', labelsPage(labelsData({ error: `The label ${JSON.stringify(name)} is not defined.` })), o, 422, 'labels');
+    }
+    await writeDefinition(['LabelDeleted'], { name });
+    return c.redirect('/labels', 303);
+  });
+
+  const milestonesData = (extra: { error?: string; values?: { title: string; due: string; description: string } } = {}) => {
+    const defs = tracker.definitions();
+    const counts = countBy(o.index.states(), 'milestone');
+    const day = today();
+    const row = (title: string, def: (typeof defs.milestones)[number] | undefined): MilestoneRow => {
+      const c = counts.get(title) ?? { open: 0, closed: 0 };
+      const total = c.open + c.closed;
+      const q = `milestone:${quoteValue(title)}`;
+      const description = def?.description ?? '';
+      return {
+        title,
+        description,
+        descriptionHtml: description.trim() === '' ? '' : tracker.linkReferences(renderMarkdown(description)),
+        due: def?.due ?? null,
+        overdue: def !== undefined && def.state === 'open' && def.due !== null && def.due < day,
+        state: def?.state ?? 'open',
+        defined: def !== undefined,
+        open: c.open,
+        closed: c.closed,
+        percent: total === 0 ? 0 : Math.floor((c.closed * 100) / total),
+        openHref: listHref(`is:open ${q}`),
+        closedHref: listHref(`is:closed ${q}`),
+      };
+    };
+    const rows = defs.milestones.map((m) => row(m.title, m));
+    for (const title of [...counts.keys()].sort()) if (!defs.milestones.some((m) => m.title === title)) rows.push(row(title, undefined));
+    return { readonly: o.readonly, rows, ...extra };
+  };
+
+  app.get('/milestones', (c) => page(c, 'Milestones', milestonesPage(milestonesData()), o, 200, 'milestones'));
+
+  app.post('/milestones', async (c) => {
+    if (o.readonly) return refuseReadonly(c);
+    const form = await c.req.parseBody();
+    const values = { title: field(form, 'title').trim(), due: field(form, 'due').trim(), description: field(form, 'description').trim() };
+    const state = field(form, 'state');
+    const problem =
+      checkName('milestone title', values.title) ??
+      (values.due !== '' && !/^\d{4}-\d\d-\d\d$/.test(values.due) ? `The due date ${JSON.stringify(values.due)} is not a date; use YYYY-MM-DD.` : undefined) ??
+      (state !== '' && state !== 'open' && state !== 'closed' ? 'The state is open or closed.' : undefined);
+    if (problem !== undefined) return page(c, 'Milestones', milestonesPage(milestonesData({ error: problem, values })), o, 422, 'milestones');
+    const existing = tracker.definitions().milestones.find((m) => m.title === values.title);
+    const files: Record<string, string> = { title: values.title, due: values.due, description: values.description };
+    if (state !== '') files['state'] = state;
+    const same = existing !== undefined && (existing.due ?? '') === values.due && existing.description === values.description && (state === '' || state === existing.state);
+    if (!same) await writeDefinition(['MilestoneDefined'], files);
+    return c.redirect(`/milestones#milestone-${encodeURIComponent(values.title)}`, 303);
+  });
+
+  app.post('/milestones/delete', async (c) => {
+    if (o.readonly) return refuseReadonly(c);
+    const title = field(await c.req.parseBody(), 'title').trim();
+    if (!tracker.definitions().milestones.some((m) => m.title === title)) {
+      return page(c, 'Milestones', milestonesPage(milestonesData({ error: `The milestone ${JSON.stringify(title)} is not defined.` })), o, 422, 'milestones');
+    }
+    await writeDefinition(['MilestoneDeleted'], { title });
+    return c.redirect('/milestones', 303);
+  });
+
+  // ---- Markdown preview ------------------------------------------------------------------------
+
+  app.post('/preview', async (c) => {
+    const form = await c.req.parseBody();
+    const name = field(form, 'preview');
+    const text = field(form, name === 'details' || name === 'text' || name === 'description' ? name : typeof form['text'] === 'string' ? 'text' : 'details');
+    c.header('cache-control', 'no-store');
+    return c.html(`<div class="markdown" hx-ignore>${previewHtml(text, tracker)}</div>`);
+  });
+
+  // ---- an issue --------------------------------------------------------------------------------
+
   app.get('/issue/:id', async (c) => {
-    const id = c.req.param('id');
-    const data = buildIssuePage(o.index, o.repo, id, { readonly: o.readonly, seq: o.feed.seq });
-    if (data === undefined) return notFound(c, o, `There is no issue ${JSON.stringify(id)}.`);
-    return page(c, data.issue.summary || id, issuePage(data), o);
+    const r = issueId(c);
+    if ('response' in r) return r.response;
+    const data = issueData(r.id);
+    if (data === undefined) return notFound(c, o, `There is no issue ${JSON.stringify(r.id)}.`);
+    return page(c, data.issue.summary || r.id, issuePage(data), o);
+  });
+
+  app.get('/issue/:id/commits', async (c) => {
+    const r = issueId(c);
+    if ('response' in r) return r.response;
+    const now = Date.now();
+    let hit = commitsCache.get(r.id);
+    if (hit === undefined || now - hit.at > COMMITS_TTL_MS) {
+      const ids = new IdIndex(o.index.states().map((s) => String(s['id'])).filter((id) => id !== DEFINITIONS_ID));
+      hit = { at: now, result: commitsMentioning(o.repo.root, r.id, ids) };
+      if (commitsCache.size > 500) commitsCache.clear();
+      commitsCache.set(r.id, hit);
+    }
+    const panel = commitsPanel(hit.result.commits, { git: hit.result.git, time: (d) => timeTag(d) });
+    if (c.req.header('hx-request') !== undefined) {
+      c.header('cache-control', 'no-store');
+      return c.html(await panel);
+    }
+    const body = html`<div class="form-page"><nav class="crumbs" aria-label="Breadcrumb"><a href="/">Issues</a> <span aria-hidden="true">/</span> <a href="/issue/${encodeURIComponent(r.id)}">#${r.id.slice(0, 8)}</a></nav>
+  ${hit.result.commits.length === 0 ? html`<p>${hit.result.git ? 'No commit message mentions this issue.' : 'This repository is not inside a git work tree.'}</p>` : panel}</div>`;
+    return page(c, 'Commits', body, o);
   });
 
   app.get('/new', async (c) => {
     if (o.readonly) return refuseReadonly(c);
+    const templates = readTemplates(o.repo.root);
+    const wanted = c.req.query('template');
     const values = { summary: '', details: '', labels: '', assignees: '', milestone: '' };
-    return page(c, 'New issue', issueForm({ mode: 'new', values }), o, 200, 'new');
+    if (wanted === undefined && templates.length > 0) return page(c, 'New issue', templateChooser(templates), o, 200, 'new');
+    let template: IssueTemplate | undefined;
+    let error: string | undefined;
+    if (wanted !== undefined && wanted !== '') {
+      template = templates.find((t) => t.name === wanted);
+      if (template === undefined) error = `There is no template ${JSON.stringify(wanted)}; starting from a blank issue.`;
+    }
+    if (template !== undefined) {
+      values.summary = template.summary;
+      values.details = template.body;
+      values.labels = template.labels.join(', ');
+      values.assignees = template.assignees.join(', ');
+      values.milestone = template.milestone;
+    }
+    return page(
+      c,
+      'New issue',
+      issueForm({ mode: 'new', values, definitions: tracker.definitions(), ...(error === undefined ? {} : { error }), ...(template === undefined ? {} : { template: template.name }) }),
+      o,
+      200,
+      'new',
+    );
   });
 
   app.get('/issue/:id/edit', async (c) => {
     if (o.readonly) return refuseReadonly(c);
-    const id = c.req.param('id');
-    const state = o.index.get(id);
-    if (state === undefined) return notFound(c, o, `There is no issue ${JSON.stringify(id)}.`);
+    const r = issueId(c);
+    if ('response' in r) return r.response;
+    const state = o.index.get(r.id)!;
     const v = issueView(state);
     const values = {
       summary: v.summary,
@@ -143,7 +433,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
       assignees: v.assignees.join(', '),
       milestone: v.milestone,
     };
-    return page(c, `Edit ${v.summary || id}`, issueForm({ mode: 'edit', id, values }), o);
+    return page(c, `Edit ${v.summary || r.id}`, issueForm({ mode: 'edit', id: r.id, values, definitions: tracker.definitions() }), o);
   });
 
   app.get('/doc', (c) => c.redirect('/doc/readme', 302));
@@ -159,35 +449,50 @@ export function registerPages(app: Hono, o: PagesOptions): void {
 
   app.post('/new', async (c) => {
     if (o.readonly) return refuseReadonly(c);
-    const values = formValues(await c.req.parseBody());
+    const form = await c.req.parseBody();
+    const values = formValues(form);
+    const template = field(form, 'template') || undefined;
+    const definitions = tracker.definitions();
+    if (field(form, 'preview') !== '') {
+      const preview = previewHtml(values.details, tracker);
+      return page(c, 'New issue', issueForm({ mode: 'new', values, preview, definitions, ...(template === undefined ? {} : { template }) }), o, 200, 'new');
+    }
     const problem = checkSummary(values.summary);
     if (problem !== undefined) {
-      return page(c, 'New issue', issueForm({ mode: 'new', values, error: problem }), o, 422, 'new');
+      return page(c, 'New issue', issueForm({ mode: 'new', values, error: problem, definitions }), o, 422, 'new');
     }
     const w = o.writer;
-    const id = w.newItem();
-    w.write(id, w.files(['SummaryChanged'], values.summary.trim()));
-    if (values.details.trim() !== '') w.write(id, w.files(['DetailsChanged'], values.details));
+    // The whole issue, or nothing: the records are written first, then the item.
+    const records = [w.files(['SummaryChanged'], values.summary.trim())];
+    if (values.details.trim() !== '') records.push(w.files(['DetailsChanged'], values.details));
     const labels = listChange('LabelsChanged', [], splitList(values.labels), w);
-    if (labels !== undefined) w.write(id, labels);
+    if (labels !== undefined) records.push(labels);
     const assignees = listChange('AssigneesChanged', [], splitList(values.assignees), w);
-    if (assignees !== undefined) w.write(id, assignees);
+    if (assignees !== undefined) records.push(assignees);
     if (values.milestone.trim() !== '') {
-      w.write(id, w.files(['MilestoneChanged'], undefined, [{ name: 'milestone', data: utf8(values.milestone.trim()) }]));
+      records.push(w.files(['MilestoneChanged'], undefined, [{ name: 'milestone', data: utf8(values.milestone.trim()) }]));
     }
+    const id = w.newItemWith(records);
     await w.settle([id]);
     return c.redirect(`/issue/${encodeURIComponent(id)}`, 303);
   });
 
   app.post('/issue/:id/edit', async (c) => {
     if (o.readonly) return refuseReadonly(c);
-    const id = c.req.param('id');
+    const r = issueId(c);
+    if ('response' in r) return r.response;
+    const id = r.id;
     const state = o.index.get(id);
     if (state === undefined || !o.repo.hasItem(id)) return notFound(c, o, `There is no issue ${JSON.stringify(id)}.`);
-    const values = formValues(await c.req.parseBody());
+    const form = await c.req.parseBody();
+    const values = formValues(form);
+    const definitions = tracker.definitions();
+    if (field(form, 'preview') !== '') {
+      return page(c, 'Edit issue', issueForm({ mode: 'edit', id, values, preview: previewHtml(values.details, tracker), definitions }), o);
+    }
     const problem = checkSummary(values.summary);
     if (problem !== undefined) {
-      return page(c, 'Edit issue', issueForm({ mode: 'edit', id, values, error: problem }), o, 422);
+      return page(c, 'Edit issue', issueForm({ mode: 'edit', id, values, error: problem, definitions }), o, 422);
     }
     const before = issueView(state);
     const w = o.writer;
@@ -208,11 +513,17 @@ export function registerPages(app: Hono, o: PagesOptions): void {
 
   app.post('/issue/:id/comment', async (c) => {
     if (o.readonly) return refuseReadonly(c);
-    const id = c.req.param('id');
+    const r = issueId(c);
+    if ('response' in r) return r.response;
+    const id = r.id;
     const state = o.index.get(id);
     if (state === undefined || !o.repo.hasItem(id)) return notFound(c, o, `There is no issue ${JSON.stringify(id)}.`);
     const form = await c.req.parseBody();
     const text = field(form, 'text');
+    if (field(form, 'preview') !== '') {
+      const data = issueData(id, { draft: text, preview: previewHtml(text, tracker) })!;
+      return page(c, data.issue.summary || id, issuePage(data), o);
+    }
     const action = field(form, 'action') || 'comment';
     const hasText = text.trim() !== '';
     const types: string[] = [];
@@ -223,19 +534,85 @@ export function registerPages(app: Hono, o: PagesOptions): void {
       return page(c, 'Bad request', errorPage('Bad request', `Unknown action ${JSON.stringify(action)}.`), o, 400);
     }
     if (!hasText && (action === 'comment' || action === 'comment-close')) {
-      const data = buildIssuePage(o.index, o.repo, id, {
-        readonly: o.readonly,
-        seq: o.feed.seq,
-        error: 'Write a comment first.',
-        draft: text,
-      })!;
+      const data = issueData(id, { error: 'Write a comment first.', draft: text })!;
       return page(c, data.issue.summary || id, issuePage(data), o, 422);
     }
     const w = o.writer;
-    w.write(id, w.files(types, hasText ? text : undefined));
+    const hash = w.write(id, w.files(types, hasText ? text : undefined));
     await w.settle([id]);
-    return c.redirect(`/issue/${encodeURIComponent(id)}${hasText ? `#comment-${issueView(o.index.get(id) ?? state).comments.length}` : ''}`, 303);
+    return c.redirect(`/issue/${encodeURIComponent(id)}${hasText ? `#${commentAnchor({ number: 0, hash })}` : ''}`, 303);
   });
+
+  // ---- editing and deleting one's own comments -------------------------------------------------
+
+  /** The comment `:hash` of issue `id` if the server's author wrote it; else a response saying why not. */
+  const ownComment = (c: Context, id: string) => {
+    const data = issueData(id);
+    const hash = (c.req.param('hash') ?? '').toUpperCase();
+    const item = data?.timeline.find((t) => t.kind === 'comment' && t.hash === hash);
+    if (data === undefined || item === undefined || item.kind !== 'comment') {
+      return { response: notFound(c, o, `Issue ${JSON.stringify(id)} has no comment ${JSON.stringify(hash)}.`) };
+    }
+    if (!item.mine) {
+      return {
+        response: page(
+          c,
+          'Not yours',
+          errorPage('Not your comment', `Comment ${item.number} was written by ${item.comment.authors || 'someone unknown'}; only its author can change it.`),
+          o,
+          403,
+        ),
+      };
+    }
+    return { data, item };
+  };
+
+  for (const mode of ['edit', 'delete'] as const) {
+    app.get(`/issue/:id/comment/:hash/${mode}`, async (c) => {
+      if (o.readonly) return refuseReadonly(c);
+      const r = issueId(c);
+      if ('response' in r) return r.response;
+      const found = ownComment(c, r.id);
+      if ('response' in found) return found.response;
+      const { data, item } = found;
+      return page(
+        c,
+        `${mode === 'edit' ? 'Edit' : 'Delete'} comment ${item.number}`,
+        commentPage({ issueId: r.id, summary: data.issue.summary, number: item.number, hash: item.hash!, text: item.comment.text, mode, html: item.html }),
+        o,
+      );
+    });
+
+    app.post(`/issue/:id/comment/:hash/${mode}`, async (c) => {
+      if (o.readonly) return refuseReadonly(c);
+      const r = issueId(c);
+      if ('response' in r) return r.response;
+      const found = ownComment(c, r.id);
+      if ('response' in found) return found.response;
+      const { data, item } = found;
+      const w = o.writer;
+      const back = `/issue/${encodeURIComponent(r.id)}`;
+      if (mode === 'delete') {
+        w.write(r.id, w.files(['CommentDeleted'], undefined, [{ name: 'comment', data: utf8(item.hash!) }]));
+        await w.settle([r.id]);
+        return c.redirect(`${back}#comments`, 303);
+      }
+      const form = await c.req.parseBody();
+      const text = field(form, 'text');
+      const base = { issueId: r.id, summary: data.issue.summary, number: item.number, hash: item.hash!, text, mode } as const;
+      if (field(form, 'preview') !== '') {
+        return page(c, `Edit comment ${item.number}`, commentPage({ ...base, preview: previewHtml(text, tracker) }), o);
+      }
+      if (text.trim() === '') {
+        return page(c, `Edit comment ${item.number}`, commentPage({ ...base, error: 'A comment cannot be empty; delete it instead.' }), o, 422);
+      }
+      if (text !== item.comment.text) {
+        w.write(r.id, w.files(['CommentEdited'], text, [{ name: 'comment', data: utf8(item.hash!) }]));
+        await w.settle([r.id]);
+      }
+      return c.redirect(`${back}#${commentAnchor(item)}`, 303);
+    });
+  }
 
   app.onError(async (error, c) => {
     if (error instanceof HTTPException) return error.getResponse();

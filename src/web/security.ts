@@ -83,7 +83,8 @@ export function requestOrigin(c: Context): string {
 
 /**
  * Refuses (403) every request that is not GET, HEAD or OPTIONS unless the browser says it came from
- * this very origin: `Sec-Fetch-Site: same-origin`, or an `Origin` header equal to ours. Applies to
+ * this very origin: `Sec-Fetch-Site: same-origin`, or an `Origin` header equal to ours (an opaque
+ * `Origin: null` counts as no origin, so only `Sec-Fetch-Site: same-origin` lets it in). Applies to
  * every content type (forms, multipart, JSON, none), so it also covers the JSON API; scripts send
  * `Origin: http://HOST:PORT` explicitly.
  */
@@ -91,7 +92,10 @@ export function requireSameOrigin(): MiddlewareHandler {
   return async (c, next) => {
     if (/^(GET|HEAD|OPTIONS)$/.test(c.req.method)) return next();
     const site = c.req.header('sec-fetch-site');
-    const origin = c.req.header('origin');
+    // Under `Referrer-Policy: no-referrer` a browser sends `Origin: null` with a plain form post
+    // (JavaScript off); `Sec-Fetch-Site`, which pages cannot forge, then says where it came from.
+    const sent = c.req.header('origin');
+    const origin = sent === 'null' ? undefined : sent;
     const fromHere = origin !== undefined ? origin === requestOrigin(c) : site === 'same-origin';
     if (!fromHere || (site !== undefined && site !== 'same-origin')) {
       return c.text('Cross-origin request refused: writes must come from this server’s own pages.', 403);

@@ -6,6 +6,7 @@
  */
 import type { RecordFile } from '../store/hash.ts';
 import { signRecordHash } from '../store/signing.ts';
+import { createItem } from '../tracker/new_item.ts';
 import type { ChangeFeed } from './changes.ts';
 import type { ItemSource, RecordStore } from './source.ts';
 
@@ -51,9 +52,28 @@ export class Writer {
     return files;
   }
 
+  /** The `.authors` text of the records this writer makes. */
+  get authors(): string {
+    return this.#o.authors;
+  }
+
   /** Creates an item and returns its id. */
   newItem(): string {
     return this.#o.repo.newItem();
+  }
+
+  /**
+   * Creates an item with its first records (each the files of one record, from
+   * {@linkcode Writer.files}) in one step: the records are written, then the item, so that a
+   * failure leaves no half-made item. Returns the item's id (`id`, or a new UUID).
+   */
+  newItemWith(records: RecordFile[][], id?: string): string {
+    return createItem(this.#o.repo, records, { id, sign: this.#sign() });
+  }
+
+  #sign(): ((hash: string) => Uint8Array) | undefined {
+    const signing = this.#o.signing;
+    return signing?.enabled ? (hash: string) => signRecordHash(hash, { gnupg: signing.gnupg, key: signing.key }) : undefined;
   }
 
   /**
