@@ -159,7 +159,7 @@ test('a blob missing from the clone leaves its record out as damaged; nothing cr
   try {
     const state = await stateAt(repository, reduce, 'HEAD', id);
     assert.is(state!['summary'], 'Kept');
-    assert.equal(state!['comments'], undefined);
+    assert.equal(state!['comments'], []);
     assert.is(reduce.incomplete, 1);
     await stateAt(repository, reduce, 'HEAD', id);
     assert.is(reduce.reduced, 2, 'a state read with objects missing is not cached');
@@ -223,7 +223,7 @@ test('hostile trees: symbolic links, executables, a record that does not match i
     const damage = (await checkRevisionIntegrity(await Revision.open(repository, await repository.resolveCommit('main')))).itemDamage.map((d) => d.hash);
     assert.equal(damage.sort(), [altered, executable, linked, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'].sort(), 'the link out of the repository is reported too');
     const atDots = await stateAt(repository, reduce, 'dots', id);
-    assert.equal(atDots!['comments'], undefined, 'a record with a .. entry is left out');
+    assert.equal(atDots!['comments'], [], 'a record with a .. entry is left out');
     const revision = await Revision.open(repository, await repository.resolveCommit('dots'));
     const read = await revision.readItem(id);
     const problems = read!.records.flatMap((r) => r.problems);
