@@ -200,8 +200,8 @@ test('two runs can share the pool at the same time', async () => {
     const [a, b] = await Promise.all([collect(pool.reduce(jobs('a'))), collect(pool.reduce(jobs('b')))]);
     assert.is(a.size, 40);
     assert.is(b.size, 40);
-    assert.equal(a.get('a7'), { h: 'ah7' });
-    assert.equal(b.get('b39'), { h: 'bh39' });
+    assert.equal(a.get('a7'), { h: 'ah7', id: 'a7' });
+    assert.equal(b.get('b39'), { h: 'bh39', id: 'b39' });
   } finally {
     await pool.close();
   }

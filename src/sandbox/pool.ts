@@ -77,6 +77,7 @@ interface Slot {
   batch: Batch | undefined;
   ints: Int32Array;
   started: Float64Array;
+  allowed: Float64Array;
   kill: { reason: string; index: number; seq: number } | undefined;
   error: Error | undefined;
 }
@@ -258,6 +259,7 @@ class Pool implements ReducerPool {
       batch: undefined,
       ints: new Int32Array(progress, 0, 2),
       started: new Float64Array(progress, 8, 1),
+      allowed: new Float64Array(progress, 16, 1),
       kill: undefined,
       error: undefined,
     };
@@ -365,8 +367,11 @@ class Pool implements ReducerPool {
     const hash = progress?.hash;
     const error = hash === undefined ? reason : `${reason} in record ${hash}`;
     const initial = JSON.stringify(job.state ?? {});
-    const json = sortedStateJson(withError(progress?.state ?? initial, { file, error }));
-    return progress?.info === undefined ? { id: job.id, json } : { id: job.id, json, info: progress.info };
+    const state = withError(progress?.state ?? initial, { file, error });
+    // The id is the host's, whatever the reducers made of it.
+    if (job.id !== '') state.id = job.id;
+    const json = sortedStateJson(state);
+    return progress?.info === undefined ? { id: job.id, json, limited: true } : { id: job.id, json, info: progress.info, limited: true };
   }
 
   private updateTimer(): void {
@@ -383,10 +388,10 @@ class Pool implements ReducerPool {
 
   /** The watchdog: terminates a worker whose current item (or reducer load) is long overdue. */
   private watch(): void {
-    const limit = this.limits.itemDeadlineMs + this.limits.watchdogGraceMs;
     const now = Date.now();
     for (const slot of this.slots) {
       const started = slot.started[0]!;
+      const limit = (slot.allowed[0] || this.limits.itemDeadlineMs) + this.limits.watchdogGraceMs;
       if (slot.kill || started === 0 || now - started <= limit) continue;
       const seq = Atomics.load(slot.ints, PROGRESS_SEQ);
       const index = Atomics.load(slot.ints, PROGRESS_INDEX);

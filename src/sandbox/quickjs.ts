@@ -16,6 +16,8 @@ export interface ResolvedLimits {
   stackBytes: number;
   itemDeadlineMs: number;
   watchdogGraceMs: number;
+  maxStateDepth: number;
+  maxStateChars: number;
 }
 
 const MiB = 1024 * 1024;
@@ -23,12 +25,20 @@ const PAGE = 64 * 1024;
 /** The module declares an initial memory of 16 MiB: the smallest possible cap. */
 const MIN_PAGES = 256;
 
-/** Fills in the defaults of SPEC §2: 64 MiB of memory, a 256 KiB stack, 1 s per item, 1 s grace. */
+/** Records of an item per unit of its deadline: an item gets `itemDeadlineMs` for every 100 records. */
+export const RECORDS_PER_DEADLINE = 100;
+
+/**
+ * Fills in the defaults of SPEC §2: 64 MiB of memory, a 256 KiB stack, 1 s per item (per 100
+ * records), 1 s grace, states at most 100 levels deep and 8 MiB of JSON.
+ */
 export function resolveLimits(limits: SandboxLimits = {}): ResolvedLimits {
   const memoryBytes = limits.memoryBytes ?? 64 * MiB;
   const stackBytes = limits.stackBytes ?? 256 * 1024;
   const itemDeadlineMs = limits.itemDeadlineMs ?? 1000;
   const watchdogGraceMs = limits.watchdogGraceMs ?? 1000;
+  const maxStateDepth = limits.maxStateDepth ?? 100;
+  const maxStateChars = limits.maxStateChars ?? 8 * MiB;
   if (!(memoryBytes >= 16 * MiB && memoryBytes <= 2048 * MiB)) {
     throw new RangeError(`sandbox memory limit must be between 16 MiB and 2 GiB, got ${memoryBytes}`);
   }
@@ -38,7 +48,18 @@ export function resolveLimits(limits: SandboxLimits = {}): ResolvedLimits {
   if (!(itemDeadlineMs > 0) || !(watchdogGraceMs >= 0)) {
     throw new RangeError('sandbox deadlines must be positive numbers of milliseconds');
   }
-  return { memoryBytes, stackBytes, itemDeadlineMs, watchdogGraceMs };
+  if (!(Number.isInteger(maxStateDepth) && maxStateDepth >= 2 && maxStateDepth <= 1000)) {
+    throw new RangeError(`the state depth limit must be a whole number from 2 to 1000, got ${maxStateDepth}`);
+  }
+  if (!(Number.isInteger(maxStateChars) && maxStateChars >= 1024)) {
+    throw new RangeError(`the state size limit must be a whole number of at least 1024 characters, got ${maxStateChars}`);
+  }
+  return { memoryBytes, stackBytes, itemDeadlineMs, watchdogGraceMs, maxStateDepth, maxStateChars };
+}
+
+/** The deadline of an item with `records` records: `itemDeadlineMs` for every 100 records, at least once. */
+export function itemDeadline(limits: ResolvedLimits, records: number): number {
+  return limits.itemDeadlineMs * Math.max(1, Math.ceil(records / RECORDS_PER_DEADLINE));
 }
 
 /** Formats a byte count the way limit errors show it: `64 MiB`, `256 KiB`. */

@@ -28,7 +28,7 @@ export async function createReducerRuntime(
   return {
     reduce(job: ReduceJob): Record<string, unknown> {
       if (!alive) throw new SandboxError('the reducer runtime was disposed; create a new one');
-      return parseState(engine.reduce(packJob(job)));
+      return parseState(engine.reduce(packJob(job)).json);
     },
     dispose(): void {
       if (!alive) return;
