@@ -1,14 +1,17 @@
 /**
  * The reduction engine: joins the store (records in generation order), the sandbox (reducers) and
- * the cache. Small jobs reduce in this thread; larger ones go to the worker pool, whose watchdog
- * can stop any reducer. Pool workers read, check and order the records themselves (through
- * `load_item.ts`), so this thread only lists items, sends their ids and collects JSON states.
+ * the cache. Every reduction runs in a worker thread, whose watchdog can stop any reducer, even in
+ * one long native operation: small jobs (one item, the repository, a few items) in a pool of one
+ * worker that lives as long as the engine and is started as soon as something needs reducing,
+ * while this thread reads the records; larger ones in a pool of several workers that read, check
+ * and order the records themselves (through `load_item.ts`), so that this thread only lists items,
+ * sends their ids and collects JSON states.
  * @module
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
-import type { LoadJob, ReduceJob, ReducerPool, ReducerRuntime, SandboxLimits, SandboxRecord } from '../sandbox/mod.ts';
+import type { LoadJob, ReduceJob, ReducerPool, SandboxLimits, SandboxRecord } from '../sandbox/mod.ts';
 import { isValidItemId, ItemNotFoundError, orderStoredRecords, type Repository, type StoredRecord } from '../store/mod.ts';
 import { ReductionCache, cacheFile, recordSetDigest } from './cache.ts';
 import { loadItem, prepareLoading, toSandboxRecords, type ItemDescriptor, type ItemInfo, type LoadItemOptions } from './load_item.ts';
@@ -58,6 +61,8 @@ interface Reduced {
   records: string | undefined;
   /** Some record links of the item lead to records that are not there yet: not to be cached. */
   incomplete: boolean;
+  /** A limit of the sandbox (deadline, memory, watchdog) cut the reduction short: not to be cached. */
+  limited: boolean;
 }
 
 /** Reduces the items and records of one repository. */
@@ -71,14 +76,16 @@ export class Engine {
   /** How many items the last {@linkcode Engine.deriveItems} call could not take from its cache. */
   lastDerived = 0;
   /**
-   * The items of the last {@linkcode Engine.reduceItems} call that were reduced without some of
-   * their records (links whose records have not arrived): their states are not cached, and a
-   * caller that keeps states should reduce them again later.
+   * The items of the last {@linkcode Engine.reduceItems} call whose states are not final: reduced
+   * without some of their records (links whose records have not arrived), or cut short by a limit
+   * of the sandbox (deadline, memory, watchdog). Their states are not cached, and a caller that
+   * keeps states should reduce them again later.
    */
   lastIncomplete: string[] = [];
   readonly #options: EngineOptions;
   readonly #integrity: boolean;
-  #runtime: Promise<ReducerRuntime> | undefined;
+  /** The one-worker pool of small jobs, started on first use and kept until `close`. */
+  #small: Promise<ReducerPool> | undefined;
   #cache: ReductionCache | undefined;
   #pool: Promise<ReducerPool> | undefined;
   /** Reductions using the pool right now. */
@@ -104,12 +111,30 @@ export class Engine {
     return { id, state: { ...state, id }, records: this.#jobRecords(this.repo.readItemRecords(id), roots) };
   }
 
-  #inThread(): Promise<ReducerRuntime> {
-    // The sandbox is loaded only when something needs reducing: a warm `sit items` never pays for it.
-    this.#runtime ??= Promise.all([import('../sandbox/mod.ts'), prepareLoading()]).then(([sandbox]) =>
-      sandbox.createReducerRuntime(this.reducers.set, this.#limitOptions()),
-    );
-    return this.#runtime;
+  /**
+   * The pool of small jobs: one worker, started now (it takes about 100 ms, which the caller
+   * spends reading records meanwhile). The sandbox is loaded only when something needs reducing:
+   * a warm `sit items` never pays for it.
+   */
+  #smallPool(): Promise<ReducerPool> {
+    this.#small ??= import('../sandbox/mod.ts').then(({ createReducerPool }) => {
+      const pool = createReducerPool(this.reducers.set, { ...this.#limitOptions(), size: 1, goal: 'startup' });
+      pool.start();
+      return pool;
+    });
+    return this.#small;
+  }
+
+  /** Reduces jobs whose records this thread read, in the pool of small jobs; states by id. */
+  async #reduceSmall(pool: Promise<ReducerPool>, jobs: readonly ReduceJob[]): Promise<Map<string, { json: string; limited: boolean }>> {
+    const out = new Map<string, { json: string; limited: boolean }>();
+    for await (const result of (await pool).reduceJson(jobs)) out.set(result.id, { json: result.json, limited: result.limited === true });
+    return out;
+  }
+
+  async #reduceOne(job: ReduceJob, pool: Promise<ReducerPool>): Promise<State> {
+    const result = (await this.#reduceSmall(pool, [job])).get(job.id)!;
+    return JSON.parse(result.json) as State;
   }
 
   #limitOptions(): { limits?: SandboxLimits } {
@@ -119,16 +144,19 @@ export class Engine {
   /** Reduces one item from scratch (no cache), optionally from an initial state or fixed roots. */
   async reduceItem(id: string, options: ReduceOneOptions = {}): Promise<State> {
     if (!this.repo.hasItem(id)) throw new ItemNotFoundError(`Item ${id} not found`);
-    const runtime = await this.#inThread();
-    return runtime.reduce(this.#itemJob(id, options.state, options.roots));
+    const pool = this.#smallPool();
+    pool.catch(() => undefined);
+    await prepareLoading();
+    return this.#reduceOne(this.#itemJob(id, options.state, options.roots), pool);
   }
 
   /** Reduces the repository-level records (initial state `{}` unless given). */
   async reduceRepository(options: ReduceOneOptions = {}): Promise<State> {
-    const job: ReduceJob = { id: '', state: options.state ?? {}, records: this.#jobRecords(this.repo.readAllRecords(), options.roots) };
+    await prepareLoading();
+    const records = this.#jobRecords(this.repo.readAllRecords(), options.roots);
+    const job: ReduceJob = { id: '', state: options.state ?? {}, records };
     if (job.records.length === 0) return { ...job.state };
-    const runtime = await this.#inThread();
-    return runtime.reduce(job);
+    return this.#reduceOne(job, this.#smallPool());
   }
 
   /**
@@ -170,6 +198,8 @@ export class Engine {
         else onState(id, parsed.value as State, false);
         continue;
       }
+      // The worker of small jobs starts while the other items are looked at.
+      if (stale.length === 0 && stamps === undefined && wanted.length <= this.#poolThreshold()) this.#smallPool().catch(() => undefined);
       stale.push({ id, mtime, records: found.records });
       // Without a listing yet, whoever reads the records takes the digest, and only for recent
       // items: the only ones whose digest a later run looks at before their mtime.
@@ -182,9 +212,10 @@ export class Engine {
       if (stale.length > this.#poolThreshold()) cache?.beginRewrite();
       const byId = new Map(stale.map((s) => [s.id, s]));
       for await (const reduced of this.#reduceJobs(jobs)) {
+        const final = !reduced.incomplete && !reduced.limited;
         if (onState === undefined) states.set(reduced.id, reduced.state);
-        else onState(reduced.id, reduced.state, reduced.incomplete);
-        if (reduced.incomplete) {
+        else onState(reduced.id, reduced.state, !final);
+        if (!final) {
           incomplete.add(reduced.id);
           cache?.delete(reduced.id);
           continue;
@@ -307,7 +338,7 @@ export class Engine {
 
   async #reduceUncached(ids: readonly string[], onState: (id: string, state: State, incomplete: boolean) => void): Promise<void> {
     for await (const reduced of this.#reduceJobs(ids.map((id) => ({ id, digest: false })))) {
-      onState(reduced.id, reduced.state, reduced.incomplete);
+      onState(reduced.id, reduced.state, reduced.incomplete || reduced.limited);
     }
   }
 
@@ -345,12 +376,17 @@ export class Engine {
   async *#reduceJobs(items: ItemDescriptor[]): AsyncIterable<Reduced> {
     const loader = this.#loaderOptions();
     if (items.length <= this.#poolThreshold()) {
-      const runtime = await this.#inThread();
-      // Few items: take every digest (one more listing each), so that the cache can append them.
-      for (const { id } of items) {
-        const job = loadItem(this.repo, id, { ...loader, digest: true });
-        const state = runtime.reduce(job);
-        yield { id, state, json: JSON.stringify(state), records: job.info.records, incomplete: job.info.incomplete === true };
+      // Few items: this thread reads them (while the worker starts) and takes every digest (one
+      // more listing each), so that the cache can append them.
+      const pool = this.#smallPool();
+      pool.catch(() => undefined);
+      await prepareLoading();
+      const loaded = items.map(({ id }) => loadItem(this.repo, id, { ...loader, digest: true }));
+      const results = await this.#reduceSmall(pool, loaded);
+      for (const job of loaded) {
+        const { json, limited } = results.get(job.id)!;
+        const state = JSON.parse(json) as State;
+        yield { id: job.id, state, json, records: job.info.records, incomplete: job.info.incomplete === true, limited };
       }
       return;
     }
@@ -361,7 +397,7 @@ export class Engine {
       for await (const result of pool.reduceJson(jobs)) {
         const state = JSON.parse(result.json) as State;
         const info = result.info as ItemInfo | undefined;
-        yield { id: result.id, state, json: result.json, records: info?.records, incomplete: info?.incomplete === true };
+        yield { id: result.id, state, json: result.json, records: info?.records, incomplete: info?.incomplete === true, limited: result.limited === true };
       }
     } finally {
       this.#poolRuns--;
@@ -380,11 +416,11 @@ export class Engine {
     if (pool !== undefined) await (await pool.catch(() => undefined))?.close();
   }
 
-  /** Frees the sandbox (runtime and workers). */
+  /** Frees the sandbox (its workers). */
   async close(): Promise<void> {
-    const runtime = this.#runtime;
-    this.#runtime = undefined;
-    if (runtime !== undefined) (await runtime).dispose();
-    await Promise.all([this.#closing, this.#closePool()]);
+    const small = this.#small;
+    this.#small = undefined;
+    const closeSmall = small === undefined ? undefined : small.then((pool) => pool.close()).catch(() => undefined);
+    await Promise.all([this.#closing, this.#closePool(), closeSmall]);
   }
 }

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker_entry.ts';
 import { packJob } from './pack.ts';
 import { PROGRESS_BYTES, PROGRESS_INDEX, PROGRESS_SEQ, type FromWorker, type ProgressMessage, type ToWorker, type WorkerItem } from './protocol.ts';
-import { compiledModule, resolveLimits, type ResolvedLimits } from './quickjs.ts';
+import { compiledModule, resolveLimits, type CompileGoal, type ResolvedLimits } from './quickjs.ts';
 import { parseState, sortedStateJson, withError } from './state_json.ts';
 import {
   JobLoadError,
@@ -58,6 +58,11 @@ export interface ReducerPoolOptions {
   batchSize?: number;
   /** The module that workers import to load {@linkcode LoadJob}s (required to reduce them). */
   loader?: JobLoader;
+  /**
+   * What QuickJS is compiled for (default `throughput`); `startup` for a pool that reduces a few
+   * items at a time (see `compiledModule`).
+   */
+  goal?: CompileGoal;
 }
 
 type Progress = Omit<ProgressMessage, 'type' | 'seq'>;
@@ -116,7 +121,7 @@ function defaultSize(): number {
 export function createReducerPool(set: ReducerSet, options: ReducerPoolOptions = {}): ReducerPool {
   const limits = resolveLimits(options.limits);
   const size = Math.max(1, Math.floor(options.size ?? defaultSize()));
-  return new Pool(set, limits, size, options.batchSize, options.loader);
+  return new Pool(set, limits, size, options.batchSize, options.loader, options.goal ?? 'throughput');
 }
 
 function isLoadJob(job: PoolJob): job is LoadJob {
@@ -139,6 +144,7 @@ class Pool implements ReducerPool {
     private readonly size: number,
     private readonly batchSize: number | undefined,
     private readonly loader: JobLoader | undefined,
+    private readonly goal: CompileGoal,
   ) {}
 
   async *reduce(jobs: Iterable<PoolJob> | AsyncIterable<PoolJob>): AsyncIterable<ReduceResult> {
@@ -251,7 +257,7 @@ class Pool implements ReducerPool {
     const progress = new SharedArrayBuffer(PROGRESS_BYTES);
     const worker = new Worker(this.entry.script, {
       eval: this.entry.eval,
-      workerData: { set: this.set, limits: this.limits, progress, loader: this.loader, module: compiledModule('throughput') },
+      workerData: { set: this.set, limits: this.limits, progress, loader: this.loader, module: compiledModule(this.goal) },
     });
     const slot: Slot = {
       worker,
