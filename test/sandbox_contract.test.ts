@@ -8,7 +8,7 @@ import { FIXTURES, inlineSet, loadReducerSet, record } from './helpers/sandbox_f
 async function reduceWith(set: ReducerSet, records: ReturnType<typeof record>[], state: Record<string, unknown> = { id: 'I' }) {
   const rt = await createReducerRuntime(set);
   try {
-    return rt.reduce({ id: 'I', state, records });
+    return await rt.reduce({ id: 'I', state, records });
   } finally {
     rt.dispose();
   }
@@ -70,8 +70,8 @@ test('this is one object per reducer, persists across the records of an item, re
   );
   const rt = await createReducerRuntime(set);
   const records = [record('A', {}), record('B', {}), record('C', {})];
-  const first = rt.reduce({ id: 'X', state: { id: 'X' }, records });
-  const second = rt.reduce({ id: 'Y', state: { id: 'Y' }, records: records.slice(0, 1) });
+  const first = await rt.reduce({ id: 'X', state: { id: 'X' }, records });
+  const second = await rt.reduce({ id: 'Y', state: { id: 'Y' }, records: records.slice(0, 1) });
   rt.dispose();
   assert.equal(first, { a: 3, b: 30, id: 'X', keysA: 'n', keysB: 'm' });
   assert.equal(second, { a: 1, b: 10, id: 'Y', keysA: 'n', keysB: 'm' });
@@ -128,7 +128,7 @@ test('the id of an item is always the one the host gave, whatever the reducers d
   }
   // the repository (id '') has no id
   const rt = await createReducerRuntime(inlineSet("module.exports = function (s) { s.id = 'x'; return s; }"));
-  assert.is(rt.reduce({ id: '', state: {}, records: [record('A', {})] }).id, 'x');
+  assert.is((await rt.reduce({ id: '', state: {}, records: [record('A', {})] })).id, 'x');
   rt.dispose();
 });
 
@@ -294,8 +294,8 @@ test('reductions are deterministic: fixed clock, fixed random sequence per item,
     'module.exports = function (s) { s.now = Date.now(); s.date = new Date().toISOString(); s.call = typeof Date(); s.r = [Math.random(), Math.random()]; s.hours = new Date(Date.UTC(2020, 0, 1, 5)).getHours(); s.local = new Date(2020, 0, 1, 5).toISOString(); s.tz = new Date(0).getTimezoneOffset(); s.weak = typeof WeakRef; return s; }',
   );
   const rt = await createReducerRuntime(set);
-  const a = rt.reduce({ id: 'A', state: {}, records: [record('A', {})] });
-  const b = rt.reduce({ id: 'B', state: {}, records: [record('A', {})] });
+  const a = await rt.reduce({ id: 'A', state: {}, records: [record('A', {})] });
+  const b = await rt.reduce({ id: 'B', state: {}, records: [record('A', {})] });
   rt.dispose();
   assert.equal({ ...a, id: 'same' }, { ...b, id: 'same' });
   assert.is(a.now, 0);

@@ -38,7 +38,8 @@ test('the pool gives the same states as the in-thread runtime, every item once',
   const set = loadReducerSet(path.join(FIXTURES, 'issues', 'reducers'));
   const jobs = syntheticJobs(300, 4);
   const rt = await createReducerRuntime(set);
-  const expected = new Map(jobs.map((job) => [job.id, rt.reduce(job)]));
+  const expected = new Map<string, Record<string, unknown>>();
+  for (const job of jobs) expected.set(job.id, await rt.reduce(job));
   rt.dispose();
   const pool = createReducerPool(set, { size: 2 });
   try {

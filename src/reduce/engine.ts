@@ -1,17 +1,18 @@
 /**
  * The reduction engine: joins the store (records in generation order), the sandbox (reducers) and
- * the cache. Every reduction runs in a worker thread, whose watchdog can stop any reducer, even in
- * one long native operation: small jobs (one item, the repository, a few items) in a pool of one
- * worker that lives as long as the engine and is started as soon as something needs reducing,
- * while this thread reads the records; larger ones in a pool of several workers that read, check
- * and order the records themselves (through `load_item.ts`), so that this thread only lists items,
- * sends their ids and collects JSON states.
+ * the cache. Every reduction can be stopped, even in one long native operation of a reducer. Small
+ * jobs (one item, the repository, a few items) reduce in this thread under the sandbox's watchdog
+ * (a command spares the start of a worker), or, for a process that must keep answering while it
+ * reduces (the web server), in a pool of one worker that lives as long as the engine and starts
+ * as soon as something needs reducing, while this thread reads the records. Larger jobs go to a
+ * pool of several workers that read, check and order the records themselves (through
+ * `load_item.ts`), so that this thread only lists items, sends their ids and collects JSON states.
  * @module
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
-import type { LoadJob, ReduceJob, ReducerPool, SandboxLimits, SandboxRecord } from '../sandbox/mod.ts';
+import type { LoadJob, ReduceJob, ReducerPool, ReducerRuntime, SandboxLimits, SandboxRecord } from '../sandbox/mod.ts';
 import { isValidItemId, ItemNotFoundError, orderStoredRecords, type Repository, type StoredRecord } from '../store/mod.ts';
 import { ReductionCache, cacheFile, recordSetDigest } from './cache.ts';
 import { loadItem, prepareLoading, toSandboxRecords, type ItemDescriptor, type ItemInfo, type LoadItemOptions } from './load_item.ts';
@@ -35,6 +36,12 @@ export interface EngineOptions {
   poolThreshold?: number;
   /** Worker pool size (default: the pool's). */
   poolSize?: number;
+  /**
+   * Where jobs of up to `poolThreshold` items reduce: in this thread (`thread`, the default: no
+   * worker to start, but this thread waits, up to the watchdog's time for a hostile reducer), or in
+   * a worker that lives as long as the engine (`worker`: for a process that must keep answering).
+   */
+  smallJobs?: 'thread' | 'worker';
   /** The environment that locates the cache (default `process.env`). */
   env?: NodeJS.ProcessEnv;
 }
@@ -84,8 +91,10 @@ export class Engine {
   lastIncomplete: string[] = [];
   readonly #options: EngineOptions;
   readonly #integrity: boolean;
-  /** The one-worker pool of small jobs, started on first use and kept until `close`. */
+  /** The one-worker pool of small jobs (`smallJobs: 'worker'`), started on first use and kept until `close`. */
   #small: Promise<ReducerPool> | undefined;
+  /** The in-thread runtime of small jobs (`smallJobs: 'thread'`). */
+  #runtime: Promise<ReducerRuntime> | undefined;
   #cache: ReductionCache | undefined;
   #pool: Promise<ReducerPool> | undefined;
   /** Reductions using the pool right now. */
@@ -112,28 +121,41 @@ export class Engine {
   }
 
   /**
-   * The pool of small jobs: one worker, started now (it takes about 100 ms, which the caller
-   * spends reading records meanwhile). The sandbox is loaded only when something needs reducing:
-   * a warm `sit items` never pays for it.
+   * Gets ready to reduce small jobs: the pool's worker starts now (it takes about 100 ms, which
+   * the caller spends reading records meanwhile), or the in-thread runtime is loaded. The sandbox
+   * is loaded only when something needs reducing: a warm `sit items` never pays for it.
    */
-  #smallPool(): Promise<ReducerPool> {
-    this.#small ??= import('../sandbox/mod.ts').then(({ createReducerPool }) => {
-      const pool = createReducerPool(this.reducers.set, { ...this.#limitOptions(), size: 1, goal: 'startup' });
-      pool.start();
-      return pool;
-    });
-    return this.#small;
+  #prepareSmall(): Promise<ReducerPool | ReducerRuntime> {
+    if (this.#options.smallJobs === 'worker') {
+      this.#small ??= import('../sandbox/mod.ts').then(({ createReducerPool }) => {
+        const pool = createReducerPool(this.reducers.set, { ...this.#limitOptions(), size: 1, goal: 'startup' });
+        pool.start();
+        return pool;
+      });
+      this.#small.catch(() => undefined);
+      return this.#small;
+    }
+    this.#runtime ??= Promise.all([import('../sandbox/mod.ts'), prepareLoading()]).then(([sandbox]) =>
+      sandbox.createReducerRuntime(this.reducers.set, this.#limitOptions()),
+    );
+    this.#runtime.catch(() => undefined);
+    return this.#runtime;
   }
 
-  /** Reduces jobs whose records this thread read, in the pool of small jobs; states by id. */
-  async #reduceSmall(pool: Promise<ReducerPool>, jobs: readonly ReduceJob[]): Promise<Map<string, { json: string; limited: boolean }>> {
+  /** Reduces jobs whose records this thread read, as small jobs; states by id. */
+  async #reduceSmall(jobs: readonly ReduceJob[]): Promise<Map<string, { json: string; limited: boolean }>> {
     const out = new Map<string, { json: string; limited: boolean }>();
-    for await (const result of (await pool).reduceJson(jobs)) out.set(result.id, { json: result.json, limited: result.limited === true });
+    const reducer = await this.#prepareSmall();
+    if ('reduceJson' in reducer && !('start' in reducer)) {
+      for (const job of jobs) out.set(job.id, await reducer.reduceJson(job));
+      return out;
+    }
+    for await (const result of (reducer as ReducerPool).reduceJson(jobs)) out.set(result.id, { json: result.json, limited: result.limited === true });
     return out;
   }
 
-  async #reduceOne(job: ReduceJob, pool: Promise<ReducerPool>): Promise<State> {
-    const result = (await this.#reduceSmall(pool, [job])).get(job.id)!;
+  async #reduceOne(job: ReduceJob): Promise<State> {
+    const result = (await this.#reduceSmall([job])).get(job.id)!;
     return JSON.parse(result.json) as State;
   }
 
@@ -144,10 +166,9 @@ export class Engine {
   /** Reduces one item from scratch (no cache), optionally from an initial state or fixed roots. */
   async reduceItem(id: string, options: ReduceOneOptions = {}): Promise<State> {
     if (!this.repo.hasItem(id)) throw new ItemNotFoundError(`Item ${id} not found`);
-    const pool = this.#smallPool();
-    pool.catch(() => undefined);
+    this.#prepareSmall();
     await prepareLoading();
-    return this.#reduceOne(this.#itemJob(id, options.state, options.roots), pool);
+    return this.#reduceOne(this.#itemJob(id, options.state, options.roots));
   }
 
   /** Reduces the repository-level records (initial state `{}` unless given). */
@@ -156,7 +177,7 @@ export class Engine {
     const records = this.#jobRecords(this.repo.readAllRecords(), options.roots);
     const job: ReduceJob = { id: '', state: options.state ?? {}, records };
     if (job.records.length === 0) return { ...job.state };
-    return this.#reduceOne(job, this.#smallPool());
+    return this.#reduceOne(job);
   }
 
   /**
@@ -198,8 +219,8 @@ export class Engine {
         else onState(id, parsed.value as State, false);
         continue;
       }
-      // The worker of small jobs starts while the other items are looked at.
-      if (stale.length === 0 && stamps === undefined && wanted.length <= this.#poolThreshold()) this.#smallPool().catch(() => undefined);
+      // The sandbox of small jobs gets ready while the other items are looked at.
+      if (stale.length === 0 && stamps === undefined && this.#options.smallJobs === 'worker') this.#prepareSmall();
       stale.push({ id, mtime, records: found.records });
       // Without a listing yet, whoever reads the records takes the digest, and only for recent
       // items: the only ones whose digest a later run looks at before their mtime.
@@ -376,13 +397,12 @@ export class Engine {
   async *#reduceJobs(items: ItemDescriptor[]): AsyncIterable<Reduced> {
     const loader = this.#loaderOptions();
     if (items.length <= this.#poolThreshold()) {
-      // Few items: this thread reads them (while the worker starts) and takes every digest (one
+      // Few items: this thread reads them (while a worker starts) and takes every digest (one
       // more listing each), so that the cache can append them.
-      const pool = this.#smallPool();
-      pool.catch(() => undefined);
+      this.#prepareSmall();
       await prepareLoading();
       const loaded = items.map(({ id }) => loadItem(this.repo, id, { ...loader, digest: true }));
-      const results = await this.#reduceSmall(pool, loaded);
+      const results = await this.#reduceSmall(loaded);
       for (const job of loaded) {
         const { json, limited } = results.get(job.id)!;
         const state = JSON.parse(json) as State;
@@ -416,11 +436,14 @@ export class Engine {
     if (pool !== undefined) await (await pool.catch(() => undefined))?.close();
   }
 
-  /** Frees the sandbox (its workers). */
+  /** Frees the sandbox (runtime and workers). */
   async close(): Promise<void> {
     const small = this.#small;
+    const runtime = this.#runtime;
     this.#small = undefined;
-    const closeSmall = small === undefined ? undefined : small.then((pool) => pool.close()).catch(() => undefined);
-    await Promise.all([this.#closing, this.#closePool(), closeSmall]);
+    this.#runtime = undefined;
+    const closeSmall = small?.then((pool) => pool.close()).catch(() => undefined);
+    const closeRuntime = runtime?.then((rt) => rt.dispose()).catch(() => undefined);
+    await Promise.all([this.#closing, this.#closePool(), closeSmall, closeRuntime]);
   }
 }

@@ -24,9 +24,13 @@ export class ItemIndex {
     this.engine = engine;
   }
 
-  /** Reduces every item of `repo` (through the cache) and keeps the states. */
+  /**
+   * Reduces every item of `repo` (through the cache) and keeps the states. Small jobs reduce in a
+   * worker (unless `smallJobs` says otherwise), so that whoever keeps the index keeps answering
+   * while a refresh reduces.
+   */
   static async open(repo: Repository, options: EngineOptions = {}): Promise<ItemIndex> {
-    const index = new ItemIndex(new Engine(repo, options));
+    const index = new ItemIndex(new Engine(repo, { smallJobs: 'worker', ...options }));
     await index.refresh();
     return index;
   }

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker_entry.ts';
 import { packJob } from './pack.ts';
 import { PROGRESS_BYTES, PROGRESS_INDEX, PROGRESS_SEQ, type FromWorker, type ProgressMessage, type ToWorker, type WorkerItem } from './protocol.ts';
-import { compiledModule, resolveLimits, type CompileGoal, type ResolvedLimits } from './quickjs.ts';
+import { compiledModule, holdTierUp, resolveLimits, type CompileGoal, type ResolvedLimits } from './quickjs.ts';
 import { parseState, sortedStateJson, withError } from './state_json.ts';
 import {
   JobLoadError,
@@ -137,6 +137,8 @@ class Pool implements ReducerPool {
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly entry = workerEntry('sandbox/worker');
+  /** Ends the hold on WebAssembly optimising that a throughput pool takes while it has workers. */
+  private releaseTierUp: (() => void) | undefined;
 
   constructor(
     private readonly set: ReducerSet,
@@ -254,6 +256,7 @@ class Pool implements ReducerPool {
   }
 
   private spawn(): void {
+    if (this.goal === 'throughput') this.releaseTierUp ??= holdTierUp();
     const progress = new SharedArrayBuffer(PROGRESS_BYTES);
     const worker = new Worker(this.entry.script, {
       eval: this.entry.eval,
@@ -438,6 +441,7 @@ class Pool implements ReducerPool {
     const slots = this.slots.splice(0);
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    this.releaseTierUp?.();
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 }

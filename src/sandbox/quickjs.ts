@@ -72,17 +72,40 @@ export function formatBytes(bytes: number): string {
 /**
  * What a QuickJS module is compiled for. `throughput`: V8 optimises the hot functions in the
  * background (the worker pool, which reduces thousands of items). `startup`: V8 keeps its baseline
- * code, because optimising QuickJS's interpreter alone takes about 150 ms of compiling that a short
- * job never earns back, and a process waits for compiling in progress before it exits.
+ * code, because optimising QuickJS's interpreter loop alone takes 150 to 350 ms of compiling that a
+ * short job never earns back, and a process cannot exit while a worker's function is being
+ * optimised (it waited that long after the worker of a one-item job was terminated).
  */
 export type CompileGoal = 'throughput' | 'startup';
 
 const compiled = new Map<CompileGoal, WebAssembly.Module>();
 
-/** V8's default for `--wasm-tiering-budget`, or what the command line set. */
-function defaultTieringBudget(): string {
-  const given = process.execArgv.find((arg) => arg.startsWith('--wasm-tiering-budget='));
-  return given === undefined ? '1800000' : given.slice('--wasm-tiering-budget='.length);
+/** A function index no module has: `--wasm-tier-up-filter` set to it optimises no function. */
+const NO_FUNCTION = 2147483647;
+/** Whether a `startup` module was compiled in this thread, and how many throughput pools hold optimising on. */
+let startupUsed = false;
+let throughputHolds = 0;
+
+/**
+ * Optimising WebAssembly is a process-wide V8 setting, read when a function becomes hot: it is on
+ * while a throughput pool runs or before any `startup` module was compiled, and off otherwise.
+ */
+function applyTierUp(): void {
+  const enabled = throughputHolds > 0 || !startupUsed;
+  v8.setFlagsFromString(`--wasm-tier-up-filter=${enabled ? -1 : NO_FUNCTION}`);
+}
+
+/** Turns optimising on for a throughput pool; the function returned turns the hold off again. */
+export function holdTierUp(): () => void {
+  throughputHolds++;
+  applyTierUp();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    throughputHolds--;
+    applyTierUp();
+  };
 }
 
 /**
@@ -112,14 +135,9 @@ export function compiledModule(goal: CompileGoal): WebAssembly.Module {
   if (goal === 'throughput') {
     module = new WebAssembly.Module(bytes);
   } else {
-    // V8 reads the budget when it compiles a module: a budget no short job uses up keeps the
-    // baseline code. It is put back at once, for the modules compiled later.
-    v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
-    try {
-      module = new WebAssembly.Module(startupBytes(bytes));
-    } finally {
-      v8.setFlagsFromString(`--wasm-tiering-budget=${defaultTieringBudget()}`);
-    }
+    module = new WebAssembly.Module(startupBytes(bytes));
+    startupUsed = true;
+    applyTierUp();
   }
   compiled.set(goal, module);
   return module;
@@ -189,6 +207,11 @@ export async function newSandboxModule(limits: ResolvedLimits, options: { module
     emscriptenModule: {
       instantiateWasm(imports: Record<string, Record<string, unknown>>, done: (i: WebAssembly.Instance) => void) {
         utcImports(imports, wasmMemory);
+        // A worker given the start-up module keeps optimising off in this process too.
+        if (!startupUsed && WebAssembly.Module.customSections(module, 'sit-startup').length > 0) {
+          startupUsed = true;
+          applyTierUp();
+        }
         const instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports);
         done(instance);
         return instance.exports;
