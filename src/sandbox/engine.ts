@@ -189,8 +189,16 @@ export class ReducerEngine {
     this.interrupted = false;
     try {
       const fn = ctx.getProp(this.api, 'addReducer');
-      const result = ctx.callFunction(fn, ctx.undefined, fileHandle, dirHandle, compiled.value);
-      fn.dispose();
+      let result;
+      try {
+        result = ctx.callFunction(fn, ctx.undefined, fileHandle, dirHandle, compiled.value);
+      } catch (err) {
+        // the host's stack overflowed under deep recursion in the guest: this instance is lost
+        this.broken = true;
+        throw new ReducerLoadError(file, `it failed the sandbox: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        fn.dispose();
+      }
       if (result.error) {
         const err = readGuestError(ctx, result.error);
         result.error.dispose();
@@ -448,6 +456,14 @@ export class ReducerEngine {
     } catch {
       // QuickJS may report leaked objects after an out-of-memory error; the memory is reused anyway
     }
+  }
+
+  /**
+   * Whether the WebAssembly instance itself failed (the host's stack overflowed inside it): the
+   * engine cannot be used any more; create a new one.
+   */
+  get failed(): boolean {
+    return this.broken;
   }
 
   /** Frees the runtime. */

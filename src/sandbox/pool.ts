@@ -108,6 +108,14 @@ class Run {
   }
 }
 
+/**
+ * The native stack of a worker. QuickJS's own stack limit (256 KiB by default) counts its C stack
+ * in WebAssembly memory, while deep C recursion (JSON.stringify, a parser) also uses the thread's
+ * stack: with Node's 4 MiB a reducer evaluating 50 000 nested brackets overflowed it before
+ * QuickJS noticed, and the worker died; with 16 MiB QuickJS's limit comes first.
+ */
+const WORKER_STACK_MB = 16;
+
 function defaultSize(): number {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, Math.min(cores, 4));
@@ -260,6 +268,7 @@ class Pool implements ReducerPool {
     const progress = new SharedArrayBuffer(PROGRESS_BYTES);
     const worker = new Worker(this.entry.script, {
       eval: this.entry.eval,
+      resourceLimits: { stackSizeMb: WORKER_STACK_MB },
       workerData: { set: this.set, limits: this.limits, progress, loader: this.loader, module: compiledModule(this.goal) },
     });
     const slot: Slot = {

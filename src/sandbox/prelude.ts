@@ -422,8 +422,9 @@ var dateToJSON = Date.prototype.toJSON;
 var seenKeys = objectCreate(null), keyList = [], keysAdded = false;
 function resetKeys() { seenKeys = objectCreate(null); keyList = []; keysAdded = false; }
 function tooDeep() { return new RangeError('the state is nested more than ' + maxDepth + ' levels deep (the limit of a state)'); }
+var deepSeen = false;
 function collectKeys(v, depth) {
-  if (depth >= maxDepth) return false;
+  if (depth >= maxDepth) { deepSeen = true; return false; }
   var i, x;
   if (isArray(v)) {
     for (i = 0; i < v.length; i++) {
@@ -466,13 +467,42 @@ function jsonDepth(json) {
   }
   return max;
 }
+// Whether a plain walk of own enumerable values goes deeper than 'max' levels.
+function deeperThan(v, max) {
+  if (max < 0) return true;
+  var values = isArray(v) ? v : objectKeys(v).map(function (k) { return v[k]; });
+  for (var i = 0; i < values.length; i++) {
+    var x = values[i];
+    if (typeof x === 'object' && x !== null && deeperThan(x, max - 1)) return true;
+  }
+  return false;
+}
+// Whether the state contains itself within 'max' levels (then it is a cycle, not just deep).
+function refersToItself(v, path, max) {
+  if (path.indexOf(v) >= 0) return true;
+  if (path.length > max) return false;
+  path.push(v);
+  var values = isArray(v) ? v : objectKeys(v).map(function (k) { return v[k]; });
+  for (var i = 0; i < values.length; i++) {
+    var x = values[i];
+    if (typeof x === 'object' && x !== null && refersToItself(x, path, max)) return true;
+  }
+  path.pop();
+  return false;
+}
 function stateJson(state) {
   var json;
+  deepSeen = false;
   if (collectKeys(state, 0)) {
     if (keysAdded) { keyList.sort(); keysAdded = false; }
     json = JSONstringify(state, keyList);
   } else {
-    // JSON.stringify finds a cycle, or goes as deep as the stack allows.
+    // Deep nesting is refused before JSON.stringify, whose recursion could exhaust the stack.
+    if (deepSeen || deeperThan(state, maxDepth)) {
+      if (refersToItself(state, [], maxDepth + 1)) throw new TypeError('the state refers to itself (a cycle), so it cannot be JSON');
+      throw tooDeep();
+    }
+    // JSON.stringify finds a cycle, or goes as deep as what toJSON methods return.
     try { json = JSONstringify(state, sortKeys); }
     catch (e) { if (isStackOverflow(e)) throw tooDeep(); throw e; }
     if (typeof json === 'string' && jsonDepth(json) > maxDepth) throw tooDeep();

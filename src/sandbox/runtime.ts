@@ -3,7 +3,9 @@
  * short command), every limit of the sandbox, and a watchdog for the one thing the interrupt
  * handler cannot stop, a long native operation (`new Array(1e9) + ''`): each item runs under
  * `vm`'s timeout, whose thread stops the WebAssembly code; the QuickJS instance it stopped is then
- * replaced by a new one.
+ * replaced by a new one. Deep recursion in QuickJS's native code (JSON.stringify of 100 000 nested
+ * arrays) can overflow this thread's stack before QuickJS's own limit: that too costs the instance,
+ * and the item gets an error.
  */
 import vm from 'node:vm';
 import { ReducerEngine, type ReducedJson } from './engine.ts';
@@ -44,13 +46,21 @@ export async function createReducerRuntime(set: ReducerSet, options: { limits?: 
   const box = vm.createContext({});
   const files = set.reducers.map((r) => r.file);
 
-  /** Runs `fn` under the watchdog; `undefined` when the watchdog stopped it. */
-  function guarded<T>(fn: () => T, ms: number): { value: T } | undefined {
-    box.fn = fn;
+  /**
+   * Reduces under the watchdog; says why when the watchdog stopped it, or when the host's stack
+   * overflowed inside the WebAssembly instance (deep recursion in native code): in both cases the
+   * instance cannot be trusted any more.
+   */
+  function attempt(item: PackedItem, ms: number): { value: ReducedJson } | { stopped: string } {
+    const current = alive();
+    box.fn = () => current.reduce(item);
     try {
-      return { value: vm.runInContext('fn()', box, { timeout: Math.ceil(ms) }) as T };
+      return { value: vm.runInContext('fn()', box, { timeout: Math.ceil(ms) }) as ReducedJson };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return undefined;
+      if ((error as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+        return { stopped: `watchdog: stopped a long operation after ${ms} ms` };
+      }
+      if (current.failed) return { stopped: 'stack overflow: the reducers nested deeper than the native stack of the host allows' };
       throw error;
     } finally {
       box.fn = undefined;
@@ -70,26 +80,25 @@ export async function createReducerRuntime(set: ReducerSet, options: { limits?: 
   async function reduceJson(job: ReduceJob): Promise<ReducedJson> {
     const packed = packJob(job);
     const ms = allowed(packed, limits);
-    const first = guarded(() => alive().reduce(packed), ms);
-    if (first !== undefined) return first.value;
-    // The stopped instance cannot be trusted; a new one reduces the item again, reporting where it
-    // is, so that the error names the reducer and the record, and the state is the one before it.
+    const first = attempt(packed, ms);
+    if ('value' in first) return first.value;
+    // A new instance reduces the item again, reporting where it is, so that the error names the
+    // reducer and the record, and the state is the one before it.
     engine = await ReducerEngine.create(set, limits);
     let progress: Progress | undefined;
     engine.setProbe((record, reducer, state) => {
       progress = { record, reducer, state };
     });
-    const second = guarded(() => alive().reduce(packed), ms);
-    if (second !== undefined) {
+    const second = attempt(packed, ms);
+    if ('value' in second) {
       engine.setProbe(undefined);
       return second.value;
     }
     engine = await ReducerEngine.create(set, limits);
     const hash = progress === undefined ? undefined : packedRecordHash(packed, progress.record);
-    const reason = `watchdog: stopped a long operation after ${ms} ms`;
     const state = withError(progress?.state ?? packed.state, {
       file: progress === undefined ? '' : (files[progress.reducer] ?? ''),
-      error: hash === undefined ? reason : `${reason} in record ${hash}`,
+      error: hash === undefined ? second.stopped : `${second.stopped} in record ${hash}`,
     });
     if (job.id !== '') state.id = job.id;
     return { json: sortedStateJson(state), limited: true };

@@ -9,7 +9,7 @@
 import type { Context, Hono } from 'hono';
 import { SitError } from '../errors.ts';
 import { compileExpression, type Expression } from '../jmespath.ts';
-import { stringifySorted } from '../json.ts';
+import { jsonDepthExceeds, MAX_JSON_DEPTH, stringifySorted } from '../json.ts';
 import type { RecordFile } from '../store/hash.ts';
 import { isBase32 } from '../store/hash.ts';
 import type { ItemSource, RecordStore, RepositoryReducer } from './source.ts';
@@ -158,6 +158,7 @@ export function registerApi(app: Hono, o: ApiOptions): void {
         try {
           const parsed: unknown = JSON.parse(stateParam);
           if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+          if (jsonDepthExceeds(parsed, MAX_JSON_DEPTH)) return bad(c, `state is nested more than ${MAX_JSON_DEPTH} levels deep`);
           state = parsed as Record<string, unknown>;
         } catch {
           return c.text('state must be a JSON object', 500);
