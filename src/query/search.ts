@@ -5,7 +5,7 @@
  * States must therefore not be changed after they were searched; replace them instead.
  * @module
  */
-import { compileExpression, type Expression } from '../jmespath.ts';
+import { compileExpression, EvaluationBudget, type Expression } from '../jmespath.ts';
 import { QueryOptionError } from './errors.ts';
 import { DEFAULT_SORT, type IssueQuery, type QuerySort, type QueryTerm } from './parse.ts';
 import { compareInstants, parseTimestamp, type Instant } from '../timestamp.ts';
@@ -73,12 +73,14 @@ export function searchIssues(states: readonly IssueState[], query: IssueQuery, o
   const limit = checkCount('limit', options.limit, Infinity);
   const matches = matcher(query.terms);
   const filter = options.jmespath === undefined ? undefined : compileExpression(options.jmespath, { role: 'filter' });
+  // one budget of time and values for the filter over every state
+  const budget = new EvaluationBudget();
   const entries: Entry[] = [];
   for (const state of states) {
     const p = prepare(state);
     if (query.state !== null && p.closed !== (query.state === 'closed')) continue;
     if (!matches(p)) continue;
-    if (filter !== undefined && !passes(filter, state)) continue;
+    if (filter !== undefined && !passes(filter, state, budget)) continue;
     entries.push({ state, prepared: p });
   }
   entries.sort(comparator(query.sort ?? DEFAULT_SORT));
@@ -90,11 +92,12 @@ export function searchIssues(states: readonly IssueState[], query: IssueQuery, o
 export function countStates(states: readonly IssueState[], query: IssueQuery, options: CountOptions = {}): StateCounts {
   const matches = matcher(query.terms);
   const filter = options.jmespath === undefined ? undefined : compileExpression(options.jmespath, { role: 'filter' });
+  const budget = new EvaluationBudget();
   const counts = { open: 0, closed: 0 };
   for (const state of states) {
     const p = prepare(state);
     if (!matches(p)) continue;
-    if (filter !== undefined && !passes(filter, state)) continue;
+    if (filter !== undefined && !passes(filter, state, budget)) continue;
     if (p.closed) counts.closed++;
     else counts.open++;
   }
@@ -117,8 +120,8 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
   return value;
 }
 
-function passes(filter: Expression, state: IssueState): boolean {
-  return filter.search(state) === true;
+function passes(filter: Expression, state: IssueState, budget: EvaluationBudget): boolean {
+  return filter.search(state, budget) === true;
 }
 
 /** Normalises text for matching: lower case, every run of white space one space. */

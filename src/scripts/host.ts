@@ -9,7 +9,7 @@ import { configToJson, formatAuthor, prepareRecordFiles, readItemRecords, signRe
 import type { RecordFile, Repository } from '../store/mod.ts';
 import { Engine, type State } from '../reduce/mod.ts';
 import { parseQuery, searchIssues, type IssueState, type QueryState } from '../query/mod.ts';
-import { compileExpression, type Expression } from '../jmespath.ts';
+import { compileExpression, EvaluationBudget, type Expression } from '../jmespath.ts';
 import { SitError } from '../errors.ts';
 import { requireAuthor } from '../cli/author.ts';
 import { chronoTimestamp } from '../timestamp.ts';
@@ -207,7 +207,8 @@ export class ScriptHost {
     const states = (await this.#allStates()) as IssueState[];
     const result = searchIssues(states, parsed, searchOptions);
     const select = options.select === undefined || options.select === null ? undefined : this.#expression(options.select, 'select');
-    return { total: result.total, items: select === undefined ? result.items : result.items.map((state) => select.search(state)) };
+    const budget = new EvaluationBudget();
+    return { total: result.total, items: select === undefined ? result.items : result.items.map((state) => select.search(state, budget)) };
   }
 
   #records(id: unknown): ScriptRecord[] {
