@@ -183,9 +183,13 @@ export class Engine {
   /**
    * Reduces items (default: every item) and returns their states by id, in the order asked.
    * Items whose record set did not change since the cache was written are not reduced again.
+   * With `sizes`, the length of each state's JSON text is put there too (at no extra cost).
    */
-  async reduceItems(ids?: readonly string[]): Promise<Map<string, State>> {
-    const { states, incomplete } = await this.#reduceItems(ids ?? this.repo.items(), { all: ids === undefined });
+  async reduceItems(ids?: readonly string[], options: { sizes?: Map<string, number> } = {}): Promise<Map<string, State>> {
+    const { states, incomplete } = await this.#reduceItems(ids ?? this.repo.items(), {
+      all: ids === undefined,
+      ...(options.sizes === undefined ? {} : { sizes: options.sizes }),
+    });
     this.lastIncomplete = [...incomplete];
     return states;
   }
@@ -198,9 +202,14 @@ export class Engine {
    */
   async #reduceItems(
     wanted: readonly string[],
-    options: { all: boolean; stamps?: ReadonlyMap<string, ItemStamp>; onState?: (id: string, state: State, incomplete: boolean) => void },
+    options: {
+      all: boolean;
+      stamps?: ReadonlyMap<string, ItemStamp>;
+      onState?: (id: string, state: State, incomplete: boolean) => void;
+      sizes?: Map<string, number>;
+    },
   ): Promise<{ states: Map<string, State>; incomplete: Set<string> }> {
-    const { stamps, onState } = options;
+    const { stamps, onState, sizes } = options;
     const cache = this.#stateCache();
     if (stamps === undefined) await this.#startPoolEarly(wanted.length);
     // The cache written below will trust entries older than this without listing them again.
@@ -215,6 +224,7 @@ export class Engine {
       const found = cache === undefined ? {} : cache.lookup(id, dir, mtime);
       const parsed = found.entry === undefined ? undefined : this.#parseEntry(cache!, id, found.entry.stateJson);
       if (parsed !== undefined) {
+        sizes?.set(id, found.entry!.stateJson.length);
         if (onState === undefined) states.set(id, parsed.value as State);
         else onState(id, parsed.value as State, false);
         continue;
@@ -234,6 +244,7 @@ export class Engine {
       const byId = new Map(stale.map((s) => [s.id, s]));
       for await (const reduced of this.#reduceJobs(jobs)) {
         const final = !reduced.incomplete && !reduced.limited;
+        sizes?.set(reduced.id, reduced.json.length);
         if (onState === undefined) states.set(reduced.id, reduced.state);
         else onState(reduced.id, reduced.state, !final);
         if (!final) {

@@ -1,7 +1,8 @@
 /**
  * Reduced states of every item kept in memory for a long-running process (the web server):
  * `refresh` re-reduces only the items whose directories changed, so that a request never walks
- * the disk.
+ * the disk. The states kept are bounded in all (each is bounded by the sandbox): an item past the
+ * bound is kept as an error, so that a hostile repository cannot make the process run out of memory.
  * @module
  */
 import { statSync } from 'node:fs';
@@ -9,19 +10,27 @@ import { join } from 'node:path';
 import type { Repository } from '../store/mod.ts';
 import { Engine, type EngineOptions, type State } from './engine.ts';
 
+/** The most characters of JSON that the states of one index may have in all (256 MiB). */
+export const MAX_INDEX_CHARS = 256 * 1024 * 1024;
+
 /** The reduced states of a repository's items, kept up to date by {@linkcode ItemIndex.refresh}. */
 export class ItemIndex {
   /** The engine that reduces (and caches) the states. */
   readonly engine: Engine;
   readonly #states = new Map<string, State>();
   readonly #mtimes = new Map<string, number>();
+  /** The JSON length of each state kept, and their sum. */
+  readonly #sizes = new Map<string, number>();
+  #total = 0;
+  readonly #limit: number;
   /** Items reduced without some of their records: reduced again at every refresh until complete. */
   readonly #incomplete = new Set<string>();
   #sorted: State[] | undefined;
   #refreshing: Promise<string[]> = Promise.resolve([]);
 
-  private constructor(engine: Engine) {
+  private constructor(engine: Engine, limit: number) {
     this.engine = engine;
+    this.#limit = limit;
   }
 
   /**
@@ -29,8 +38,9 @@ export class ItemIndex {
    * worker (unless `smallJobs` says otherwise), so that whoever keeps the index keeps answering
    * while a refresh reduces.
    */
-  static async open(repo: Repository, options: EngineOptions = {}): Promise<ItemIndex> {
-    const index = new ItemIndex(new Engine(repo, { smallJobs: 'worker', ...options }));
+  static async open(repo: Repository, options: EngineOptions & { maxChars?: number } = {}): Promise<ItemIndex> {
+    const { maxChars, ...engineOptions } = options;
+    const index = new ItemIndex(new Engine(repo, { smallJobs: 'worker', ...engineOptions }), maxChars ?? MAX_INDEX_CHARS);
     await index.refresh();
     return index;
   }
@@ -75,6 +85,8 @@ export class ItemIndex {
     for (const id of this.#states.keys()) {
       if (!existing.has(id)) {
         this.#states.delete(id);
+        this.#total -= this.#sizes.get(id) ?? 0;
+        this.#sizes.delete(id);
         this.#mtimes.delete(id);
         this.#incomplete.delete(id);
         changed.push(id);
@@ -89,10 +101,12 @@ export class ItemIndex {
       }
     }
     if (toReduce.length > 0) {
-      const states = await this.engine.reduceItems(toReduce);
+      const sizes = new Map<string, number>();
+      const reduced = await this.engine.reduceItems(toReduce, { sizes });
       for (const id of toReduce) this.#incomplete.delete(id);
       for (const id of this.engine.lastIncomplete) this.#incomplete.add(id);
-      for (const [id, state] of states) {
+      for (const [id, reducedState] of reduced) {
+        const state = this.#admit(id, reducedState, sizes.get(id) ?? JSON.stringify(reducedState).length);
         const before = this.#states.get(id);
         if (before === undefined || JSON.stringify(before) !== JSON.stringify(state)) changed.push(id);
         this.#states.set(id, state);
@@ -100,6 +114,22 @@ export class ItemIndex {
     }
     if (changed.length > 0) this.#sorted = undefined;
     return changed;
+  }
+
+  /** The state to keep for item `id`: itself while the states kept stay within the bound, else an error. */
+  #admit(id: string, state: State, size: number): State {
+    const previous = this.#sizes.get(id) ?? 0;
+    let kept = state;
+    let keptSize = size;
+    if (this.#total - previous + size > this.#limit) {
+      const mib = Math.round(this.#limit / 1048576);
+      const error = `not kept in memory: the states of this repository would take more than ${mib} MiB of JSON in all (the limit of an index)`;
+      kept = { id, errors: [{ file: '', error }] };
+      keptSize = JSON.stringify(kept).length;
+    }
+    this.#total += keptSize - previous;
+    this.#sizes.set(id, keptSize);
+    return kept;
   }
 
   /** Frees the sandbox. */
