@@ -115,7 +115,8 @@ test('a state cut short by a limit is not cached: the next run reduces the item 
   const first = await reduce(repo, undefined, options);
   assert.match(((first.states.get(slow)!.errors as Errors)[0]!).error, /^deadline exceeded \(200 ms\) in record /);
   assert.is(first.engine.lastReduced, 2);
-  assert.equal(first.engine.lastIncomplete, [slow]);
+  assert.equal(first.engine.lastLimited, [slow]);
+  assert.equal(first.engine.lastIncomplete, []);
   const second = await reduce(repo, undefined, options);
   assert.is(second.engine.lastReduced, 1, 'only the item that hit the deadline is reduced again');
   assert.equal(second.states.get(fine), { count: 1, id: fine });

@@ -83,12 +83,17 @@ export class Engine {
   /** How many items the last {@linkcode Engine.deriveItems} call could not take from its cache. */
   lastDerived = 0;
   /**
-   * The items of the last {@linkcode Engine.reduceItems} call whose states are not final: reduced
-   * without some of their records (links whose records have not arrived), or cut short by a limit
-   * of the sandbox (deadline, memory, watchdog). Their states are not cached, and a caller that
-   * keeps states should reduce them again later.
+   * The items of the last {@linkcode Engine.reduceItems} call that were reduced without some of
+   * their records (links whose records have not arrived): their states are not cached, and a
+   * caller that keeps states should reduce them again later.
    */
   lastIncomplete: string[] = [];
+  /**
+   * The items of the last {@linkcode Engine.reduceItems} call whose reduction a limit of the
+   * sandbox cut short (deadline, memory, watchdog): their states are not cached either; a caller
+   * that keeps states may reduce them again later (another run may get further).
+   */
+  lastLimited: string[] = [];
   readonly #options: EngineOptions;
   readonly #integrity: boolean;
   /** The one-worker pool of small jobs (`smallJobs: 'worker'`), started on first use and kept until `close`. */
@@ -186,11 +191,12 @@ export class Engine {
    * With `sizes`, the length of each state's JSON text is put there too (at no extra cost).
    */
   async reduceItems(ids?: readonly string[], options: { sizes?: Map<string, number> } = {}): Promise<Map<string, State>> {
-    const { states, incomplete } = await this.#reduceItems(ids ?? this.repo.items(), {
+    const { states, incomplete, limited } = await this.#reduceItems(ids ?? this.repo.items(), {
       all: ids === undefined,
       ...(options.sizes === undefined ? {} : { sizes: options.sizes }),
     });
     this.lastIncomplete = [...incomplete];
+    this.lastLimited = [...limited];
     return states;
   }
 
@@ -208,7 +214,7 @@ export class Engine {
       onState?: (id: string, state: State, incomplete: boolean) => void;
       sizes?: Map<string, number>;
     },
-  ): Promise<{ states: Map<string, State>; incomplete: Set<string> }> {
+  ): Promise<{ states: Map<string, State>; incomplete: Set<string>; limited: Set<string> }> {
     const { stamps, onState, sizes } = options;
     const cache = this.#stateCache();
     if (stamps === undefined) await this.#startPoolEarly(wanted.length);
@@ -216,6 +222,7 @@ export class Engine {
     const recent = Date.now() - 2000;
     const states = new Map<string, State>();
     const incomplete = new Set<string>();
+    const limited = new Set<string>();
     const stale: Array<{ id: string; mtime: number; records: string | undefined }> = [];
     const jobs: ItemDescriptor[] = [];
     const itemsDir = this.repo.itemsDir();
@@ -248,7 +255,7 @@ export class Engine {
         if (onState === undefined) states.set(reduced.id, reduced.state);
         else onState(reduced.id, reduced.state, !final);
         if (!final) {
-          incomplete.add(reduced.id);
+          (reduced.incomplete ? incomplete : limited).add(reduced.id);
           cache?.delete(reduced.id);
           continue;
         }
@@ -262,7 +269,7 @@ export class Engine {
       if (options.all) cache.retain(wanted);
       cache.save();
     }
-    return { states, incomplete };
+    return { states, incomplete, limited };
   }
 
   /** The persistent cache of item states (loaded once), or undefined without caching. */

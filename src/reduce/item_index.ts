@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import type { Repository } from '../store/mod.ts';
 import { Engine, type EngineOptions, type State } from './engine.ts';
 
+/** How long after a reduction cut short by a limit the item is reduced again; the wait doubles up to 10 min. */
+const LIMITED_RETRY_MS = 30_000;
+const LIMITED_RETRY_MAX_MS = 600_000;
+
 /** The most characters of JSON that the states of one index may have in all (256 MiB). */
 export const MAX_INDEX_CHARS = 256 * 1024 * 1024;
 
@@ -25,6 +29,11 @@ export class ItemIndex {
   readonly #limit: number;
   /** Items reduced without some of their records: reduced again at every refresh until complete. */
   readonly #incomplete = new Set<string>();
+  /**
+   * Items whose reduction a limit cut short, with when to try again and the wait after that: a
+   * hostile item must not keep the sandbox busy, a slow machine's cut state should not stay.
+   */
+  readonly #limited = new Map<string, { at: number; wait: number }>();
   #sorted: State[] | undefined;
   #refreshing: Promise<string[]> = Promise.resolve([]);
 
@@ -53,11 +62,14 @@ export class ItemIndex {
 
   /**
    * Items whose record links lead to records that have not arrived yet (a synchronisation in
-   * progress). Their directories will not change when the records arrive, so whoever keeps the
-   * index fresh should refresh them now and then; every refresh includes them.
+   * progress), and items whose last reduction a limit cut short once their wait is over (30 s,
+   * doubling up to 10 min). Their directories will not change when the records arrive, so whoever
+   * keeps the index fresh should refresh them now and then; every refresh includes the first.
    */
   incomplete(): string[] {
-    return [...this.#incomplete];
+    const now = Date.now();
+    const due = [...this.#limited].filter(([, retry]) => retry.at <= now).map(([id]) => id);
+    return [...this.#incomplete, ...due];
   }
 
   /** The state of item `id`, if it exists. */
@@ -85,6 +97,7 @@ export class ItemIndex {
     for (const id of this.#states.keys()) {
       if (!existing.has(id)) {
         this.#states.delete(id);
+        this.#limited.delete(id);
         this.#total -= this.#sizes.get(id) ?? 0;
         this.#sizes.delete(id);
         this.#mtimes.delete(id);
@@ -105,6 +118,15 @@ export class ItemIndex {
       const reduced = await this.engine.reduceItems(toReduce, { sizes });
       for (const id of toReduce) this.#incomplete.delete(id);
       for (const id of this.engine.lastIncomplete) this.#incomplete.add(id);
+      const limited = new Set(this.engine.lastLimited);
+      for (const id of toReduce) {
+        if (!limited.has(id)) {
+          this.#limited.delete(id);
+          continue;
+        }
+        const wait = Math.min(LIMITED_RETRY_MAX_MS, 2 * (this.#limited.get(id)?.wait ?? LIMITED_RETRY_MS / 2));
+        this.#limited.set(id, { at: Date.now() + wait, wait });
+      }
       for (const [id, reducedState] of reduced) {
         const state = this.#admit(id, reducedState, sizes.get(id) ?? JSON.stringify(reducedState).length);
         const before = this.#states.get(id);
