@@ -53,8 +53,8 @@ export class EvaluationBudget {
   steps = 0;
 
   /** Starts a budget now. */
-  constructor(limits: EvaluationLimits = {}) {
-    this.limits = { ...DEFAULT_EVALUATION_LIMITS, ...limits };
+  constructor(limits?: EvaluationLimits) {
+    this.limits = limits === undefined ? DEFAULT_EVALUATION_LIMITS : { ...DEFAULT_EVALUATION_LIMITS, ...limits };
     this.deadline = performance.now() + this.limits.timeMs;
   }
 }
@@ -93,10 +93,14 @@ export function compileExpression(text: string, options: CompileOptions = {}): E
     const where = column === undefined ? '' : ` at column ${column}`;
     throw new JmesPathError(`can't compile ${role} expression ${quoted(text)}: ${reason}${where} (see https://jmespath.org/specification.html)`);
   }
+  // One interpreter per expression, its budget set for each search (making one costs more than
+  // most searches do); searching is synchronous, so searches never overlap.
+  let interpreter: Bounded | undefined;
   return {
     text,
     search(document: unknown, budget: EvaluationBudget = new EvaluationBudget()): unknown {
-      const interpreter = boundedInterpreter(budget);
+      interpreter ??= boundedInterpreter();
+      interpreter.budget = budget;
       try {
         return interpreter.search(ast, document as JSONValue);
       } catch (error) {
@@ -130,8 +134,12 @@ interface LibraryInterpreter {
 
 const LibraryInterpreter = (TreeInterpreter as unknown as { constructor: new () => LibraryInterpreter }).constructor;
 
-/** The size of every array and object met so far, in values (see the module's header). */
+/**
+ * The size of every array and object of at least `MEMO_SIZE` values met so far (see the module's
+ * header); smaller ones are measured again when needed, which costs less than remembering them.
+ */
 const sizes = new WeakMap<object, number>();
+const MEMO_SIZE = 64;
 
 /** Values a string of `length` characters counts for. */
 function stringValues(length: number): number {
@@ -154,8 +162,18 @@ function sizeOf(value: unknown, depth = 0): number {
   } else {
     for (const key in value) if (Object.hasOwn(value, key)) size += 1 + sizeOf((value as Record<string, unknown>)[key], depth + 1);
   }
-  sizes.set(value, size);
+  if (size >= MEMO_SIZE) sizes.set(value, size);
   return size;
+}
+
+function textArg(args: unknown[], i: number): string {
+  const value = args[i];
+  return typeof value === 'string' ? value : '';
+}
+
+function countArg(args: unknown[], i: number): number {
+  const value = args[i];
+  return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : 0;
 }
 
 class Bounded extends LibraryInterpreter {
@@ -226,23 +244,21 @@ class Bounded extends LibraryInterpreter {
     for (const child of children) args.push(this.visit(child, value));
     this.beforeCall(name, args);
     const result = this.runtime.callFunction(name, args);
-    // a result measured before is one of the arguments, not a new value
-    if (result !== null && typeof result === 'object' && sizes.has(result)) return result;
+    // a result that is one of the arguments is not a new value
+    if (result !== null && typeof result === 'object' && args.includes(result)) return result;
     return this.built(result);
   }
 
   /** The checks a function needs before it builds something much larger than its arguments. */
   private beforeCall(name: string, args: unknown[]): void {
-    const text = (i: number): string => (typeof args[i] === 'string' ? (args[i] as string) : '');
-    const count = (i: number): number => (typeof args[i] === 'number' && Number.isFinite(args[i]) ? Math.max(0, args[i] as number) : 0);
     switch (name) {
       case 'pad_left':
       case 'pad_right':
-        this.fits(stringValues(count(1)));
+        this.fits(stringValues(countArg(args, 1)));
         break;
       case 'join': {
         const list = Array.isArray(args[1]) ? args[1] : [];
-        let length = text(0).length * Math.max(0, list.length - 1);
+        let length = textArg(args, 0).length * Math.max(0, list.length - 1);
         for (const item of list) length += typeof item === 'string' ? item.length : 0;
         this.fits(stringValues(length));
         break;
@@ -250,20 +266,20 @@ class Bounded extends LibraryInterpreter {
       case 'replace': {
         // the optional count makes an array of that many elements; the result grows by at most
         // the new text for every character of the subject (an empty old text matches everywhere)
-        this.fits(count(3));
-        const subject = text(0).length;
-        this.fits(stringValues(subject + (Math.floor(subject / Math.max(1, text(1).length)) + 1) * text(2).length));
+        this.fits(countArg(args, 3));
+        const subject = textArg(args, 0).length;
+        this.fits(stringValues(subject + (Math.floor(subject / Math.max(1, textArg(args, 1).length)) + 1) * textArg(args, 2).length));
         break;
       }
       case 'split':
-        this.fits(text(0).length + 1 + stringValues(text(0).length));
+        this.fits(textArg(args, 0).length + 1 + stringValues(textArg(args, 0).length));
         break;
       case 'to_string':
         if (typeof args[0] !== 'string') this.fits(2 * sizeOf(args[0]));
         break;
       case 'length':
       case 'reverse':
-        if (typeof args[0] === 'string') this.fits(2 * stringValues(text(0).length) + text(0).length);
+        if (typeof args[0] === 'string') this.fits(2 * stringValues(args[0].length) + args[0].length);
         break;
       case 'sort': {
         // strings are compared code point by code point, each comparison copying both: n log n of them
@@ -311,10 +327,9 @@ function trimRight(subject: string, chars: string | undefined): string {
   return subject.slice(0, end);
 }
 
-/** A bounded interpreter for `budget`, its `trim_right` and `trim` replaced by linear versions. */
-function boundedInterpreter(budget: EvaluationBudget): Bounded {
+/** A bounded interpreter, its `trim_right` and `trim` replaced by linear versions. */
+function boundedInterpreter(): Bounded {
   const interpreter = new Bounded();
-  interpreter.budget = budget;
   const table = interpreter.runtime._functionTable;
   const trimLeft = table['trim_left']!._func;
   table['trim_right'] = { ...table['trim_right']!, _func: (args) => trimRight(args[0] as string, args[1] as string | undefined) };
