@@ -3,7 +3,16 @@
  * whole numbers printed as integers, pretty output indented by two spaces like serde_json.
  * @module
  */
+import { SitError } from './errors.ts';
 import { compareUtf8 } from './store/hash.ts';
+
+export { jsonDepthExceeds, MAX_JSON_DEPTH } from './json_depth.ts';
+
+/** Deeper than any walk of this module follows: a typed error rather than V8's stack overflow. */
+const MAX_WALK_DEPTH = 1000;
+
+/** A value nested deeper than a walk over it may go. */
+export class JsonDepthError extends SitError {}
 
 /** Options for {@linkcode stringifySorted}. */
 export interface StringifyOptions {
@@ -14,11 +23,12 @@ export interface StringifyOptions {
 /** Serialises `value` with sorted keys; `undefined` and functions are dropped as JSON drops them. */
 export function stringifySorted(value: unknown, options: StringifyOptions = {}): string {
   const out: string[] = [];
-  write(value, options.pretty ? '\n' : '', options.pretty === true, out);
+  write(value, options.pretty ? '\n' : '', options.pretty === true, out, 0);
   return out.join('');
 }
 
-function write(value: unknown, newline: string, pretty: boolean, out: string[]): void {
+function write(value: unknown, newline: string, pretty: boolean, out: string[], depth: number): void {
+  if (depth > MAX_WALK_DEPTH) throw new JsonDepthError(`the value is nested more than ${MAX_WALK_DEPTH} levels deep and cannot be printed`);
   if (value === null || value === undefined || typeof value === 'function') {
     out.push('null');
   } else if (typeof value === 'number') {
@@ -35,7 +45,7 @@ function write(value: unknown, newline: string, pretty: boolean, out: string[]):
     value.forEach((v, i) => {
       if (i > 0) out.push(',');
       out.push(inner);
-      write(v, inner, pretty, out);
+      write(v, inner, pretty, out, depth + 1);
     });
     out.push(pretty ? newline : '', ']');
   } else if (typeof value === 'object') {
@@ -52,7 +62,7 @@ function write(value: unknown, newline: string, pretty: boolean, out: string[]):
     keys.forEach((k, i) => {
       if (i > 0) out.push(',');
       out.push(inner, JSON.stringify(k), pretty ? ': ' : ':');
-      write(obj[k], inner, pretty, out);
+      write(obj[k], inner, pretty, out, depth + 1);
     });
     out.push(pretty ? newline : '', '}');
   } else {

@@ -49,7 +49,7 @@ if (!fs.existsSync(path.join(corpus, '.sit', 'config.json'))) {
       for (const id of ids) {
         const records = readItemRecords(repo, id, { integrity: true });
         for (const r of records) assert.not.ok(DAMAGED.includes(r.hash), `damaged record ${r.hash} was applied`);
-        const state = runtime.reduce({
+        const state = await runtime.reduce({
           id,
           state: { id },
           records: records.map((r) => ({ hash: r.hash, files: r.files.map((f): [string, Uint8Array] => [f.name, f.data]) })),

@@ -8,7 +8,7 @@ import { FIXTURES, inlineSet, loadReducerSet, record } from './helpers/sandbox_f
 async function reduceWith(set: ReducerSet, records: ReturnType<typeof record>[], state: Record<string, unknown> = { id: 'I' }) {
   const rt = await createReducerRuntime(set);
   try {
-    return rt.reduce({ id: 'I', state, records });
+    return await rt.reduce({ id: 'I', state, records });
   } finally {
     rt.dispose();
   }
@@ -70,28 +70,66 @@ test('this is one object per reducer, persists across the records of an item, re
   );
   const rt = await createReducerRuntime(set);
   const records = [record('A', {}), record('B', {}), record('C', {})];
-  const first = rt.reduce({ id: 'X', state: { id: 'X' }, records });
-  const second = rt.reduce({ id: 'Y', state: { id: 'Y' }, records: records.slice(0, 1) });
+  const first = await rt.reduce({ id: 'X', state: { id: 'X' }, records });
+  const second = await rt.reduce({ id: 'Y', state: { id: 'Y' }, records: records.slice(0, 1) });
   rt.dispose();
   assert.equal(first, { a: 3, b: 30, id: 'X', keysA: 'n', keysB: 'm' });
   assert.equal(second, { a: 1, b: 10, id: 'Y', keysA: 'n', keysB: 'm' });
 });
 
-test('the state is a fresh object parsed from JSON for every record, keys in sorted order', async () => {
+test('between records the state is the object the reducers returned; it leaves the item as sorted JSON', async () => {
   const set = inlineSet(
     `module.exports = function (s, r) {
       if (r.hash === 'A') { s.z = 1; s.a = { y: 1, b: 2 }; s.f = function () {}; s.u = undefined; s.nan = NaN; s.d = new Date(0); this.kept = s; return s; }
-      s.order = Object.keys(s).join(); s.inner = Object.keys(s.a).join(); s.same = this.kept === s;
+      s.order = Object.keys(s).join(); s.same = this.kept === s;
       s.types = typeof s.f + '/' + typeof s.d + '/' + s.nan; return s;
     }`,
   );
   const state = await reduceWith(set, [record('A', {}), record('B', {})]);
-  assert.is(state.order, 'a,d,id,nan,z');
-  assert.is(state.inner, 'b,y');
-  assert.is(state.same, false);
-  assert.is(state.types, 'undefined/string/null');
-  assert.is(state.d, '1970-01-01T00:00:00.000Z');
+  assert.is(state.order, 'id,z,a,f,u,nan,d');
+  assert.is(state.same, true);
+  assert.is(state.types, 'function/object/NaN');
+  // what leaves the item is JSON: functions and undefined dropped, NaN null, dates strings, keys sorted
+  assert.equal(state, {
+    a: { b: 2, y: 1 }, d: '1970-01-01T00:00:00.000Z', id: 'I', nan: null, order: 'id,z,a,f,u,nan,d', same: true, types: 'function/object/NaN', z: 1,
+  });
   assert.equal(Object.keys(state), [...Object.keys(state)].sort());
+  assert.equal(Object.keys(state.a as object), ['b', 'y']);
+});
+
+test('a failed record is discarded even when it changed the state in place, nested values included', async () => {
+  const set = inlineSet(
+    `module.exports = function (s, r) {
+      s.list = s.list || []; s.list.push(r.hash); s.map = s.map || {}; s.map[r.hash] = { n: s.list.length };
+      if (r.hash.charAt(0) === 'X') { delete s.first; throw new Error('bad ' + r.hash); }
+      if (r.hash === 'A') s.first = true;
+      return s;
+    }`,
+  );
+  const hashes = ['A', 'X1', 'B', 'X2', 'C', 'X3', 'X4', 'X5', 'X6', 'D'];
+  const state = await reduceWith(set, hashes.map((h) => record(h, {})));
+  assert.equal(state.list, ['A', 'B', 'C', 'D']);
+  assert.equal(Object.keys(state.map as object), ['A', 'B', 'C', 'D']);
+  assert.is(state.first, true);
+  assert.equal((state.errors as Array<{ error: string }>).map((e) => e.error), ['Error: bad X1', 'Error: bad X2', 'Error: bad X3', 'Error: bad X4', 'Error: bad X5', 'Error: bad X6']);
+});
+
+test('the id of an item is always the one the host gave, whatever the reducers do to it', async () => {
+  const sets = [
+    "module.exports = function (s) { s.id = 'someone-else'; return s; }",
+    "module.exports = function (s) { return { id: 'other', x: 1 }; }",
+    "module.exports = function (s) { delete s.id; return s; }",
+    "module.exports = function (s) { s.toJSON = function () { return { id: 'moved' }; }; return s; }",
+    "module.exports = function (s) { Object.defineProperty(s, 'id', { get: function () { return 'got'; }, enumerable: true }); return s; }",
+  ];
+  for (const source of sets) {
+    const state = await reduceWith(inlineSet(source), [record('A', {})]);
+    assert.is(state.id, 'I', source);
+  }
+  // the repository (id '') has no id
+  const rt = await createReducerRuntime(inlineSet("module.exports = function (s) { s.id = 'x'; return s; }"));
+  assert.is((await rt.reduce({ id: '', state: {}, records: [record('A', {})] })).id, 'x');
+  rt.dispose();
 });
 
 test('within one record the same state object flows through the chain', async () => {
@@ -149,7 +187,7 @@ test('returning an object replaces the state; undefined keeps it and the next re
     'module.exports = function (s) { s.touched = true; }',
     'module.exports = function (s, r) { s.hash = r.hash; s.hasFiles = typeof r.files; return s; }',
   );
-  assert.equal(await reduceWith(set, [record('A', {})]), { hasFiles: 'object', hash: 'A', replaced: true, touched: true });
+  assert.equal(await reduceWith(set, [record('A', {})]), { hasFiles: 'object', hash: 'A', id: 'I', replaced: true, touched: true });
 });
 
 test('a throw or an invalid return adds {file, error} to the state before the record and continues', async () => {
@@ -256,10 +294,10 @@ test('reductions are deterministic: fixed clock, fixed random sequence per item,
     'module.exports = function (s) { s.now = Date.now(); s.date = new Date().toISOString(); s.call = typeof Date(); s.r = [Math.random(), Math.random()]; s.hours = new Date(Date.UTC(2020, 0, 1, 5)).getHours(); s.local = new Date(2020, 0, 1, 5).toISOString(); s.tz = new Date(0).getTimezoneOffset(); s.weak = typeof WeakRef; return s; }',
   );
   const rt = await createReducerRuntime(set);
-  const a = rt.reduce({ id: 'A', state: {}, records: [record('A', {})] });
-  const b = rt.reduce({ id: 'B', state: {}, records: [record('A', {})] });
+  const a = await rt.reduce({ id: 'A', state: {}, records: [record('A', {})] });
+  const b = await rt.reduce({ id: 'B', state: {}, records: [record('A', {})] });
   rt.dispose();
-  assert.equal(a, b);
+  assert.equal({ ...a, id: 'same' }, { ...b, id: 'same' });
   assert.is(a.now, 0);
   assert.is(a.date, '1970-01-01T00:00:00.000Z');
   assert.is(a.call, 'string');
@@ -287,24 +325,25 @@ test('the issue-tracking-like fixture reduces an item', async () => {
   assert.equal(state, { comments: [{ authors: 'B', text: 'hi', timestamp: 't2' }], id: 'I', records: 3, state: 'closed', summary: 'Title' });
 });
 
-test('states with custom toJSON, many keys, typed arrays or deep nesting still cross as sorted JSON', async () => {
+test('states with custom toJSON, many keys, typed arrays or deep nesting leave the item as sorted JSON', async () => {
   const set = inlineSet(
     `module.exports = function (s, r) {
-      if (r.hash === 'A') {
-        s.custom = { toJSON: function () { return { z: 1, a: 2 }; } };
-        s.many = {}; for (var i = 0; i < 2000; i++) s.many['k' + (1999 - i)] = i;
-        s.bytes = new Uint8Array([3, 4]);
-        var deep = s.deep = {}; for (var d = 0; d < 300; d++) deep = deep.next = { b: d, a: d };
-        return s;
-      }
-      var deepest = s.deep; while (deepest.next) deepest = deepest.next;
-      s.seen = [Object.keys(s.custom).join(), Object.keys(s.many).slice(0, 3).join(), Object.keys(s.many).length, JSON.stringify(s.bytes), Object.keys(deepest).join()];
-      delete s.deep; delete s.many;
+      if (r.hash !== 'A') return s;
+      s.custom = { toJSON: function () { return { z: 1, a: 2 }; } };
+      s.many = {}; for (var i = 0; i < 2000; i++) s.many['k' + (1999 - i)] = i;
+      s.bytes = new Uint8Array([3, 4]);
+      var deep = s.deep = {}; for (var d = 0; d < 90; d++) deep = deep.next = { b: d, a: d };
       return s;
     }`,
   );
   const state = await reduceWith(set, [record('A', {}), record('B', {})]);
-  assert.equal(state.seen, ['a,z', 'k0,k1,k10', 2000, '{"0":3,"1":4}', 'a,b']);
+  assert.equal(Object.keys(state.custom as object), ['a', 'z']);
+  assert.equal(Object.keys(state.many as object).slice(0, 3), ['k0', 'k1', 'k10']);
+  assert.is(Object.keys(state.many as object).length, 2000);
+  assert.equal(state.bytes, { 0: 3, 1: 4 });
+  let deepest = state.deep as { next?: unknown };
+  while (deepest.next !== undefined) deepest = deepest.next as { next?: unknown };
+  assert.equal(Object.keys(deepest), ['a', 'b']);
 });
 
 test.run();

@@ -22,9 +22,10 @@ type Errors = Array<{ file: string; error: string }>;
 async function attack(name: string, limits: Parameters<typeof createReducerRuntime>[1] extends infer O ? O : never) {
   const rt = await createReducerRuntime(hostileSet(name), limits);
   const started = performance.now();
-  const states = jobs().map((job) => rt.reduce(job));
+  const states: Array<Record<string, unknown>> = [];
+  for (const job of jobs()) states.push(await rt.reduce(job));
   const ms = performance.now() - started;
-  const after = rt.reduce(jobs()[0]!);
+  const after = await rt.reduce(jobs()[0]!);
   rt.dispose();
   return { states, ms, after };
 }
@@ -92,7 +93,7 @@ test('a larger stack limit still overflows inside the guest', async () => {
 
 test('nothing of the host is reachable: no require of node modules, no process, fetch, std, os, console, timers', async () => {
   const rt = await createReducerRuntime(hostileSet('probe'));
-  const state = rt.reduce({ id: 'p', state: {}, records: [record('A', {})] });
+  const state = await rt.reduce({ id: 'p', state: {}, records: [record('A', {})] });
   rt.dispose();
   const found = state.found as Record<string, string>;
   assert.is(found['require fs'], 'threw Error: module not found: "fs"');
@@ -130,9 +131,9 @@ test('an endless loop while loading is a load error, not a hang', async () => {
 
 test('an item whose records do not fit in the sandbox memory gets an error; the next item is fine', async () => {
   const rt = await createReducerRuntime(hostileSet('probe'), { limits: { memoryBytes: 32 * 1024 * 1024 } });
-  const big = rt.reduce({ id: 'big', state: { id: 'big' }, records: [{ hash: 'H', files: [['attachment', new Uint8Array(40 * 1024 * 1024)]] }] });
+  const big = await rt.reduce({ id: 'big', state: { id: 'big' }, records: [{ hash: 'H', files: [['attachment', new Uint8Array(40 * 1024 * 1024)]] }] });
   assert.equal(big, { errors: [{ error: 'out of memory (32 MiB limit): the records of this item (40 MiB) do not fit', file: '' }], id: 'big' });
-  const fine = rt.reduce({ id: 'ok', state: { id: 'ok' }, records: [{ hash: 'H', files: [['attachment', new Uint8Array(8 * 1024 * 1024)]] }] });
+  const fine = await rt.reduce({ id: 'ok', state: { id: 'ok' }, records: [{ hash: 'H', files: [['attachment', new Uint8Array(8 * 1024 * 1024)]] }] });
   assert.is(fine.count, 1);
   rt.dispose();
 });

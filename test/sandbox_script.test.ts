@@ -84,6 +84,28 @@ test('limits apply to scripts: deadline (not counting host time), memory, stack;
   assert.equal(probe.output, ['Error: module not found: "fs"', 'undefined', 'undefined', 'undefined', 0]);
 });
 
+test('the wall time of a run counts host calls, except the untimed ones (waits for the user)', async () => {
+  const busy = (ms: number) => () => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+    return 1;
+  };
+  const looping = await runScript('module.exports = function (sit) { for (;;) sit.work(); }', {
+    file: 's.js',
+    api: { work: busy(5) },
+    limits: { itemDeadlineMs: 10_000 },
+    wallTimeMs: 300,
+  });
+  assert.equal(looping, { exitCode: 1, output: undefined, error: 'wall time exceeded (300 ms, host calls included)' });
+  const asking = await runScript('module.exports = function (sit) { return sit.ask() + sit.ask(); }', {
+    file: 's.js',
+    api: { ask: busy(200) },
+    untimed: ['ask'],
+    wallTimeMs: 300,
+  });
+  assert.equal(asking, { exitCode: 0, output: 2 });
+});
+
 test('every script gets a fresh context', async () => {
   await runScript('globalThis.leak = 1; module.exports = function () {}', { file: 'a.js' });
   const result = await runScript('module.exports = function () { return typeof leak; }', { file: 'b.js' });

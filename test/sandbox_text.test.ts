@@ -9,7 +9,7 @@ async function inGuest(body: string, files: Array<[string, Uint8Array]> = []): P
   const rt = await createReducerRuntime(inlineSet(`module.exports = function (s, r) { ${body}\n return s; }`));
   try {
     const rec: SandboxRecord = { hash: 'H', files };
-    return rt.reduce({ id: '', state: {}, records: [rec] });
+    return await rt.reduce({ id: '', state: {}, records: [rec] });
   } finally {
     rt.dispose();
   }

@@ -41,7 +41,16 @@ interface Run {
 async function run(
   repo: string,
   source: string,
-  options: { argv?: string[]; stdin?: string; tty?: boolean; env?: NodeJS.ProcessEnv; cwd?: string; limits?: ScriptInvocation['limits']; io?: Partial<ScriptIo> } = {},
+  options: {
+    argv?: string[];
+    stdin?: string;
+    tty?: boolean;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    limits?: ScriptInvocation['limits'];
+    wallTimeMs?: number;
+    io?: Partial<ScriptIo>;
+  } = {},
 ): Promise<Run> {
   const file = join(base, `script-${counter++}.js`);
   writeFileSync(file, source);
@@ -62,6 +71,7 @@ async function run(
     args: options.argv ?? [],
     io,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.wallTimeMs === undefined ? {} : { wallTimeMs: options.wallTimeMs }),
   });
   return { status, stdout: out.join(''), stderr: err.join('') };
 }
@@ -269,6 +279,23 @@ test('time spent in host functions does not count against the deadline', async (
     return sit.item(id).comments.length;
   };`, { limits: { itemDeadlineMs: 300 } });
   assert.is(result.status, 40);
+});
+
+test('time spent in host functions counts against the wall time of the run: a script calling the host forever is stopped', async () => {
+  const { repo } = project();
+  const started = performance.now();
+  // almost all of the time is the host's: the script's own deadline alone never comes
+  const error = await rejects(run(repo, 'module.exports = function (sit) { for (;;) sit.itemIds(); };', { wallTimeMs: 800 }));
+  assert.instance(error, ModuleScriptError, error.message);
+  assert.match(error.message, /failed: wall time exceeded \(800 ms, host calls included\)/, error.message);
+  assert.not.match(error.message, '\n');
+  assert.ok(performance.now() - started < 30_000);
+  // waiting for the user does not count
+  const waited = await run(repo, 'module.exports = function (sit) { return sit.readStdin().length; };', {
+    wallTimeMs: 800,
+    stdin: 'typed slowly',
+  });
+  assert.is(waited.status, 12);
 });
 
 test('a script that exhausts its memory is stopped', async () => {

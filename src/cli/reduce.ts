@@ -1,5 +1,5 @@
 /** `sit items` and `sit reduce` (original-sit.md §4.9, §4.12). */
-import { formatQueryResult } from '../json.ts';
+import { formatQueryResult, jsonDepthExceeds, MAX_JSON_DEPTH } from '../json.ts';
 import { forTerminal } from '../terminal.ts';
 import { Engine, loadReducers } from '../reduce/mod.ts';
 import { ItemNotFoundError } from '../store/mod.ts';
@@ -64,6 +64,7 @@ function parseState(text: string | undefined): Record<string, unknown> | undefin
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UsageError(`Expected JSON object in --state, got ${text}`);
   }
+  if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) throw new UsageError(`--state is nested more than ${MAX_JSON_DEPTH} levels deep; give a shallower initial state`);
   return value as Record<string, unknown>;
 }
 

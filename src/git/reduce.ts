@@ -37,16 +37,6 @@ const WINDOW = 64;
 /** Asking for more items than this lists the whole `records/` tree once instead of walking to each record. */
 const LIST_THRESHOLD = 48;
 
-/** Errors that depend on the machine rather than on the records: such a state is not cached. */
-const LIMIT_ERRORS = /^(deadline exceeded|out of memory|watchdog:)/;
-
-/** Whether a state may be cached: no reducer stopped by a limit. */
-function isFinal(state: State): boolean {
-  const errors = state['errors'];
-  if (!Array.isArray(errors)) return true;
-  return !errors.some((e) => typeof e === 'object' && e !== null && LIMIT_ERRORS.test(String((e as { error?: unknown }).error ?? '')));
-}
-
 /** A promise with its settling functions. */
 interface Deferred {
   promise: Promise<State>;
@@ -152,11 +142,12 @@ export class RevisionReducer {
     const byId = new Map(misses.map((miss) => [miss.listing.id, miss]));
     const incomplete = new Set<string>();
     const jobs = this.#jobs(revision, misses, incomplete);
-    const finish = (id: string, state: State, json: string): void => {
+    const finish = (id: string, state: State, json: string, limited: boolean): void => {
       this.reduced++;
       const miss = byId.get(id)!;
       if (incomplete.has(id)) this.incomplete++;
-      else if (isFinal(state)) this.#cache?.set(miss.key, json);
+      // A state a sandbox limit cut short is not final: another run may get further.
+      else if (!limited) this.#cache?.set(miss.key, json);
       this.#pending.get(miss.key)?.resolve(state);
       this.#pending.delete(miss.key);
       onState(id, state);
@@ -164,15 +155,15 @@ export class RevisionReducer {
     if (misses.length <= (this.#options.poolThreshold ?? 32)) {
       const runtime = await this.#inThread();
       for await (const job of jobs) {
-        const state = runtime.reduce(job);
-        finish(job.id, state, JSON.stringify(state));
+        const { json, limited } = await runtime.reduceJson(job);
+        finish(job.id, JSON.parse(json) as State, json, limited === true);
       }
       return;
     }
     const { createReducerPool } = await import('../sandbox/mod.ts');
     const pool: ReducerPool = createReducerPool(this.#options.reducers.set, this.#limits());
     try {
-      for await (const result of pool.reduceJson(jobs)) finish(result.id, JSON.parse(result.json) as State, result.json);
+      for await (const result of pool.reduceJson(jobs)) finish(result.id, JSON.parse(result.json) as State, result.json, result.limited === true);
     } finally {
       await pool.close();
     }

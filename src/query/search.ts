@@ -5,7 +5,7 @@
  * States must therefore not be changed after they were searched; replace them instead.
  * @module
  */
-import { compileExpression, type Expression } from '../jmespath.ts';
+import { compileExpression, EvaluationBudget, JmesPathLimitError, type Expression } from '../jmespath.ts';
 import { QueryOptionError } from './errors.ts';
 import { DEFAULT_SORT, effectiveState, type IssueQuery, type QuerySort, type QueryTerm } from './parse.ts';
 import { compareInstants, parseTimestamp, type Instant } from '../timestamp.ts';
@@ -78,6 +78,8 @@ export function searchIssues(states: readonly IssueState[], query: IssueQuery, o
   const limit = checkCount('limit', options.limit, Infinity);
   const matches = matcher(query.terms);
   const filter = options.jmespath === undefined ? undefined : compileExpression(options.jmespath, { role: 'filter' });
+  // one budget of time and values for the filter over every state
+  const budget = new EvaluationBudget();
   const entries: Entry[] = [];
   const wanted = effectiveState(query);
   for (const state of states) {
@@ -85,7 +87,7 @@ export function searchIssues(states: readonly IssueState[], query: IssueQuery, o
     const p = prepare(state);
     if (wanted !== 'all' && p.closed !== (wanted === 'closed')) continue;
     if (!matches(p)) continue;
-    if (filter !== undefined && !passes(filter, state)) continue;
+    if (filter !== undefined && !passes(filter, state, budget)) continue;
     entries.push({ state, prepared: p });
   }
   entries.sort(comparator(query.sort ?? DEFAULT_SORT));
@@ -97,12 +99,13 @@ export function searchIssues(states: readonly IssueState[], query: IssueQuery, o
 export function countStates(states: readonly IssueState[], query: IssueQuery, options: CountOptions = {}): StateCounts {
   const matches = matcher(query.terms);
   const filter = options.jmespath === undefined ? undefined : compileExpression(options.jmespath, { role: 'filter' });
+  const budget = new EvaluationBudget();
   const counts = { open: 0, closed: 0 };
   for (const state of states) {
     if (state.id === DEFINITIONS_ID) continue;
     const p = prepare(state);
     if (!matches(p)) continue;
-    if (filter !== undefined && !passes(filter, state)) continue;
+    if (filter !== undefined && !passes(filter, state, budget)) continue;
     if (p.closed) counts.closed++;
     else counts.open++;
   }
@@ -125,10 +128,12 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
   return value;
 }
 
-function passes(filter: Expression, state: IssueState): boolean {
+function passes(filter: Expression, state: IssueState, budget: EvaluationBudget): boolean {
   try {
-    return filter.search(state) === true;
-  } catch {
+    return filter.search(state, budget) === true;
+  } catch (error) {
+    // A budget spent is the query's fault, for every item: it ends the search.
+    if (error instanceof JmesPathLimitError) throw error;
     // An expression that fails on this state (a function given a missing field) is a miss here,
     // not an error for the whole search.
     return false;

@@ -1,8 +1,12 @@
 /**
  * The reduction engine: joins the store (records in generation order), the sandbox (reducers) and
- * the cache. Small jobs reduce in this thread; larger ones go to the worker pool, whose watchdog
- * can stop any reducer. Pool workers read, check and order the records themselves (through
- * `load_item.ts`), so this thread only lists items, sends their ids and collects JSON states.
+ * the cache. Every reduction can be stopped, even in one long native operation of a reducer. Small
+ * jobs (one item, the repository, a few items) reduce in this thread under the sandbox's watchdog
+ * (a command spares the start of a worker), or, for a process that must keep answering while it
+ * reduces (the web server), in a pool of one worker that lives as long as the engine and starts
+ * as soon as something needs reducing, while this thread reads the records. Larger jobs go to a
+ * pool of several workers that read, check and order the records themselves (through
+ * `load_item.ts`), so that this thread only lists items, sends their ids and collects JSON states.
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -32,6 +36,12 @@ export interface EngineOptions {
   poolThreshold?: number;
   /** Worker pool size (default: the pool's). */
   poolSize?: number;
+  /**
+   * Where jobs of up to `poolThreshold` items reduce: in this thread (`thread`, the default: no
+   * worker to start, but this thread waits, up to the watchdog's time for a hostile reducer), or in
+   * a worker that lives as long as the engine (`worker`: for a process that must keep answering).
+   */
+  smallJobs?: 'thread' | 'worker';
   /** The environment that locates the cache (default `process.env`). */
   env?: NodeJS.ProcessEnv;
 }
@@ -60,6 +70,8 @@ interface Reduced {
   incomplete: boolean;
   /** Records left out because they do not hash to their names (see `ItemInfo.damaged`). */
   damaged: string[];
+  /** A limit of the sandbox (deadline, memory, watchdog) cut the reduction short: not to be cached. */
+  limited: boolean;
 }
 
 /** Reduces the items and records of one repository. */
@@ -86,8 +98,17 @@ export class Engine {
   lastDamaged: string[] = [];
   /** The damaged records each item's last known state left out, by item. */
   readonly #damaged = new Map<string, string[]>();
+  /**
+   * The items of the last {@linkcode Engine.reduceItems} call whose reduction a limit of the
+   * sandbox cut short (deadline, memory, watchdog): their states are not cached either; a caller
+   * that keeps states may reduce them again later (another run may get further).
+   */
+  lastLimited: string[] = [];
   readonly #options: EngineOptions;
   readonly #integrity: boolean;
+  /** The one-worker pool of small jobs (`smallJobs: 'worker'`), started on first use and kept until `close`. */
+  #small: Promise<ReducerPool> | undefined;
+  /** The in-thread runtime of small jobs (`smallJobs: 'thread'`). */
   #runtime: Promise<ReducerRuntime> | undefined;
   #cache: ReductionCache | undefined;
   #pool: Promise<ReducerPool> | undefined;
@@ -114,12 +135,43 @@ export class Engine {
     return { id, state: { ...state, id }, records: this.#jobRecords(this.repo.readItemRecords(id), roots) };
   }
 
-  #inThread(): Promise<ReducerRuntime> {
-    // The sandbox is loaded only when something needs reducing: a warm `sit items` never pays for it.
+  /**
+   * Gets ready to reduce small jobs: the pool's worker starts now (it takes about 100 ms, which
+   * the caller spends reading records meanwhile), or the in-thread runtime is loaded. The sandbox
+   * is loaded only when something needs reducing: a warm `sit items` never pays for it.
+   */
+  #prepareSmall(): Promise<ReducerPool | ReducerRuntime> {
+    if (this.#options.smallJobs === 'worker') {
+      this.#small ??= import('../sandbox/mod.ts').then(({ createReducerPool }) => {
+        const pool = createReducerPool(this.reducers.set, { ...this.#limitOptions(), size: 1, goal: 'startup' });
+        pool.start();
+        return pool;
+      });
+      this.#small.catch(() => undefined);
+      return this.#small;
+    }
     this.#runtime ??= Promise.all([import('../sandbox/mod.ts'), prepareLoading()]).then(([sandbox]) =>
       sandbox.createReducerRuntime(this.reducers.set, this.#limitOptions()),
     );
+    this.#runtime.catch(() => undefined);
     return this.#runtime;
+  }
+
+  /** Reduces jobs whose records this thread read, as small jobs; states by id. */
+  async #reduceSmall(jobs: readonly ReduceJob[]): Promise<Map<string, { json: string; limited: boolean }>> {
+    const out = new Map<string, { json: string; limited: boolean }>();
+    const reducer = await this.#prepareSmall();
+    if ('reduceJson' in reducer && !('start' in reducer)) {
+      for (const job of jobs) out.set(job.id, await reducer.reduceJson(job));
+      return out;
+    }
+    for await (const result of (reducer as ReducerPool).reduceJson(jobs)) out.set(result.id, { json: result.json, limited: result.limited === true });
+    return out;
+  }
+
+  async #reduceOne(job: ReduceJob): Promise<State> {
+    const result = (await this.#reduceSmall([job])).get(job.id)!;
+    return JSON.parse(result.json) as State;
   }
 
   #limitOptions(): { limits?: SandboxLimits } {
@@ -129,26 +181,33 @@ export class Engine {
   /** Reduces one item from scratch (no cache), optionally from an initial state or fixed roots. */
   async reduceItem(id: string, options: ReduceOneOptions = {}): Promise<State> {
     if (!this.repo.hasItem(id)) throw new ItemNotFoundError(`Item ${id} not found`);
-    const runtime = await this.#inThread();
-    return runtime.reduce(this.#itemJob(id, options.state, options.roots));
+    this.#prepareSmall();
+    await prepareLoading();
+    return this.#reduceOne(this.#itemJob(id, options.state, options.roots));
   }
 
   /** Reduces the repository-level records (initial state `{}` unless given). */
   async reduceRepository(options: ReduceOneOptions = {}): Promise<State> {
-    const job: ReduceJob = { id: '', state: options.state ?? {}, records: this.#jobRecords(this.repo.readAllRecords(), options.roots) };
+    await prepareLoading();
+    const records = this.#jobRecords(this.repo.readAllRecords(), options.roots);
+    const job: ReduceJob = { id: '', state: options.state ?? {}, records };
     if (job.records.length === 0) return { ...job.state };
-    const runtime = await this.#inThread();
-    return runtime.reduce(job);
+    return this.#reduceOne(job);
   }
 
   /**
    * Reduces items (default: every item) and returns their states by id, in the order asked.
    * Items whose record set did not change since the cache was written are not reduced again.
+   * With `sizes`, the length of each state's JSON text is put there too (at no extra cost).
    */
-  async reduceItems(ids?: readonly string[]): Promise<Map<string, State>> {
+  async reduceItems(ids?: readonly string[], options: { sizes?: Map<string, number> } = {}): Promise<Map<string, State>> {
     const wanted = ids ?? this.repo.items();
-    const { states, incomplete } = await this.#reduceItems(wanted, { all: ids === undefined });
+    const { states, incomplete, limited } = await this.#reduceItems(wanted, {
+      all: ids === undefined,
+      ...(options.sizes === undefined ? {} : { sizes: options.sizes }),
+    });
     this.lastIncomplete = [...incomplete];
+    this.lastLimited = [...limited];
     this.lastDamaged = wanted.filter((id) => this.#damaged.has(id));
     return states;
   }
@@ -198,15 +257,17 @@ export class Engine {
       all: boolean;
       stamps?: ReadonlyMap<string, ItemStamp>;
       onState?: (id: string, state: State, incomplete: boolean, damaged: readonly string[]) => void;
+      sizes?: Map<string, number>;
     },
-  ): Promise<{ states: Map<string, State>; incomplete: Set<string> }> {
-    const { stamps, onState } = options;
+  ): Promise<{ states: Map<string, State>; incomplete: Set<string>; limited: Set<string> }> {
+    const { stamps, onState, sizes } = options;
     const cache = this.#stateCache();
     if (stamps === undefined) await this.#startPoolEarly(wanted.length);
     // The cache written below will trust entries older than this without listing them again.
     const recent = Date.now() - 2000;
     const states = new Map<string, State>();
     const incomplete = new Set<string>();
+    const limited = new Set<string>();
     const stale: Array<{ id: string; mtime: number; records: string | undefined }> = [];
     const jobs: ItemDescriptor[] = [];
     const itemsDir = this.repo.itemsDir();
@@ -216,10 +277,13 @@ export class Engine {
       const usable = found.entry !== undefined && this.#stillDamaged(id, found.entry.damaged);
       const parsed = usable ? this.#parseEntry(cache!, id, found.entry!.stateJson) : undefined;
       if (parsed !== undefined) {
+        sizes?.set(id, found.entry!.stateJson.length);
         if (onState === undefined) states.set(id, parsed.value as State);
         else onState(id, parsed.value as State, false, this.damagedRecords(id));
         continue;
       }
+      // The sandbox of small jobs gets ready while the other items are looked at.
+      if (stale.length === 0 && stamps === undefined && this.#options.smallJobs === 'worker') this.#prepareSmall();
       stale.push({ id, mtime, records: found.records });
       // Without a listing yet, whoever reads the records takes the digest, and only for recent
       // items: the only ones whose digest a later run looks at before their mtime.
@@ -233,10 +297,12 @@ export class Engine {
       const byId = new Map(stale.map((s) => [s.id, s]));
       for await (const reduced of this.#reduceJobs(jobs)) {
         this.#noteDamaged(reduced.id, reduced.damaged);
+        const final = !reduced.incomplete && !reduced.limited;
+        sizes?.set(reduced.id, reduced.json.length);
         if (onState === undefined) states.set(reduced.id, reduced.state);
-        else onState(reduced.id, reduced.state, reduced.incomplete, reduced.damaged);
-        if (reduced.incomplete) {
-          incomplete.add(reduced.id);
+        else onState(reduced.id, reduced.state, !final, reduced.damaged);
+        if (!final) {
+          (reduced.incomplete ? incomplete : limited).add(reduced.id);
           cache?.delete(reduced.id);
           continue;
         }
@@ -251,7 +317,7 @@ export class Engine {
       if (options.all) cache.retain(wanted);
       cache.save();
     }
-    return { states, incomplete };
+    return { states, incomplete, limited };
   }
 
   /** The persistent cache of item states (loaded once), or undefined without caching. */
@@ -364,7 +430,7 @@ export class Engine {
   ): Promise<void> {
     for await (const reduced of this.#reduceJobs(ids.map((id) => ({ id, digest: false })))) {
       this.#noteDamaged(reduced.id, reduced.damaged);
-      onState(reduced.id, reduced.state, reduced.incomplete, reduced.damaged);
+      onState(reduced.id, reduced.state, reduced.incomplete || reduced.limited, reduced.damaged);
     }
   }
 
@@ -402,13 +468,17 @@ export class Engine {
   async *#reduceJobs(items: ItemDescriptor[]): AsyncIterable<Reduced> {
     const loader = this.#loaderOptions();
     if (items.length <= this.#poolThreshold()) {
-      const runtime = await this.#inThread();
-      // Few items: take every digest (one more listing each), so that the cache can append them.
-      for (const { id } of items) {
-        const job = loadItem(this.repo, id, { ...loader, digest: true });
-        const state = runtime.reduce(job);
+      // Few items: this thread reads them (while a worker starts) and takes every digest (one
+      // more listing each), so that the cache can append them.
+      this.#prepareSmall();
+      await prepareLoading();
+      const loaded = items.map(({ id }) => loadItem(this.repo, id, { ...loader, digest: true }));
+      const results = await this.#reduceSmall(loaded);
+      for (const job of loaded) {
+        const { json, limited } = results.get(job.id)!;
+        const state = JSON.parse(json) as State;
         yield {
-          id, state, json: JSON.stringify(state), records: job.info.records, incomplete: job.info.incomplete === true, damaged: job.info.damaged ?? [],
+          id: job.id, state, json, records: job.info.records, incomplete: job.info.incomplete === true, limited, damaged: job.info.damaged ?? [],
         };
       }
       return;
@@ -420,7 +490,10 @@ export class Engine {
       for await (const result of pool.reduceJson(jobs)) {
         const state = JSON.parse(result.json) as State;
         const info = result.info as ItemInfo | undefined;
-        yield { id: result.id, state, json: result.json, records: info?.records, incomplete: info?.incomplete === true, damaged: info?.damaged ?? [] };
+        yield {
+          id: result.id, state, json: result.json, records: info?.records, incomplete: info?.incomplete === true, limited: result.limited === true,
+          damaged: info?.damaged ?? [],
+        };
       }
     } finally {
       this.#poolRuns--;
@@ -441,9 +514,12 @@ export class Engine {
 
   /** Frees the sandbox (runtime and workers). */
   async close(): Promise<void> {
+    const small = this.#small;
     const runtime = this.#runtime;
+    this.#small = undefined;
     this.#runtime = undefined;
-    if (runtime !== undefined) (await runtime).dispose();
-    await Promise.all([this.#closing, this.#closePool()]);
+    const closeSmall = small?.then((pool) => pool.close()).catch(() => undefined);
+    const closeRuntime = runtime?.then((rt) => rt.dispose()).catch(() => undefined);
+    await Promise.all([this.#closing, this.#closePool(), closeSmall, closeRuntime]);
   }
 }

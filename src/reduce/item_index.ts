@@ -1,7 +1,8 @@
 /**
  * Reduced states of every item kept in memory for a long-running process (the web server):
  * `refresh` re-reduces only the items whose directories changed, so that a request never walks
- * the disk.
+ * the disk. The states kept are bounded in all (each is bounded by the sandbox): an item past the
+ * bound is kept as an error, so that a hostile repository cannot make the process run out of memory.
  * @module
  */
 import { statSync } from 'node:fs';
@@ -9,27 +10,49 @@ import { join } from 'node:path';
 import type { Repository } from '../store/mod.ts';
 import { Engine, type EngineOptions, type State } from './engine.ts';
 
+/** How long after a reduction cut short by a limit the item is reduced again; the wait doubles up to 10 min. */
+const LIMITED_RETRY_MS = 30_000;
+const LIMITED_RETRY_MAX_MS = 600_000;
+
+/** The most characters of JSON that the states of one index may have in all (256 MiB). */
+export const MAX_INDEX_CHARS = 256 * 1024 * 1024;
+
 /** The reduced states of a repository's items, kept up to date by {@linkcode ItemIndex.refresh}. */
 export class ItemIndex {
   /** The engine that reduces (and caches) the states. */
   readonly engine: Engine;
   readonly #states = new Map<string, State>();
   readonly #mtimes = new Map<string, number>();
+  /** The JSON length of each state kept, and their sum. */
+  readonly #sizes = new Map<string, number>();
+  #total = 0;
+  readonly #limit: number;
   /**
    * Items reduced without some of their records (links to records not there yet, or records that
    * do not hash to their names yet): looked at again at every refresh until they are whole.
    */
   readonly #incomplete = new Set<string>();
+  /**
+   * Items whose reduction a limit cut short, with when to try again and the wait after that: a
+   * hostile item must not keep the sandbox busy, a slow machine's cut state should not stay.
+   */
+  readonly #limited = new Map<string, { at: number; wait: number }>();
   #sorted: State[] | undefined;
   #refreshing: Promise<string[]> = Promise.resolve([]);
 
-  private constructor(engine: Engine) {
+  private constructor(engine: Engine, limit: number) {
     this.engine = engine;
+    this.#limit = limit;
   }
 
-  /** Reduces every item of `repo` (through the cache) and keeps the states. */
-  static async open(repo: Repository, options: EngineOptions = {}): Promise<ItemIndex> {
-    const index = new ItemIndex(new Engine(repo, options));
+  /**
+   * Reduces every item of `repo` (through the cache) and keeps the states. Small jobs reduce in a
+   * worker (unless `smallJobs` says otherwise), so that whoever keeps the index keeps answering
+   * while a refresh reduces.
+   */
+  static async open(repo: Repository, options: EngineOptions & { maxChars?: number } = {}): Promise<ItemIndex> {
+    const { maxChars, ...engineOptions } = options;
+    const index = new ItemIndex(new Engine(repo, { smallJobs: 'worker', ...engineOptions }), maxChars ?? MAX_INDEX_CHARS);
     await index.refresh();
     return index;
   }
@@ -42,12 +65,15 @@ export class ItemIndex {
 
   /**
    * Items whose record links lead to records that have not arrived yet, or whose records do not
-   * hash to their names (damaged, or a synchronisation still writing them file by file). Their
-   * directories will not change when the records are whole, so whoever keeps the index fresh
-   * should refresh them now and then; every refresh includes them.
+   * hash to their names (damaged, or a synchronisation still writing them file by file), and items
+   * whose last reduction a limit cut short once their wait is over (30 s, doubling up to 10 min).
+   * Their directories will not change when the records are whole, so whoever keeps the index
+   * fresh should refresh them now and then; every refresh includes the first two kinds.
    */
   incomplete(): string[] {
-    return [...this.#incomplete];
+    const now = Date.now();
+    const due = [...this.#limited].filter(([, retry]) => retry.at <= now).map(([id]) => id);
+    return [...this.#incomplete, ...due];
   }
 
   /** The records item `id`'s state leaves out because they do not hash to their names (sorted). */
@@ -80,6 +106,9 @@ export class ItemIndex {
     for (const id of this.#states.keys()) {
       if (!existing.has(id)) {
         this.#states.delete(id);
+        this.#limited.delete(id);
+        this.#total -= this.#sizes.get(id) ?? 0;
+        this.#sizes.delete(id);
         this.#mtimes.delete(id);
         this.#incomplete.delete(id);
         changed.push(id);
@@ -94,11 +123,22 @@ export class ItemIndex {
       }
     }
     if (toReduce.length > 0) {
-      const states = await this.engine.reduceItems(toReduce);
+      const sizes = new Map<string, number>();
+      const reduced = await this.engine.reduceItems(toReduce, { sizes });
       for (const id of toReduce) this.#incomplete.delete(id);
       for (const id of this.engine.lastIncomplete) this.#incomplete.add(id);
       for (const id of this.engine.lastDamaged) this.#incomplete.add(id);
-      for (const [id, state] of states) {
+      const limited = new Set(this.engine.lastLimited);
+      for (const id of toReduce) {
+        if (!limited.has(id)) {
+          this.#limited.delete(id);
+          continue;
+        }
+        const wait = Math.min(LIMITED_RETRY_MAX_MS, 2 * (this.#limited.get(id)?.wait ?? LIMITED_RETRY_MS / 2));
+        this.#limited.set(id, { at: Date.now() + wait, wait });
+      }
+      for (const [id, reducedState] of reduced) {
+        const state = this.#admit(id, reducedState, sizes.get(id) ?? JSON.stringify(reducedState).length);
         const before = this.#states.get(id);
         if (before === undefined || JSON.stringify(before) !== JSON.stringify(state)) changed.push(id);
         this.#states.set(id, state);
@@ -106,6 +146,22 @@ export class ItemIndex {
     }
     if (changed.length > 0) this.#sorted = undefined;
     return changed;
+  }
+
+  /** The state to keep for item `id`: itself while the states kept stay within the bound, else an error. */
+  #admit(id: string, state: State, size: number): State {
+    const previous = this.#sizes.get(id) ?? 0;
+    let kept = state;
+    let keptSize = size;
+    if (this.#total - previous + size > this.#limit) {
+      const mib = Math.round(this.#limit / 1048576);
+      const error = `not kept in memory: the states of this repository would take more than ${mib} MiB of JSON in all (the limit of an index)`;
+      kept = { id, errors: [{ file: '', error }] };
+      keptSize = JSON.stringify(kept).length;
+    }
+    this.#total += keptSize - previous;
+    this.#sizes.set(id, keptSize);
+    return kept;
   }
 
   /** Frees the sandbox. */

@@ -10,6 +10,8 @@ export interface PackedItem {
   meta: string;
   /** A little-endian Uint32 file count F, F Uint32 file lengths, then every file's bytes back to back. */
   buf: ArrayBuffer;
+  /** How many records the item has. */
+  records: number;
 }
 
 const NEEDS_ESCAPE = /[\\\t\n]/;
@@ -47,7 +49,7 @@ export function packJob(job: ReduceJob): PackedItem {
       offset += data.byteLength;
     }
   }
-  return { id: job.id, state: JSON.stringify(job.state), meta: fields.join('\t'), buf };
+  return { id: job.id, state: JSON.stringify(job.state), meta: fields.join('\t'), buf, records: records.length };
 }
 
 /** The hash of the `index`th record of a packed item, or undefined. */

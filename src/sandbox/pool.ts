@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker_entry.ts';
 import { packJob } from './pack.ts';
 import { PROGRESS_BYTES, PROGRESS_INDEX, PROGRESS_SEQ, type FromWorker, type ProgressMessage, type ToWorker, type WorkerItem } from './protocol.ts';
-import { compiledModule, resolveLimits, type ResolvedLimits } from './quickjs.ts';
+import { compiledModule, holdTierUp, resolveLimits, type CompileGoal, type ResolvedLimits } from './quickjs.ts';
 import { parseState, sortedStateJson, withError } from './state_json.ts';
 import {
   JobLoadError,
@@ -58,6 +58,11 @@ export interface ReducerPoolOptions {
   batchSize?: number;
   /** The module that workers import to load {@linkcode LoadJob}s (required to reduce them). */
   loader?: JobLoader;
+  /**
+   * What QuickJS is compiled for (default `throughput`); `startup` for a pool that reduces a few
+   * items at a time (see `compiledModule`).
+   */
+  goal?: CompileGoal;
 }
 
 type Progress = Omit<ProgressMessage, 'type' | 'seq'>;
@@ -77,6 +82,7 @@ interface Slot {
   batch: Batch | undefined;
   ints: Int32Array;
   started: Float64Array;
+  allowed: Float64Array;
   kill: { reason: string; index: number; seq: number } | undefined;
   error: Error | undefined;
 }
@@ -102,6 +108,14 @@ class Run {
   }
 }
 
+/**
+ * The native stack of a worker. QuickJS's own stack limit (256 KiB by default) counts its C stack
+ * in WebAssembly memory, while deep C recursion (JSON.stringify, a parser) also uses the thread's
+ * stack: with Node's 4 MiB a reducer evaluating 50 000 nested brackets overflowed it before
+ * QuickJS noticed, and the worker died; with 16 MiB QuickJS's limit comes first.
+ */
+const WORKER_STACK_MB = 16;
+
 function defaultSize(): number {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, Math.min(cores, 4));
@@ -115,7 +129,7 @@ function defaultSize(): number {
 export function createReducerPool(set: ReducerSet, options: ReducerPoolOptions = {}): ReducerPool {
   const limits = resolveLimits(options.limits);
   const size = Math.max(1, Math.floor(options.size ?? defaultSize()));
-  return new Pool(set, limits, size, options.batchSize, options.loader);
+  return new Pool(set, limits, size, options.batchSize, options.loader, options.goal ?? 'throughput');
 }
 
 function isLoadJob(job: PoolJob): job is LoadJob {
@@ -131,6 +145,8 @@ class Pool implements ReducerPool {
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly entry = workerEntry('sandbox/worker');
+  /** Ends the hold on WebAssembly optimising that a throughput pool takes while it has workers. */
+  private releaseTierUp: (() => void) | undefined;
 
   constructor(
     private readonly set: ReducerSet,
@@ -138,6 +154,7 @@ class Pool implements ReducerPool {
     private readonly size: number,
     private readonly batchSize: number | undefined,
     private readonly loader: JobLoader | undefined,
+    private readonly goal: CompileGoal,
   ) {}
 
   async *reduce(jobs: Iterable<PoolJob> | AsyncIterable<PoolJob>): AsyncIterable<ReduceResult> {
@@ -247,10 +264,12 @@ class Pool implements ReducerPool {
   }
 
   private spawn(): void {
+    if (this.goal === 'throughput') this.releaseTierUp ??= holdTierUp();
     const progress = new SharedArrayBuffer(PROGRESS_BYTES);
     const worker = new Worker(this.entry.script, {
       eval: this.entry.eval,
-      workerData: { set: this.set, limits: this.limits, progress, loader: this.loader, module: compiledModule('throughput') },
+      resourceLimits: { stackSizeMb: WORKER_STACK_MB },
+      workerData: { set: this.set, limits: this.limits, progress, loader: this.loader, module: compiledModule(this.goal) },
     });
     const slot: Slot = {
       worker,
@@ -258,6 +277,7 @@ class Pool implements ReducerPool {
       batch: undefined,
       ints: new Int32Array(progress, 0, 2),
       started: new Float64Array(progress, 8, 1),
+      allowed: new Float64Array(progress, 16, 1),
       kill: undefined,
       error: undefined,
     };
@@ -365,8 +385,11 @@ class Pool implements ReducerPool {
     const hash = progress?.hash;
     const error = hash === undefined ? reason : `${reason} in record ${hash}`;
     const initial = JSON.stringify(job.state ?? {});
-    const json = sortedStateJson(withError(progress?.state ?? initial, { file, error }));
-    return progress?.info === undefined ? { id: job.id, json } : { id: job.id, json, info: progress.info };
+    const state = withError(progress?.state ?? initial, { file, error });
+    // The id is the host's, whatever the reducers made of it.
+    if (job.id !== '') state.id = job.id;
+    const json = sortedStateJson(state);
+    return progress?.info === undefined ? { id: job.id, json, limited: true } : { id: job.id, json, info: progress.info, limited: true };
   }
 
   private updateTimer(): void {
@@ -383,10 +406,10 @@ class Pool implements ReducerPool {
 
   /** The watchdog: terminates a worker whose current item (or reducer load) is long overdue. */
   private watch(): void {
-    const limit = this.limits.itemDeadlineMs + this.limits.watchdogGraceMs;
     const now = Date.now();
     for (const slot of this.slots) {
       const started = slot.started[0]!;
+      const limit = (slot.allowed[0] || this.limits.itemDeadlineMs) + this.limits.watchdogGraceMs;
       if (slot.kill || started === 0 || now - started <= limit) continue;
       const seq = Atomics.load(slot.ints, PROGRESS_SEQ);
       const index = Atomics.load(slot.ints, PROGRESS_INDEX);
@@ -427,6 +450,7 @@ class Pool implements ReducerPool {
     const slots = this.slots.splice(0);
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    this.releaseTierUp?.();
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 }

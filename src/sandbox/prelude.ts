@@ -6,13 +6,32 @@
  * depends on garbage collection, and evaluates to an object of driver functions that only the host
  * holds (nothing of it is reachable from the global object):
  *
- * - `configure(stackText)`: the stack limit as error messages show it;
- * - `define(path, fn, error)`: registers a file that `require()` may load (compiled by the host);
- * - `addReducer(file, dir, outer)`: instantiates a reducer; returns `''` or the error message;
- * - `reduceItem(stateJson, meta, buf)`: reduces one item, returns its state as JSON;
+ * - `configure(stackText, maxDepth, maxChars)`: the stack limit as error messages show it, and the
+ *   limits of a state (nesting depth, characters of its JSON text);
+ * - `lockdown()`: freezes every built-in object and the global object's own properties (reducer
+ *   contexts only), so that what one item's reducers change can be undone before the next item;
+ * - `define(path, outer, error)`: registers a file that `require()` may load (compiled by the host);
+ * - `addReducer(file, dir, outer)`: instantiates a reducer once to check it; returns `''` or the error;
+ * - `reduceItem(id, stateJson, meta, buf, known, checkedFrom, stopBefore)`: one pass over an item's
+ *   records in a fresh environment (see below);
  * - `setProbe(fn)`: `fn(record, reducer, stateJson)` is called before every reducer call (or `null`);
- * - `progress()`: `record \t reducer \t stateJson` of the record being reduced (after a limit hit);
+ * - `progress()`: `record \t reducer` of the record being reduced (after a limit hit);
+ * - `abandon()`: undoes what the item changed after a pass that a limit stopped (`!` if it cannot);
  * - `runScript(outer, hostCall, names, argsJson)`: runs one module script (see `script.ts`).
+ *
+ * A fresh environment for every item: the built-in objects are frozen (`lockdown`), properties an
+ * item's reducers add to the global object are deleted after it, and every reducer file (and every
+ * file it requires) is evaluated again for each item, so that its top-level variables start over.
+ *
+ * The state flows from record to record as the object the reducers returned; it becomes JSON only
+ * at the end of the item. A record whose reducer throws (or returns something that is not a plain
+ * object) is discarded: the state goes back to a copy of what it was before that record. As that
+ * copy exists only if it was taken beforehand, `reduceItem` works in passes that the host drives:
+ * a pass copies the state (as JSON) before the records listed in `known` and before every record
+ * from `checkedFrom` on; a record that fails without a copy ends the pass with the answer
+ * `?<record>`, and the host runs the item again, copying before that record too. Items whose
+ * records all apply, the common case, take one pass and no copy. The answer is the state's JSON,
+ * prefixed with `!` when the global object could not be restored (the host then rebuilds the runtime).
  *
  * `meta` and `buf` are made by `pack.ts`: `meta` lists, tab-separated, each record's hash, file count and
  * file names (a backslash, tab or newline inside one escaped as `\\`, `\t`, `\n`); `buf` holds the file
@@ -205,10 +224,14 @@ defineProperty(TextDecoder.prototype, '_started', { value: false });
 defineProperty(global, 'TextDecoder', { value: TextDecoder, writable: true, configurable: true });
 defineProperty(global, 'TextEncoder', { value: TextEncoder, writable: true, configurable: true });
 
+
 // ---- require() ----
-var files = Object.create(null);   // absolute path -> { fn, error }
-var loaded = Object.create(null);  // absolute path -> module
-function define(path, fn, error) { files[path] = { fn: fn, error: error }; }
+var reflectApply = Reflect.apply, ownKeys = Reflect.ownKeys, deleteProperty = Reflect.deleteProperty;
+var getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, freeze = Object.freeze, isExtensible = Object.isExtensible;
+var setPrototypeOf = Object.setPrototypeOf, objectCreate = Object.create;
+var files = objectCreate(null);   // absolute path -> { outer, error }
+var loaded = objectCreate(null);  // absolute path -> module (for the item being reduced)
+function define(path, outer, error) { files[path] = { outer: outer, error: error }; }
 function resolveId(id, base) {
   if (typeof id !== 'string' || id === '' || id.charAt(0) === '/') throw new TypeError('cannot resolve module id: ' + Str(id));
   var out = base.slice(), parts = id.split('/');
@@ -234,29 +257,148 @@ function makeRequire(from, root) {
     if (entry.error !== undefined) throw entry.error;
     var module = { exports: {} };
     loaded[found] = module;
-    try { entry.fn.call(module.exports, module.exports, makeRequire(found, root), module); }
+    // A new function object for every item: nothing can be kept on it from one item to the next.
+    try { reflectApply(entry.outer(), module.exports, [module.exports, makeRequire(found, root), module]); }
     catch (e) { delete loaded[found]; throw e; }
     return module.exports;
   };
 }
 
+// ---- a fresh environment for every item ----
+// lockdown() freezes every built-in object reachable from the global object (and the few reachable
+// only through syntax), so that no reducer can change them. Assigning a property that a frozen
+// prototype also has (the "override mistake": Child.prototype.constructor = Child with an Error
+// parent, a toString on a prototype) would fail on the inherited read-only property; for the names
+// code commonly assigns, the frozen prototypes hold accessors whose setter defines the property
+// on the object assigned to instead. The global object stays extensible (sloppy code creates
+// globals by assignment) but its own properties are made read-only; whatever an item adds to it is
+// deleted after the item (restoreGlobals). eval runs its code in strict mode, so that it cannot
+// declare global let/const bindings, which nothing could remove.
+var TAMED = ['constructor', 'toString', 'toLocaleString', 'valueOf', 'name', 'message', Symbol.toStringTag];
+var baselineKeys = null, baselineCount = 0, globalProto = null;
+function tame(object, key) {
+  var desc = getOwnPropertyDescriptor(object, key);
+  if (desc === undefined || !('value' in desc) || !desc.configurable) return;
+  var value = desc.value;
+  defineProperty(object, key, {
+    get: function () { return value; },
+    set: function (v) {
+      if (this === object) throw new TypeError('cannot assign to read only property ' + Str(key) + ' of a built-in object');
+      if (hasOwn.call(this, key)) this[key] = v;
+      else defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true });
+    },
+    enumerable: desc.enumerable,
+    configurable: false
+  });
+}
+function lockdown() {
+  var realEval = global.eval;
+  var strictEval = function (source) { return typeof source === 'string' ? realEval('"use strict";' + source) : source; };
+  defineProperty(strictEval, 'name', { value: 'eval' });
+  defineProperty(global, 'eval', { value: strictEval, writable: true, configurable: true });
+  var seen = new Set(), objects = [];
+  function visit(o) {
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) return;
+    seen.add(o);
+    objects.push(o);
+    var keys = ownKeys(o);
+    for (var i = 0; i < keys.length; i++) {
+      var d = getOwnPropertyDescriptor(o, keys[i]);
+      if (d === undefined) continue;
+      if ('value' in d) visit(d.value);
+      else { visit(d.get); visit(d.set); }
+    }
+    visit(getPrototypeOf(o));
+  }
+  // The global object is not frozen itself; what it refers to is.
+  seen.add(global);
+  var roots = ownKeys(global);
+  for (var i = 0; i < roots.length; i++) {
+    var d = getOwnPropertyDescriptor(global, roots[i]);
+    if (d !== undefined && 'value' in d) visit(d.value);
+  }
+  visit(getPrototypeOf(global));
+  // Built-in objects reachable only through syntax or through the objects that syntax creates.
+  var hidden = [
+    function () { return function* () {}; }, function () { return async function () {}; },
+    function () { return async function* () {}; }, function () { return (function* () {})(); },
+    function () { return (async function* () {})(); }, function () { return [][Symbol.iterator](); },
+    function () { return ''[Symbol.iterator](); }, function () { return new Map()[Symbol.iterator](); },
+    function () { return new Set()[Symbol.iterator](); }, function () { return /a/g[Symbol.matchAll]('a'); },
+    function () { return [].values().map(function (x) { return x; }); },
+    function () { return Iterator.from({ next: function () { return { done: true }; } }); },
+    function () { return (function () { 'use strict'; return arguments; })(); }
+  ];
+  for (i = 0; i < hidden.length; i++) {
+    var h;
+    try { h = hidden[i](); } catch (e) { continue; }
+    visit(getPrototypeOf(h));
+    var callee = getOwnPropertyDescriptor(h, 'callee');
+    if (callee !== undefined) { visit(callee.get); visit(callee.set); }
+  }
+  var functionProto = getPrototypeOf(visit);
+  for (i = 0; i < objects.length; i++) {
+    var o = objects[i];
+    if (typeof o === 'function' && o !== functionProto) continue;
+    for (var t = 0; t < TAMED.length; t++) tame(o, TAMED[t]);
+  }
+  for (i = 0; i < objects.length; i++) freeze(objects[i]);
+  var keys = ownKeys(global);
+  for (i = 0; i < keys.length; i++) {
+    var gd = getOwnPropertyDescriptor(global, keys[i]);
+    if (gd === undefined || !gd.configurable) continue;
+    if ('value' in gd) defineProperty(global, keys[i], { writable: false, configurable: false });
+    else defineProperty(global, keys[i], { configurable: false });
+  }
+  var after = ownKeys(global);
+  baselineKeys = new Set(after);
+  baselineCount = after.length;
+  globalProto = getPrototypeOf(global);
+}
+// Deletes what an item added to the global object; false when that is impossible (a property
+// defined non-configurable, the global object made non-extensible): the runtime must be rebuilt.
+function restoreGlobals() {
+  if (baselineKeys === null) return true;
+  if (isExtensible(global) && getPrototypeOf(global) === globalProto && ownKeys(global).length === baselineCount) return true;
+  if (!isExtensible(global)) return false;
+  try { if (getPrototypeOf(global) !== globalProto) setPrototypeOf(global, globalProto); } catch (e) { return false; }
+  var keys = ownKeys(global);
+  for (var i = 0; i < keys.length; i++) {
+    var k = keys[i];
+    if (baselineKeys.has(k)) continue;
+    if (!deleteProperty(global, k)) return false;
+  }
+  return ownKeys(global).length === baselineCount;
+}
+
 // ---- reducers ----
-var reducerFiles = [], reducerFns = [], thisObjs = [];
+var reducerFiles = [], reducerDirs = [], reducerOuters = [], reducerFns = [], thisObjs = [];
 function errorString(e) {
   try { return Str(e); } catch (e2) {
     try { return toStringTag.call(e); } catch (e3) { return 'Error: unprintable value'; }
   }
 }
-function addReducer(file, dir, outer) {
+// Evaluates a reducer file in the current environment; returns its function, or an error message.
+function instantiate(i) {
   var module = { exports: {} };
-  try { outer(makeRequire(file, dir)).call(global, module); }
+  try { reflectApply(reducerOuters[i](makeRequire(reducerFiles[i], reducerDirs[i])), global, [module]); }
   catch (e) { if (isLimit(e)) throw e; return errorString(e); }
   if (typeof module.exports !== 'function') return 'module.exports should export a function';
-  reducerFiles.push(file); reducerFns.push(module.exports); thisObjs.push({});
+  return module.exports;
+}
+function addReducer(file, dir, outer) {
+  var i = reducerFiles.length;
+  reducerFiles.push(file); reducerDirs.push(dir); reducerOuters.push(outer);
+  loaded = objectCreate(null);
+  var fn = instantiate(i);
+  loaded = objectCreate(null);
+  if (!restoreGlobals()) fn = 'it changed the global object in a way that cannot be undone (a property that cannot be deleted)';
+  if (typeof fn !== 'function') { reducerFiles.pop(); reducerDirs.pop(); reducerOuters.pop(); return fn; }
+  reducerFns.push(null); thisObjs.push(null);
   return '';
 }
-var stackLimitText = '';
-function configure(stackText) { stackLimitText = stackText; }
+var stackLimitText = '', maxDepth = 100, maxChars = 8388608;
+function configure(stackText, depth, chars) { stackLimitText = stackText; maxDepth = depth; maxChars = chars; }
 function isStackOverflow(e) { return InternalErr !== null && e instanceof InternalErr && e.message === 'stack overflow'; }
 function failureText(e) {
   return isStackOverflow(e) ? 'stack overflow (' + stackLimitText + ' limit): ' + errorString(e) : errorString(e);
@@ -269,17 +411,20 @@ function isPlainObject(v) {
   var proto = getPrototypeOf(v);
   return proto === ObjectProto || proto === null;
 }
-// A state crosses from record to record as JSON whose objects all have their keys in sorted order,
-// so that parsing it gives reducers fresh objects in sorted order (JavaScript still enumerates
-// integer-like keys first). The order comes from giving JSON.stringify the sorted list of every key
-// in the state; a state with custom toJSON methods, very deep nesting or very many distinct keys (a
-// typed array, a map keyed by hashes) takes the slower replacer, whose cost does not grow with them.
+// A state leaves the sandbox as JSON whose objects all have their keys in sorted order. The order
+// comes from giving JSON.stringify the sorted list of every key in the state; a state with custom
+// toJSON methods, very many distinct keys (a typed array, a map keyed by hashes), deep nesting or
+// a cycle takes the slower replacer, whose cost does not grow with them. Deeper nesting than
+// maxDepth, or JSON text longer than maxChars, is refused (the host walks states recursively and
+// keeps them in memory).
 var dateToJSON = Date.prototype.toJSON;
 // Every key seen in the states of the current item, sorted when 'keysAdded' is false.
-var seenKeys = Object.create(null), keyList = [], keysAdded = false;
-function resetKeys() { seenKeys = Object.create(null); keyList = []; keysAdded = false; }
+var seenKeys = objectCreate(null), keyList = [], keysAdded = false;
+function resetKeys() { seenKeys = objectCreate(null); keyList = []; keysAdded = false; }
+function tooDeep() { return new RangeError('the state is nested more than ' + maxDepth + ' levels deep (the limit of a state)'); }
+var deepSeen = false;
 function collectKeys(v, depth) {
-  if (depth > 200) return false;
+  if (depth >= maxDepth) { deepSeen = true; return false; }
   var i, x;
   if (isArray(v)) {
     for (i = 0; i < v.length; i++) {
@@ -301,15 +446,69 @@ function collectKeys(v, depth) {
   }
   return true;
 }
+// The nesting depth of a JSON text (strings skipped), for states that took the replacer.
+var STRUCTURE = /["[\]{}]/g;
+function jsonDepth(json) {
+  var depth = 0, max = 0, m;
+  STRUCTURE.lastIndex = 0;
+  while ((m = STRUCTURE.exec(json)) !== null) {
+    var c = m[0];
+    if (c === '"') {
+      var at = STRUCTURE.lastIndex;
+      for (;;) {
+        var end = json.indexOf('"', at), slashes = 0;
+        while (json.charCodeAt(end - 1 - slashes) === 92) slashes++;
+        at = end + 1;
+        if (slashes % 2 === 0) break;
+      }
+      STRUCTURE.lastIndex = at;
+    } else if (c === '[' || c === '{') { if (++depth > max) max = depth; }
+    else depth--;
+  }
+  return max;
+}
+// Whether a plain walk of own enumerable values goes deeper than 'max' levels.
+function deeperThan(v, max) {
+  if (max < 0) return true;
+  var values = isArray(v) ? v : objectKeys(v).map(function (k) { return v[k]; });
+  for (var i = 0; i < values.length; i++) {
+    var x = values[i];
+    if (typeof x === 'object' && x !== null && deeperThan(x, max - 1)) return true;
+  }
+  return false;
+}
+// Whether the state contains itself within 'max' levels (then it is a cycle, not just deep).
+function refersToItself(v, path, max) {
+  if (path.indexOf(v) >= 0) return true;
+  if (path.length > max) return false;
+  path.push(v);
+  var values = isArray(v) ? v : objectKeys(v).map(function (k) { return v[k]; });
+  for (var i = 0; i < values.length; i++) {
+    var x = values[i];
+    if (typeof x === 'object' && x !== null && refersToItself(x, path, max)) return true;
+  }
+  path.pop();
+  return false;
+}
 function stateJson(state) {
   var json;
+  deepSeen = false;
   if (collectKeys(state, 0)) {
     if (keysAdded) { keyList.sort(); keysAdded = false; }
     json = JSONstringify(state, keyList);
   } else {
-    json = JSONstringify(state, sortKeys);
+    // Deep nesting is refused before JSON.stringify, whose recursion could exhaust the stack.
+    if (deepSeen || deeperThan(state, maxDepth)) {
+      if (refersToItself(state, [], maxDepth + 1)) throw new TypeError('the state refers to itself (a cycle), so it cannot be JSON');
+      throw tooDeep();
+    }
+    // JSON.stringify finds a cycle, or goes as deep as what toJSON methods return.
+    try { json = JSONstringify(state, sortKeys); }
+    catch (e) { if (isStackOverflow(e)) throw tooDeep(); throw e; }
+    if (typeof json === 'string' && jsonDepth(json) > maxDepth) throw tooDeep();
   }
   if (typeof json !== 'string' || json.charAt(0) !== '{') throw new TypeError('the state is not a JSON object');
+  if (json.length > maxChars) throw new RangeError('the state is larger than ' + maxChars + ' characters of JSON (the limit of a state)');
   return json;
 }
 function sortKeys(key, value) {
@@ -332,18 +531,68 @@ function unescapeField(s) {
 }
 var probe = null;
 function setProbe(fn) { probe = fn; }
-var progressRecord = -1, progressReducer = -1, progressJson = '';
-function progress() { return progressRecord + '\t' + progressReducer + '\t' + progressJson; }
-function reduceItem(stateJson0, meta, buf) {
+var progressRecord = -1, progressReducer = -1;
+function progress() { return progressRecord + '\t' + progressReducer; }
+function withFailure(json, failure) {
+  var before = JSONparse(json);
+  if (!isArray(before.errors)) before.errors = [];
+  before.errors[before.errors.length] = failure;
+  return before;
+}
+// A shallow copy of the state with the item's id; a toJSON method of the state itself is dropped
+// (it could rename keys, the id among them), like every other function in a state.
+function withId(state, id) {
+  var keys = objectKeys(state), out = {};
+  for (var i = 0; i < keys.length; i++) {
+    var k = keys[i], v;
+    if (k === 'id') continue;
+    v = state[k];
+    if (k === 'toJSON' && typeof v === 'function') continue;
+    if (k === '__proto__') defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  out.id = id;
+  return out;
+}
+function endPass(answer) {
+  progressRecord = -1; progressReducer = -1;
+  loaded = objectCreate(null);
+  for (var i = 0; i < thisObjs.length; i++) { reducerFns[i] = null; thisObjs[i] = null; }
+  return restoreGlobals() ? answer : '!' + answer;
+}
+// One pass over an item (see the header): 'known' lists, comma-separated, the records before which
+// the state is copied; from 'checkedFrom' on it is copied before every record (-1: never); records
+// from 'stopBefore' on are not applied (-1: all are).
+function reduceItem(itemId, stateJson0, meta, buf, known, checkedFrom, stopBefore) {
   resetRandom();
   resetKeys();
-  var n = reducerFns.length, i;
-  for (i = 0; i < n; i++) thisObjs[i] = {};
-  progressRecord = -1; progressReducer = -1; progressJson = '';
-  var json = stateJson(JSONparse(stateJson0));
+  loaded = objectCreate(null);
+  progressRecord = -1; progressReducer = -1;
+  var n = reducerOuters.length, i, json, state;
+  try { json = stateJson(JSONparse(stateJson0)); }
+  catch (e) {
+    if (isLimit(e)) throw e;
+    var bad = { errors: [{ file: '', error: 'the initial state cannot be used: ' + errorString(e) }] };
+    if (itemId !== '') bad.id = itemId;
+    return endPass(JSONstringify(bad));
+  }
+  for (i = 0; i < n; i++) {
+    progressReducer = i;
+    var fn = instantiate(i);
+    if (typeof fn !== 'function') {
+      return endPass(stateJson(withFailure(json, { file: reducerFiles[i], error: 'cannot load: ' + fn })));
+    }
+    reducerFns[i] = fn; thisObjs[i] = {};
+  }
+  progressReducer = -1;
+  var copyBefore = objectCreate(null);
+  if (known !== '') { var list = known.split(','); for (i = 0; i < list.length; i++) copyBefore[list[i]] = true; }
+  state = JSONparse(json);
+  var copied = json;  // the state before the current record as JSON, when it was copied
   var fields = meta === '' ? [] : meta.split('\t'), p = 0;
   var fileCount = new U32(buf, 0, 1)[0], lengths = new U32(buf, 4, fileCount), f = 0, offset = 4 + 4 * fileCount;
   for (var r = 0; p < fields.length; r++) {
+    if (r === stopBefore) break;
     var hash = unescapeField(fields[p++]), count = +fields[p++], files = {};
     for (var c = 0; c < count; c++) {
       var name = unescapeField(fields[p++]), length = lengths[f++], view = new U8(buf, offset, length);
@@ -352,31 +601,53 @@ function reduceItem(stateJson0, meta, buf) {
       else files[name] = view;
     }
     var record = { hash: hash, files: files };
-    progressRecord = r; progressJson = json;
-    var state = JSONparse(json), failure = null, result;
+    var checked = checkedFrom >= 0 && r >= checkedFrom;
+    progressRecord = r;
+    if (checked || copyBefore[r] === true || probe !== null) {
+      // After a checked record the state was turned into JSON already (below).
+      if (!(checked && r > checkedFrom && copied !== null)) {
+        try { copied = stateJson(state); }
+        catch (e) { if (isLimit(e)) throw e; if (checkedFrom !== 0) return endPass('?end'); throw e; }
+      }
+    } else {
+      copied = null;
+    }
+    var failure = null, result;
     for (i = 0; i < n; i++) {
       progressReducer = i;
-      if (probe !== null) probe(r, i, json);
-      try { result = reducerFns[i].call(thisObjs[i], state, record); }
+      if (probe !== null) probe(r, i, copied);
+      try { result = reflectApply(reducerFns[i], thisObjs[i], [state, record]); }
       catch (e) { if (isLimit(e)) throw e; failure = { file: reducerFiles[i], error: failureText(e) }; break; }
       if (result === undefined) continue;
       if (isPlainObject(result)) { state = result; continue; }
       failure = { file: reducerFiles[i], error: 'TypeError: invalid return value ' + errorString(result) + ', expected an object' };
       break;
     }
-    if (failure === null) {
-      try { json = stateJson(state); }
+    progressReducer = -1;
+    var after = null;
+    if (failure === null && checked) {
+      // A state that cannot be JSON, or is too deep or too large, fails the record that made it so.
+      try { after = stateJson(state); }
       catch (e) { if (isLimit(e)) throw e; failure = { file: reducerFiles[n - 1], error: failureText(e) }; }
     }
     if (failure !== null) {
-      var before = JSONparse(progressJson);
-      if (!isArray(before.errors)) before.errors = [];
-      before.errors[before.errors.length] = failure;
-      json = stateJson(before);
+      if (copied === null) return endPass('?' + r);
+      state = withFailure(copied, failure);
+      after = checked ? stateJson(state) : null;
     }
+    copied = after;
   }
-  progressRecord = -1; progressReducer = -1; progressJson = '';
-  return json;
+  // The id is the host's: a reducer cannot move its state onto another item.
+  if (itemId !== '') state = withId(state, itemId);
+  try { json = stateJson(state); }
+  catch (e) {
+    if (isLimit(e)) throw e;
+    // Which record made the state unusable is known only by checking after every record.
+    if (checkedFrom !== 0) return endPass('?end');
+    if (itemId !== '') return endPass(stateJson(withFailure(stateJson0, { file: reducerFiles[n - 1] || '', error: failureText(e) })));
+    throw e;
+  }
+  return endPass(json);
 }
 
 // ---- module scripts ----
@@ -397,6 +668,12 @@ function runScript(outer, hostCall, names, argsJson) {
   return json === undefined ? '' : json;
 }
 
-return { setProbe: setProbe, configure: configure, define: define, addReducer: addReducer, reduceItem: reduceItem, progress: progress, runScript: runScript };
+// After a pass that a limit stopped: undoes what the item changed, as endPass does.
+function abandon() { return endPass(''); }
+
+return {
+  setProbe: setProbe, configure: configure, lockdown: lockdown, define: define, addReducer: addReducer,
+  reduceItem: reduceItem, progress: progress, abandon: abandon, runScript: runScript
+};
 })(globalThis)
 `;

@@ -5,8 +5,11 @@ import type { PackedItem } from './pack.ts';
 export const PROGRESS_INDEX = 0;
 /** Int32 slot: sequence number of the current batch (-1 while loading reducers). */
 export const PROGRESS_SEQ = 1;
-/** Bytes of shared progress memory: two Int32 slots, then a Float64 start time (ms since the epoch). */
-export const PROGRESS_BYTES = 16;
+/**
+ * Bytes of shared progress memory: two Int32 slots, a Float64 start time (ms since the epoch, 0
+ * while nothing is timed) and a Float64 of the time allowed from that start (ms, before the grace).
+ */
+export const PROGRESS_BYTES = 24;
 
 /** One item of a batch: packed records, or a descriptor the worker's loader turns into records. */
 export type WorkerItem = PackedItem | { id: string; load: unknown };
@@ -42,6 +45,6 @@ export type FromWorker =
   | {
       type: 'done';
       seq: number;
-      results: Array<{ id: string; json: string; info?: unknown }>;
+      results: Array<{ id: string; json: string; info?: unknown; limited?: boolean }>;
       failed?: { index: number; message: string };
     };

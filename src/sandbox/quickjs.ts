@@ -16,6 +16,8 @@ export interface ResolvedLimits {
   stackBytes: number;
   itemDeadlineMs: number;
   watchdogGraceMs: number;
+  maxStateDepth: number;
+  maxStateChars: number;
 }
 
 const MiB = 1024 * 1024;
@@ -23,12 +25,20 @@ const PAGE = 64 * 1024;
 /** The module declares an initial memory of 16 MiB: the smallest possible cap. */
 const MIN_PAGES = 256;
 
-/** Fills in the defaults of SPEC §2: 64 MiB of memory, a 256 KiB stack, 1 s per item, 1 s grace. */
+/** Records of an item per unit of its deadline: an item gets `itemDeadlineMs` for every 100 records. */
+export const RECORDS_PER_DEADLINE = 100;
+
+/**
+ * Fills in the defaults of SPEC §2: 64 MiB of memory, a 256 KiB stack, 1 s per item (per 100
+ * records), 1 s grace, states at most 100 levels deep and 8 MiB of JSON.
+ */
 export function resolveLimits(limits: SandboxLimits = {}): ResolvedLimits {
   const memoryBytes = limits.memoryBytes ?? 64 * MiB;
   const stackBytes = limits.stackBytes ?? 256 * 1024;
   const itemDeadlineMs = limits.itemDeadlineMs ?? 1000;
   const watchdogGraceMs = limits.watchdogGraceMs ?? 1000;
+  const maxStateDepth = limits.maxStateDepth ?? 100;
+  const maxStateChars = limits.maxStateChars ?? 8 * MiB;
   if (!(memoryBytes >= 16 * MiB && memoryBytes <= 2048 * MiB)) {
     throw new RangeError(`sandbox memory limit must be between 16 MiB and 2 GiB, got ${memoryBytes}`);
   }
@@ -38,7 +48,18 @@ export function resolveLimits(limits: SandboxLimits = {}): ResolvedLimits {
   if (!(itemDeadlineMs > 0) || !(watchdogGraceMs >= 0)) {
     throw new RangeError('sandbox deadlines must be positive numbers of milliseconds');
   }
-  return { memoryBytes, stackBytes, itemDeadlineMs, watchdogGraceMs };
+  if (!(Number.isInteger(maxStateDepth) && maxStateDepth >= 2 && maxStateDepth <= 1000)) {
+    throw new RangeError(`the state depth limit must be a whole number from 2 to 1000, got ${maxStateDepth}`);
+  }
+  if (!(Number.isInteger(maxStateChars) && maxStateChars >= 1024)) {
+    throw new RangeError(`the state size limit must be a whole number of at least 1024 characters, got ${maxStateChars}`);
+  }
+  return { memoryBytes, stackBytes, itemDeadlineMs, watchdogGraceMs, maxStateDepth, maxStateChars };
+}
+
+/** The deadline of an item with `records` records: `itemDeadlineMs` for every 100 records, at least once. */
+export function itemDeadline(limits: ResolvedLimits, records: number): number {
+  return limits.itemDeadlineMs * Math.max(1, Math.ceil(records / RECORDS_PER_DEADLINE));
 }
 
 /** Formats a byte count the way limit errors show it: `64 MiB`, `256 KiB`. */
@@ -51,17 +72,40 @@ export function formatBytes(bytes: number): string {
 /**
  * What a QuickJS module is compiled for. `throughput`: V8 optimises the hot functions in the
  * background (the worker pool, which reduces thousands of items). `startup`: V8 keeps its baseline
- * code, because optimising QuickJS's interpreter alone takes about 150 ms of compiling that a short
- * job never earns back, and a process waits for compiling in progress before it exits.
+ * code, because optimising QuickJS's interpreter loop alone takes 150 to 350 ms of compiling that a
+ * short job never earns back, and a process cannot exit while a worker's function is being
+ * optimised (it waited that long after the worker of a one-item job was terminated).
  */
 export type CompileGoal = 'throughput' | 'startup';
 
 const compiled = new Map<CompileGoal, WebAssembly.Module>();
 
-/** V8's default for `--wasm-tiering-budget`, or what the command line set. */
-function defaultTieringBudget(): string {
-  const given = process.execArgv.find((arg) => arg.startsWith('--wasm-tiering-budget='));
-  return given === undefined ? '1800000' : given.slice('--wasm-tiering-budget='.length);
+/** A function index no module has: `--wasm-tier-up-filter` set to it optimises no function. */
+const NO_FUNCTION = 2147483647;
+/** Whether a `startup` module was compiled in this thread, and how many throughput pools hold optimising on. */
+let startupUsed = false;
+let throughputHolds = 0;
+
+/**
+ * Optimising WebAssembly is a process-wide V8 setting, read when a function becomes hot: it is on
+ * while a throughput pool runs or before any `startup` module was compiled, and off otherwise.
+ */
+function applyTierUp(): void {
+  const enabled = throughputHolds > 0 || !startupUsed;
+  v8.setFlagsFromString(`--wasm-tier-up-filter=${enabled ? -1 : NO_FUNCTION}`);
+}
+
+/** Turns optimising on for a throughput pool; the function returned turns the hold off again. */
+export function holdTierUp(): () => void {
+  throughputHolds++;
+  applyTierUp();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    throughputHolds--;
+    applyTierUp();
+  };
 }
 
 /**
@@ -91,14 +135,9 @@ export function compiledModule(goal: CompileGoal): WebAssembly.Module {
   if (goal === 'throughput') {
     module = new WebAssembly.Module(bytes);
   } else {
-    // V8 reads the budget when it compiles a module: a budget no short job uses up keeps the
-    // baseline code. It is put back at once, for the modules compiled later.
-    v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
-    try {
-      module = new WebAssembly.Module(startupBytes(bytes));
-    } finally {
-      v8.setFlagsFromString(`--wasm-tiering-budget=${defaultTieringBudget()}`);
-    }
+    module = new WebAssembly.Module(startupBytes(bytes));
+    startupUsed = true;
+    applyTierUp();
   }
   compiled.set(goal, module);
   return module;
@@ -168,6 +207,11 @@ export async function newSandboxModule(limits: ResolvedLimits, options: { module
     emscriptenModule: {
       instantiateWasm(imports: Record<string, Record<string, unknown>>, done: (i: WebAssembly.Instance) => void) {
         utcImports(imports, wasmMemory);
+        // A worker given the start-up module keeps optimising off in this process too.
+        if (!startupUsed && WebAssembly.Module.customSections(module, 'sit-startup').length > 0) {
+          startupUsed = true;
+          applyTierUp();
+        }
         const instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports);
         done(instance);
         return instance.exports;

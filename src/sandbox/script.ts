@@ -18,6 +18,13 @@ export interface ScriptOptions {
   api?: ScriptApi;
   /** `itemDeadlineMs` is the time the script may run, not counting time spent in `api` functions. */
   limits?: SandboxLimits;
+  /**
+   * The time the whole run may take, time spent in `api` functions included (default: no limit
+   * but the deadline): a script that keeps calling the host must end too.
+   */
+  wallTimeMs?: number;
+  /** `api` functions whose time counts against neither limit: waits for the user (the editor). */
+  untimed?: readonly string[];
 }
 
 /** How a script ended. */
@@ -61,12 +68,15 @@ export async function runScript(source: string, options: ScriptOptions): Promise
   rt.setMaxStackSize(limits.stackBytes);
   rt.setMemoryLimit(limits.memoryBytes);
   let deadline = Infinity;
-  let interrupted = false;
+  let wallDeadline = Infinity;
+  let interrupted: 'deadline' | 'wall' | undefined;
   rt.setInterruptHandler(() => {
-    if (performance.now() <= deadline) return false;
-    interrupted = true;
-    return true;
+    const now = performance.now();
+    if (now > deadline) interrupted = 'deadline';
+    else if (now > wallDeadline) interrupted = 'wall';
+    return interrupted !== undefined;
   });
+  const untimed = new Set(options.untimed ?? []);
   const ctx = rt.newContext();
   const owned: QuickJSHandle[] = [];
   let hostError: { error: unknown; message: string } | undefined;
@@ -96,7 +106,10 @@ export async function runScript(source: string, options: ScriptOptions): Promise
         hostError = { error, message };
         return { error: ctx.newError({ name: 'HostError', message }) };
       } finally {
-        deadline += performance.now() - started;
+        // host time does not count as the script's own, but it does count against the wall time
+        const spent = performance.now() - started;
+        deadline += spent;
+        if (untimed.has(name)) wallDeadline += spent;
       }
     });
     owned.push(hostCall);
@@ -112,8 +125,10 @@ export async function runScript(source: string, options: ScriptOptions): Promise
     const run = ctx.getProp(driver, 'runScript');
     owned.push(run);
     deadline = performance.now() + limits.itemDeadlineMs;
+    if (options.wallTimeMs !== undefined) wallDeadline = performance.now() + options.wallTimeMs;
     const result = ctx.callFunction(run, ctx.undefined, compiled.value, hostCall, names, argsJson);
     deadline = Infinity;
+    wallDeadline = Infinity;
     if (!result.error) {
       const json = ctx.getString(result.value);
       result.value.dispose();
@@ -122,9 +137,11 @@ export async function runScript(source: string, options: ScriptOptions): Promise
     const err = readGuestError(ctx, result.error);
     result.error.dispose();
     if (hostError !== undefined && err.name === 'HostError' && err.message === hostError.message) throw hostError.error;
-    return { exitCode: 1, output: undefined, error: limitText(err, interrupted, limits) ?? describeGuestError(err) };
+    const wall = interrupted === 'wall' ? `wall time exceeded (${options.wallTimeMs} ms, host calls included)` : undefined;
+    return { exitCode: 1, output: undefined, error: wall ?? limitText(err, interrupted === 'deadline', limits) ?? describeGuestError(err) };
   } finally {
     deadline = Infinity;
+    wallDeadline = Infinity;
     for (const handle of owned.reverse()) if (handle.alive) handle.dispose();
     try {
       ctx.dispose();

@@ -1,10 +1,14 @@
 /** Reading a reduced state back on the host, with object keys in sorted order at every level. */
-import type { ReducerErrorEntry } from './types.ts';
+import { SandboxError, type ReducerErrorEntry } from './types.ts';
 
-function sortDeep(value: unknown): unknown {
+/** Deeper than the sandbox lets a state be, by far: a typed error rather than V8's stack overflow. */
+const MAX_SORT_DEPTH = 1000;
+
+function sortDeep(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_SORT_DEPTH) throw new SandboxError(`a state nested more than ${MAX_SORT_DEPTH} levels deep cannot be read`);
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = sortDeep(value[i]);
+    for (let i = 0; i < value.length; i++) value[i] = sortDeep(value[i], depth + 1);
     return value;
   }
   const object = value as Record<string, unknown>;
@@ -13,7 +17,7 @@ function sortDeep(value: unknown): unknown {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (i > 0 && sorted && !(keys[i - 1]! < key)) sorted = false;
-    object[key] = sortDeep(object[key]);
+    object[key] = sortDeep(object[key], depth + 1);
   }
   if (sorted) return object;
   const out: Record<string, unknown> = {};

@@ -77,6 +77,12 @@ export interface ReduceJsonResult {
   json: string;
   /** The loader's `info` for a {@linkcode LoadJob} (absent if the job failed before it was loaded). */
   info?: unknown;
+  /**
+   * The reduction was cut short by a limit of the sandbox (deadline, memory, watchdog): the state
+   * is the one before the record that hit it, which another run may get further than. Not final:
+   * it must not be cached.
+   */
+  limited?: boolean;
 }
 
 /** Resource limits of the sandbox; every one has a default (SPEC §2). */
@@ -85,10 +91,17 @@ export interface SandboxLimits {
   memoryBytes?: number;
   /** QuickJS stack limit (default 256 KiB; at most 384 KiB on Node's default stack). */
   stackBytes?: number;
-  /** Time one item's reduction (or one script) may take, enforced by the interrupt handler (default 1000). */
+  /**
+   * Time one item's reduction may take for every 100 of its records (at least once), or one script,
+   * enforced by the interrupt handler (default 1000).
+   */
   itemDeadlineMs?: number;
-  /** Extra time after the deadline before the pool's watchdog terminates a stuck worker (default 1000). */
+  /** Extra time after the deadline before the watchdog terminates a stuck worker (default 1000). */
   watchdogGraceMs?: number;
+  /** Deepest nesting of objects and arrays a state may have (default 100). */
+  maxStateDepth?: number;
+  /** Most characters a state's JSON text may have (default 8 MiB, 8 388 608). */
+  maxStateChars?: number;
 }
 
 /** One `errors` entry that a failed record leaves in a state. */

@@ -32,11 +32,19 @@ if (port === null) throw new Error('worker.ts must run in a worker thread');
 const init = workerData as WorkerInit;
 const ints = new Int32Array(init.progress, 0, 2);
 const started = new Float64Array(init.progress, 8, 1);
+const allowed = new Float64Array(init.progress, 16, 1);
 
 function mark(seq: number, index: number): void {
+  allowed[0] = init.limits.itemDeadlineMs;
   started[0] = Date.now();
   Atomics.store(ints, PROGRESS_SEQ, seq);
   Atomics.store(ints, PROGRESS_INDEX, index);
+}
+
+/** The engine starts timing an item (or the part of it before a record that hit a limit). */
+function timing(ms: number): void {
+  allowed[0] = ms;
+  started[0] = Date.now();
 }
 
 /** Publishes the item being loaded without starting the clock: the watchdog does not time loading. */
@@ -68,6 +76,7 @@ try {
   loader = await importLoader(init.loader);
   engine = await ReducerEngine.create(init.set, init.limits, {
     onLoading: (index) => mark(-1, index),
+    onDeadline: timing,
     ...(init.module === undefined ? {} : { module: init.module }),
   });
   mark(0, -1);
@@ -88,7 +97,7 @@ function isPacked(item: WorkerItem): item is PackedItem {
 
 function reduceBatch(engine: ReducerEngine, message: ToWorker): void {
   const { seq, probe } = message;
-  const results: Array<{ id: string; json: string; info?: unknown }> = [];
+  const results: Array<{ id: string; json: string; info?: unknown; limited?: boolean }> = [];
   for (let index = 0; index < message.items.length; index++) {
     const item = message.items[index]!;
     let packed: PackedItem;
@@ -117,8 +126,11 @@ function reduceBatch(engine: ReducerEngine, message: ToWorker): void {
         send({ type: 'progress', seq, index, record, reducer, state, hash: packedRecordHash(current, record) });
       });
     }
-    const json = engine.reduce(packed);
-    results.push(info === undefined ? { id: item.id, json } : { id: item.id, json, info });
+    const { json, limited } = engine.reduce(packed);
+    const result: { id: string; json: string; info?: unknown; limited?: boolean } = { id: item.id, json };
+    if (info !== undefined) result.info = info;
+    if (limited) result.limited = true;
+    results.push(result);
     if (probe) engine.setProbe(undefined);
   }
   started[0] = 0;

@@ -23,7 +23,7 @@ import {
   type Reference,
 } from '../tracker/mod.ts';
 import { renderSegments, renderTable, StyleError, type RenderOptions } from './styled.ts';
-import { compileExpression, type Expression } from '../jmespath.ts';
+import { compileExpression, EvaluationBudget, JmesPathLimitError, type Expression } from '../jmespath.ts';
 import { SitError } from '../errors.ts';
 import { requireAuthor } from '../cli/author.ts';
 import { chronoTimestamp } from '../timestamp.ts';
@@ -374,7 +374,8 @@ export class ScriptHost {
     const states = (await this.#allStates()) as IssueState[];
     const result = searchIssues(states, parsed, searchOptions);
     const select = options.select === undefined || options.select === null ? undefined : this.#expression(options.select, 'select');
-    return { total: result.total, items: select === undefined ? result.items : result.items.map((state) => selectOne(select, state)) };
+    const budget = new EvaluationBudget();
+    return { total: result.total, items: select === undefined ? result.items : result.items.map((state) => selectOne(select, state, budget)) };
   }
 
   #me(): Author | undefined {
@@ -590,10 +591,12 @@ function withFilter(query: IssueQuery, filter: IssueQuery): IssueQuery {
 }
 
 /** `select` applied to one state; an expression that fails on this state gives null for it. */
-function selectOne(select: Expression, state: unknown): unknown {
+function selectOne(select: Expression, state: unknown, budget: EvaluationBudget): unknown {
   try {
-    return select.search(state);
-  } catch {
+    return select.search(state, budget);
+  } catch (error) {
+    // A budget spent ends the whole search; anything else is a miss for this one state.
+    if (error instanceof JmesPathLimitError) throw error;
     return null;
   }
 }

@@ -21,6 +21,10 @@ export interface ScriptWorkerData {
   fireAndForget: string[];
   /** Sandbox limits. */
   limits: SandboxLimits;
+  /** The time the whole run may take, host calls included (ms). */
+  wallTimeMs: number;
+  /** Host functions whose time counts against no limit (waits for the user). */
+  untimed: string[];
   /** `Int32Array` word 0: 0 while a call is pending, 1 once its reply was posted. */
   lock: SharedArrayBuffer;
   /** The channel for calls, replies and the final result. */

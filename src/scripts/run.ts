@@ -19,6 +19,16 @@ export class ModuleScriptError extends SitError {}
 /** Limits of module scripts unless the caller gives others: 10 s of the script's own time, 64 MiB. */
 export const SCRIPT_LIMITS: Readonly<SandboxLimits> = Object.freeze({ itemDeadlineMs: 10_000, memoryBytes: 64 * 1024 * 1024 });
 
+/**
+ * The time a whole run may take unless the caller says otherwise, the script's host calls included
+ * (reducing every item of a cold repository among them), waits for the user excepted: a script
+ * calling the host in a loop spends almost none of its own time.
+ */
+export const SCRIPT_WALL_TIME_MS = 60_000;
+
+/** Host functions that wait for the user: their time counts against no limit. */
+const INTERACTIVE: readonly string[] = ['edit', 'readStdin'];
+
 /** What `sit NAME ARGS…` passes to a module script. */
 export interface ScriptInvocation {
   /** The command name (`issue` for `sit issue`). */
@@ -27,6 +37,8 @@ export interface ScriptInvocation {
   args: string[];
   /** Sandbox limits (default {@link SCRIPT_LIMITS}). */
   limits?: SandboxLimits;
+  /** The time the whole run may take, host calls included (default {@link SCRIPT_WALL_TIME_MS}). */
+  wallTimeMs?: number;
   /** Standard streams, editor and working directory (default: the process's). */
   io?: ScriptIo;
 }
@@ -53,7 +65,8 @@ export async function runModuleScript(context: Context, file: string, invocation
   const limits = { ...SCRIPT_LIMITS, ...invocation.limits };
   let lastError: unknown;
   try {
-    const done = await runInWorker(source, file, { command: invocation.name, argv: [...invocation.args] }, host, limits, (error) => {
+    const wallTimeMs = invocation.wallTimeMs ?? SCRIPT_WALL_TIME_MS;
+    const done = await runInWorker(source, file, { command: invocation.name, argv: [...invocation.args] }, host, { limits, wallTimeMs }, (error) => {
       lastError = error;
     });
     if (host.exitStatus !== undefined) return host.exitStatus;
@@ -73,9 +86,10 @@ function runInWorker(
   file: string,
   args: unknown,
   host: ScriptHost,
-  limits: SandboxLimits,
+  budget: { limits: SandboxLimits; wallTimeMs: number },
   onHostError: (error: unknown) => void,
 ): Promise<DoneMessage> {
+  const { limits, wallTimeMs } = budget;
   const entry = workerEntry('scripts/worker');
   const channel = new MessageChannel();
   const lockBuffer = new SharedArrayBuffer(4);
@@ -87,6 +101,8 @@ function runInWorker(
     names: Object.keys(host.api),
     fireAndForget: [...FIRE_AND_FORGET],
     limits,
+    wallTimeMs,
+    untimed: [...INTERACTIVE],
     lock: lockBuffer,
     port: channel.port2,
   };
@@ -94,10 +110,14 @@ function runInWorker(
   const port = channel.port1;
   // A backstop for one long native operation that the sandbox's interrupt handler cannot stop:
   // the script's own time (host calls excluded) may exceed the deadline by this much.
-  const deadline = (limits.itemDeadlineMs ?? SCRIPT_LIMITS.itemDeadlineMs!) + (limits.watchdogGraceMs ?? 1000) + 2000;
+  const grace = (limits.watchdogGraceMs ?? 1000) + 2000;
+  const deadline = (limits.itemDeadlineMs ?? SCRIPT_LIMITS.itemDeadlineMs!) + grace;
   const started = performance.now();
   let hostTime = 0;
+  /** Time spent waiting for the user: it counts against no limit. */
+  let untimedTime = 0;
   let callStarted: number | undefined;
+  let callUntimed = false;
   return new Promise<DoneMessage>((resolve, reject) => {
     let settled = false;
     let queue = Promise.resolve();
@@ -111,8 +131,20 @@ function runInWorker(
       else reject(error);
     };
     const watchdog = setInterval(() => {
+      const now = performance.now();
+      const waiting = callStarted !== undefined && callUntimed ? now - callStarted : 0;
+      // The whole run, host calls included: the guest stops itself at the wall time when it can,
+      // this stops it (or a host call that never ends) a little later.
+      if (now - started - untimedTime - waiting > wallTimeMs + grace) {
+        finish(
+          new ModuleScriptError(
+            `module script ${file} failed: wall time exceeded (${wallTimeMs} ms, host calls included), stopped by the watchdog`,
+          ),
+        );
+        return;
+      }
       if (callStarted !== undefined) return;
-      if (performance.now() - started - hostTime > deadline) {
+      if (now - started - hostTime > deadline) {
         finish(new ModuleScriptError(`module script ${file} failed: deadline exceeded (${limits.itemDeadlineMs} ms), stopped by the watchdog`));
       }
     }, 250);
@@ -123,6 +155,7 @@ function runInWorker(
         return;
       }
       callStarted = performance.now();
+      callUntimed = INTERACTIVE.includes(message.name);
       let reply: ReplyMessage;
       try {
         const value = await host.call(message.name, message.args);
@@ -131,8 +164,11 @@ function runInWorker(
         onHostError(error);
         reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
       } finally {
-        hostTime += performance.now() - callStarted;
+        const spent = performance.now() - callStarted;
+        hostTime += spent;
+        if (callUntimed) untimedTime += spent;
         callStarted = undefined;
+        callUntimed = false;
       }
       if (!message.reply || settled) return;
       port.postMessage(reply);

@@ -41,7 +41,14 @@ for (const name of data.names) {
 
 let done: DoneMessage;
 try {
-  const result = await runScript(data.source, { file: data.file, args: data.args, api, limits: data.limits });
+  const result = await runScript(data.source, {
+    file: data.file,
+    args: data.args,
+    api,
+    limits: data.limits,
+    wallTimeMs: data.wallTimeMs,
+    untimed: data.untimed,
+  });
   done = { type: 'done', exitCode: result.exitCode, output: result.output, ...(result.error === undefined ? {} : { error: result.error }) };
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,6 @@
 /** The repository's `config.json` (original-sit.md §1.3), read and written byte-exact. */
 import { readFileSync } from 'node:fs';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json_depth.ts';
 import { InvalidConfigError } from './errors.ts';
 import type { HashingAlgorithm } from './hash.ts';
 
@@ -102,6 +103,7 @@ export function parseConfig(text: string, path = 'config.json'): RepositoryConfi
     return fail(`not valid JSON at ${jsonErrorPlace(text, error)} (${reason})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('not a JSON object');
+  if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) return fail(`nested more than ${MAX_JSON_DEPTH} levels deep`);
   const object = value as Record<string, unknown>;
   const hashingAlgorithm = parseHashingAlgorithm(object['hashing_algorithm']);
   if (hashingAlgorithm === undefined) {

@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json_depth.ts';
 import { InvalidConfigError } from './errors.ts';
 import { writeFileAtomic } from './repository.ts';
 
@@ -98,6 +99,9 @@ export function parseUserConfig(text: string, path = 'config.json'): UserConfig 
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InvalidConfigError(`invalid user configuration ${path}: not a JSON object; repair or remove the file`);
+  }
+  if (jsonDepthExceeds(raw, MAX_JSON_DEPTH)) {
+    throw new InvalidConfigError(`invalid user configuration ${path}: nested more than ${MAX_JSON_DEPTH} levels deep; repair or remove the file`);
   }
   const object = lowerKeys(raw) as Record<string, unknown>;
   const config = emptyUserConfig();

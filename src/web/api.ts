@@ -8,8 +8,8 @@
  */
 import type { Context, Hono } from 'hono';
 import { SitError } from '../errors.ts';
-import { compileExpression, type Expression } from '../jmespath.ts';
-import { stringifySorted } from '../json.ts';
+import { compileExpression, EvaluationBudget, JmesPathLimitError, type Expression } from '../jmespath.ts';
+import { jsonDepthExceeds, MAX_JSON_DEPTH, stringifySorted } from '../json.ts';
 import type { RecordFile } from '../store/hash.ts';
 import { isBase32 } from '../store/hash.ts';
 import { readCheckedRecord } from '../store/repository.ts';
@@ -54,9 +54,17 @@ function compile(c: Context, text: string, role: string): Expression | Response 
   }
 }
 
-function evaluate(c: Context, expr: Expression, doc: unknown): { value: unknown } | Response {
+/**
+ * What the expressions of one request may spend in all: an address is untrusted input (any web
+ * page can make a browser send one), and the server must keep answering.
+ */
+function requestBudget(): EvaluationBudget {
+  return new EvaluationBudget({ timeMs: 2000 });
+}
+
+function evaluate(c: Context, expr: Expression, doc: unknown, budget: EvaluationBudget): { value: unknown } | Response {
   try {
-    return { value: expr.search(doc) };
+    return { value: expr.search(doc, budget) };
   } catch (error) {
     return bad(c, error instanceof SitError ? error.message : 'the expression failed');
   }
@@ -114,17 +122,19 @@ export function registerApi(app: Hono, o: ApiOptions): void {
       const query = compile(c, d!, 'query');
       if (query instanceof Response) return query;
       const out: unknown[] = [];
+      const budget = requestBudget();
       for (const state of o.index.states()) {
         if (filter !== undefined) {
           let pass: unknown;
           try {
-            pass = filter.search(state);
-          } catch {
+            pass = filter.search(state, budget);
+          } catch (error) {
+            if (error instanceof JmesPathLimitError) return bad(c, error.message);
             pass = false;
           }
           if (pass !== true) continue;
         }
-        const r = evaluate(c, query, state);
+        const r = evaluate(c, query, state, budget);
         if (r instanceof Response) return r;
         out.push(r.value);
       }
@@ -142,7 +152,7 @@ export function registerApi(app: Hono, o: ApiOptions): void {
       if (query instanceof Response) return query;
       const state = o.index.get(b!);
       if (state === undefined) return c.notFound();
-      const r = evaluate(c, query, state);
+      const r = evaluate(c, query, state, requestBudget());
       return r instanceof Response ? r : json(c, r.value);
     }
     // /api/record/{record}/files
@@ -165,6 +175,7 @@ export function registerApi(app: Hono, o: ApiOptions): void {
         try {
           const parsed: unknown = JSON.parse(stateParam);
           if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+          if (jsonDepthExceeds(parsed, MAX_JSON_DEPTH)) return bad(c, `state is nested more than ${MAX_JSON_DEPTH} levels deep`);
           state = parsed as Record<string, unknown>;
         } catch {
           return c.text('state must be a JSON object', 500);
@@ -180,7 +191,7 @@ export function registerApi(app: Hono, o: ApiOptions): void {
       } catch (error) {
         return c.text(error instanceof SitError ? error.message : 'reduction failed', 500);
       }
-      const r = evaluate(c, query, reduced);
+      const r = evaluate(c, query, reduced, requestBudget());
       return r instanceof Response ? r : json(c, r.value);
     }
     return c.notFound();
