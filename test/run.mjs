@@ -97,8 +97,10 @@ function runFile(file) {
     SIT_CACHE_DIR: join(scratch, 'cache'),
   };
   mkdirSync(env.HOME);
-  const name = file.slice(file.lastIndexOf('/') + 1);
-  const pattern = `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+  // Named as below test/ (`stress/…` for the stress tests); uvu is given the directory and the base name.
+  const name = file.slice('test/'.length);
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  const pattern = `^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
   const args = ['--import', 'tsx', join(root, 'node_modules/uvu/bin.js'), dirname(file), pattern];
   const started = Date.now();
   // Its own process group, so that a file that runs out of time is stopped with its children.
