@@ -8,8 +8,11 @@ import { StoreOperationError } from './errors.ts';
 import { prepareHashing } from './hash.ts';
 import { claimTask, examineRecord, runTask } from './integrity_examine.ts';
 import type { Answer, ExaminedEntry, FromWorker, Task, ToWorker, WorkerInit } from './integrity_examine.ts';
-import { compareEntries, itemLinkText, Repository, TEMPORARY_PREFIX } from './repository.ts';
-import type { ItemRecordLink, RecordEntry } from './repository.ts';
+import { TEMPORARY_PREFIX } from './fs_util.ts';
+import { itemLinkText } from './names.ts';
+import { compareEntries } from './record_walk.ts';
+import type { ItemRecordLink, RecordEntry } from './record_walk.ts';
+import type { Repository } from './repository.ts';
 
 /** One examined record. */
 export interface IntegrityResult {

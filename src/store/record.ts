@@ -193,6 +193,18 @@ export function isIntact(record: StoredRecord, algorithm?: HashingAlgorithm): bo
   return recordHash(record.files, algorithm === undefined ? {} : { algorithm }) === record.hash;
 }
 
+/**
+ * The record as it hashes to its name, or undefined when it does not (damaged): checked with
+ * zero-length markers first, then, for a record read without them, again with its `.type/` and
+ * `.prev/` files read (markers are empty by convention only).
+ */
+export function intactRecord(record: StoredRecord, algorithm: HashingAlgorithm): StoredRecord | undefined {
+  if (isIntact(record, algorithm)) return record;
+  if (record.problems.length > 0 || record.markersUnread === undefined) return undefined;
+  const whole = readMarkersToo(record);
+  return whole !== undefined && isIntact(whole, algorithm) ? whole : undefined;
+}
+
 /** Records whose files add up to more than this are checked by streaming them through the hash. */
 const WHOLE_RECORD_LIMIT = 8 * 1024 * 1024;
 

@@ -5,7 +5,7 @@ import { delimiter } from 'node:path';
 import { SigningError } from './errors.ts';
 import { recordHash } from './hash.ts';
 import type { HashingAlgorithm, RecordFile } from './hash.ts';
-import { findExecutable } from './repository.ts';
+import { findExecutable } from './modules.ts';
 
 /** The outcome of verifying a record's signature; `output` is what GnuPG printed. */
 export interface Verification {

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { InvalidConfigError } from './errors.ts';
-import { writeFileAtomic } from './repository.ts';
+import { writeFileAtomic } from './fs_util.ts';
 
 /** An author: a name and an optional e-mail address. */
 export interface Author {
