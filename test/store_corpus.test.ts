@@ -3,8 +3,9 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Repository, checkIntegrity, checkIntegrityParallel, isIntact, itemLinkText, prepareHashing, readItemRecords, readRepositoryRecords, recordParents,
+  Repository, checkIntegrity, checkIntegrityParallel, isIntact, itemLinkText, prepareHashing, readItemRecords, readRepositoryRecords,
 } from '../src/store/mod.ts';
+import { recordParents } from '../src/store/record.ts';
 import { corpusRepository, tempDirs } from './helpers/store_fixtures.ts';
 
 const temp = tempDirs();

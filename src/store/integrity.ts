@@ -133,7 +133,7 @@ function itemProblems(repo: Repository): IntegrityProblem[] {
 }
 
 /** Why an item's record link leads to no record directory. */
-export function brokenLinkReason(link: ItemRecordLink): string {
+function brokenLinkReason(link: ItemRecordLink): string {
   if (link.kind === 'symlink') return 'symbolic link that leads nowhere, or out of the repository';
   if (link.kind === 'directory') return `record ${link.hash} is missing`;
   let text: string;
@@ -399,11 +399,4 @@ function removeOldTemporaries(paths: readonly string[], options: IntegrityOption
     }
   }
   return removed.sort();
-}
-
-/** Removes `.tmp-*` leftovers in the repository root, `records/` and every item directory. */
-export function removeTemporaries(repo: Repository, options: IntegrityOptions = {}): string[] {
-  const temporaries = [...temporariesIn(repo.root), ...temporariesIn(repo.recordsDir())];
-  for (const item of repo.items()) temporaries.push(...temporariesIn(repo.itemDir(item)));
-  return removeOldTemporaries(temporaries, options);
 }

@@ -102,7 +102,7 @@ export function runModuleManager(
  * Whether `path` (by its real path) lies inside the repository, or inside the project directory
  * that holds a repository called `.sit`: files there arrived with the project's history.
  */
-export function liesInRepository(repo: { root: string }, path: string): boolean {
+function liesInRepository(repo: { root: string }, path: string): boolean {
   let real: string;
   let root: string;
   try {

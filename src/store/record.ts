@@ -179,7 +179,7 @@ function hasMarker(files: RecordFile[]): boolean {
  * might be why it does not hash to its name (they are empty by convention, not by rule); else the
  * record itself. Undefined when its directory is gone.
  */
-export function readMarkersToo(record: StoredRecord): StoredRecord | undefined {
+function readMarkersToo(record: StoredRecord): StoredRecord | undefined {
   if (record.markersUnread === undefined) return record;
   return tryReadRecord(record.markersUnread, record.hash, { full: true });
 }
@@ -294,9 +294,4 @@ export function recordParents(record: { files: RecordFile[] }): string[] {
 export function recordTimestamp(record: { files: RecordFile[] }): string | undefined {
   const file = record.files.find((f) => f.name === '.timestamp');
   return file === undefined ? undefined : Buffer.from(file.data).toString('utf8').trim();
-}
-
-/** The file of the record called `name`, if any. */
-export function recordFile(record: { files: RecordFile[] }, name: string): Uint8Array | undefined {
-  return record.files.find((f) => f.name === name)?.data;
 }

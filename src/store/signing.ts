@@ -14,7 +14,7 @@ export interface Verification {
 }
 
 /** The GnuPG program to use when none is configured: `gpg2` on PATH, else `gpg`. */
-export function defaultGnupg(env: NodeJS.ProcessEnv = process.env): string {
+function defaultGnupg(env: NodeJS.ProcessEnv = process.env): string {
   const dirs = (env['PATH'] ?? '').split(delimiter).filter((p) => p !== '');
   return findExecutable('gpg2', dirs) ?? 'gpg';
 }

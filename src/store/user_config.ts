@@ -89,7 +89,7 @@ export function emptyUserConfig(): UserConfig {
 }
 
 /** Parses the text of a user configuration; `path` is used in error messages. */
-export function parseUserConfig(text: string, path = 'config.json'): UserConfig {
+function parseUserConfig(text: string, path = 'config.json'): UserConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
