@@ -5,7 +5,8 @@
 //   node test/run.mjs [--all] [--jobs N] [PATTERN...]
 //
 // Without `--all` it runs `test/*.test.ts`; `--all` adds the long stress tests of `test/stress/`.
-// A PATTERN (a regular expression, as uvu takes them) keeps the files whose name matches it.
+// A PATTERN (a regular expression, as uvu takes them) keeps the files whose name below test/
+// matches it (`web_`, `^store_`, `stress/`).
 // `--jobs N` (or SIT_TEST_JOBS) sets how many files run at once.
 //
 // Each file's output is printed whole when it ends, so files never interleave. Files share no
@@ -53,7 +54,7 @@ function testFiles(options) {
     existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((name) => name.endsWith('.test.ts')).sort().map((name) => `${dir}/${name}`) : [];
   const files = [...list('test'), ...(options.all ? list('test/stress') : [])];
   if (options.patterns.length === 0) return files;
-  return files.filter((file) => options.patterns.some((pattern) => pattern.test(file)));
+  return files.filter((file) => options.patterns.some((pattern) => pattern.test(file.slice('test/'.length))));
 }
 
 /** Seconds per file from the last run, or an empty object. */
@@ -137,7 +138,7 @@ const running = new Set();
 /** Removals of the files' scratch directories, awaited before the summary. */
 const cleanups = [];
 
-/** Removes `dir`, also where a test left read-only directories in it (copies of the read-only corpus). */
+/** Removes `dir`, also when a test left read-only directories in it. */
 async function removeTree(dir) {
   try {
     await rm(dir, { recursive: true, force: true });
