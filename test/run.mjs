@@ -10,12 +10,12 @@
 // `--jobs N` (or SIT_TEST_JOBS) sets how many files run at once.
 //
 // Each file's output is printed whole when it ends, so files never interleave. Files share no
-// state: dist/ is built once before any file starts (the files' helpers then use it as it is,
-// see SIT_TEST_BUILT in test/helpers/cli.ts), and each file gets a home, a configuration and a
-// cache directory of its own. The slowest files start first, by the times of the last run
-// (kept in node_modules/.cache/sit-tests/times.json).
+// state: dist/ is built (when older than the sources) before any file starts and the files'
+// helpers then use it as it is (SIT_TEST_BUILT in test/helpers/cli.ts); each file gets a home, a
+// configuration and a cache directory of its own. The slowest files start first, by the times
+// of the last run (kept in node_modules/.cache/sit-tests/times.json).
 import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -74,6 +74,26 @@ function writeTimes(times) {
   } catch {
     // only the order of the next run depends on it
   }
+}
+
+/** The newest modification time of the files below `dir` (0 when there is none). */
+function newest(dir) {
+  let time = 0;
+  for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
+    const path = join(dir, entry.name);
+    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return time;
+}
+
+/**
+ * Whether dist/ is missing or older than src/ or templates/ (the rule of ensureBuilt in
+ * test/helpers/cli.ts). A build replaces dist/ whole, so it is not made when not needed: another
+ * run in this tree may be using it.
+ */
+function buildNeeded() {
+  const cli = join(root, 'dist', 'src', 'cli.js');
+  return !existsSync(cli) || statSync(cli).mtimeMs < Math.max(newest(join(root, 'src')), newest(join(root, 'templates')));
 }
 
 /** Counts in one file's uvu output (colours removed), or undefined when the totals are missing. */
@@ -185,7 +205,7 @@ const files = testFiles(options);
 if (files.length === 0) usage('no test file matches');
 
 try {
-  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (buildNeeded()) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 } catch {
   console.log('test/run.mjs: the build failed; nothing was tested');
   console.log('0 passed, 1 failed');
