@@ -93,8 +93,8 @@ run('browser: create, comment, live comment from another process, close, search'
     execFileSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/write_comment.ts'), fixture.repo.root, id, 'Written in another terminal'], {
       cwd: PROJECT_ROOT,
     });
-    await page.waitForSelector('.comment .markdown:has-text("Written in another terminal")', { timeout: 30_000 });
-    await list.waitForFunction((sel) => document.querySelector(sel)?.textContent?.replace(/\D+/g, '') === '2', count, { timeout: 30_000 });
+    await page.waitForSelector('.comment .markdown:has-text("Written in another terminal")', { timeout: 10_000 });
+    await list.waitForFunction((sel) => document.querySelector(sel)?.textContent?.replace(/\D+/g, '') === '2', count, { timeout: 10_000 });
     assert.ok(await list.$eval('.sort-menu', (menu) => (menu as HTMLDetailsElement).open), 'the sort menu is still open');
     for (const p of [page, list]) {
       const marker = await p.evaluate(() => (window as unknown as { sitMarker?: number }).sitMarker);
