@@ -28,7 +28,7 @@ function newestSource(dir: string): number {
 
 /**
  * Builds `dist/` when it is missing or older than `src/` or `templates/`. Under `npm test`
- * (SIT_TEST_BUILT set by test/run.mjs, which builds once before its files start) it is used as
+ * (SIT_TEST_BUILT set by test/run.mjs, which builds it so before any file starts) it is used as
  * it is: files running at once must not rebuild it under each other.
  */
 export function ensureBuilt(): void {

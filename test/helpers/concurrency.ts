@@ -10,7 +10,7 @@ import { Repository, checkIntegrity, isIntact } from '../../src/store/mod.ts';
 import { ensureBuilt, makeSandbox, ROOT, SIT_JS, sit } from './cli.ts';
 import type { TempDirs } from './store_fixtures.ts';
 
-/** Runs `script` (a helper of test/helpers) in a new Node process; resolves with its exit status. */
+/** Runs Node with `args` (a helper script of test/helpers and its arguments); resolves with its exit status. */
 function runHelper(args: string[], env?: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], ...(env === undefined ? {} : { env }) });
