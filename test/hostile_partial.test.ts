@@ -60,7 +60,7 @@ test('sit web leaves out a record still being copied, shows it on the page, and 
     // What the server's two-second poll does for such items: nothing in the item's directory changed.
     const changed = await index.refresh(index.incomplete());
     assert.equal(changed, [id]);
-    assert.is((index.get(id)?.['comments'] as Array<{ text: string }>)[0]?.text, 'the comment that is still on its way');
+    assert.is((index.get(id)?.['comments'] as Array<{ text: string }> | undefined)?.[0]?.text, 'the comment that is still on its way');
     assert.equal(index.incomplete(), []);
     assert.not.match(await (await app.request(`/issue/${id}`)).text(), /left out/);
   } finally {

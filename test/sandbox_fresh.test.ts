@@ -24,7 +24,7 @@ async function everywhere(set: ReducerSet, count = 6): Promise<Array<Record<stri
   try {
     const pooled = new Map<string, Record<string, unknown>>();
     for await (const result of pool.reduce(jobs(count))) pooled.set(result.id, result.state);
-    inThread.forEach((state) => assert.equal(pooled.get(state.id as string), state));
+    for (const state of inThread) assert.equal(pooled.get(state.id as string), state);
   } finally {
     await pool.close();
   }

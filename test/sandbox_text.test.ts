@@ -49,7 +49,7 @@ test('decode() matches WHATWG on edge cases and random bytes (U+FFFD for bad byt
   );
   const node = new TextDecoder('utf-8');
   const out = state.out as string[];
-  inputs.forEach((bytes, i) => assert.is(out[i], node.decode(bytes), `vector ${i}: ${Array.from(bytes.slice(0, 12)).join(',')}`));
+  for (const [i, bytes] of inputs.entries()) assert.is(out[i], node.decode(bytes), `vector ${i}: ${Array.from(bytes.slice(0, 12)).join(',')}`);
 });
 
 test('fatal mode throws a TypeError on bad bytes; ignoreBOM keeps the BOM', async () => {

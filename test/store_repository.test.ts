@@ -181,7 +181,7 @@ test('record files of any size read back whole: empty, one byte, exactly 64 KiB 
   const [record] = repo.readItemRecords(id);
   assert.is(record!.hash, hash);
   assert.equal(record!.files.map((f) => f.data.length), sizes);
-  record!.files.forEach((f, i) => assert.ok(Buffer.from(f.data).equals(Buffer.from(files[i]!.data)), `f${i}`));
+  for (const [i, f] of record!.files.entries()) assert.ok(Buffer.from(f.data).equals(Buffer.from(files[i]!.data)), `f${i}`);
   assert.ok(isIntact(record!));
 });
 

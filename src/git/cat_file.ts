@@ -126,7 +126,10 @@ export class CatFile {
     let at = 0;
     while (at < chunk.length) {
       if (this.#trailer) {
-        if (chunk[at] !== NEWLINE) return this.#fail(new GitError('git cat-file sent an object without its final newline'));
+        if (chunk[at] !== NEWLINE) {
+          this.#fail(new GitError('git cat-file sent an object without its final newline'));
+          return;
+        }
         at++;
         this.#trailer = false;
         this.#answer(this.#finishBody());

@@ -563,7 +563,7 @@ export class Revision {
     if (listing.places.some((place) => place.missing === true)) listing.missing = true;
     const hash = createHash('sha256');
     hash.update(`sit-git-state 1\0${JSON.stringify(this.hashingAlgorithm)}\0${listing.id}\0${listing.trees.join(',')}\0`);
-    listing.places.forEach((place, i) => hash.update(`${place.hash}\n${names[i]}\0`));
+    for (const [i, place] of listing.places.entries()) hash.update(`${place.hash}\n${names[i]}\0`);
     return hash.digest('hex');
   }
 

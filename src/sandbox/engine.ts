@@ -156,7 +156,7 @@ export class ReducerEngine {
       result.value.dispose();
       return out;
     } finally {
-      handles.forEach((h, i) => typeof args[i] === 'string' && h.dispose());
+      for (const [i, h] of handles.entries()) if (typeof args[i] === 'string') h.dispose();
       fn.dispose();
     }
   }

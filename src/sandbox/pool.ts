@@ -313,9 +313,11 @@ class Pool implements ReducerPool {
         this.dispatch();
         return;
       case 'loadError':
-        return this.fail(new ReducerLoadError(message.file, message.reason));
+        this.fail(new ReducerLoadError(message.file, message.reason));
+        return;
       case 'fatal':
-        return this.fail(new SandboxError(`a reducer worker could not start: ${message.message}`));
+        this.fail(new SandboxError(`a reducer worker could not start: ${message.message}`));
+        return;
       case 'progress': {
         const batch = slot.batch;
         if (batch?.seq === message.seq) batch.progress = { ...message, info: message.info ?? batch.progress?.info };
@@ -351,9 +353,13 @@ class Pool implements ReducerPool {
     const batch = slot.batch;
     if (!slot.ready && !slot.kill) {
       const why = slot.error?.message ?? `exit code ${code}`;
-      return this.fail(new SandboxError(`a reducer worker stopped while starting: ${why}`));
+      this.fail(new SandboxError(`a reducer worker stopped while starting: ${why}`));
+      return;
     }
-    if (batch === undefined) return this.dispatch();
+    if (batch === undefined) {
+      this.dispatch();
+      return;
+    }
     const reason = slot.kill?.reason ?? `worker crashed: ${slot.error?.message ?? `exit code ${code}`}`;
     const sameBatch = (slot.kill?.seq ?? Atomics.load(slot.ints, PROGRESS_SEQ)) === batch.seq;
     const index = sameBatch ? (slot.kill?.index ?? Atomics.load(slot.ints, PROGRESS_INDEX)) : -1;
@@ -362,9 +368,11 @@ class Pool implements ReducerPool {
       if (++batch.attempts >= 3) {
         batch.run.error ??= new SandboxError(`reducer workers failed three times on the same batch: ${reason}`);
         batch.run.notify();
-        return this.dispatch();
+        this.dispatch();
+        return;
       }
-      return this.enqueue(batch, true);
+      this.enqueue(batch, true);
+      return;
     }
     const rest = batch.jobs.filter((_, i) => i !== index);
     if (rest.length > 0) {

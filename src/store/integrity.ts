@@ -228,7 +228,7 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
       const answers = await runner.run(batches.map((batch): Task => ({ type: 'examine', entries: batch })));
       answers.forEach((answer, i) => {
         if (answer.type !== 'examine') return;
-        batches[i]!.forEach((entry, j) => known.set(entryKey(entry), answer.intact[j] ?? undefined));
+        for (const [j, entry] of batches[i]!.entries()) known.set(entryKey(entry), answer.intact[j] ?? undefined);
       });
     }
     const report = assemble(listed, walked, (entry) => known.get(entryKey(entry)), problems);

@@ -98,7 +98,10 @@ export function walkRecords(records: string, options: WalkOptions): RecordEntry[
    * anything unexpected.
    */
   const walkExpected = (dir: string, level: number, links: number, expected: string[], start: number, end: number): void => {
-    if (level >= depth || start >= end || links < 2) return walk(dir, level);
+    if (level >= depth || start >= end || links < 2) {
+      walk(dir, level);
+      return;
+    }
     const children: Array<{ name: string; links: number; start: number; end: number }> = [];
     for (let i = start; i < end; ) {
       const name = expected[i]!.slice(2 * level - 2, 2 * level);

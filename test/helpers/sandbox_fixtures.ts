@@ -47,7 +47,7 @@ export function hostileSet(name: string): ReducerSet {
 /** A reducer set made of inline sources, each in its own directory `/virtual/<i>`. */
 export function inlineSet(...sources: string[]): ReducerSet {
   const set: ReducerSet = { reducers: [], requireFiles: {} };
-  sources.forEach((source, i) => set.reducers.push({ file: `/virtual/${i}/reducer${i}.js`, dir: `/virtual/${i}`, source }));
+  for (const [i, source] of sources.entries()) set.reducers.push({ file: `/virtual/${i}/reducer${i}.js`, dir: `/virtual/${i}`, source });
   return set;
 }
 
