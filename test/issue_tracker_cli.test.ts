@@ -98,7 +98,7 @@ test('comment: edit and delete your own comments by number, `last` or record has
   const texts = ok(['records', first, '-q', 'files.text']);
   for (const t of ['First wording', 'Second thought', 'Second, edited']) assert.ok(texts.includes(t), t);
   const shown = ok(['issue', 'show', first]);
-  assert.match(shown, /Comment 1 by Test User <test@example\.org>, (?:just now|a minute ago|\d+ minutes ago) \(edited (?:just now|a minute ago|\d+ minutes ago)\):\n    Better wording\n/);
+  assert.match(shown, /Comment 1 by Test User <test@example\.org>, (?:just now|a minute ago|\d+ minutes ago) \(edited (?:just now|a minute ago|\d+ minutes ago)\):\n {4}Better wording\n/);
   assert.match(shown, /• Test User deleted a comment (?:just now|a minute ago|\d+ minutes ago)\n/);
 });
 
@@ -185,7 +185,7 @@ test('show: the issues that mention it and, in a git work tree, the commits that
   git('commit', '-q', '-m', `Mention #${first.slice(0, 6)} only`);
   git('commit', '-q', '--allow-empty', '-m', 'Fixes #ffff nothing of ours');
   const shown = ok(['issue', 'show', first, '--mentions']);
-  assert.match(shown, /\nCommits:\n    [0-9a-f]{10} Mention #[0-9a-f]{6} only \(Dev, (?:just now|a minute ago|\d+ minutes ago)\)\n    [0-9a-f]{10} Handle the empty repository \(Dev, (?:just now|a minute ago|\d+ minutes ago)\) fixes it\n$/);
+  assert.match(shown, /\nCommits:\n {4}[0-9a-f]{10} Mention #[0-9a-f]{6} only \(Dev, (?:just now|a minute ago|\d+ minutes ago)\)\n {4}[0-9a-f]{10} Handle the empty repository \(Dev, (?:just now|a minute ago|\d+ minutes ago)\) fixes it\n$/);
   assert.not.match(ok(['issue', 'show', first]), /Commits:/);
 });
 

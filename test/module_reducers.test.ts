@@ -50,6 +50,7 @@ function cliRecord(types: string[], files: Files, timestamp: string, prev?: stri
   return record(types, { '.authors': 'Yurii Rashkovskii <me@yrashk.com>', '.timestamp': timestamp, ...extra, ...files });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests read states of many shapes
 async function reduce(records: Rec[], id = 'a0d4f3b2-5c2e-4f7a-9d7c-3f2b1c0e9a11'): Promise<Record<string, any>> {
   const state = await runtime.reduce({ id, state: { id }, records });
   return JSON.parse(JSON.stringify(state));

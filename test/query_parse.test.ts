@@ -9,7 +9,7 @@ import {
   type IssueQuery,
 } from '../src/query/mod.ts';
 
-function throwsWith(fn: () => unknown, type: Function, pattern: RegExp): void {
+function throwsWith(fn: () => unknown, type: new (...args: never[]) => Error, pattern: RegExp): void {
   try {
     fn();
   } catch (error) {

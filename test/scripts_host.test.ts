@@ -372,7 +372,10 @@ test('sit.page: through the pager only on a terminal and when longer than the sc
   const paged: string[] = [];
   const raw: string[] = [];
   const source = `module.exports = function (sit, args) { var n = Number(args.argv[0]); var lines = []; for (var i = 0; i < n; i++) lines.push('line ' + i); sit.page(lines.join('\\n')); };`;
-  const io = { stdoutIsTTY: true, rows: 5, rawStdout: (t: string) => void raw.push(t), page: (t: string) => (paged.push(t), true) };
+  const io = { stdoutIsTTY: true, rows: 5, rawStdout: (t: string) => void raw.push(t), page: (t: string) => {
+    paged.push(t);
+    return true;
+  } };
   await run(repo, source, { argv: ['3'], io });
   assert.equal(paged, []);
   assert.is(raw.join(''), 'line 0\nline 1\nline 2\n');

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, renameSync, symlinkSync, utimesSync, writeFileSy
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { Repository, checkIntegrity, checkIntegrityParallel, isIntact, itemLinkText, prepareHashing, recordHash, splitPath } from '../src/store/mod.ts';
+import { type Repository, checkIntegrity, checkIntegrityParallel, isIntact, itemLinkText, prepareHashing, recordHash, splitPath } from '../src/store/mod.ts';
 import { PARALLEL_MIN_ITEMS } from '../src/store/integrity.ts';
 import { checkStoredRecord, tryReadRecord } from '../src/store/record.ts';
 import type { IntegrityReport, RecordFile } from '../src/store/mod.ts';

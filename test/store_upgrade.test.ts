@@ -49,7 +49,7 @@ test('upgrade: issues/ with record directories becomes items/ with flat records'
   assert.not.ok(existsSync(join(root, 'issues')));
   assert.is(readFileSync(join(root, 'items', 'one', first), 'utf8'), itemLinkText(first));
   assert.ok(lstatSync(join(root, 'records', splitPath(second))).isDirectory());
-  assert.match(readFileSync(join(root, 'config.json'), 'utf8'), /"features": \[\n    "flat-records"\n  \]\n}$/);
+  assert.match(readFileSync(join(root, 'config.json'), 'utf8'), /"features": \[\n {4}"flat-records"\n {2}\]\n}$/);
   const repo = Repository.open(root);
   assert.equal(repo.itemGenerations('one'), [[first], [second]]);
   assert.equal(upgradeRepository(root), []);

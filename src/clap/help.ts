@@ -44,7 +44,7 @@ export function display(arg: ArgSpec): string {
 
 /** The binary name shown in help titles: `sit issue` becomes `sit-issue`, as clap writes it. */
 function titleName(app: AppSpec, binName: string | undefined): string {
-  return binName !== undefined && binName.includes(' ') ? binName.replaceAll(' ', '-') : app.name;
+  return binName?.includes(' ') ? binName.replaceAll(' ', '-') : app.name;
 }
 
 /** The usage line without its title, e.g. `sit issue show <ID>`. */

@@ -21,7 +21,7 @@ import type { Context } from './context.ts';
 import { passes, type Expressions } from './expressions.ts';
 
 /** A one-line note on standard error when objects were missing from the clone. */
-function noteIncomplete(context: Context, view: RevisionView, count: number): void {
+function noteIncomplete(view: RevisionView, count: number): void {
   if (count === 0) return;
   process.stderr.write(
     `warning: ${count} item(s) at ${view.revision.name} need objects that are missing from this clone (a partial or damaged clone); ` +
@@ -61,7 +61,7 @@ export function itemsAt(context: Context, expressions: Expressions, options: { c
       if (line !== undefined) out.push(line, '\n');
     }
     process.stdout.write(out.join(''));
-    noteIncomplete(context, view, reducer.incomplete);
+    noteIncomplete(view, reducer.incomplete);
     return 0;
   });
 }

@@ -108,7 +108,7 @@ async function checkRange(repository: GitRepository, range: string): Promise<voi
   if (result.status !== 0) throw new UsageError(`unknown range ${JSON.stringify(range)}: git knows no such revisions (e.g. origin/master..FETCH_HEAD)`);
 }
 
-async function runHook(context: Context, argv: string[]): Promise<number> {
+async function runHook(argv: string[]): Promise<number> {
   const parsed = parseCommand(
     {
       name: 'inbox hook',
@@ -179,7 +179,7 @@ async function runApply(context: Context, argv: string[]): Promise<number> {
 export async function runInbox(context: Context, argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'check') return runCheck(context, rest);
-  if (sub === 'hook') return runHook(context, rest);
+  if (sub === 'hook') return runHook(rest);
   if (sub === 'apply') return runApply(context, rest);
   if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') {
     process.stdout.write(USAGE);

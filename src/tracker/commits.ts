@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { IdIndex, referencesIn } from './references.ts';
+import { type IdIndex, referencesIn } from './references.ts';
 
 /** A commit whose message names an issue. */
 export interface MentioningCommit {

@@ -108,7 +108,6 @@ export function readTemplates(root: string): IssueTemplate[] {
       if (text.includes('\0')) continue;
       out.push(parseTemplate(file.slice(0, -3), text));
     } catch {
-      continue;
     }
   }
   return out;

@@ -167,7 +167,7 @@ export function registerApi(app: Hono, o: ApiOptions): void {
       const query = compile(c, seg[reduceAt + 1]!, 'query');
       if (query instanceof Response) return query;
       const roots = reduceAt === 1 ? a!.split(',').filter((r) => r !== '') : undefined;
-      if (roots !== undefined && roots.some((r) => !isBase32(r))) return bad(c, 'roots must be record hashes separated by commas');
+      if (roots?.some((r) => !isBase32(r))) return bad(c, 'roots must be record hashes separated by commas');
       const reducersParam = c.req.query('reducers');
       const stateParam = c.req.query('state');
       let state: Record<string, unknown> | undefined;
