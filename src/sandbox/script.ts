@@ -1,4 +1,5 @@
 /** Module scripts (the `sit issue` porcelain): one script, a fresh QuickJS context, host functions the caller chooses. */
+import vm from 'node:vm';
 import type { QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { describeGuestError, readGuestError } from './engine.ts';
 import { PRELUDE } from './prelude.ts';
@@ -25,6 +26,18 @@ export interface ScriptOptions {
   wallTimeMs?: number;
   /** `api` functions whose time counts against neither limit: waits for the user (the editor). */
   untimed?: readonly string[];
+  /**
+   * Polled by the interrupt handler: once it returns true the script is stopped at once, whatever
+   * it catches (its caller abandons the run, e.g. to run it again after some asynchronous work).
+   */
+  abort?: () => boolean;
+  /**
+   * In the calling thread: the script's call runs under `vm`'s timeout of this many milliseconds
+   * (its host calls included), the watchdog for one long native operation that the interrupt
+   * handler cannot stop. A run it stops fails with `watchdog: …`, and the QuickJS instance is
+   * replaced. Without it, the caller must be able to stop the thread (a worker).
+   */
+  watchdogMs?: number;
 }
 
 /** How a script ended. */
@@ -69,8 +82,13 @@ export async function runScript(source: string, options: ScriptOptions): Promise
   rt.setMemoryLimit(limits.memoryBytes);
   let deadline = Infinity;
   let wallDeadline = Infinity;
-  let interrupted: 'deadline' | 'wall' | undefined;
+  let interrupted: 'deadline' | 'wall' | 'abort' | undefined;
+  let broken = false;
   rt.setInterruptHandler(() => {
+    if (options.abort?.() === true) {
+      interrupted = 'abort';
+      return true;
+    }
     const now = performance.now();
     if (now > deadline) interrupted = 'deadline';
     else if (now > wallDeadline) interrupted = 'wall';
@@ -126,7 +144,19 @@ export async function runScript(source: string, options: ScriptOptions): Promise
     owned.push(run);
     deadline = performance.now() + limits.itemDeadlineMs;
     if (options.wallTimeMs !== undefined) wallDeadline = performance.now() + options.wallTimeMs;
-    const result = ctx.callFunction(run, ctx.undefined, compiled.value, hostCall, names, argsJson);
+    const call = () => ctx.callFunction(run, ctx.undefined, compiled.value, hostCall, names, argsJson);
+    let result: ReturnType<typeof call>;
+    if (options.watchdogMs === undefined) {
+      result = call();
+    } else {
+      const stopped = guarded(call, options.watchdogMs);
+      if ('stopped' in stopped) {
+        broken = true;
+        modules.delete(limits.memoryBytes);
+        return { exitCode: 1, output: undefined, error: stopped.stopped };
+      }
+      result = stopped.value;
+    }
     deadline = Infinity;
     wallDeadline = Infinity;
     if (!result.error) {
@@ -137,18 +167,38 @@ export async function runScript(source: string, options: ScriptOptions): Promise
     const err = readGuestError(ctx, result.error);
     result.error.dispose();
     if (hostError !== undefined && err.name === 'HostError' && err.message === hostError.message) throw hostError.error;
+    if (interrupted === 'abort') return { exitCode: 1, output: undefined, error: 'aborted' };
     const wall = interrupted === 'wall' ? `wall time exceeded (${options.wallTimeMs} ms, host calls included)` : undefined;
     return { exitCode: 1, output: undefined, error: wall ?? limitText(err, interrupted === 'deadline', limits) ?? describeGuestError(err) };
   } finally {
     deadline = Infinity;
     wallDeadline = Infinity;
-    for (const handle of owned.reverse()) if (handle.alive) handle.dispose();
-    try {
-      ctx.dispose();
-      rt.dispose();
-    } catch {
-      // leaked objects after an out-of-memory error: the memory is reused anyway
+    // A QuickJS instance stopped in the middle of native code is left as it is (see guarded).
+    if (!broken) {
+      for (const handle of owned.reverse()) if (handle.alive) handle.dispose();
+      try {
+        ctx.dispose();
+        rt.dispose();
+      } catch {
+        // leaked objects after an out-of-memory error: the memory is reused anyway
+      }
     }
+  }
+}
+
+/**
+ * Runs `call` under `vm`'s timeout: its thread stops the code running here (the WebAssembly code
+ * of QuickJS too) after `ms`. A host stack overflow inside QuickJS's native code also ends the
+ * call. Either way the QuickJS instance cannot be trusted any more.
+ */
+function guarded<T>(call: () => T, ms: number): { value: T } | { stopped: string } {
+  const box = vm.createContext({ call });
+  try {
+    return { value: vm.runInContext('call()', box, { timeout: Math.max(1, Math.ceil(ms)) }) as T };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { stopped: `watchdog: stopped a long operation after ${Math.ceil(ms)} ms` };
+    if (error instanceof RangeError) return { stopped: 'stack overflow: the script nested deeper than the native stack of the host allows' };
+    throw error;
   }
 }
 
