@@ -67,6 +67,113 @@ interface Entry {
 const prepared = new WeakMap<object, Prepared>();
 
 /**
+ * What a query looks at in one state, but its text, as plain JSON (to be kept in a cache):
+ * `[closed, author, labels, assignees, milestone, created, updated, comments]`, names lower-cased,
+ * times as `[seconds, nanos]` (`null` when missing or unreadable; `updated` falls back to
+ * `created`).
+ */
+export type SearchFields = [
+  closed: 0 | 1,
+  author: string,
+  labels: string[],
+  assignees: string[],
+  milestone: string | null,
+  created: [number, number] | null,
+  updated: [number, number] | null,
+  comments: number,
+];
+
+/** One item to search by its {@linkcode SearchFields} (and its {@linkcode searchText} when the query needs it). */
+export interface SearchEntry {
+  id: string;
+  fields: SearchFields;
+  text?: string;
+}
+
+/** The result of {@linkcode searchEntries}: the ids of the requested page, in order. */
+export interface EntrySearchResult {
+  total: number;
+  ids: string[];
+}
+
+/** The {@linkcode SearchFields} of `state`. */
+export function searchFields(state: IssueState): SearchFields {
+  const comments = Array.isArray(state.comments) ? state.comments : [];
+  const created = parseTimestamp(str(state.timestamp));
+  const updated = parseTimestamp(str(state.last_updated_timestamp)) ?? created;
+  const milestone = str(state.milestone);
+  return [
+    state.state === 'closed' ? 1 : 0,
+    str(state.authors).toLowerCase(),
+    strings(state.labels).map((l) => l.toLowerCase()),
+    strings(state.assignees).map((a) => a.toLowerCase()),
+    milestone === '' ? null : milestone.toLowerCase(),
+    created === undefined ? null : [created.seconds, created.nanos],
+    updated === undefined ? null : [updated.seconds, updated.nanos],
+    comments.length,
+  ];
+}
+
+/** The text of `state` that words and phrases search: summary, details and comments, normalised. */
+export function searchText(state: IssueState): string {
+  const parts = [str(state.summary), str(state.details)];
+  const comments = Array.isArray(state.comments) ? state.comments : [];
+  for (const comment of comments) {
+    if (comment !== null && typeof comment === 'object') parts.push(str((comment as { text?: unknown }).text));
+  }
+  // Fields are joined with NUL so that a phrase never matches across two of them.
+  return parts.map(normalize).join('\u0000');
+}
+
+/** Whether `query` has words or phrases, so that searching needs each item's {@linkcode searchText}. */
+export function queryReadsText(query: IssueQuery): boolean {
+  return query.terms.some((term) => term.kind === 'text');
+}
+
+function instant(value: [number, number] | null): Instant | undefined {
+  return value === null ? undefined : { seconds: value[0], nanos: value[1] };
+}
+
+function fromFields(id: string, fields: SearchFields, text: string): Prepared {
+  return {
+    id,
+    idLower: id.toLowerCase(),
+    closed: fields[0] === 1,
+    text,
+    author: fields[1],
+    labels: fields[2],
+    assignees: fields[3],
+    milestone: fields[4],
+    created: instant(fields[5]),
+    updated: instant(fields[6]),
+    comments: fields[7],
+  };
+}
+
+/**
+ * {@linkcode searchIssues} over search data kept elsewhere (a cache) rather than states: the same
+ * matching, order and paging, without a JMESPath filter. Entries need their `text` when the query
+ * has words ({@linkcode queryReadsText}).
+ */
+export function searchEntries(entries: readonly SearchEntry[], query: IssueQuery, options: Omit<SearchOptions, 'jmespath'> = {}): EntrySearchResult {
+  const offset = checkCount('offset', options.offset, 0);
+  const limit = checkCount('limit', options.limit, Infinity);
+  const matches = matcher(query.terms);
+  const wanted = effectiveState(query);
+  const found: Array<{ prepared: Prepared }> = [];
+  for (const entry of entries) {
+    if (entry.id === DEFINITIONS_ID) continue;
+    const p = fromFields(entry.id, entry.fields, entry.text ?? '');
+    if (wanted !== 'all' && p.closed !== (wanted === 'closed')) continue;
+    if (!matches(p)) continue;
+    found.push({ prepared: p });
+  }
+  found.sort(comparator(query.sort ?? DEFAULT_SORT));
+  const end = limit === Infinity ? found.length : offset + limit;
+  return { total: found.length, ids: found.slice(offset, end).map((e) => e.prepared.id) };
+}
+
+/**
  * Returns the states that match `query` (all of its terms, its `is:` (open ones when it has none)
  * and the JMESPath filter), sorted by its `sort:` (default newest first; ties by id), and the
  * requested page of them. An issue is closed when its `state` is `"closed"` and open otherwise.
@@ -156,28 +263,8 @@ function strings(value: unknown): string[] {
 function prepare(state: IssueState): Prepared {
   let p = prepared.get(state);
   if (p !== undefined) return p;
-  const parts = [str(state.summary), str(state.details)];
-  const comments = Array.isArray(state.comments) ? state.comments : [];
-  for (const comment of comments) {
-    if (comment !== null && typeof comment === 'object') parts.push(str((comment as { text?: unknown }).text));
-  }
-  const created = parseTimestamp(str(state.timestamp));
-  const milestone = str(state.milestone);
-  const id = String(state.id);
-  p = {
-    id,
-    idLower: id.toLowerCase(),
-    closed: state.state === 'closed',
-    // Fields are joined with NUL so that a phrase never matches across two of them.
-    text: parts.map(normalize).join('\u0000'),
-    author: str(state.authors).toLowerCase(),
-    labels: strings(state.labels).map((l) => l.toLowerCase()),
-    assignees: strings(state.assignees).map((a) => a.toLowerCase()),
-    milestone: milestone === '' ? null : milestone.toLowerCase(),
-    created,
-    updated: parseTimestamp(str(state.last_updated_timestamp)) ?? created,
-    comments: comments.length,
-  };
+  // The same data as a cache of searchFields and searchText holds, so that both search alike.
+  p = fromFields(String(state.id), searchFields(state), searchText(state));
   prepared.set(state, p);
   return p;
 }
@@ -241,7 +328,7 @@ export function searchedTexts(query: IssueQuery): string[] {
   return out;
 }
 
-function comparator(sort: Readonly<QuerySort>): (a: Entry, b: Entry) => number {
+function comparator(sort: Readonly<QuerySort>): (a: { prepared: Prepared }, b: { prepared: Prepared }) => number {
   const sign = sort.direction === 'asc' ? 1 : -1;
   const byKey =
     sort.key === 'created'

@@ -44,6 +44,12 @@ export interface EngineOptions {
   smallJobs?: 'thread' | 'worker';
   /** The environment that locates the cache (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Take each item directory's modification time once and keep it (until
+   * {@linkcode Engine.forgetStamps}): for a short command that derives several results of the same
+   * items, so that every item is looked at once.
+   */
+  keepStamps?: boolean;
 }
 
 /** Options of a single reduction. */
@@ -114,6 +120,8 @@ export class Engine {
   #pool: Promise<ReducerPool> | undefined;
   /** Reductions using the pool right now. */
   #poolRuns = 0;
+  /** The item stamps taken so far (`keepStamps`). */
+  #stamps: Map<string, ItemStamp> | undefined;
   /** Pools being closed. */
   #closing: Promise<unknown> = Promise.resolve();
 
@@ -123,6 +131,12 @@ export class Engine {
     this.#options = options;
     this.#integrity = options.integrity ?? repo.integrity;
     this.reducers = options.reducers ?? loadReducers(repo);
+    if (options.keepStamps === true) this.#stamps = new Map();
+  }
+
+  /** Forgets the item stamps kept (`keepStamps`), e.g. after writing a record. */
+  forgetStamps(): void {
+    this.#stamps?.clear();
   }
 
   #jobRecords(records: Iterable<StoredRecord>, roots?: readonly string[]): SandboxRecord[] {
@@ -347,6 +361,14 @@ export class Engine {
 
   /** The directory of item `id` (following a text link) and its modification time. */
   #itemStamp(itemsDir: string, id: string): ItemStamp {
+    const kept = this.#stamps?.get(id);
+    if (kept !== undefined) return kept;
+    const stamp = this.#takeStamp(itemsDir, id);
+    this.#stamps?.set(id, stamp);
+    return stamp;
+  }
+
+  #takeStamp(itemsDir: string, id: string): ItemStamp {
     if (!isValidItemId(id)) throw new ItemNotFoundError(`Item ${id} not found`);
     // A valid identifier is a plain name: no path.join needed (it costs a microsecond per item).
     let dir = itemsDir + sep + id;
@@ -367,20 +389,37 @@ export class Engine {
    * (`undefined` stays `undefined`). Without the cache this is `derive` over `reduceItems`.
    */
   async deriveItems(key: string, derive: (state: State) => unknown, ids?: readonly string[]): Promise<Map<string, unknown>> {
+    return await this.deriveItemsNow(key, derive, ids, { early: true });
+  }
+
+  /**
+   * {@linkcode Engine.deriveItems}, answered at once when every result is in its cache (nothing to
+   * reduce or derive), else a promise of the results.
+   */
+  deriveItemsNow(
+    key: string,
+    derive: (state: State) => unknown,
+    ids?: readonly string[],
+    options: { early?: boolean } = {},
+  ): Map<string, unknown> | Promise<Map<string, unknown>> {
     const wanted = ids ?? this.repo.items();
     if (this.#options.cache === false) {
-      const states = await this.reduceItems(wanted);
-      return new Map([...states].map(([id, state]) => [id, derive(state)]));
+      return this.reduceItems(wanted).then((states) => new Map([...states].map(([id, state]) => [id, derive(state)])));
     }
     const name = `derived-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
     const memo = ReductionCache.load(cacheFile(this.repo.root, this.#options.env, name), {
       reducers: this.reducers.digest,
       integrity: this.#integrity,
     });
+    // An empty cache: the pool's workers start before the items are looked at (see #startPoolEarly).
+    if (memo.size === 0 && options.early === true) return this.#startPoolEarly(wanted.length).then(() => this.#derive(memo, derive, wanted, ids === undefined));
+    return this.#derive(memo, derive, wanted, ids === undefined);
+  }
+
+  #derive(memo: ReductionCache, derive: (state: State) => unknown, wanted: readonly string[], all: boolean): Map<string, unknown> | Promise<Map<string, unknown>> {
     const results = new Map<string, unknown>();
     const stale = new Map<string, ItemStamp & { records: string | undefined }>();
     const itemsDir = this.repo.itemsDir();
-    if (memo.size === 0) await this.#startPoolEarly(wanted.length);
     for (const id of wanted) {
       const { dir, mtime } = this.#itemStamp(itemsDir, id);
       let entry = memo.trusted(id, mtime);
@@ -395,33 +434,87 @@ export class Engine {
       results.set(id, undefined);
     }
     this.lastDerived = stale.size;
-    if (stale.size > 0) {
-      // A few items are reduced directly: reading the whole state cache would cost more.
-      const few = stale.size <= this.#poolThreshold();
-      // Many items: the file is written, and each result derived, while the workers reduce.
-      const written = few ? Date.now() : memo.beginRewrite();
-      // A digest lets a later run check an entry by one listing; it is needed only for items
-      // that changed just before the file's time, or for a few entries that the cache will append.
-      const recent = written - 2000;
-      const onState = (id: string, state: State, incomplete: boolean, damaged: readonly string[]): void => {
-        const value = derive(state);
-        results.set(id, value);
-        if (incomplete) {
-          memo.delete(id);
-          return;
-        }
-        const { dir, mtime, records: listed } = stale.get(id)!;
-        const records = listed ?? (mtime >= recent || stale.size <= 256 ? recordSetDigest(readdirSync(dir)) : '');
-        const entry = { mtime, records, stateJson: JSON.stringify({ value }) };
-        memo.set(id, damaged.length === 0 ? entry : { ...entry, damaged: damaged.join(',') });
-      };
-      const ids = [...stale.keys()];
-      if (few) await this.#reduceUncached(ids, onState);
-      else await this.#reduceItems(ids, { all: false, stamps: stale, onState });
+    if (stale.size === 0) {
+      if (all) memo.retain(wanted);
+      memo.save();
+      return results;
     }
-    if (ids === undefined) memo.retain(wanted);
+    return this.#deriveStale(memo, derive, wanted, all, results, stale);
+  }
+
+  async #deriveStale(
+    memo: ReductionCache,
+    derive: (state: State) => unknown,
+    wanted: readonly string[],
+    all: boolean,
+    results: Map<string, unknown>,
+    stale: Map<string, ItemStamp & { records: string | undefined }>,
+  ): Promise<Map<string, unknown>> {
+    // A few items are reduced directly: reading the whole state cache would cost more.
+    const few = stale.size <= this.#poolThreshold();
+    // Many items: the file is written, and each result derived, while the workers reduce.
+    const written = few ? Date.now() : memo.beginRewrite();
+    // A digest lets a later run check an entry by one listing; it is needed only for items
+    // that changed just before the file's time, or for a few entries that the cache will append.
+    const recent = written - 2000;
+    const onState = (id: string, state: State, incomplete: boolean, damaged: readonly string[]): void => {
+      const value = derive(state);
+      results.set(id, value);
+      if (incomplete) {
+        memo.delete(id);
+        return;
+      }
+      const { dir, mtime, records: listed } = stale.get(id)!;
+      const records = listed ?? (mtime >= recent || stale.size <= 256 ? recordSetDigest(readdirSync(dir)) : '');
+      const entry = { mtime, records, stateJson: JSON.stringify({ value }) };
+      memo.set(id, damaged.length === 0 ? entry : { ...entry, damaged: damaged.join(',') });
+    };
+    const ids = [...stale.keys()];
+    if (few) await this.#reduceUncached(ids, onState);
+    else await this.#reduceItems(ids, { all: false, stamps: stale, onState });
+    if (all) memo.retain(wanted);
     memo.save();
     return results;
+  }
+
+  /**
+   * The state of item `id` for a command about that one item: from the item's own small cache
+   * file (never the whole repository's), answered at once when that holds it; else the item is
+   * reduced and kept there, and a promise of the state is returned. Throws
+   * `ItemNotFoundError` for an item that does not exist.
+   */
+  itemState(id: string): State | Promise<State> {
+    const { dir, mtime } = this.#itemStamp(this.repo.itemsDir(), id);
+    if (this.#options.cache === false) return this.reduceItems([id]).then((states) => states.get(id)!);
+    const name = `items/${createHash('sha256').update(id).digest('hex').slice(0, 24)}`;
+    const cache = ReductionCache.load(cacheFile(this.repo.root, this.#options.env, name), {
+      reducers: this.reducers.digest,
+      integrity: this.#integrity,
+    });
+    const found = cache.lookup(id, dir, mtime);
+    const usable = found.entry !== undefined && this.#stillDamaged(id, found.entry.damaged);
+    const parsed = usable ? this.#parseEntry(cache, id, found.entry!.stateJson) : undefined;
+    if (parsed !== undefined) {
+      cache.save();
+      return parsed.value as State;
+    }
+    return this.#reduceKept(id, cache, mtime, found.records);
+  }
+
+  async #reduceKept(id: string, cache: ReductionCache, mtime: number, listed: string | undefined): Promise<State> {
+    let state: State = {};
+    for await (const reduced of this.#reduceJobs([{ id, digest: true }])) {
+      this.#noteDamaged(reduced.id, reduced.damaged);
+      state = reduced.state;
+      if (reduced.incomplete || reduced.limited) {
+        cache.delete(id);
+        continue;
+      }
+      const entry = { mtime, records: reduced.records ?? listed ?? '', stateJson: reduced.json };
+      cache.set(id, reduced.damaged.length === 0 ? entry : { ...entry, damaged: reduced.damaged.join(',') });
+    }
+    cache.save();
+    return state;
   }
 
   async #reduceUncached(
