@@ -10,7 +10,6 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
 import { findExecutable, isConfined, saveUserConfig, type Repository } from '../store/mod.ts';
 import type { Context } from './context.ts';
-import { parseCommand } from './parse.ts';
 import { childEnvironment } from './program.ts';
 import { isTrusted as isTrustedBy, isWebTrusted, recordTrust, repositoryCliDirs, trustedFiles, webManifest } from './trust.ts';
 
@@ -24,6 +23,8 @@ export function isTrusted(context: Context, repo: Repository): boolean {
 
 /** Runs `sit trust`. */
 export async function runTrust(context: Context, argv: string[]): Promise<number> {
+  // Loaded here: module scripts, which this file also starts, do not need it.
+  const { parseCommand } = await import('./parse.ts');
   const parsed = parseCommand(
     {
       name: 'trust',

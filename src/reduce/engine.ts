@@ -80,6 +80,9 @@ interface Reduced {
   limited: boolean;
 }
 
+/** Up to this many items are checked with the portable hasher (see `prepareLoading`). */
+const FEW_ITEMS = 4;
+
 /** Reduces the items and records of one repository. */
 export class Engine {
   /** The repository. */
@@ -116,6 +119,8 @@ export class Engine {
   #small: Promise<ReducerPool> | undefined;
   /** The in-thread runtime of small jobs (`smallJobs: 'thread'`). */
   #runtime: Promise<ReducerRuntime> | undefined;
+  /** The same runtime once it is ready, with record hashing (see #reduceNow). */
+  #runtimeReady: ReducerRuntime | undefined;
   #cache: ReductionCache | undefined;
   #pool: Promise<ReducerPool> | undefined;
   /** Reductions using the pool right now. */
@@ -164,9 +169,9 @@ export class Engine {
       this.#small.catch(() => undefined);
       return this.#small;
     }
-    this.#runtime ??= Promise.all([import('../sandbox/mod.ts'), prepareLoading()]).then(([sandbox]) =>
-      sandbox.createReducerRuntime(this.reducers.set, this.#limitOptions()),
-    );
+    this.#runtime ??= import('../sandbox/mod.ts')
+      .then((sandbox) => sandbox.createReducerRuntime(this.reducers.set, this.#limitOptions()))
+      .then((runtime) => (this.#runtimeReady = runtime));
     this.#runtime.catch(() => undefined);
     return this.#runtime;
   }
@@ -498,7 +503,29 @@ export class Engine {
       cache.save();
       return parsed.value as State;
     }
-    return this.#reduceKept(id, cache, mtime, found.records);
+    return this.#reduceNow(id, cache, mtime, found.records) ?? this.#reduceKept(id, cache, mtime, found.records);
+  }
+
+  /**
+   * Reduces item `id` at once in this thread when the sandbox is ready here (a command that
+   * reduced an item already) and no limit stops it, and keeps its state; else undefined.
+   */
+  #reduceNow(id: string, cache: ReductionCache, mtime: number, listed: string | undefined): State | undefined {
+    const runtime = this.#runtimeReady;
+    if (runtime === undefined || this.#options.smallJobs === 'worker') return undefined;
+    const job = loadItem(this.repo, id, { ...this.#loaderOptions(), digest: true });
+    const reduced = runtime.reduceJsonNow(job);
+    if (reduced === undefined) return undefined;
+    const damaged = job.info.damaged ?? [];
+    this.#noteDamaged(id, damaged);
+    if (job.info.incomplete === true || reduced.limited) {
+      cache.delete(id);
+    } else {
+      const entry = { mtime, records: job.info.records ?? listed ?? '', stateJson: reduced.json };
+      cache.set(id, damaged.length === 0 ? entry : { ...entry, damaged: damaged.join(',') });
+    }
+    cache.save();
+    return JSON.parse(reduced.json) as State;
   }
 
   async #reduceKept(id: string, cache: ReductionCache, mtime: number, listed: string | undefined): Promise<State> {
@@ -564,7 +591,8 @@ export class Engine {
       // Few items: this thread reads them (while a worker starts) and takes every digest (one
       // more listing each), so that the cache can append them.
       this.#prepareSmall();
-      await prepareLoading();
+      // The fast hasher takes longer to load than a few items take to check without it.
+      if (items.length > FEW_ITEMS) await prepareLoading();
       const loaded = items.map(({ id }) => loadItem(this.repo, id, { ...loader, digest: true }));
       const results = await this.#reduceSmall(loaded);
       for (const job of loaded) {
@@ -612,6 +640,7 @@ export class Engine {
     this.#small = undefined;
     this.#runtime = undefined;
     const closeSmall = small?.then((pool) => pool.close()).catch(() => undefined);
+    this.#runtimeReady = undefined;
     const closeRuntime = runtime?.then((rt) => rt.dispose()).catch(() => undefined);
     await Promise.all([this.#closing, this.#closePool(), closeSmall, closeRuntime]);
   }

@@ -2,7 +2,7 @@
 import vm from 'node:vm';
 import type { QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { describeGuestError, readGuestError } from './engine.ts';
-import { PRELUDE } from './prelude.ts';
+import { SCRIPT_PRELUDE } from './prelude.ts';
 import { formatBytes, newSandboxModule, resolveLimits, type ResolvedLimits } from './quickjs.ts';
 import type { SandboxLimits } from './types.ts';
 
@@ -99,7 +99,7 @@ export async function runScript(source: string, options: ScriptOptions): Promise
   const owned: QuickJSHandle[] = [];
   let hostError: { error: unknown; message: string } | undefined;
   try {
-    const driver = ctx.unwrapResult(ctx.evalCode(PRELUDE, '<sit prelude>'));
+    const driver = ctx.unwrapResult(ctx.evalCode(SCRIPT_PRELUDE, '<sit prelude>'));
     owned.push(driver);
     const compiled = ctx.evalCode(`(function (require) { return function (module) {${source}\n}; })`, options.file);
     if (compiled.error) {

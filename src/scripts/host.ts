@@ -8,7 +8,7 @@
 import { configToJson, deriveAuthor, formatAuthor, isValidItemId, prepareRecordFiles, readItemRecords, signRecordHash } from '../store/mod.ts';
 import type { Author, RecordFile, Repository } from '../store/mod.ts';
 import type { State } from '../reduce/mod.ts';
-import { parseQuery, searchIssues, type IssueQuery, type IssueState, type QueryState } from '../query/mod.ts';
+import { parseQuery, type IssueQuery, type QueryState } from '../query/parse.ts';
 import {
   commitsMentioning,
   createItem,
@@ -21,13 +21,14 @@ import {
   type NamedFilter,
 } from '../tracker/mod.ts';
 import { renderSegments, renderTable, StyleError, type RenderOptions } from './styled.ts';
-import { compileExpression, EvaluationBudget, type Expression } from '../jmespath.ts';
+import type { Expression } from '../jmespath.ts';
 import { SitError } from '../errors.ts';
 import { requireAuthor } from '../cli/author.ts';
 import { chronoTimestamp } from '../timestamp.ts';
 import type { Context } from '../cli/context.ts';
 import { editText, readTextFile, type ScriptIo } from './io.ts';
-import { CacheReader, selectOne, then, type ItemReader, type Maybe } from './reader.ts';
+import { CacheReader, searchStates, then, type ItemReader, type Maybe } from './reader.ts';
+import { jmespathNow, loadJmespath } from './lazy.ts';
 
 /** A host function was called with arguments it does not accept. */
 export class ScriptApiError extends SitError {}
@@ -150,7 +151,7 @@ export class ScriptHost {
       damagedRecords: (id) => this.#damagedRecords(id),
       config: () => (this.#context.at === undefined ? configToJson(this.#repo().config) : this.#context.revision().then((view) => view.configJson())),
       itemAtRefs: (id, options) => this.#itemAtRefs(id, options),
-      jmespath: (expression, value) => this.#expression(expression, 'query').search(value),
+      jmespath: (expression, value) => then(this.#expression(expression, 'query'), (compiled) => compiled.search(value)),
       newItem: (records, options) => this.#newItem(records, options),
       newRecord: (id, spec) => this.#newRecord(id, spec),
       edit: (request) => this.#edit(request),
@@ -341,13 +342,15 @@ export class ScriptHost {
     })();
   }
 
-  #expression(value: unknown, role: string): Expression {
+  /** `value` compiled (JMESPath is loaded first if need be). */
+  #expression(value: unknown, role: string): Maybe<Expression> {
     if (typeof value !== 'string') throw new ScriptApiError(`the ${role} expression must be a string, got ${JSON.stringify(value)}`);
-    let expression = this.#expressions.get(`${role}\0${value}`);
-    if (expression === undefined) {
-      expression = compileExpression(value, { role });
-      this.#expressions.set(`${role}\0${value}`, expression);
-    }
+    const known = this.#expressions.get(`${role}\0${value}`);
+    if (known !== undefined) return known;
+    const jmespath = jmespathNow();
+    if (jmespath === undefined) return loadJmespath().then(() => this.#expression(value, role));
+    const expression = jmespath.compileExpression(value, { role });
+    this.#expressions.set(`${role}\0${value}`, expression);
     return expression;
   }
 
@@ -380,12 +383,11 @@ export class ScriptHost {
       if (typeof value !== 'number') throw new ScriptApiError(`sit.search: ${key} must be a number, got ${JSON.stringify(value)}`);
       searchOptions[key] = value;
     }
-    const select = options.select === undefined || options.select === null ? undefined : this.#expression(options.select, 'select');
-    if (this.#context.at === undefined) return this.#readerFor().search(parsed, { ...searchOptions, ...(select === undefined ? {} : { select }) });
-    return then(this.#allStates(), (all) => {
-      const result = searchIssues(all as IssueState[], parsed, searchOptions);
-      const budget = new EvaluationBudget();
-      return { total: result.total, items: select === undefined ? result.items : result.items.map((state) => selectOne(select, state, budget)) };
+    const compiled = options.select === undefined || options.select === null ? undefined : this.#expression(options.select, 'select');
+    return then(compiled, (select) => {
+      const withSelect = { ...searchOptions, ...(select === undefined ? {} : { select }) };
+      if (this.#context.at === undefined) return this.#readerFor().search(parsed, withSelect);
+      return then(this.#allStates(), (all) => searchStates(all, parsed, withSelect));
     });
   }
 

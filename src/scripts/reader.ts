@@ -15,19 +15,12 @@ import type { State } from '../reduce/mod.ts';
 import { Engine } from '../reduce/mod.ts';
 import type { Repository } from '../store/mod.ts';
 import { ItemNotFoundError } from '../store/mod.ts';
-import {
-  queryReadsText,
-  searchEntries,
-  searchFields,
-  searchIssues,
-  searchText,
-  type IssueQuery,
-  type IssueState,
-  type SearchEntry,
-  type SearchFields,
-} from '../query/mod.ts';
-import { EvaluationBudget, JmesPathLimitError, type Expression } from '../jmespath.ts';
+import { queryReadsText, searchEntries, searchFields, searchText, type SearchEntry, type SearchFields } from '../query/match.ts';
+import type { IssueQuery } from '../query/parse.ts';
+import type { IssueState } from '../query/types.ts';
+import type { EvaluationBudget, Expression } from '../jmespath.ts';
 import { extractReferences, type Reference } from '../tracker/mod.ts';
+import { jmespathNow, loadStateSearch, stateSearchNow } from './lazy.ts';
 
 /** A value now, or a promise of it. */
 export type Maybe<T> = T | Promise<T>;
@@ -43,7 +36,7 @@ export interface ReaderSearch {
   jmespath?: string;
   limit?: number;
   offset?: number;
-  /** What to return of each matching state (default: the state). */
+  /** What to return of each matching state (default: the state); JMESPath is loaded then. */
   select?: Expression;
 }
 
@@ -82,13 +75,18 @@ const SELECT_KEY = 'issue search select 1';
 const REFERENCES_KEY = 'issue-tracking references 1';
 const SUMMARIES_KEY = 'issue summaries 1';
 
+/** A new budget for the evaluations of one search (JMESPath is loaded: an expression was compiled). */
+export function newBudget(): EvaluationBudget {
+  return new (jmespathNow()!.EvaluationBudget)();
+}
+
 /** `select` applied to one state; an expression that fails on this state gives null for it. */
 export function selectOne(select: Expression, state: unknown, budget: EvaluationBudget): unknown {
   try {
     return select.search(state, budget);
   } catch (error) {
     // A budget spent ends the whole search; anything else is a miss for this one state.
-    if (error instanceof JmesPathLimitError) throw error;
+    if (error instanceof jmespathNow()!.JmesPathLimitError) throw error;
     return null;
   }
 }
@@ -97,12 +95,14 @@ function summaryOf(state: State): [string, string] {
   return [typeof state['summary'] === 'string' ? state['summary'] : '', state['state'] === 'closed' ? 'closed' : 'open'];
 }
 
-/** Searches states in memory, as every reader does for a JMESPath filter. */
-function searchStates(states: readonly State[], query: IssueQuery, options: ReaderSearch): ReaderPage {
+/** Searches states in memory, as every reader does for a JMESPath filter (once the search is loaded). */
+export function searchStates(states: readonly State[], query: IssueQuery, options: ReaderSearch): Maybe<ReaderPage> {
+  const module = stateSearchNow();
+  if (module === undefined) return loadStateSearch().then(() => searchStates(states, query, options));
   const { select, ...rest } = options;
-  const result = searchIssues(states as IssueState[], query, rest);
+  const result = module.searchIssues(states as IssueState[], query, rest);
   if (select === undefined) return { total: result.total, items: result.items };
-  const budget = new EvaluationBudget();
+  const budget = newBudget();
   return { total: result.total, items: result.items.map((state) => selectOne(select, state, budget)) };
 }
 
@@ -167,7 +167,7 @@ export class CacheReader implements ItemReader {
         if (select === undefined) {
           return engine.reduceItems(found.ids).then((states) => ({ total: found.total, items: found.ids.map((id) => states.get(id)) }));
         }
-        const budget = new EvaluationBudget();
+        const budget = newBudget();
         const values = engine.deriveItemsNow(`${SELECT_KEY}\0${select.text}`, (state) => selectOne(select, state, budget), found.ids);
         return then(values, (byId) => ({ total: found.total, items: found.ids.map((id) => byId.get(id) ?? null) }));
       }),
@@ -231,7 +231,7 @@ export class StatesReader implements ItemReader {
     return this.#source.damagedRecords(id);
   }
 
-  search(query: IssueQuery, options: ReaderSearch): ReaderPage {
+  search(query: IssueQuery, options: ReaderSearch): Maybe<ReaderPage> {
     return searchStates(this.#source.states(), query, options);
   }
 
