@@ -80,6 +80,9 @@ interface Reduced {
   limited: boolean;
 }
 
+/** A yielding reduction lets other work run after looking up this many items in the cache. */
+const YIELD_EVERY = 200;
+
 /** Up to this many items are checked with the portable hasher (see `prepareLoading`). */
 const FEW_ITEMS = 4;
 
@@ -218,12 +221,22 @@ export class Engine {
    * Reduces items (default: every item) and returns their states by id, in the order asked.
    * Items whose record set did not change since the cache was written are not reduced again.
    * With `sizes`, the length of each state's JSON text is put there too (at no extra cost).
+   * With `onState`, each state goes there as soon as it is known (cached ones first, in no fixed
+   * order) and the map returned is empty: thousands of states are not held twice. With
+   * `yielding`, looking items up in the cache lets other work of this thread run now and then
+   * (a server that must keep answering).
    */
-  async reduceItems(ids?: readonly string[], options: { sizes?: Map<string, number> } = {}): Promise<Map<string, State>> {
+  async reduceItems(
+    ids?: readonly string[],
+    options: { sizes?: Map<string, number>; onState?: (id: string, state: State) => void; yielding?: boolean } = {},
+  ): Promise<Map<string, State>> {
     const wanted = ids ?? this.repo.items();
+    const { onState } = options;
     const { states, incomplete, limited } = await this.#reduceItems(wanted, {
       all: ids === undefined,
       ...(options.sizes === undefined ? {} : { sizes: options.sizes }),
+      ...(onState === undefined ? {} : { onState: (id: string, state: State) => onState(id, state) }),
+      ...(options.yielding === true ? { yielding: true } : {}),
     });
     this.lastIncomplete = [...incomplete];
     this.lastLimited = [...limited];
@@ -277,6 +290,7 @@ export class Engine {
       stamps?: ReadonlyMap<string, ItemStamp>;
       onState?: (id: string, state: State, incomplete: boolean, damaged: readonly string[]) => void;
       sizes?: Map<string, number>;
+      yielding?: boolean;
     },
   ): Promise<{ states: Map<string, State>; incomplete: Set<string>; limited: Set<string> }> {
     const { stamps, onState, sizes } = options;
@@ -290,7 +304,9 @@ export class Engine {
     const stale: Array<{ id: string; mtime: number; records: string | undefined }> = [];
     const jobs: ItemDescriptor[] = [];
     const itemsDir = this.repo.itemsDir();
+    let looked = 0;
     for (const id of wanted) {
+      if (options.yielding === true && ++looked % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       const { dir, mtime } = stamps?.get(id) ?? this.#itemStamp(itemsDir, id);
       const found = cache === undefined ? {} : cache.lookup(id, dir, mtime);
       const usable = found.entry !== undefined && this.#stillDamaged(id, found.entry.damaged);
