@@ -3,14 +3,16 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Repository, checkIntegrity, checkIntegrityParallel, isIntact, itemLinkText, prepareHashing, readItemRecords, readRepositoryRecords, recordParents,
+  Repository, checkIntegrity, checkIntegrityParallel, isIntact, itemLinkText, prepareHashing, readItemRecords, readRepositoryRecords,
 } from '../src/store/mod.ts';
-import { tempDirs } from './helpers/store_fixtures.ts';
+import { recordParents } from '../src/store/record.ts';
+import { corpusRepository, tempDirs } from './helpers/store_fixtures.ts';
 
 const temp = tempDirs();
 
 const DAMAGED = ['JSA44LYWSNAO4F3P4GJ6U4V73D5QE3MQ', 'M6AZNGMHVHID53OLWIUT7EE543PIVBHY'];
-const path = temp.copyCorpus();
+// The corpus is read where it is; the test that writes gets a copy of the one item it writes to.
+const path = corpusRepository();
 
 if (path === undefined) {
   console.error('store_corpus: ../shared/corpus is absent; corpus tests skipped');
@@ -85,11 +87,15 @@ if (path === undefined) {
 
   test('corpus: a new record in an item has the canonical link file and links to that item\'s heads', () => {
     const id = '40edf9a2-495e-434b-a857-1a86924ec2b3';
+    const copy = temp.copyCorpusItems([id])!;
+    const repo = Repository.open(copy);
+    assert.equal(repo.itemRecordHashes(id), Repository.open(path).itemRecordHashes(id));
     const heads = repo.heads(id);
+    assert.equal(heads, Repository.open(path).heads(id));
     assert.ok(heads.length >= 1);
     const before = repo.itemRecordHashes(id);
     const hash = repo.newRecord([{ name: 'text', data: new TextEncoder().encode('a new comment') }, { name: '.type/Commented', data: new Uint8Array(0) }], { itemId: id });
-    assert.is(readFileSync(join(path, 'items', id, hash), 'utf8'), itemLinkText(hash));
+    assert.is(readFileSync(join(copy, 'items', id, hash), 'utf8'), itemLinkText(hash));
     const record = repo.readRecord(hash, { item: id, full: true })!;
     assert.equal(recordParents(record), heads);
     assert.ok(isIntact(record));

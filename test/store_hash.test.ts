@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { blake2b } from '@noble/hashes/blake2.js';
 import {
   base32Decode, base32Encode, compareUtf8, hashBytes, sortUtf8, isBase32, isHashingPrepared, prepareHashing, recordHash, recordHashOf,
-} from '../src/store/mod.ts';
-import type { RecordFile, RecordFileReader } from '../src/store/mod.ts';
+} from '../src/store/hash.ts';
+import type { RecordFile, RecordFileReader } from '../src/store/hash.ts';
 import { bytes } from './helpers/store_fixtures.ts';
 
 function files(...pairs: Array<[string, string | Uint8Array]>): RecordFile[] {

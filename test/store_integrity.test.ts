@@ -4,10 +4,9 @@ import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, wri
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import {
-  PARALLEL_MIN_ITEMS, Repository, checkIntegrity, checkIntegrityParallel, checkStoredRecord, isIntact, itemLinkText, prepareHashing, recordHash,
-  splitPath, tryReadRecord,
-} from '../src/store/mod.ts';
+import { Repository, checkIntegrity, checkIntegrityParallel, isIntact, itemLinkText, prepareHashing, recordHash, splitPath } from '../src/store/mod.ts';
+import { PARALLEL_MIN_ITEMS } from '../src/store/integrity.ts';
+import { checkStoredRecord, tryReadRecord } from '../src/store/record.ts';
 import type { IntegrityReport, RecordFile } from '../src/store/mod.ts';
 import { makeSandbox, sit } from './helpers/cli.ts';
 import { newRepository, repositoryWithLinkedRecords, tempDirs, text } from './helpers/store_fixtures.ts';

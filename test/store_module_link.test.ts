@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ModuleError, Repository, resolveShippedLink, shippedLinkName, shippedLinkText } from '../src/store/mod.ts';
+import { ModuleError, Repository, resolveShippedLink, shippedLinkText } from '../src/store/mod.ts';
+import { shippedLinkName } from '../src/store/module_link.ts';
 import { PROJECT_ROOT } from './helpers/web_fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sit-module-link-'));

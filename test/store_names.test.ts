@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InvalidRecordFileNameError, normalizeName, prepareRecordFiles, splitPath } from '../src/store/mod.ts';
+import { InvalidRecordFileNameError, prepareRecordFiles, splitPath } from '../src/store/mod.ts';
+import { normalizeName } from '../src/store/names.ts';
 import { bytes } from './helpers/store_fixtures.ts';
 
 test('normalizeName: the tested examples of the original', () => {

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findHeads, orderGenerations, parseTimestamp } from '../src/store/mod.ts';
-import type { OrderNode } from '../src/store/mod.ts';
+import { findHeads, orderGenerations } from '../src/store/order.ts';
+import type { OrderNode } from '../src/store/order.ts';
+import { parseTimestamp } from '../src/timestamp.ts';
 
 function node(hash: string, parents: string[] = [], extra: Partial<OrderNode> = {}): OrderNode {
   return { hash, parents, ...extra };

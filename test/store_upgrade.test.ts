@@ -3,9 +3,11 @@ import * as assert from 'uvu/assert';
 import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ISSUES_TO_ITEMS, ITEMS_TO_FLAT_RECORDS, Repository, StoreOperationError, UpgradeRequiredError, checkIntegrity, itemLinkText,
-  pendingUpgrades, readItemRecords, rebuildRepository, recordHash, recordParents, splitPath, upgradeRepository,
+  Repository, StoreOperationError, UpgradeRequiredError, checkIntegrity, itemLinkText, pendingUpgrades, readItemRecords, rebuildRepository,
+  recordHash, splitPath, upgradeRepository,
 } from '../src/store/mod.ts';
+import { ISSUES_TO_ITEMS, ITEMS_TO_FLAT_RECORDS } from '../src/store/discovery.ts';
+import { recordParents } from '../src/store/record.ts';
 import type { RecordFile } from '../src/store/mod.ts';
 import { bytes, tempDirs } from './helpers/store_fixtures.ts';
 

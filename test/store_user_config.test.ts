@@ -3,9 +3,9 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  InvalidConfigError, deriveAuthor, emptyUserConfig, formatAuthor, gitConfigPaths, loadUserConfig, parseGitUser,
-  saveUserConfig, serializeUserConfig, userConfigPath,
+  InvalidConfigError, deriveAuthor, emptyUserConfig, formatAuthor, loadUserConfig, saveUserConfig, serializeUserConfig,
 } from '../src/store/mod.ts';
+import { gitConfigPaths, parseGitUser, userConfigPath } from '../src/store/user_config.ts';
 import { tempDirs } from './helpers/store_fixtures.ts';
 
 const temp = tempDirs();

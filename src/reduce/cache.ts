@@ -24,6 +24,27 @@ const FORMAT = 'sit-reduction-cache 2';
 /** The largest cache file that is read (bigger ones are ignored and rewritten). */
 const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
 
+/**
+ * How much older than the cache file's time (milliseconds) an item directory's modification time
+ * must be for the entry to be trusted by that time alone: file systems with coarse clocks can
+ * give a change made just before the file was written the same time. Items changed more recently
+ * are checked by the digest of their listing.
+ */
+export const MTIME_SLACK_MS = 2000;
+
+/** At most this many changed entries are appended to the file; more rewrite it whole. */
+export const APPEND_LIMIT = 256;
+
+/** A file being written whole gets its lines in batches of about this many characters. */
+const WRITE_BATCH = 256 * 1024;
+
+/**
+ * A file whose appended lines replace more earlier lines than this many, or than this share of
+ * its entries (whichever is larger), is rewritten whole (compacted) at the next save.
+ */
+const COMPACT_MIN_LINES = 64;
+const COMPACT_SHARE = 1 / 4;
+
 /** Flags for reading or appending a cache file: never through a link, never waiting on a FIFO. */
 const NO_FOLLOW = (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
@@ -180,8 +201,8 @@ const PARTIAL_AGE_MS = 10 * 60 * 1000;
 
 /**
  * A cache file written whole: lines gather in memory and go to a partial file beside the cache in
- * batches of about 256 KiB (so that entries can be added as they arrive); `finish` renames it
- * into place, so readers see the old file or the new one, never half of one.
+ * batches ({@linkcode WRITE_BATCH}, so that entries can be added as they arrive); `finish` renames
+ * it into place, so readers see the old file or the new one, never half of one.
  */
 class CacheWriter {
   readonly #path: string;
@@ -212,7 +233,7 @@ class CacheWriter {
     this.#lines.push(line, '\n');
     this.#length += line.length;
     this.written.add(id);
-    if (this.#length >= 256 * 1024) this.#flush();
+    if (this.#length >= WRITE_BATCH) this.#flush();
   }
 
   #flush(): void {
@@ -328,7 +349,7 @@ export class ReductionCache {
       if (d > c + 1) entry.damaged = text.slice(c + 1, d);
       cache.#entries.set(id, entry);
     }
-    if (superseded > Math.max(64, cache.#entries.size / 4)) cache.#rewrite = true;
+    if (superseded > Math.max(COMPACT_MIN_LINES, cache.#entries.size * COMPACT_SHARE)) cache.#rewrite = true;
     return cache;
   }
 
@@ -363,14 +384,15 @@ export class ReductionCache {
    */
   trusted(id: string, mtime: number): CacheEntry | undefined {
     const entry = this.#entry(id);
-    return entry !== undefined && entry.mtime === mtime && mtime < this.writtenAt - 2000 ? entry : undefined;
+    return entry !== undefined && entry.mtime === mtime && mtime < this.writtenAt - MTIME_SLACK_MS ? entry : undefined;
   }
 
   /**
    * The entry of item `id` if it still describes the item, whose directory `dir` was modified at
-   * `mtime`: trusted by `mtime` when that is older than the file's last write (by 2 s, for coarse
-   * file-system clocks), else by the digest of the directory's listing, returned as `records`
-   * whenever it was taken. An entry confirmed by its digest takes the new `mtime`.
+   * `mtime`: trusted by `mtime` when that is older than the file's last write (by
+   * {@linkcode MTIME_SLACK_MS}, for coarse file-system clocks), else by the digest of the
+   * directory's listing, returned as `records` whenever it was taken. An entry confirmed by its
+   * digest takes the new `mtime`.
    */
   lookup(id: string, dir: string, mtime: number): { entry?: CacheEntry; records?: string } {
     const trusted = this.trusted(id, mtime);
@@ -433,7 +455,8 @@ export class ReductionCache {
    * Starts writing the file whole now: the entries there are first, then each entry set from now
    * on, in batches; `save` only finishes the file. For a cache that many reductions are about to
    * fill, so that writing its megabytes overlaps them instead of following them. Returns the time
-   * the new file will carry (entries older than it by 2 s are trusted by their `mtime`).
+   * the new file will carry (entries older than it by {@linkcode MTIME_SLACK_MS} are trusted by
+   * their `mtime`).
    */
   beginRewrite(): number {
     const now = Date.now();
@@ -479,7 +502,7 @@ export class ReductionCache {
     }
     if (!this.#rewrite && this.#changed.size === 0) return;
     const appendable =
-      !this.#rewrite && this.#changed.size <= 256 && [...this.#changed].every((id) => (this.#entries.get(id)?.records ?? '') !== '');
+      !this.#rewrite && this.#changed.size <= APPEND_LIMIT && [...this.#changed].every((id) => (this.#entries.get(id)?.records ?? '') !== '');
     if (appendable) {
       const lines: string[] = [];
       for (const id of this.#changed) {

@@ -14,7 +14,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { LoadJob, ReduceJob, ReducerPool, ReducerRuntime, SandboxLimits, SandboxRecord } from '../sandbox/mod.ts';
 import { isValidItemId, ItemNotFoundError, orderStoredRecords, readCheckedRecord, type Repository, type StoredRecord } from '../store/mod.ts';
-import { ReductionCache, cacheFile, recordSetDigest } from './cache.ts';
+import { MTIME_SLACK_MS, ReductionCache, cacheFile, recordSetDigest } from './cache.ts';
 import { loadItem, prepareLoading, toSandboxRecords, type ItemDescriptor, type ItemInfo, type LoadItemOptions } from './load_item.ts';
 import { loadReducers, type LoadedReducers } from './reducers.ts';
 import { ownModule } from '../worker_entry.ts';
@@ -297,7 +297,7 @@ export class Engine {
     const cache = this.#stateCache();
     if (stamps === undefined) await this.#startPoolEarly(wanted.length);
     // The cache written below will trust entries older than this without listing them again.
-    const recent = Date.now() - 2000;
+    const recent = Date.now() - MTIME_SLACK_MS;
     const states = new Map<string, State>();
     const incomplete = new Set<string>();
     const limited = new Set<string>();
@@ -477,7 +477,7 @@ export class Engine {
     const written = few ? Date.now() : memo.beginRewrite();
     // A digest lets a later run check an entry by one listing; it is needed only for items
     // that changed just before the file's time, or for a few entries that the cache will append.
-    const recent = written - 2000;
+    const recent = written - MTIME_SLACK_MS;
     const onState = (id: string, state: State, incomplete: boolean, damaged: readonly string[]): void => {
       const value = derive(state);
       results.set(id, value);

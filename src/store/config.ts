@@ -81,7 +81,7 @@ function lineAndColumn(text: string, offset: number): string {
 }
 
 /** Where JSON.parse stopped in `text`, from its message (the end of the text when it ran out). */
-export function jsonErrorPlace(text: string, error: unknown): string {
+function jsonErrorPlace(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : '';
   const position = /at position (\d+)/.exec(message)?.[1];
   const offset = position === undefined ? text.length : Math.min(Number(position), text.length);

@@ -16,7 +16,7 @@ export type RecordFile = { name: string; data: Uint8Array };
 export type HashingAlgorithm = { blake2b: { size: number } } | 'sha1';
 
 /** The algorithm of repositories created by `sit init`: BLAKE2b with a 20-byte digest. */
-export const DEFAULT_HASHING_ALGORITHM: HashingAlgorithm = { blake2b: { size: 20 } };
+const DEFAULT_HASHING_ALGORITHM: HashingAlgorithm = { blake2b: { size: 20 } };
 
 /** The size of the read buffer of the original implementation. */
 const BUFFER_SIZE = 4096;

@@ -8,8 +8,11 @@ import { StoreOperationError } from './errors.ts';
 import { prepareHashing } from './hash.ts';
 import { claimTask, examineRecord, runTask } from './integrity_examine.ts';
 import type { Answer, ExaminedEntry, FromWorker, Task, ToWorker, WorkerInit } from './integrity_examine.ts';
-import { compareEntries, itemLinkText, Repository, TEMPORARY_PREFIX } from './repository.ts';
-import type { ItemRecordLink, RecordEntry } from './repository.ts';
+import { TEMPORARY_PREFIX } from './fs_util.ts';
+import { itemLinkText } from './names.ts';
+import { compareEntries } from './record_walk.ts';
+import type { ItemRecordLink, RecordEntry } from './record_walk.ts';
+import type { Repository } from './repository.ts';
 
 /** One examined record. */
 export interface IntegrityResult {
@@ -130,7 +133,7 @@ function itemProblems(repo: Repository): IntegrityProblem[] {
 }
 
 /** Why an item's record link leads to no record directory. */
-export function brokenLinkReason(link: ItemRecordLink): string {
+function brokenLinkReason(link: ItemRecordLink): string {
   if (link.kind === 'symlink') return 'symbolic link that leads nowhere, or out of the repository';
   if (link.kind === 'directory') return `record ${link.hash} is missing`;
   let text: string;
@@ -396,11 +399,4 @@ function removeOldTemporaries(paths: readonly string[], options: IntegrityOption
     }
   }
   return removed.sort();
-}
-
-/** Removes `.tmp-*` leftovers in the repository root, `records/` and every item directory. */
-export function removeTemporaries(repo: Repository, options: IntegrityOptions = {}): string[] {
-  const temporaries = [...temporariesIn(repo.root), ...temporariesIn(repo.recordsDir())];
-  for (const item of repo.items()) temporaries.push(...temporariesIn(repo.itemDir(item)));
-  return removeOldTemporaries(temporaries, options);
 }

@@ -2,7 +2,8 @@
 import { realpathSync, statSync } from 'node:fs';
 import type { HashingAlgorithm } from './hash.ts';
 import { checkStoredRecord } from './record.ts';
-import type { ItemRecordLink, Repository, RecordEntry } from './repository.ts';
+import type { ItemRecordLink, RecordEntry } from './record_walk.ts';
+import type { Repository } from './repository.ts';
 import { isInside } from './resolve.ts';
 
 /**

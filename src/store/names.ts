@@ -86,3 +86,13 @@ export function prepareRecordFiles<T extends { name: string }>(files: Iterable<T
   }
   return out.sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
 }
+
+/** Whether `id` can name an item: a plain, direct child name of `items/`. */
+export function isValidItemId(id: string): boolean {
+  return id !== '' && id !== '.' && id !== '..' && !/[/\\\0]/.test(id);
+}
+
+/** The text of an item's link file for a record: `../../records/<split path>`. */
+export function itemLinkText(hash: string): string {
+  return `../../records/${splitPath(hash)}`;
+}

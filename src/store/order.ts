@@ -7,8 +7,6 @@
 
 import { compareInstants, parseTimestamp, type Instant } from '../timestamp.ts';
 
-export { parseTimestamp, type Instant };
-
 /** What ordering needs to know about a record. */
 export interface OrderNode {
   hash: string;

@@ -10,7 +10,9 @@ import { ItemExistsError, StoreOperationError } from './errors.ts';
 import { prepareHashing } from './hash.ts';
 import type { RecordFile } from './hash.ts';
 import type { StoredRecord } from './record.ts';
-import { orderStoredRecords, Repository, TEMPORARY_PREFIX } from './repository.ts';
+import { TEMPORARY_PREFIX } from './fs_util.ts';
+import { orderStoredRecords } from './order_records.ts';
+import { Repository } from './repository.ts';
 
 /** Options of {@link rebuildRepository}. */
 export interface RebuildOptions {

@@ -179,7 +179,7 @@ function hasMarker(files: RecordFile[]): boolean {
  * might be why it does not hash to its name (they are empty by convention, not by rule); else the
  * record itself. Undefined when its directory is gone.
  */
-export function readMarkersToo(record: StoredRecord): StoredRecord | undefined {
+function readMarkersToo(record: StoredRecord): StoredRecord | undefined {
   if (record.markersUnread === undefined) return record;
   return tryReadRecord(record.markersUnread, record.hash, { full: true });
 }
@@ -191,6 +191,18 @@ export function readMarkersToo(record: StoredRecord): StoredRecord | undefined {
 export function isIntact(record: StoredRecord, algorithm?: HashingAlgorithm): boolean {
   if (record.problems.length > 0) return false;
   return recordHash(record.files, algorithm === undefined ? {} : { algorithm }) === record.hash;
+}
+
+/**
+ * The record as it hashes to its name, or undefined when it does not (damaged): checked with
+ * zero-length markers first, then, for a record read without them, again with its `.type/` and
+ * `.prev/` files read (markers are empty by convention only).
+ */
+export function intactRecord(record: StoredRecord, algorithm: HashingAlgorithm): StoredRecord | undefined {
+  if (isIntact(record, algorithm)) return record;
+  if (record.problems.length > 0 || record.markersUnread === undefined) return undefined;
+  const whole = readMarkersToo(record);
+  return whole !== undefined && isIntact(whole, algorithm) ? whole : undefined;
 }
 
 /** Records whose files add up to more than this are checked by streaming them through the hash. */
@@ -282,9 +294,4 @@ export function recordParents(record: { files: RecordFile[] }): string[] {
 export function recordTimestamp(record: { files: RecordFile[] }): string | undefined {
   const file = record.files.find((f) => f.name === '.timestamp');
   return file === undefined ? undefined : Buffer.from(file.data).toString('utf8').trim();
-}
-
-/** The file of the record called `name`, if any. */
-export function recordFile(record: { files: RecordFile[] }, name: string): Uint8Array | undefined {
-  return record.files.find((f) => f.name === name)?.data;
 }

@@ -3,7 +3,7 @@
  * directory it names. Used for items, item record links, record leaves, the records directory
  * and modules.
  */
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { dirname, isAbsolute, join, parse, resolve, sep } from 'node:path';
 
@@ -98,15 +98,6 @@ export function resolveDirectory(path: string, root: string): string | undefined
 export function isConfined(path: string, root: string): boolean {
   try {
     return isInside(realpathSync.native(path), realpathSync.native(root));
-  } catch {
-    return false;
-  }
-}
-
-/** Whether `path` itself (not its target) is a symbolic link. */
-export function isSymlink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
   } catch {
     return false;
   }

@@ -5,7 +5,7 @@ import { delimiter } from 'node:path';
 import { SigningError } from './errors.ts';
 import { recordHash } from './hash.ts';
 import type { HashingAlgorithm, RecordFile } from './hash.ts';
-import { findExecutable } from './repository.ts';
+import { findExecutable } from './modules.ts';
 
 /** The outcome of verifying a record's signature; `output` is what GnuPG printed. */
 export interface Verification {
@@ -14,7 +14,7 @@ export interface Verification {
 }
 
 /** The GnuPG program to use when none is configured: `gpg2` on PATH, else `gpg`. */
-export function defaultGnupg(env: NodeJS.ProcessEnv = process.env): string {
+function defaultGnupg(env: NodeJS.ProcessEnv = process.env): string {
   const dirs = (env['PATH'] ?? '').split(delimiter).filter((p) => p !== '');
   return findExecutable('gpg2', dirs) ?? 'gpg';
 }

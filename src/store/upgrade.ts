@@ -4,15 +4,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { readConfig, serializeConfig } from './config.ts';
 import { StoreOperationError } from './errors.ts';
 import { isBase32 } from './hash.ts';
-import { splitPath } from './names.ts';
+import { FLAT_RECORDS, ISSUES_TO_ITEMS, ITEMS_TO_FLAT_RECORDS, legacyRecordDirs, pendingUpgrade } from './discovery.ts';
+import { errorCode, writeFileAtomic } from './fs_util.ts';
+import { itemLinkText, splitPath } from './names.ts';
 import { isIntact, readRecord } from './record.ts';
-import {
-  FLAT_RECORDS, ISSUES_TO_ITEMS, ITEMS_TO_FLAT_RECORDS, itemLinkText, legacyRecordDirs, pendingUpgrade, writeFileAtomic,
-} from './repository.ts';
-
-function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-}
 
 /** Renames `issues/` to `items/`, or moves its entries into an existing `items/`. */
 function issuesToItems(root: string): void {

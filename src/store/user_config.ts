@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json_depth.ts';
 import { InvalidConfigError } from './errors.ts';
-import { writeFileAtomic } from './repository.ts';
+import { writeFileAtomic } from './fs_util.ts';
 
 /** An author: a name and an optional e-mail address. */
 export interface Author {
@@ -90,7 +90,7 @@ export function emptyUserConfig(): UserConfig {
 }
 
 /** Parses the text of a user configuration; `path` is used in error messages. */
-export function parseUserConfig(text: string, path = 'config.json'): UserConfig {
+function parseUserConfig(text: string, path = 'config.json'): UserConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
