@@ -5,7 +5,7 @@
  * no access to other files, processes, the network or the environment.
  * @module
  */
-import { configToJson, deriveAuthor, formatAuthor, isValidItemId, prepareRecordFiles, readItemRecords, signRecordHash } from '../store/mod.ts';
+import { composeRecord, configToJson, deriveAuthor, formatAuthor, isValidItemId, prepareRecordFiles, readItemRecords, recordSigner } from '../store/mod.ts';
 import type { Author, RecordFile, Repository } from '../store/mod.ts';
 import type { State } from '../reduce/mod.ts';
 import { parseQuery, type IssueQuery, type QueryState } from '../query/parse.ts';
@@ -24,7 +24,6 @@ import { renderSegments, renderTable, StyleError, type RenderOptions } from './s
 import type { Expression } from '../jmespath.ts';
 import { SitError } from '../errors.ts';
 import { requireAuthor } from '../cli/author.ts';
-import { chronoTimestamp } from '../timestamp.ts';
 import type { Context } from '../cli/context.ts';
 import { editText, readTextFile, type ScriptIo } from './io.ts';
 import { CacheReader, searchStates, then, type ItemReader, type Maybe } from './reader.ts';
@@ -509,18 +508,12 @@ export class ScriptHost {
   }
 
   #signer(): ((hash: string) => Uint8Array) | undefined {
-    const signing = this.#context.userConfig().signing;
-    return signing.enabled ? (h: string) => signRecordHash(h, { gnupg: signing.gnupg, key: signing.key }) : undefined;
+    return recordSigner(this.#context.userConfig().signing);
   }
 
   /** The files of a record: the script's, a `.type/*` per type, `.authors` and `.timestamp`. */
   #recordFiles(spec: { files: RecordFile[]; types: string[] }, author: Author): RecordFile[] {
-    const encoder = new TextEncoder();
-    const files = [...spec.files];
-    for (const type of spec.types) files.push({ name: `.type/${type}`, data: new Uint8Array(0) });
-    files.push({ name: '.authors', data: encoder.encode(formatAuthor(author)) });
-    files.push({ name: '.timestamp', data: encoder.encode(chronoTimestamp()) });
-    return files;
+    return composeRecord(spec.files, { types: spec.types, author });
   }
 
   /** Checks a `{files, types}` record spec of `sit.FN` and returns its files and sorted types. */
