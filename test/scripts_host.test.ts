@@ -1,10 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '../src/cli/context.ts';
+import { scriptEnvironment } from '../src/cli/script_environment.ts';
 import { SitError } from '../src/errors.ts';
 import { ModuleScriptError, runModuleScript, type ScriptInvocation, type ScriptIo } from '../src/scripts/mod.ts';
 import { Repository } from '../src/store/mod.ts';
@@ -50,6 +51,7 @@ async function run(
     limits?: ScriptInvocation['limits'];
     wallTimeMs?: number;
     io?: Partial<ScriptIo>;
+    configFile?: string;
   } = {},
 ): Promise<Run> {
   const file = join(base, `script-${counter++}.js`);
@@ -65,8 +67,8 @@ async function run(
     cwd: options.cwd ?? base,
     ...options.io,
   };
-  const context = new Context({ disableIntegrityCheck: false, verbosity: 0, help: false, version: false, rest: [], repository: repo, configFile: userConfig });
-  const status = await runModuleScript(context, file, {
+  const context = new Context({ disableIntegrityCheck: false, verbosity: 0, help: false, version: false, rest: [], repository: repo, configFile: options.configFile ?? userConfig });
+  const status = await runModuleScript(scriptEnvironment(context), file, {
     name: 'demo',
     args: options.argv ?? [],
     io,
@@ -460,6 +462,34 @@ test('sit.mentions and sit.commits: the issues and, in a git work tree, the comm
   assert.is(after.stdout.split('\n')[1], `[true,[["Closes #${target.slice(0, 8)}",true]]]`);
   const missing = await run(repo, `module.exports = function (sit) { try { sit.commits('nope'); } catch (e) { sit.print(e.message); } };`);
   assert.is(missing.stdout, 'Item nope not found\n');
+});
+
+test('with no author configured, the author is asked for through the script\'s own terminal and kept', async () => {
+  const { repo } = project();
+  const configFile = join(base, `no-author-${counter++}.json`);
+  writeFileSync(configFile, '{}');
+  const answers = ['', 'Ada Lovelace', 'ada@example.org'];
+  const asked: string[] = [];
+  const result = await run(repo, `module.exports = function (sit) {
+    var id = sit.newItem([{ files: { text: 'Asked' }, types: ['SummaryChanged'] }]);
+    sit.print(sit.item(id).authors);
+  };`, { tty: true, configFile, io: { question: (prompt) => (asked.push(prompt), Promise.resolve(answers.shift() ?? '')) } });
+  assert.is(result.stderr, '');
+  assert.equal(asked, ['What is your name? ', 'What is your name? ', 'What is your e-mail address? (optional) ']);
+  assert.is(result.stdout, 'SIT needs your authorship identity to be configured\n\nAda Lovelace <ada@example.org>\n');
+  assert.equal(JSON.parse(readFileSync(configFile, 'utf8')).author, { name: 'Ada Lovelace', email: 'ada@example.org' });
+});
+
+test('with no author configured and no terminal to ask on, writing fails with a clear error and writes nothing', async () => {
+  const { repo } = project();
+  const configFile = join(base, `no-author-${counter++}.json`);
+  writeFileSync(configFile, '{}');
+  const source = `module.exports = function (sit) { sit.newItem([{ files: { text: 'Never' }, types: ['SummaryChanged'] }]); };`;
+  for (const options of [{ tty: false, io: { question: () => Promise.reject(new Error('must not be asked')) } }, { tty: true, io: { question: undefined } }]) {
+    const error = await rejects(run(repo, source, { ...options, configFile }));
+    assert.match(error.message, /SIT needs your authorship identity to be configured \(supported sources: sit, git\)/);
+  }
+  assert.equal(Repository.open(repo).items(), []);
 });
 
 test.run();

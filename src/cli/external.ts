@@ -80,8 +80,8 @@ export async function runExternal(context: Context, name: string, args: string[]
   const repo = context.repository();
   const script = findModuleScript(repo, name);
   if (script !== undefined) {
-    const { runModuleScript } = await import('../scripts/mod.ts');
-    return await runModuleScript(context, script, { name, args });
+    const [{ runModuleScript }, { scriptEnvironment }] = await Promise.all([import('../scripts/mod.ts'), import('./script_environment.ts')]);
+    return await runModuleScript(scriptEnvironment(context), script, { name, args });
   }
   const program = `sit-${name}`;
   const cliDirs = [join(repo.root, 'cli'), ...repo.modules().map((module) => join(resolve(module), 'cli'))];

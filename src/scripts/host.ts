@@ -5,7 +5,7 @@
  * no access to other files, processes, the network or the environment.
  * @module
  */
-import { composeRecord, configToJson, deriveAuthor, formatAuthor, isValidItemId, prepareRecordFiles, readItemRecords, recordSigner } from '../store/mod.ts';
+import { composeRecord, configToJson, formatAuthor, isValidItemId, prepareRecordFiles, readItemRecords, recordSigner } from '../store/mod.ts';
 import type { Author, RecordFile, Repository } from '../store/mod.ts';
 import type { State } from '../reduce/mod.ts';
 import { parseQuery, type IssueQuery, type QueryState } from '../query/parse.ts';
@@ -23,8 +23,7 @@ import {
 import { renderSegments, renderTable, StyleError, type RenderOptions } from './styled.ts';
 import type { Expression } from '../jmespath.ts';
 import { SitError } from '../errors.ts';
-import { requireAuthor } from '../cli/author.ts';
-import type { Context } from '../cli/context.ts';
+import type { ScriptEnvironment } from './environment.ts';
 import { editText, readTextFile, type ScriptIo } from './io.ts';
 import { CacheReader, searchStates, then, type ItemReader, type Maybe } from './reader.ts';
 import { jmespathNow, loadJmespath } from './lazy.ts';
@@ -119,7 +118,7 @@ export class ScriptHost {
   readonly api: Record<string, HostFunction>;
   /** The status given to `sit.exit()`, once called. */
   exitStatus: number | undefined;
-  readonly #context: Context;
+  readonly #context: ScriptEnvironment;
   readonly #options: HostOptions;
   readonly #reader: ItemReader | undefined;
   /** The states of the `--at` revision, once read. */
@@ -129,7 +128,7 @@ export class ScriptHost {
   readonly #expressions = new Map<string, Expression>();
 
   /** Prepares the host for one run of a script. */
-  constructor(context: Context, options: HostOptions) {
+  constructor(context: ScriptEnvironment, options: HostOptions) {
     this.#context = context;
     this.#options = options;
     this.#reader = options.reader;
@@ -391,11 +390,11 @@ export class ScriptHost {
   }
 
   #me(): Author | undefined {
-    return deriveAuthor(this.#context.userConfig(), { workDir: this.#context.workDir });
+    return this.#context.authors.known();
   }
 
   #filters(): NamedFilter[] {
-    const user = this.#context.userConfig().extra.find(([k]) => k === 'issues')?.[1];
+    const user = this.#context.userSetting('issues');
     return namedFilters({
       me: this.#me()?.name,
       repository: repositoryFilters(configToJson(this.#repo().config)),
@@ -504,11 +503,11 @@ export class ScriptHost {
 
   /** The author of new records: known at once when configured, else asked for on the terminal. */
   #author(): Maybe<Author> {
-    return this.#me() ?? requireAuthor(this.#context);
+    return this.#me() ?? this.#context.authors.ask(this.#options.io);
   }
 
   #signer(): ((hash: string) => Uint8Array) | undefined {
-    return recordSigner(this.#context.userConfig().signing);
+    return recordSigner(this.#context.signing());
   }
 
   /** The files of a record: the script's, a `.type/*` per type, `.authors` and `.timestamp`. */

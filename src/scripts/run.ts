@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker_entry.ts';
-import type { Context } from '../cli/context.ts';
 import type { SandboxLimits } from '../sandbox/mod.ts';
+import type { ScriptEnvironment } from './environment.ts';
 import { FIRE_AND_FORGET, ScriptExit, ScriptHost } from './host.ts';
 import { processIo, type ScriptIo } from './io.ts';
 import type { DoneMessage, FromScriptWorker, ReplyMessage, ScriptWorkerData } from './protocol.ts';
@@ -64,7 +64,7 @@ function oneLine(text: string): string {
  * unknown item, a bad query) is rethrown as it is; a script that throws, fails to load or hits a
  * limit is a {@link ModuleScriptError} with a one-line message.
  */
-export async function runModuleScript(context: Context, file: string, invocation: ScriptInvocation): Promise<number> {
+export async function runModuleScript(context: ScriptEnvironment, file: string, invocation: ScriptInvocation): Promise<number> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
