@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '../src/cli/context.ts';
@@ -52,9 +52,14 @@ async function run(
     wallTimeMs?: number;
     io?: Partial<ScriptIo>;
     configFile?: string;
+    /** The script's directory (a module's `cli/`); default a new one. */
+    dir?: string;
   } = {},
 ): Promise<Run> {
-  const file = join(base, `script-${counter++}.js`);
+  // Each script in a directory of its own: everything beside it is what its require() may load.
+  const dir = options.dir ?? join(base, `scripts-${counter++}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'script.js');
   writeFileSync(file, source);
   const out: string[] = [];
   const err: string[] = [];
@@ -197,7 +202,7 @@ test('a script that throws, does not load or exports no function fails with one 
   assert.instance(thrown, ModuleScriptError);
   assert.is((thrown as SitError).exitCode, 1);
   assert.not.match(thrown.message, /\n/);
-  assert.match(thrown.message, /^sit demo: module script .*script-\d+\.js failed: Error: boom second line \(at .*:2:/);
+  assert.match(thrown.message, /^sit demo: module script .*scripts-\d+\/script\.js failed: Error: boom second line \(at .*:2:/);
   const syntax = await rejects(run(repo, 'module.exports = function ( {'));
   assert.match(syntax.message, /failed: SyntaxError/);
   const none = await rejects(run(repo, 'module.exports = 42;'));
@@ -490,6 +495,34 @@ test('with no author configured and no terminal to ask on, writing fails with a 
     assert.match(error.message, /SIT needs your authorship identity to be configured \(supported sources: sit, git\)/);
   }
   assert.equal(Repository.open(repo).items(), []);
+});
+
+test('require(): a module script loads the files of its own directory, and nothing through a link or path leading out of it', async () => {
+  const { repo } = project();
+  const cli = join(base, `module-${counter++}`, 'cli');
+  mkdirSync(join(cli, 'lib'), { recursive: true });
+  const outside = join(base, `outside-${counter++}`);
+  mkdirSync(outside);
+  writeFileSync(join(outside, 'secret.js'), 'module.exports = "the secret";');
+  writeFileSync(join(cli, 'lib', 'words.js'), 'module.exports = function (text) { return text.split(" ").length; };');
+  writeFileSync(join(cli, 'helper.js'), 'module.exports = { words: require("./lib/words") };');
+  symlinkSync(join(cli, 'helper.js'), join(cli, 'alias.js'));
+  symlinkSync(join(outside, 'secret.js'), join(cli, 'evil.js'));
+  symlinkSync(outside, join(cli, 'elsewhere'));
+  const result = await run(repo, `module.exports = function (sit) {
+    sit.print(require('./helper').words('one two three') + ' ' + require('./alias').words('a b'));
+    ['./evil', './elsewhere/secret', '../../outside/secret', './lib/../../x'].forEach(function (id) {
+      try { sit.print(require(id)); } catch (e) { sit.print(e.message); }
+    });
+  };`, { dir: cli });
+  assert.is(result.stderr, '');
+  const lines = result.stdout.trimEnd().split('\n');
+  assert.is(lines[0], '3 2');
+  assert.match(lines[1]!, /^cannot require evil\.js: it is a link that leads outside .*cli; a module script may only require files inside its own directory$/);
+  assert.match(lines[2]!, /^cannot require elsewhere: it is a link that leads outside /);
+  assert.match(lines[3]!, /^require\("\.\.\/\.\.\/outside\/secret"\) leads outside the directory of the module script/);
+  assert.match(lines[4]!, /^require\("\.\/lib\/\.\.\/\.\.\/x"\) leads outside/);
+  assert.not.match(result.stdout, /the secret/);
 });
 
 test.run();

@@ -17,7 +17,8 @@
  * - `setProbe(fn)`: `fn(record, reducer, stateJson)` is called before every reducer call (or `null`);
  * - `progress()`: `record \t reducer` of the record being reduced (after a limit hit);
  * - `abandon()`: undoes what the item changed after a pass that a limit stopped (`!` if it cannot);
- * - `runScript(outer, hostCall, names, argsJson)`: runs one module script (see `script.ts`).
+ * - `runScript(outer, hostCall, names, argsJson, load)`: runs one module script (see `script.ts`);
+ *   its `require()` asks `load(path)` for the files beside it.
  *
  * A fresh environment for every item: the built-in objects are frozen (`lockdown`), properties an
  * item's reducers add to the global object are deleted after it, and every reducer file (and every
@@ -662,9 +663,43 @@ function abandon() { return endPass(''); }
 
 `;
 
-/** Running a module script. */
+/** Running a module script, and \`require()\` of the files beside it. */
 const SCRIPTS = String.raw`// ---- module scripts ----
-function runScript(outer, hostCall, names, argsJson) {
+// require() in a module script: a path relative to the requiring file, inside the script's own
+// directory; load(path) (the host) compiles the file there, refuses it, or finds nothing.
+function scriptRequire(load, base, cache) {
+  return function require(id) {
+    if (typeof id !== 'string' || id === '' || id.charAt(0) === '/') throw new TypeError('cannot resolve module id: ' + Str(id));
+    var out = base.slice(), parts = id.split('/');
+    for (var i = 0; i < parts.length; i++) {
+      var p = parts[i];
+      if (p === '.') continue;
+      if (p === '') throw new TypeError('cannot resolve module id: ' + id);
+      if (p === '..') {
+        if (out.length === 0) throw new Error('require(' + JSONstringify(id) + ') leads outside the directory of the module script; it may only require files inside it');
+        out.pop();
+        continue;
+      }
+      out.push(p);
+    }
+    if (out.length === 0) throw new TypeError('cannot resolve module id: ' + id);
+    var path = out.join('/'), candidates = [path, path + '.js', path + '/index.js'];
+    for (var j = 0; j < candidates.length; j++) {
+      var name = candidates[j];
+      if (name in cache) return cache[name].exports;
+      var outer = load(name);
+      if (outer === undefined) continue;
+      var module = { exports: {} };
+      cache[name] = module;
+      try { outer().call(module.exports, module.exports, scriptRequire(load, name.split('/').slice(0, -1), cache), module); }
+      catch (e) { delete cache[name]; throw e; }
+      return module.exports;
+    }
+    throw new Error('module not found: ' + JSONstringify(Str(id)));
+  };
+}
+function runScript(outer, hostCall, names, argsJson, load) {
+  if (typeof load !== 'function') load = function () { return undefined; };
   var sit = {};
   names.forEach(function (name) {
     sit[name] = function () {
@@ -673,7 +708,7 @@ function runScript(outer, hostCall, names, argsJson) {
     };
   });
   var module = { exports: {} };
-  outer(function require(id) { throw new Error('module not found: ' + JSONstringify(Str(id))); }).call(global, module);
+  outer(scriptRequire(load, [], Object.create(null))).call(global, module);
   if (typeof module.exports !== 'function') throw new TypeError('module.exports should export a function');
   var result = module.exports(sit, JSONparse(argsJson));
   if (result === undefined) return '';

@@ -9,8 +9,17 @@ import type { SandboxLimits } from './types.ts';
 /** Host functions offered to a script: synchronous, taking and returning JSON-serialisable values. */
 export type ScriptApi = Record<string, (...args: never[]) => unknown>;
 
+/**
+ * The files a script may `require()`, by their path relative to the script's directory
+ * (`/`-separated, e.g. `issue/list.js`): each its source, or why it may not be loaded (a link that
+ * leads out of the directory). A path under a refused directory is refused too.
+ */
+export type ScriptFiles = Record<string, { source: string } | { refused: string }>;
+
 /** Options of `runScript`. */
 export interface ScriptOptions {
+  /** What `require()` may load (default: nothing). */
+  files?: ScriptFiles;
   /** The path shown in errors and stack traces. */
   file: string;
   /** The second argument of the script's function (JSON-serialisable). */
@@ -65,7 +74,7 @@ function scriptModule(limits: ResolvedLimits): Promise<QuickJSWASMModule> {
  * Runs a module script in a fresh QuickJS context. The script sets `module.exports` to
  * `function (sit, args) {…}`; `sit.<name>(…)` calls `api[name]` on the host, its arguments and
  * result crossing as JSON, and a host function that throws raises an `Error` in the script. No other
- * host access exists (no `require` of anything, no clock, no I/O). The deadline, memory and stack
+ * host access exists (no clock, no I/O; `require()` loads only `files`). The deadline, memory and stack
  * limits apply; one long native operation cannot be interrupted in this thread.
  *
  * Returns `{exitCode: 0, output}` with the function's return value, or `{exitCode: 1, error}` when
@@ -131,6 +140,16 @@ export async function runScript(source: string, options: ScriptOptions): Promise
       }
     });
     owned.push(hostCall);
+    const load = ctx.newFunction('load', (pathHandle) => {
+      const path = ctx.getString(pathHandle);
+      const file = fileToLoad(options.files ?? {}, path);
+      if (file === undefined) return undefined;
+      if ('refused' in file) return { error: ctx.newError(file.refused) };
+      const shown = `${options.file.replace(/[^/]*$/, '')}${path}`;
+      const outer = ctx.evalCode(`(function () { return function (exports, require, module) {${file.source}\n}; })`, shown);
+      return outer.error === undefined ? outer.value : { error: outer.error };
+    });
+    owned.push(load);
     const names = ctx.newArray();
     owned.push(names);
     Object.keys(api).forEach((name, i) => {
@@ -144,7 +163,7 @@ export async function runScript(source: string, options: ScriptOptions): Promise
     owned.push(run);
     deadline = performance.now() + limits.itemDeadlineMs;
     if (options.wallTimeMs !== undefined) wallDeadline = performance.now() + options.wallTimeMs;
-    const call = () => ctx.callFunction(run, ctx.undefined, compiled.value, hostCall, names, argsJson);
+    const call = () => ctx.callFunction(run, ctx.undefined, compiled.value, hostCall, names, argsJson, load);
     let result: ReturnType<typeof call>;
     if (options.watchdogMs === undefined) {
       result = call();
@@ -184,6 +203,13 @@ export async function runScript(source: string, options: ScriptOptions): Promise
       }
     }
   }
+}
+
+/** The file `require()` finds at `path`: its source, why it is refused, or nothing. */
+function fileToLoad(files: ScriptFiles, path: string): ScriptFiles[string] | undefined {
+  if (Object.hasOwn(files, path)) return files[path];
+  for (const [name, file] of Object.entries(files)) if ('refused' in file && path.startsWith(`${name}/`)) return file;
+  return undefined;
 }
 
 /**

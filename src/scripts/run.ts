@@ -6,13 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker_entry.ts';
-import type { SandboxLimits } from '../sandbox/mod.ts';
+import type { SandboxLimits, ScriptFiles } from '../sandbox/mod.ts';
 import type { ScriptEnvironment } from './environment.ts';
 import { FIRE_AND_FORGET, ScriptExit, ScriptHost } from './host.ts';
 import { processIo, type ScriptIo } from './io.ts';
 import type { DoneMessage, FromScriptWorker, ReplyMessage, ScriptWorkerData } from './protocol.ts';
 import { ModuleScriptError } from './errors.ts';
 import { ScriptMemo } from './memo.ts';
+import { scriptFiles } from './files.ts';
 import { runInThread } from './thread.ts';
 
 export { ModuleScriptError } from './errors.ts';
@@ -71,6 +72,7 @@ export async function runModuleScript(context: ScriptEnvironment, file: string, 
   } catch (error) {
     throw new ModuleScriptError(`cannot read module script ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+  const files = scriptFiles(file);
   const io = invocation.io ?? processIo();
   const host = new ScriptHost(context, { command: invocation.name, argv: invocation.args, io });
   const limits = { ...SCRIPT_LIMITS, ...invocation.limits };
@@ -83,12 +85,12 @@ export async function runModuleScript(context: ScriptEnvironment, file: string, 
       const memo =
         invocation.memo === false || context.at !== undefined
           ? undefined
-          : ScriptMemo.for({ root: context.repository().root, file, source, args, extra: [limits, wallTimeMs] });
+          : ScriptMemo.for({ root: context.repository().root, file, source, args, extra: [limits, wallTimeMs, files] });
       const remembered = await memo?.replay(call);
       if (remembered !== undefined) return remembered;
       let ran;
       try {
-        ran = await runInThread(source, { file, args, names: Object.keys(host.api), limits, wallTimeMs, untimed: INTERACTIVE }, call);
+        ran = await runInThread(source, { file, args, files, names: Object.keys(host.api), limits, wallTimeMs, untimed: INTERACTIVE }, call);
       } catch (error) {
         if (error instanceof ScriptExit || host.exitStatus !== undefined) return host.exitStatus ?? (error as ScriptExit).status;
         throw error;
@@ -100,7 +102,7 @@ export async function runModuleScript(context: ScriptEnvironment, file: string, 
       memo?.save(calls, status);
       return status;
     }
-    const done = await runInWorker(source, file, { command: invocation.name, argv: [...invocation.args] }, host, { limits, wallTimeMs }, (error) => {
+    const done = await runInWorker(source, file, { command: invocation.name, argv: [...invocation.args] }, host, { limits, wallTimeMs, files }, (error) => {
       lastError = error;
     });
     if (host.exitStatus !== undefined) return host.exitStatus;
@@ -124,7 +126,7 @@ function runInWorker(
   file: string,
   args: unknown,
   host: ScriptHost,
-  budget: { limits: SandboxLimits; wallTimeMs: number },
+  budget: { limits: SandboxLimits; wallTimeMs: number; files: ScriptFiles },
   onHostError: (error: unknown) => void,
 ): Promise<DoneMessage> {
   const { limits, wallTimeMs } = budget;
@@ -136,6 +138,7 @@ function runInWorker(
     source,
     file,
     args,
+    files: budget.files,
     names: Object.keys(host.api),
     fireAndForget: [...FIRE_AND_FORGET],
     limits,

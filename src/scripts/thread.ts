@@ -14,7 +14,7 @@
  * fails with a clear error.
  * @module
  */
-import type { SandboxLimits, ScriptResult } from '../sandbox/mod.ts';
+import type { SandboxLimits, ScriptFiles, ScriptResult } from '../sandbox/mod.ts';
 import { ModuleScriptError } from './errors.ts';
 
 /** Answers the script's host calls: a value (or a thrown error) now, or a promise of one. */
@@ -26,6 +26,8 @@ export interface ThreadRun {
   file: string;
   /** The script's second argument. */
   args: unknown;
+  /** What the script's `require()` may load (default: nothing). */
+  files?: ScriptFiles;
   /** The names of the host functions. */
   names: readonly string[];
   /** Sandbox limits (`itemDeadlineMs`: the script's own time). */
@@ -127,6 +129,7 @@ export async function runInThread(source: string, run: ThreadRun, host: HostCall
       result = await runScript(source, {
         file: run.file,
         args: run.args,
+        ...(run.files === undefined ? {} : { files: run.files }),
         api,
         limits: run.limits,
         wallTimeMs: wallLeft,
