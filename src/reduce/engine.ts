@@ -307,14 +307,13 @@ export class Engine {
     let looked = 0;
     for (const id of wanted) {
       if (options.yielding === true && ++looked % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-      const { dir, mtime } = stamps?.get(id) ?? this.#itemStamp(itemsDir, id);
-      const found = cache === undefined ? {} : cache.lookup(id, dir, mtime);
-      const usable = found.entry !== undefined && this.#stillDamaged(id, found.entry.damaged);
-      const parsed = usable ? this.#parseEntry(cache!, id, found.entry!.stateJson) : undefined;
-      if (parsed !== undefined) {
-        sizes?.set(id, found.entry!.stateJson.length);
-        if (onState === undefined) states.set(id, parsed.value as State);
-        else onState(id, parsed.value as State, false, this.damagedRecords(id));
+      const stamp = stamps?.get(id) ?? this.#itemStamp(itemsDir, id);
+      const { mtime } = stamp;
+      const found = cache === undefined ? { records: undefined } : this.#lookUp(cache, id, stamp);
+      if ('hit' in found) {
+        sizes?.set(id, found.hit.size);
+        if (onState === undefined) states.set(id, found.hit.value as State);
+        else onState(id, found.hit.value as State, false, this.damagedRecords(id));
         continue;
       }
       // The sandbox of small jobs gets ready while the other items are looked at.
@@ -443,15 +442,12 @@ export class Engine {
     const itemsDir = this.repo.itemsDir();
     for (const id of wanted) {
       const { dir, mtime } = this.#itemStamp(itemsDir, id);
-      let entry = memo.trusted(id, mtime);
-      let records: string | undefined;
-      if (entry === undefined) ({ entry, records } = memo.lookup(id, dir, mtime));
-      const parsed = entry !== undefined && this.#stillDamaged(id, entry.damaged) ? this.#parseEntry(memo, id, entry.stateJson) : undefined;
-      if (parsed !== undefined) {
-        results.set(id, (parsed.value as { value?: unknown }).value);
+      const found = this.#lookUp(memo, id, { dir, mtime });
+      if ('hit' in found) {
+        results.set(id, (found.hit.value as { value?: unknown }).value);
         continue;
       }
-      stale.set(id, { dir, mtime, records });
+      stale.set(id, { dir, mtime, records: found.records });
       results.set(id, undefined);
     }
     this.lastDerived = stale.size;
@@ -512,12 +508,10 @@ export class Engine {
       reducers: this.reducers.digest,
       integrity: this.#integrity,
     });
-    const found = cache.lookup(id, dir, mtime);
-    const usable = found.entry !== undefined && this.#stillDamaged(id, found.entry.damaged);
-    const parsed = usable ? this.#parseEntry(cache, id, found.entry!.stateJson) : undefined;
-    if (parsed !== undefined) {
+    const found = this.#lookUp(cache, id, { dir, mtime });
+    if ('hit' in found) {
       cache.save();
-      return parsed.value as State;
+      return found.hit.value as State;
     }
     return this.#reduceNow(id, cache, mtime, found.records) ?? this.#reduceKept(id, cache, mtime, found.records);
   }
@@ -571,6 +565,20 @@ export class Engine {
   }
 
   /** Parses a cached entry's JSON; an entry that does not parse is forgotten (and recomputed). */
+  /**
+   * Item `id` in `cache` (the state cache, an item's own, or a derived one) by its stamp: the
+   * entry's value and the length of its JSON text when the entry can be used (the item's records
+   * unchanged, the records it names as damaged still damaged, its text readable; an unreadable
+   * entry is dropped), else the digest of the item's record set when the lookup took one, for the
+   * entry that replaces it.
+   */
+  #lookUp(cache: ReductionCache, id: string, stamp: ItemStamp): { hit: { value: unknown; size: number } } | { records: string | undefined } {
+    const found = cache.lookup(id, stamp.dir, stamp.mtime);
+    const entry = found.entry;
+    const parsed = entry !== undefined && this.#stillDamaged(id, entry.damaged) ? this.#parseEntry(cache, id, entry.stateJson) : undefined;
+    return parsed === undefined ? { records: found.records } : { hit: { value: parsed.value, size: entry!.stateJson.length } };
+  }
+
   #parseEntry(cache: ReductionCache, id: string, json: string): { value: unknown } | undefined {
     try {
       return { value: JSON.parse(json) as unknown };
