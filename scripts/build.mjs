@@ -8,6 +8,7 @@
 import { build } from 'esbuild';
 import { chmodSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { preludeDefine } from './prelude_text.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -36,6 +37,8 @@ await build({
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
+  // The sandbox's prelude, a JavaScript file evaluated in QuickJS, bundled as text.
+  define: preludeDefine(root),
   logLevel: 'warning',
 });
 chmodSync(`${root}dist/src/cli.js`, 0o755);

@@ -21,15 +21,15 @@ import { formatAuthor, userConfigToJson, type Author, type UserConfig } from './
 import { configToJson } from './store/config.ts';
 import { isBase32 } from './store/hash.ts';
 import { readCheckedRecord } from './store/repository.ts';
-import { registerApi } from './web/api.ts';
+import { apiRoutes } from './web/api.ts';
 import { Assets, etagMatches, etagOf } from './web/assets.ts';
 import { packageRoot } from './paths.ts';
 import { ChangeFeed } from './web/changes.ts';
 import { Docs } from './web/docs.ts';
 import { eventsHandler } from './web/events.ts';
 import { namedFilters } from './web/issues.ts';
-import { registerGitPages } from './web/git.ts';
-import { registerPages } from './web/pages.ts';
+import { gitPages } from './web/git.ts';
+import { pageErrors, pageRoutes, type PagesOptions } from './web/pages.ts';
 import { repositoryReducer } from './web/reduce.ts';
 import { repoEntry } from './web/repo_files.ts';
 import { Overlays, type OverlayDir, type OverlayFile } from './web/overlay.ts';
@@ -222,7 +222,7 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/events', eventsHandler({ feed }));
 
-  registerApi(app, {
+  app.route('/', apiRoutes({
     repo,
     index,
     writer,
@@ -238,9 +238,9 @@ export function createApp(options: AppOptions): Hono {
       }
       return json;
     },
-  });
-  registerGitPages(app, { repo, filters: () => namedFilters(issuesFilters(userConfig)) });
-  registerPages(app, {
+  }));
+  app.route('/', gitPages({ repo, filters: () => namedFilters(issuesFilters(userConfig)) }));
+  const pages: PagesOptions = {
     repo,
     index,
     feed,
@@ -250,7 +250,11 @@ export function createApp(options: AppOptions): Hono {
     filters: () =>
       namedFilters(issuesFilters(userConfig), { me: readonly ? undefined : options.author.name, repository: configToJson(repo.config) }),
     ...(options.notice === undefined ? {} : { notice: options.notice }),
-  });
+  };
+  app.route('/', pageRoutes(pages));
+  const errors = pageErrors(pages);
+  app.onError(errors.onError);
+  app.notFound(errors.notFound);
   return app;
 }
 

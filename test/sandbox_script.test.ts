@@ -112,4 +112,39 @@ test('every script gets a fresh context', async () => {
   assert.is(result.output, 'undefined');
 });
 
+test('require(): the files given, relative to the requiring file, each loaded once; .js and /index.js found', async () => {
+  const files = {
+    'issue.js': { source: 'module.exports = "entry";' },
+    'parse.js': { source: 'var count = 0; exports.parse = function (a) { count++; return a.split(","); }; exports.count = function () { return count; };' },
+    'sub/index.js': { source: 'var p = require("../parse"); module.exports = { list: function (a) { return p.parse(a).length; } };' },
+    'sub/deep/x.js': { source: 'module.exports = require("../../parse.js").count;' },
+  };
+  const result = await runScript(
+    `var parse = require('./parse');
+     var sub = require('./sub');
+     module.exports = function () { return [parse.parse('a,b'), sub.list('a,b,c'), require('sub/deep/x')(), require('./parse') === parse]; };`,
+    { file: '/m/cli/issue.js', files },
+  );
+  assert.equal(result, { exitCode: 0, output: [['a', 'b'], 3, 2, true] });
+});
+
+test('require(): a path leading outside, a refused file or directory, an unknown file and a bad file fail clearly', async () => {
+  const files = {
+    'evil.js': { refused: 'cannot require evil.js: it is a link that leads outside /m/cli' },
+    'outside': { refused: 'cannot require outside: it is a link that leads outside /m/cli' },
+    'broken.js': { source: 'module.exports = function ( {' },
+    'sub/a.js': { source: 'module.exports = require("../../secret");' },
+  };
+  const attempt = (id: string) => runScript(`module.exports = function () { try { require(${JSON.stringify(id)}); return 'loaded'; } catch (e) { return String(e); } };`, { file: '/m/cli/s.js', files });
+  assert.match((await attempt('../secret')).output as string, /^Error: require\("\.\.\/secret"\) leads outside the directory of the module script/);
+  assert.match((await attempt('./sub/a')).output as string, /^Error: require\("\.\.\/\.\.\/secret"\) leads outside/);
+  assert.match((await attempt('/etc/passwd')).output as string, /^TypeError: cannot resolve module id/);
+  assert.is((await attempt('./evil')).output, 'Error: cannot require evil.js: it is a link that leads outside /m/cli');
+  assert.is((await attempt('./outside/x.js')).output, 'Error: cannot require outside: it is a link that leads outside /m/cli');
+  assert.is((await attempt('./nothing')).output, 'Error: module not found: "./nothing"');
+  assert.match((await attempt('./broken')).output as string, /^SyntaxError/);
+  const none = await runScript(`module.exports = function () { try { require('./parse'); } catch (e) { return String(e); } };`, { file: '/m/cli/s.js' });
+  assert.is(none.output, 'Error: module not found: "./parse"');
+});
+
 test.run();

@@ -1,10 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '../src/cli/context.ts';
+import { scriptEnvironment } from '../src/cli/script_environment.ts';
 import { SitError } from '../src/errors.ts';
 import { ModuleScriptError, runModuleScript, type ScriptInvocation, type ScriptIo } from '../src/scripts/mod.ts';
 import { Repository } from '../src/store/mod.ts';
@@ -50,9 +51,15 @@ async function run(
     limits?: ScriptInvocation['limits'];
     wallTimeMs?: number;
     io?: Partial<ScriptIo>;
+    configFile?: string;
+    /** The script's directory (a module's `cli/`); default a new one. */
+    dir?: string;
   } = {},
 ): Promise<Run> {
-  const file = join(base, `script-${counter++}.js`);
+  // Each script in a directory of its own: everything beside it is what its require() may load.
+  const dir = options.dir ?? join(base, `scripts-${counter++}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'script.js');
   writeFileSync(file, source);
   const out: string[] = [];
   const err: string[] = [];
@@ -65,8 +72,8 @@ async function run(
     cwd: options.cwd ?? base,
     ...options.io,
   };
-  const context = new Context({ disableIntegrityCheck: false, verbosity: 0, help: false, version: false, rest: [], repository: repo, configFile: userConfig });
-  const status = await runModuleScript(context, file, {
+  const context = new Context({ disableIntegrityCheck: false, verbosity: 0, help: false, version: false, rest: [], repository: repo, configFile: options.configFile ?? userConfig });
+  const status = await runModuleScript(scriptEnvironment(context), file, {
     name: 'demo',
     args: options.argv ?? [],
     io,
@@ -195,7 +202,7 @@ test('a script that throws, does not load or exports no function fails with one 
   assert.instance(thrown, ModuleScriptError);
   assert.is((thrown as SitError).exitCode, 1);
   assert.not.match(thrown.message, /\n/);
-  assert.match(thrown.message, /^sit demo: module script .*script-\d+\.js failed: Error: boom second line \(at .*:2:/);
+  assert.match(thrown.message, /^sit demo: module script .*scripts-\d+\/script\.js failed: Error: boom second line \(at .*:2:/);
   const syntax = await rejects(run(repo, 'module.exports = function ( {'));
   assert.match(syntax.message, /failed: SyntaxError/);
   const none = await rejects(run(repo, 'module.exports = 42;'));
@@ -463,6 +470,62 @@ test('sit.mentions and sit.commits: the issues and, in a git work tree, the comm
   assert.is(after.stdout.split('\n')[1], `[true,[["Closes #${target.slice(0, 8)}",true]]]`);
   const missing = await run(repo, `module.exports = function (sit) { try { sit.commits('nope'); } catch (e) { sit.print(e.message); } };`);
   assert.is(missing.stdout, 'Item nope not found\n');
+});
+
+test('with no author configured, the author is asked for through the script\'s own terminal and kept', async () => {
+  const { repo } = project();
+  const configFile = join(base, `no-author-${counter++}.json`);
+  writeFileSync(configFile, '{}');
+  const answers = ['', 'Ada Lovelace', 'ada@example.org'];
+  const asked: string[] = [];
+  const result = await run(repo, `module.exports = function (sit) {
+    var id = sit.newItem([{ files: { text: 'Asked' }, types: ['SummaryChanged'] }]);
+    sit.print(sit.item(id).authors);
+  };`, { tty: true, configFile, io: { question: (prompt) => (asked.push(prompt), Promise.resolve(answers.shift() ?? '')) } });
+  assert.is(result.stderr, '');
+  assert.equal(asked, ['What is your name? ', 'What is your name? ', 'What is your e-mail address? (optional) ']);
+  assert.is(result.stdout, 'SIT needs your authorship identity to be configured\n\nAda Lovelace <ada@example.org>\n');
+  assert.equal(JSON.parse(readFileSync(configFile, 'utf8')).author, { name: 'Ada Lovelace', email: 'ada@example.org' });
+});
+
+test('with no author configured and no terminal to ask on, writing fails with a clear error and writes nothing', async () => {
+  const { repo } = project();
+  const configFile = join(base, `no-author-${counter++}.json`);
+  writeFileSync(configFile, '{}');
+  const source = `module.exports = function (sit) { sit.newItem([{ files: { text: 'Never' }, types: ['SummaryChanged'] }]); };`;
+  for (const options of [{ tty: false, io: { question: () => Promise.reject(new Error('must not be asked')) } }, { tty: true, io: { question: undefined } }]) {
+    const error = await rejects(run(repo, source, { ...options, configFile }));
+    assert.match(error.message, /SIT needs your authorship identity to be configured \(supported sources: sit, git\)/);
+  }
+  assert.equal(Repository.open(repo).items(), []);
+});
+
+test('require(): a module script loads the files of its own directory, and nothing through a link or path leading out of it', async () => {
+  const { repo } = project();
+  const cli = join(base, `module-${counter++}`, 'cli');
+  mkdirSync(join(cli, 'lib'), { recursive: true });
+  const outside = join(base, `outside-${counter++}`);
+  mkdirSync(outside);
+  writeFileSync(join(outside, 'secret.js'), 'module.exports = "the secret";');
+  writeFileSync(join(cli, 'lib', 'words.js'), 'module.exports = function (text) { return text.split(" ").length; };');
+  writeFileSync(join(cli, 'helper.js'), 'module.exports = { words: require("./lib/words") };');
+  symlinkSync(join(cli, 'helper.js'), join(cli, 'alias.js'));
+  symlinkSync(join(outside, 'secret.js'), join(cli, 'evil.js'));
+  symlinkSync(outside, join(cli, 'elsewhere'));
+  const result = await run(repo, `module.exports = function (sit) {
+    sit.print(require('./helper').words('one two three') + ' ' + require('./alias').words('a b'));
+    ['./evil', './elsewhere/secret', '../../outside/secret', './lib/../../x'].forEach(function (id) {
+      try { sit.print(require(id)); } catch (e) { sit.print(e.message); }
+    });
+  };`, { dir: cli });
+  assert.is(result.stderr, '');
+  const lines = result.stdout.trimEnd().split('\n');
+  assert.is(lines[0], '3 2');
+  assert.match(lines[1]!, /^cannot require evil\.js: it is a link that leads outside .*cli; a module script may only require files inside its own directory$/);
+  assert.match(lines[2]!, /^cannot require elsewhere: it is a link that leads outside /);
+  assert.match(lines[3]!, /^require\("\.\.\/\.\.\/outside\/secret"\) leads outside the directory of the module script/);
+  assert.match(lines[4]!, /^require\("\.\/lib\/\.\.\/\.\.\/x"\) leads outside/);
+  assert.not.match(result.stdout, /the secret/);
 });
 
 test.run();

@@ -157,8 +157,12 @@ test('new issue: writes summary, details, labels, assignees, milestone records w
     const names = r.files.map((x) => x.name);
     assert.ok(names.some((n) => n.startsWith('.type/')));
     assert.is(dec.decode(r.files.find((x) => x.name === '.authors')!.data), 'Web Tester <web@example.com>');
-    assert.match(dec.decode(r.files.find((x) => x.name === '.timestamp')!.data), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // The form the command line writes (and the original `sit record`): chrono's, nanoseconds and all.
+    assert.match(dec.decode(r.files.find((x) => x.name === '.timestamp')!.data), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6}|\.\d{9})?Z$/);
   }
+  // Not toISOString()'s milliseconds: nanoseconds (a fraction of 3 or 6 digits only when it ends in zeros).
+  const stamps = records.map((r) => dec.decode(r.files.find((x) => x.name === '.timestamp')!.data));
+  assert.ok(stamps.some((stamp) => /\.\d{9}Z$/.test(stamp)), stamps.join(' '));
   const page = await html(`/issue/${id}`);
   assert.match(page.text, /<em>details<\/em>/);
 });

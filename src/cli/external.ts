@@ -10,7 +10,6 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
 import { findExecutable, isConfined, saveUserConfig, type Repository } from '../store/mod.ts';
 import type { Context } from './context.ts';
-import { parseCommand } from './parse.ts';
 import { childEnvironment } from './program.ts';
 import { isTrusted as isTrustedBy, isWebTrusted, recordTrust, repositoryCliDirs, trustedFiles, webManifest } from './trust.ts';
 
@@ -24,6 +23,8 @@ export function isTrusted(context: Context, repo: Repository): boolean {
 
 /** Runs `sit trust`. */
 export async function runTrust(context: Context, argv: string[]): Promise<number> {
+  // Loaded here: module scripts, which this file also starts, do not need it.
+  const { parseCommand } = await import('./parse.ts');
   const parsed = parseCommand(
     {
       name: 'trust',
@@ -79,8 +80,8 @@ export async function runExternal(context: Context, name: string, args: string[]
   const repo = context.repository();
   const script = findModuleScript(repo, name);
   if (script !== undefined) {
-    const { runModuleScript } = await import('../scripts/mod.ts');
-    return await runModuleScript(context, script, { name, args });
+    const [{ runModuleScript }, { scriptEnvironment }] = await Promise.all([import('../scripts/mod.ts'), import('./script_environment.ts')]);
+    return await runModuleScript(scriptEnvironment(context), script, { name, args });
   }
   const program = `sit-${name}`;
   const cliDirs = [join(repo.root, 'cli'), ...repo.modules().map((module) => join(resolve(module), 'cli'))];

@@ -10,9 +10,8 @@
  * @module
  */
 import { SitError } from '../errors.ts';
-import { chronoTimestamp } from '../timestamp.ts';
 import {
-  formatAuthor, readItemRecords, readRecord, signRecordHash, splitPath, itemLinkText,
+  composeRecord, readItemRecords, readRecord, recordSigner, splitPath, itemLinkText,
   type RecordFile, type Repository,
 } from '../store/mod.ts';
 import { Engine } from '../reduce/mod.ts';
@@ -31,7 +30,6 @@ import { parseCommand, stringOption } from './parse.ts';
 /** A merge request that cannot be created or merged as asked. */
 export class MergeRequestError extends SitError {}
 
-const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
 
 /** The item whose id is `prefix` or starts with it (any case), in the working tree. */
@@ -47,17 +45,8 @@ function resolveItem(repo: Repository, prefix: string): string {
 /** Writes a record of `types` into item `id`, with authorship, timestamp and (when configured) a signature. */
 async function writeRecord(context: Context, repo: Repository, id: string, types: string[], files: RecordFile[]): Promise<string> {
   const author = await requireAuthor(context);
-  const all = [
-    ...files,
-    ...[...types].sort().map((type) => ({ name: `.type/${type}`, data: EMPTY })),
-    { name: '.authors', data: encoder.encode(formatAuthor(author)) },
-    { name: '.timestamp', data: encoder.encode(chronoTimestamp()) },
-  ];
-  const signing = context.userConfig().signing;
-  return repo.newRecord(all, {
-    itemId: id,
-    ...(signing.enabled ? { sign: (hash: string) => signRecordHash(hash, { gnupg: signing.gnupg, key: signing.key }) } : {}),
-  });
+  const sign = recordSigner(context.userConfig().signing);
+  return repo.newRecord(composeRecord(files, { types: [...types].sort(), author }), { itemId: id, ...(sign === undefined ? {} : { sign }) });
 }
 
 /** The text of a new merge request: from `-m`, else the editor on a terminal, else the commit messages. */

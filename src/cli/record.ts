@@ -2,12 +2,11 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { SitError } from '../errors.ts';
-import { formatAuthor, signRecordHash, type RecordFile } from '../store/mod.ts';
+import { composeRecord, recordSigner, type RecordFile } from '../store/mod.ts';
 import { requireAuthor } from './author.ts';
 import type { Context } from './context.ts';
 import { UsageError } from './globals.ts';
 import { parseCommand, stringOption } from './parse.ts';
-import { chronoTimestamp } from '../timestamp.ts';
 
 /** Collects the regular files at `path` (a file, or every regular file below a directory). */
 function collect(path: string, into: string[]): void {
@@ -81,17 +80,13 @@ export async function runRecord(context: Context, argv: string[]): Promise<numbe
     files.push({ name: name.split(sep).join('/'), data: readFileSync(real) });
   }
   const typeOption = stringOption(options, 'type');
-  if (typeOption !== undefined) {
-    for (const type of typeOption.split(',')) files.push({ name: `.type/${type}`, data: new Uint8Array(0) });
-  }
-  const encoder = new TextEncoder();
-  if (author !== undefined) files.push({ name: '.authors', data: encoder.encode(formatAuthor(author)) });
-  if (withTimestamp) files.push({ name: '.timestamp', data: encoder.encode(chronoTimestamp()) });
+  const composed = composeRecord(files, { types: typeOption?.split(','), author, timestamp: withTimestamp });
   const key = signingKey ?? context.userConfig().signing.key;
   const program = gnupg ?? context.userConfig().signing.gnupg;
-  const hash = repo.newRecord(files, {
+  const signer = recordSigner({ enabled: sign, key, gnupg: program });
+  const hash = repo.newRecord(composed, {
     ...(itemId === undefined ? {} : { itemId }),
-    ...(sign ? { sign: (h: string) => signRecordHash(h, { gnupg: program, key }) } : {}),
+    ...(signer === undefined ? {} : { sign: signer }),
   });
   context.print(hash);
   return 0;

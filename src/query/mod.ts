@@ -21,17 +21,19 @@ export {
   type SortDirection,
   type SortKey,
 } from './parse.ts';
+export { countStates, indexStates, searchIssues, type CountOptions, type SearchOptions, type SearchResult, type StateCounts } from './search.ts';
 export {
-  countStates,
   idPrefix,
-  indexStates,
+  queryReadsText,
   searchedTexts,
-  searchIssues,
-  type CountOptions,
-  type SearchOptions,
-  type SearchResult,
-  type StateCounts,
-} from './search.ts';
+  searchEntries,
+  searchFields,
+  searchText,
+  type EntrySearchResult,
+  type PageOptions,
+  type SearchEntry,
+  type SearchFields,
+} from './match.ts';
 export { compareInstants, parseTimestamp, type Instant } from '../timestamp.ts';
 export type { IssueComment, IssueState } from './types.ts';
 export { JmesPathError } from '../jmespath.ts';

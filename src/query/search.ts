@@ -6,20 +6,15 @@
  * @module
  */
 import { compileExpression, EvaluationBudget, JmesPathLimitError, type Expression } from '../jmespath.ts';
-import { QueryOptionError } from './errors.ts';
-import { DEFAULT_SORT, effectiveState, type IssueQuery, type QuerySort, type QueryTerm } from './parse.ts';
-import { compareInstants, parseTimestamp, type Instant } from '../timestamp.ts';
+import { DEFAULT_SORT, effectiveState, type IssueQuery } from './parse.ts';
 import type { IssueState } from './types.ts';
 import { DEFINITIONS_ID } from '../tracker/definitions.ts';
+import { checkCount, comparator, matcher, prepare, type PageOptions, type Prepared } from './match.ts';
 
 /** Options for {@linkcode searchIssues}. */
-export interface SearchOptions {
+export interface SearchOptions extends PageOptions {
   /** A JMESPath expression that must evaluate to `true` for a state to match. */
   jmespath?: string;
-  /** How many matching states to skip (default 0). */
-  offset?: number;
-  /** How many states to return at most (default: all). */
-  limit?: number;
 }
 
 /** The result of {@linkcode searchIssues}. */
@@ -43,28 +38,6 @@ export interface CountOptions {
   /** A JMESPath filter, as in {@linkcode SearchOptions.jmespath}. */
   jmespath?: string;
 }
-
-interface Prepared {
-  id: string;
-  /** The id in lower case, for prefix matches. */
-  idLower: string;
-  closed: boolean;
-  text: string;
-  author: string;
-  labels: string[];
-  assignees: string[];
-  milestone: string | null;
-  created: Instant | undefined;
-  updated: Instant | undefined;
-  comments: number;
-}
-
-interface Entry {
-  state: IssueState;
-  prepared: Prepared;
-}
-
-const prepared = new WeakMap<object, Prepared>();
 
 /**
  * Returns the states that match `query` (all of its terms, its `is:` (open ones when it has none)
@@ -120,14 +93,6 @@ export function indexStates(states: readonly IssueState[]): void {
   for (const state of states) prepare(state);
 }
 
-function checkCount(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new QueryOptionError(`${name} must be a whole number of 0 or more, got ${String(value)}`);
-  }
-  return value;
-}
-
 function passes(filter: Expression, state: IssueState, budget: EvaluationBudget): boolean {
   try {
     return filter.search(state, budget) === true;
@@ -140,120 +105,7 @@ function passes(filter: Expression, state: IssueState, budget: EvaluationBudget)
   }
 }
 
-/** Normalises text for matching: lower case, every run of white space one space. */
-function normalize(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ');
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-function prepare(state: IssueState): Prepared {
-  let p = prepared.get(state);
-  if (p !== undefined) return p;
-  const parts = [str(state.summary), str(state.details)];
-  const comments = Array.isArray(state.comments) ? state.comments : [];
-  for (const comment of comments) {
-    if (comment !== null && typeof comment === 'object') parts.push(str((comment as { text?: unknown }).text));
-  }
-  const created = parseTimestamp(str(state.timestamp));
-  const milestone = str(state.milestone);
-  const id = String(state.id);
-  p = {
-    id,
-    idLower: id.toLowerCase(),
-    closed: state.state === 'closed',
-    // Fields are joined with NUL so that a phrase never matches across two of them.
-    text: parts.map(normalize).join('\u0000'),
-    author: str(state.authors).toLowerCase(),
-    labels: strings(state.labels).map((l) => l.toLowerCase()),
-    assignees: strings(state.assignees).map((a) => a.toLowerCase()),
-    milestone: milestone === '' ? null : milestone.toLowerCase(),
-    created,
-    updated: parseTimestamp(str(state.last_updated_timestamp)) ?? created,
-    comments: comments.length,
-  };
-  prepared.set(state, p);
-  return p;
-}
-
-function matcher(terms: readonly QueryTerm[]): (p: Prepared) => boolean {
-  const tests = terms.map(termTest);
-  return (p) => {
-    for (const test of tests) if (!test(p)) return false;
-    return true;
-  };
-}
-
-function termTest(term: QueryTerm): (p: Prepared) => boolean {
-  const test = positiveTest(term);
-  return term.negated ? (p) => !test(p) : test;
-}
-
-function positiveTest(term: QueryTerm): (p: Prepared) => boolean {
-  if (term.kind === 'text') {
-    const needle = normalize(term.value.trim());
-    const prefix = idPrefix(term.value);
-    if (prefix !== undefined) return (p) => p.idLower.startsWith(prefix) || p.text.includes(needle);
-    return (p) => p.text.includes(needle);
-  }
-  if (term.kind === 'missing') {
-    if (term.field === 'label') return (p) => p.labels.length === 0;
-    if (term.field === 'assignee') return (p) => p.assignees.length === 0;
-    return (p) => p.milestone === null;
-  }
-  const value = term.value.toLowerCase();
-  switch (term.field) {
-    case 'label':
-      return (p) => p.labels.includes(value);
-    case 'author':
-      return (p) => p.author.includes(value);
-    case 'assignee':
-      return (p) => p.assignees.some((a) => a.includes(value));
-    case 'milestone':
-      return (p) => p.milestone === value;
-  }
-}
-
-/**
- * The id prefix a search word stands for, lower-cased: `#` and at least 4 characters (`#ec4a`), or
- * at least 8 characters without `#` (`ec4a71bf`, the short id the pages show). Undefined for other
- * words, and for words with white space.
- */
-export function idPrefix(word: string): string | undefined {
-  const w = word.trim();
-  if (/\s/.test(w)) return undefined;
-  if (w.startsWith('#')) return w.length >= 5 ? w.slice(1).toLowerCase() : undefined;
-  return w.length >= 8 ? w.toLowerCase() : undefined;
-}
-
-/** The words and phrases a query searches for (not negated ones), to highlight them in results. */
-export function searchedTexts(query: IssueQuery): string[] {
-  const out: string[] = [];
-  for (const term of query.terms) {
-    if (term.kind === 'text' && !term.negated && term.value.trim() !== '') out.push(term.value.trim());
-  }
-  return out;
-}
-
-function comparator(sort: Readonly<QuerySort>): (a: Entry, b: Entry) => number {
-  const sign = sort.direction === 'asc' ? 1 : -1;
-  const byKey =
-    sort.key === 'created'
-      ? (a: Prepared, b: Prepared) => compareInstants(a.created, b.created)
-      : sort.key === 'updated'
-        ? (a: Prepared, b: Prepared) => compareInstants(a.updated, b.updated)
-        : (a: Prepared, b: Prepared) => a.comments - b.comments;
-  return (x, y) => {
-    const a = x.prepared;
-    const b = y.prepared;
-    const order = byKey(a, b);
-    if (order !== 0) return sign * order;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  };
+interface Entry {
+  state: IssueState;
+  prepared: Prepared;
 }

@@ -44,6 +44,12 @@ export interface EngineOptions {
   smallJobs?: 'thread' | 'worker';
   /** The environment that locates the cache (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Take each item directory's modification time once and keep it (until
+   * {@linkcode Engine.forgetStamps}): for a short command that derives several results of the same
+   * items, so that every item is looked at once.
+   */
+  keepStamps?: boolean;
 }
 
 /** Options of a single reduction. */
@@ -73,6 +79,12 @@ interface Reduced {
   /** A limit of the sandbox (deadline, memory, watchdog) cut the reduction short: not to be cached. */
   limited: boolean;
 }
+
+/** A yielding reduction lets other work run after looking up this many items in the cache. */
+const YIELD_EVERY = 200;
+
+/** Up to this many items are checked with the portable hasher (see `prepareLoading`). */
+const FEW_ITEMS = 4;
 
 /** Reduces the items and records of one repository. */
 export class Engine {
@@ -110,10 +122,14 @@ export class Engine {
   #small: Promise<ReducerPool> | undefined;
   /** The in-thread runtime of small jobs (`smallJobs: 'thread'`). */
   #runtime: Promise<ReducerRuntime> | undefined;
+  /** The same runtime once it is ready, with record hashing (see #reduceNow). */
+  #runtimeReady: ReducerRuntime | undefined;
   #cache: ReductionCache | undefined;
   #pool: Promise<ReducerPool> | undefined;
   /** Reductions using the pool right now. */
   #poolRuns = 0;
+  /** The item stamps taken so far (`keepStamps`). */
+  #stamps: Map<string, ItemStamp> | undefined;
   /** Pools being closed. */
   #closing: Promise<unknown> = Promise.resolve();
 
@@ -123,6 +139,12 @@ export class Engine {
     this.#options = options;
     this.#integrity = options.integrity ?? repo.integrity;
     this.reducers = options.reducers ?? loadReducers(repo);
+    if (options.keepStamps === true) this.#stamps = new Map();
+  }
+
+  /** Forgets the item stamps kept (`keepStamps`), e.g. after writing a record. */
+  forgetStamps(): void {
+    this.#stamps?.clear();
   }
 
   #jobRecords(records: Iterable<StoredRecord>, roots?: readonly string[]): SandboxRecord[] {
@@ -150,9 +172,9 @@ export class Engine {
       this.#small.catch(() => undefined);
       return this.#small;
     }
-    this.#runtime ??= Promise.all([import('../sandbox/mod.ts'), prepareLoading()]).then(([sandbox]) =>
-      sandbox.createReducerRuntime(this.reducers.set, this.#limitOptions()),
-    );
+    this.#runtime ??= import('../sandbox/mod.ts')
+      .then((sandbox) => sandbox.createReducerRuntime(this.reducers.set, this.#limitOptions()))
+      .then((runtime) => (this.#runtimeReady = runtime));
     this.#runtime.catch(() => undefined);
     return this.#runtime;
   }
@@ -199,12 +221,22 @@ export class Engine {
    * Reduces items (default: every item) and returns their states by id, in the order asked.
    * Items whose record set did not change since the cache was written are not reduced again.
    * With `sizes`, the length of each state's JSON text is put there too (at no extra cost).
+   * With `onState`, each state goes there as soon as it is known (cached ones first, in no fixed
+   * order) and the map returned is empty: thousands of states are not held twice. With
+   * `yielding`, looking items up in the cache lets other work of this thread run now and then
+   * (a server that must keep answering).
    */
-  async reduceItems(ids?: readonly string[], options: { sizes?: Map<string, number> } = {}): Promise<Map<string, State>> {
+  async reduceItems(
+    ids?: readonly string[],
+    options: { sizes?: Map<string, number>; onState?: (id: string, state: State) => void; yielding?: boolean } = {},
+  ): Promise<Map<string, State>> {
     const wanted = ids ?? this.repo.items();
+    const { onState } = options;
     const { states, incomplete, limited } = await this.#reduceItems(wanted, {
       all: ids === undefined,
       ...(options.sizes === undefined ? {} : { sizes: options.sizes }),
+      ...(onState === undefined ? {} : { onState: (id: string, state: State) => onState(id, state) }),
+      ...(options.yielding === true ? { yielding: true } : {}),
     });
     this.lastIncomplete = [...incomplete];
     this.lastLimited = [...limited];
@@ -258,6 +290,7 @@ export class Engine {
       stamps?: ReadonlyMap<string, ItemStamp>;
       onState?: (id: string, state: State, incomplete: boolean, damaged: readonly string[]) => void;
       sizes?: Map<string, number>;
+      yielding?: boolean;
     },
   ): Promise<{ states: Map<string, State>; incomplete: Set<string>; limited: Set<string> }> {
     const { stamps, onState, sizes } = options;
@@ -271,15 +304,16 @@ export class Engine {
     const stale: Array<{ id: string; mtime: number; records: string | undefined }> = [];
     const jobs: ItemDescriptor[] = [];
     const itemsDir = this.repo.itemsDir();
+    let looked = 0;
     for (const id of wanted) {
-      const { dir, mtime } = stamps?.get(id) ?? this.#itemStamp(itemsDir, id);
-      const found = cache === undefined ? {} : cache.lookup(id, dir, mtime);
-      const usable = found.entry !== undefined && this.#stillDamaged(id, found.entry.damaged);
-      const parsed = usable ? this.#parseEntry(cache!, id, found.entry!.stateJson) : undefined;
-      if (parsed !== undefined) {
-        sizes?.set(id, found.entry!.stateJson.length);
-        if (onState === undefined) states.set(id, parsed.value as State);
-        else onState(id, parsed.value as State, false, this.damagedRecords(id));
+      if (options.yielding === true && ++looked % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      const stamp = stamps?.get(id) ?? this.#itemStamp(itemsDir, id);
+      const { mtime } = stamp;
+      const found = cache === undefined ? { records: undefined } : this.#lookUp(cache, id, stamp);
+      if ('hit' in found) {
+        sizes?.set(id, found.hit.size);
+        if (onState === undefined) states.set(id, found.hit.value as State);
+        else onState(id, found.hit.value as State, false, this.damagedRecords(id));
         continue;
       }
       // The sandbox of small jobs gets ready while the other items are looked at.
@@ -347,6 +381,14 @@ export class Engine {
 
   /** The directory of item `id` (following a text link) and its modification time. */
   #itemStamp(itemsDir: string, id: string): ItemStamp {
+    const kept = this.#stamps?.get(id);
+    if (kept !== undefined) return kept;
+    const stamp = this.#takeStamp(itemsDir, id);
+    this.#stamps?.set(id, stamp);
+    return stamp;
+  }
+
+  #takeStamp(itemsDir: string, id: string): ItemStamp {
     if (!isValidItemId(id)) throw new ItemNotFoundError(`Item ${id} not found`);
     // A valid identifier is a plain name: no path.join needed (it costs a microsecond per item).
     let dir = itemsDir + sep + id;
@@ -367,61 +409,149 @@ export class Engine {
    * (`undefined` stays `undefined`). Without the cache this is `derive` over `reduceItems`.
    */
   async deriveItems(key: string, derive: (state: State) => unknown, ids?: readonly string[]): Promise<Map<string, unknown>> {
+    return await this.deriveItemsNow(key, derive, ids, { early: true });
+  }
+
+  /**
+   * {@linkcode Engine.deriveItems}, answered at once when every result is in its cache (nothing to
+   * reduce or derive), else a promise of the results.
+   */
+  deriveItemsNow(
+    key: string,
+    derive: (state: State) => unknown,
+    ids?: readonly string[],
+    options: { early?: boolean } = {},
+  ): Map<string, unknown> | Promise<Map<string, unknown>> {
     const wanted = ids ?? this.repo.items();
     if (this.#options.cache === false) {
-      const states = await this.reduceItems(wanted);
-      return new Map([...states].map(([id, state]) => [id, derive(state)]));
+      return this.reduceItems(wanted).then((states) => new Map([...states].map(([id, state]) => [id, derive(state)])));
     }
     const name = `derived-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
     const memo = ReductionCache.load(cacheFile(this.repo.root, this.#options.env, name), {
       reducers: this.reducers.digest,
       integrity: this.#integrity,
     });
+    // An empty cache: the pool's workers start before the items are looked at (see #startPoolEarly).
+    if (memo.size === 0 && options.early === true) return this.#startPoolEarly(wanted.length).then(() => this.#derive(memo, derive, wanted, ids === undefined));
+    return this.#derive(memo, derive, wanted, ids === undefined);
+  }
+
+  #derive(memo: ReductionCache, derive: (state: State) => unknown, wanted: readonly string[], all: boolean): Map<string, unknown> | Promise<Map<string, unknown>> {
     const results = new Map<string, unknown>();
     const stale = new Map<string, ItemStamp & { records: string | undefined }>();
     const itemsDir = this.repo.itemsDir();
-    if (memo.size === 0) await this.#startPoolEarly(wanted.length);
     for (const id of wanted) {
       const { dir, mtime } = this.#itemStamp(itemsDir, id);
-      let entry = memo.trusted(id, mtime);
-      let records: string | undefined;
-      if (entry === undefined) ({ entry, records } = memo.lookup(id, dir, mtime));
-      const parsed = entry !== undefined && this.#stillDamaged(id, entry.damaged) ? this.#parseEntry(memo, id, entry.stateJson) : undefined;
-      if (parsed !== undefined) {
-        results.set(id, (parsed.value as { value?: unknown }).value);
+      const found = this.#lookUp(memo, id, { dir, mtime });
+      if ('hit' in found) {
+        results.set(id, (found.hit.value as { value?: unknown }).value);
         continue;
       }
-      stale.set(id, { dir, mtime, records });
+      stale.set(id, { dir, mtime, records: found.records });
       results.set(id, undefined);
     }
     this.lastDerived = stale.size;
-    if (stale.size > 0) {
-      // A few items are reduced directly: reading the whole state cache would cost more.
-      const few = stale.size <= this.#poolThreshold();
-      // Many items: the file is written, and each result derived, while the workers reduce.
-      const written = few ? Date.now() : memo.beginRewrite();
-      // A digest lets a later run check an entry by one listing; it is needed only for items
-      // that changed just before the file's time, or for a few entries that the cache will append.
-      const recent = written - MTIME_SLACK_MS;
-      const onState = (id: string, state: State, incomplete: boolean, damaged: readonly string[]): void => {
-        const value = derive(state);
-        results.set(id, value);
-        if (incomplete) {
-          memo.delete(id);
-          return;
-        }
-        const { dir, mtime, records: listed } = stale.get(id)!;
-        const records = listed ?? (mtime >= recent || stale.size <= 256 ? recordSetDigest(readdirSync(dir)) : '');
-        const entry = { mtime, records, stateJson: JSON.stringify({ value }) };
-        memo.set(id, damaged.length === 0 ? entry : { ...entry, damaged: damaged.join(',') });
-      };
-      const ids = [...stale.keys()];
-      if (few) await this.#reduceUncached(ids, onState);
-      else await this.#reduceItems(ids, { all: false, stamps: stale, onState });
+    if (stale.size === 0) {
+      if (all) memo.retain(wanted);
+      memo.save();
+      return results;
     }
-    if (ids === undefined) memo.retain(wanted);
+    return this.#deriveStale(memo, derive, wanted, all, results, stale);
+  }
+
+  async #deriveStale(
+    memo: ReductionCache,
+    derive: (state: State) => unknown,
+    wanted: readonly string[],
+    all: boolean,
+    results: Map<string, unknown>,
+    stale: Map<string, ItemStamp & { records: string | undefined }>,
+  ): Promise<Map<string, unknown>> {
+    // A few items are reduced directly: reading the whole state cache would cost more.
+    const few = stale.size <= this.#poolThreshold();
+    // Many items: the file is written, and each result derived, while the workers reduce.
+    const written = few ? Date.now() : memo.beginRewrite();
+    // A digest lets a later run check an entry by one listing; it is needed only for items
+    // that changed just before the file's time, or for a few entries that the cache will append.
+    const recent = written - MTIME_SLACK_MS;
+    const onState = (id: string, state: State, incomplete: boolean, damaged: readonly string[]): void => {
+      const value = derive(state);
+      results.set(id, value);
+      if (incomplete) {
+        memo.delete(id);
+        return;
+      }
+      const { dir, mtime, records: listed } = stale.get(id)!;
+      const records = listed ?? (mtime >= recent || stale.size <= 256 ? recordSetDigest(readdirSync(dir)) : '');
+      const entry = { mtime, records, stateJson: JSON.stringify({ value }) };
+      memo.set(id, damaged.length === 0 ? entry : { ...entry, damaged: damaged.join(',') });
+    };
+    const ids = [...stale.keys()];
+    if (few) await this.#reduceUncached(ids, onState);
+    else await this.#reduceItems(ids, { all: false, stamps: stale, onState });
+    if (all) memo.retain(wanted);
     memo.save();
     return results;
+  }
+
+  /**
+   * The state of item `id` for a command about that one item: from the item's own small cache
+   * file (never the whole repository's), answered at once when that holds it; else the item is
+   * reduced and kept there, and a promise of the state is returned. Throws
+   * `ItemNotFoundError` for an item that does not exist.
+   */
+  itemState(id: string): State | Promise<State> {
+    const { dir, mtime } = this.#itemStamp(this.repo.itemsDir(), id);
+    if (this.#options.cache === false) return this.reduceItems([id]).then((states) => states.get(id)!);
+    const name = `items/${createHash('sha256').update(id).digest('hex').slice(0, 24)}`;
+    const cache = ReductionCache.load(cacheFile(this.repo.root, this.#options.env, name), {
+      reducers: this.reducers.digest,
+      integrity: this.#integrity,
+    });
+    const found = this.#lookUp(cache, id, { dir, mtime });
+    if ('hit' in found) {
+      cache.save();
+      return found.hit.value as State;
+    }
+    return this.#reduceNow(id, cache, mtime, found.records) ?? this.#reduceKept(id, cache, mtime, found.records);
+  }
+
+  /**
+   * Reduces item `id` at once in this thread when the sandbox is ready here (a command that
+   * reduced an item already) and no limit stops it, and keeps its state; else undefined.
+   */
+  #reduceNow(id: string, cache: ReductionCache, mtime: number, listed: string | undefined): State | undefined {
+    const runtime = this.#runtimeReady;
+    if (runtime === undefined || this.#options.smallJobs === 'worker') return undefined;
+    const job = loadItem(this.repo, id, { ...this.#loaderOptions(), digest: true });
+    const reduced = runtime.reduceJsonNow(job);
+    if (reduced === undefined) return undefined;
+    const damaged = job.info.damaged ?? [];
+    this.#noteDamaged(id, damaged);
+    if (job.info.incomplete === true || reduced.limited) {
+      cache.delete(id);
+    } else {
+      const entry = { mtime, records: job.info.records ?? listed ?? '', stateJson: reduced.json };
+      cache.set(id, damaged.length === 0 ? entry : { ...entry, damaged: damaged.join(',') });
+    }
+    cache.save();
+    return JSON.parse(reduced.json) as State;
+  }
+
+  async #reduceKept(id: string, cache: ReductionCache, mtime: number, listed: string | undefined): Promise<State> {
+    let state: State = {};
+    for await (const reduced of this.#reduceJobs([{ id, digest: true }])) {
+      this.#noteDamaged(reduced.id, reduced.damaged);
+      state = reduced.state;
+      if (reduced.incomplete || reduced.limited) {
+        cache.delete(id);
+        continue;
+      }
+      const entry = { mtime, records: reduced.records ?? listed ?? '', stateJson: reduced.json };
+      cache.set(id, reduced.damaged.length === 0 ? entry : { ...entry, damaged: reduced.damaged.join(',') });
+    }
+    cache.save();
+    return state;
   }
 
   async #reduceUncached(
@@ -435,6 +565,20 @@ export class Engine {
   }
 
   /** Parses a cached entry's JSON; an entry that does not parse is forgotten (and recomputed). */
+  /**
+   * Item `id` in `cache` (the state cache, an item's own, or a derived one) by its stamp: the
+   * entry's value and the length of its JSON text when the entry can be used (the item's records
+   * unchanged, the records it names as damaged still damaged, its text readable; an unreadable
+   * entry is dropped), else the digest of the item's record set when the lookup took one, for the
+   * entry that replaces it.
+   */
+  #lookUp(cache: ReductionCache, id: string, stamp: ItemStamp): { hit: { value: unknown; size: number } } | { records: string | undefined } {
+    const found = cache.lookup(id, stamp.dir, stamp.mtime);
+    const entry = found.entry;
+    const parsed = entry !== undefined && this.#stillDamaged(id, entry.damaged) ? this.#parseEntry(cache, id, entry.stateJson) : undefined;
+    return parsed === undefined ? { records: found.records } : { hit: { value: parsed.value, size: entry!.stateJson.length } };
+  }
+
   #parseEntry(cache: ReductionCache, id: string, json: string): { value: unknown } | undefined {
     try {
       return { value: JSON.parse(json) as unknown };
@@ -471,7 +615,8 @@ export class Engine {
       // Few items: this thread reads them (while a worker starts) and takes every digest (one
       // more listing each), so that the cache can append them.
       this.#prepareSmall();
-      await prepareLoading();
+      // The fast hasher takes longer to load than a few items take to check without it.
+      if (items.length > FEW_ITEMS) await prepareLoading();
       const loaded = items.map(({ id }) => loadItem(this.repo, id, { ...loader, digest: true }));
       const results = await this.#reduceSmall(loaded);
       for (const job of loaded) {
@@ -519,6 +664,7 @@ export class Engine {
     this.#small = undefined;
     this.#runtime = undefined;
     const closeSmall = small?.then((pool) => pool.close()).catch(() => undefined);
+    this.#runtimeReady = undefined;
     const closeRuntime = runtime?.then((rt) => rt.dispose()).catch(() => undefined);
     await Promise.all([this.#closing, this.#closePool(), closeSmall, closeRuntime]);
   }

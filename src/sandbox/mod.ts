@@ -49,7 +49,7 @@
  */
 export { createReducerRuntime, type ReducerRuntime } from './runtime.ts';
 export { createReducerPool, type PoolJob, type ReducerPool, type ReducerPoolOptions } from './pool.ts';
-export { runScript, type ScriptApi, type ScriptOptions, type ScriptResult } from './script.ts';
+export { runScript, type ScriptApi, type ScriptFiles, type ScriptOptions, type ScriptResult } from './script.ts';
 export {
   JobLoadError,
   ReducerLoadError,

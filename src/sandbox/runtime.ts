@@ -23,6 +23,12 @@ export interface ReducerRuntime {
    * reduction short (then the state is not final: see `ReduceJsonResult.limited`).
    */
   reduceJson(job: ReduceJob): Promise<ReducedJson>;
+  /**
+   * Reduces one item at once, as `reduceJson` does when no limit stops it; undefined when the
+   * watchdog stopped it (call `reduceJson` then: it reduces the item again in a new instance and
+   * says where it stopped).
+   */
+  reduceJsonNow(job: ReduceJob): ReducedJson | undefined;
   /** Frees the runtime; `reduce` fails afterwards. */
   dispose(): void;
 }
@@ -43,6 +49,8 @@ interface Progress {
 export async function createReducerRuntime(set: ReducerSet, options: { limits?: SandboxLimits } = {}): Promise<ReducerRuntime> {
   const limits = resolveLimits(options.limits);
   let engine: ReducerEngine | undefined = await ReducerEngine.create(set, limits);
+  /** The watchdog stopped `engine` in `reduceJsonNow`: the next `reduceJson` starts with a new one. */
+  let stopped = false;
   const box = vm.createContext({});
   const files = set.reducers.map((r) => r.file);
 
@@ -80,6 +88,10 @@ export async function createReducerRuntime(set: ReducerSet, options: { limits?: 
   async function reduceJson(job: ReduceJob): Promise<ReducedJson> {
     const packed = packJob(job);
     const ms = allowed(packed, limits);
+    if (stopped) {
+      stopped = false;
+      engine = await ReducerEngine.create(set, limits);
+    }
     const first = attempt(packed, ms);
     if ('value' in first) return first.value;
     // A new instance reduces the item again, reporting where it is, so that the error names the
@@ -109,6 +121,14 @@ export async function createReducerRuntime(set: ReducerSet, options: { limits?: 
       return parseState((await reduceJson(job)).json);
     },
     reduceJson,
+    reduceJsonNow(job: ReduceJob): ReducedJson | undefined {
+      if (stopped) return undefined;
+      const packed = packJob(job);
+      const first = attempt(packed, allowed(packed, limits));
+      if ('value' in first) return first.value;
+      stopped = true;
+      return undefined;
+    },
     dispose(): void {
       const current = engine;
       engine = undefined;

@@ -1,15 +1,25 @@
 /** Module scripts (the `sit issue` porcelain): one script, a fresh QuickJS context, host functions the caller chooses. */
+import vm from 'node:vm';
 import type { QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { describeGuestError, readGuestError } from './engine.ts';
-import { PRELUDE } from './prelude.ts';
+import { SCRIPT_PRELUDE } from './prelude.ts';
 import { formatBytes, newSandboxModule, resolveLimits, type ResolvedLimits } from './quickjs.ts';
 import type { SandboxLimits } from './types.ts';
 
 /** Host functions offered to a script: synchronous, taking and returning JSON-serialisable values. */
 export type ScriptApi = Record<string, (...args: never[]) => unknown>;
 
+/**
+ * The files a script may `require()`, by their path relative to the script's directory
+ * (`/`-separated, e.g. `issue/list.js`): each its source, or why it may not be loaded (a link that
+ * leads out of the directory). A path under a refused directory is refused too.
+ */
+export type ScriptFiles = Record<string, { source: string } | { refused: string }>;
+
 /** Options of `runScript`. */
 export interface ScriptOptions {
+  /** What `require()` may load (default: nothing). */
+  files?: ScriptFiles;
   /** The path shown in errors and stack traces. */
   file: string;
   /** The second argument of the script's function (JSON-serialisable). */
@@ -25,6 +35,18 @@ export interface ScriptOptions {
   wallTimeMs?: number;
   /** `api` functions whose time counts against neither limit: waits for the user (the editor). */
   untimed?: readonly string[];
+  /**
+   * Polled by the interrupt handler: once it returns true the script is stopped at once, whatever
+   * it catches (its caller abandons the run, e.g. to run it again after some asynchronous work).
+   */
+  abort?: () => boolean;
+  /**
+   * In the calling thread: the script's call runs under `vm`'s timeout of this many milliseconds
+   * (its host calls included), the watchdog for one long native operation that the interrupt
+   * handler cannot stop. A run it stops fails with `watchdog: …`, and the QuickJS instance is
+   * replaced. Without it, the caller must be able to stop the thread (a worker).
+   */
+  watchdogMs?: number;
 }
 
 /** How a script ended. */
@@ -52,7 +74,7 @@ function scriptModule(limits: ResolvedLimits): Promise<QuickJSWASMModule> {
  * Runs a module script in a fresh QuickJS context. The script sets `module.exports` to
  * `function (sit, args) {…}`; `sit.<name>(…)` calls `api[name]` on the host, its arguments and
  * result crossing as JSON, and a host function that throws raises an `Error` in the script. No other
- * host access exists (no `require` of anything, no clock, no I/O). The deadline, memory and stack
+ * host access exists (no clock, no I/O; `require()` loads only `files`). The deadline, memory and stack
  * limits apply; one long native operation cannot be interrupted in this thread.
  *
  * Returns `{exitCode: 0, output}` with the function's return value, or `{exitCode: 1, error}` when
@@ -69,8 +91,13 @@ export async function runScript(source: string, options: ScriptOptions): Promise
   rt.setMemoryLimit(limits.memoryBytes);
   let deadline = Infinity;
   let wallDeadline = Infinity;
-  let interrupted: 'deadline' | 'wall' | undefined;
+  let interrupted: 'deadline' | 'wall' | 'abort' | undefined;
+  let broken = false;
   rt.setInterruptHandler(() => {
+    if (options.abort?.() === true) {
+      interrupted = 'abort';
+      return true;
+    }
     const now = performance.now();
     if (now > deadline) interrupted = 'deadline';
     else if (now > wallDeadline) interrupted = 'wall';
@@ -81,7 +108,7 @@ export async function runScript(source: string, options: ScriptOptions): Promise
   const owned: QuickJSHandle[] = [];
   let hostError: { error: unknown; message: string } | undefined;
   try {
-    const driver = ctx.unwrapResult(ctx.evalCode(PRELUDE, '<sit prelude>'));
+    const driver = ctx.unwrapResult(ctx.evalCode(SCRIPT_PRELUDE, '<sit prelude>'));
     owned.push(driver);
     const compiled = ctx.evalCode(`(function (require) { return function (module) {${source}\n}; })`, options.file);
     if (compiled.error) {
@@ -113,6 +140,16 @@ export async function runScript(source: string, options: ScriptOptions): Promise
       }
     });
     owned.push(hostCall);
+    const load = ctx.newFunction('load', (pathHandle) => {
+      const path = ctx.getString(pathHandle);
+      const file = fileToLoad(options.files ?? {}, path);
+      if (file === undefined) return undefined;
+      if ('refused' in file) return { error: ctx.newError(file.refused) };
+      const shown = `${options.file.replace(/[^/]*$/, '')}${path}`;
+      const outer = ctx.evalCode(`(function () { return function (exports, require, module) {${file.source}\n}; })`, shown);
+      return outer.error === undefined ? outer.value : { error: outer.error };
+    });
+    owned.push(load);
     const names = ctx.newArray();
     owned.push(names);
     Object.keys(api).forEach((name, i) => {
@@ -126,7 +163,19 @@ export async function runScript(source: string, options: ScriptOptions): Promise
     owned.push(run);
     deadline = performance.now() + limits.itemDeadlineMs;
     if (options.wallTimeMs !== undefined) wallDeadline = performance.now() + options.wallTimeMs;
-    const result = ctx.callFunction(run, ctx.undefined, compiled.value, hostCall, names, argsJson);
+    const call = () => ctx.callFunction(run, ctx.undefined, compiled.value, hostCall, names, argsJson, load);
+    let result: ReturnType<typeof call>;
+    if (options.watchdogMs === undefined) {
+      result = call();
+    } else {
+      const stopped = guarded(call, options.watchdogMs);
+      if ('stopped' in stopped) {
+        broken = true;
+        modules.delete(limits.memoryBytes);
+        return { exitCode: 1, output: undefined, error: stopped.stopped };
+      }
+      result = stopped.value;
+    }
     deadline = Infinity;
     wallDeadline = Infinity;
     if (!result.error) {
@@ -137,18 +186,45 @@ export async function runScript(source: string, options: ScriptOptions): Promise
     const err = readGuestError(ctx, result.error);
     result.error.dispose();
     if (hostError !== undefined && err.name === 'HostError' && err.message === hostError.message) throw hostError.error;
+    if (interrupted === 'abort') return { exitCode: 1, output: undefined, error: 'aborted' };
     const wall = interrupted === 'wall' ? `wall time exceeded (${options.wallTimeMs} ms, host calls included)` : undefined;
     return { exitCode: 1, output: undefined, error: wall ?? limitText(err, interrupted === 'deadline', limits) ?? describeGuestError(err) };
   } finally {
     deadline = Infinity;
     wallDeadline = Infinity;
-    for (const handle of owned.reverse()) if (handle.alive) handle.dispose();
-    try {
-      ctx.dispose();
-      rt.dispose();
-    } catch {
-      // leaked objects after an out-of-memory error: the memory is reused anyway
+    // A QuickJS instance stopped in the middle of native code is left as it is (see guarded).
+    if (!broken) {
+      for (const handle of owned.reverse()) if (handle.alive) handle.dispose();
+      try {
+        ctx.dispose();
+        rt.dispose();
+      } catch {
+        // leaked objects after an out-of-memory error: the memory is reused anyway
+      }
     }
+  }
+}
+
+/** The file `require()` finds at `path`: its source, why it is refused, or nothing. */
+function fileToLoad(files: ScriptFiles, path: string): ScriptFiles[string] | undefined {
+  if (Object.hasOwn(files, path)) return files[path];
+  for (const [name, file] of Object.entries(files)) if ('refused' in file && path.startsWith(`${name}/`)) return file;
+  return undefined;
+}
+
+/**
+ * Runs `call` under `vm`'s timeout: its thread stops the code running here (the WebAssembly code
+ * of QuickJS too) after `ms`. A host stack overflow inside QuickJS's native code also ends the
+ * call. Either way the QuickJS instance cannot be trusted any more.
+ */
+function guarded<T>(call: () => T, ms: number): { value: T } | { stopped: string } {
+  const box = vm.createContext({ call });
+  try {
+    return { value: vm.runInContext('call()', box, { timeout: Math.max(1, Math.ceil(ms)) }) as T };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { stopped: `watchdog: stopped a long operation after ${Math.ceil(ms)} ms` };
+    if (error instanceof RangeError) return { stopped: 'stack overflow: the script nested deeper than the native stack of the host allows' };
+    throw error;
   }
 }
 

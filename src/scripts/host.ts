@@ -5,14 +5,13 @@
  * no access to other files, processes, the network or the environment.
  * @module
  */
-import { configToJson, deriveAuthor, formatAuthor, isValidItemId, prepareRecordFiles, readItemRecords, signRecordHash } from '../store/mod.ts';
+import { composeRecord, configToJson, formatAuthor, isValidItemId, prepareRecordFiles, readItemRecords, recordSigner } from '../store/mod.ts';
 import type { Author, RecordFile, Repository } from '../store/mod.ts';
-import { Engine, type State } from '../reduce/mod.ts';
-import { parseQuery, searchIssues, type IssueQuery, type IssueState, type QueryState } from '../query/mod.ts';
+import type { State } from '../reduce/mod.ts';
+import { parseQuery, type IssueQuery, type QueryState } from '../query/parse.ts';
 import {
   commitsMentioning,
   createItem,
-  extractReferences,
   IdIndex,
   mentionIndex,
   namedFilters,
@@ -20,15 +19,14 @@ import {
   repositoryFilters,
   type CommitSearch,
   type NamedFilter,
-  type Reference,
 } from '../tracker/mod.ts';
 import { renderSegments, renderTable, StyleError, type RenderOptions } from './styled.ts';
-import { compileExpression, EvaluationBudget, JmesPathLimitError, type Expression } from '../jmespath.ts';
+import type { Expression } from '../jmespath.ts';
 import { SitError } from '../errors.ts';
-import { requireAuthor } from '../cli/author.ts';
-import { chronoTimestamp } from '../timestamp.ts';
-import type { Context } from '../cli/context.ts';
+import type { ScriptEnvironment } from './environment.ts';
 import { editText, readTextFile, type ScriptIo } from './io.ts';
+import { CacheReader, searchStates, then, type ItemReader, type Maybe } from './reader.ts';
+import { jmespathNow, loadJmespath } from './lazy.ts';
 
 /** A host function was called with arguments it does not accept. */
 export class ScriptApiError extends SitError {}
@@ -50,9 +48,6 @@ export const FIRE_AND_FORGET: readonly string[] = ['print', 'eprint', 'write', '
 
 /** Most records `sit.newItem(records)` writes at once. */
 const MAX_NEW_RECORDS = 100;
-
-/** The key of the derived cache of every item's references (change it when their shape changes). */
-const REFERENCES_KEY = 'issue-tracking references 1';
 
 /** A host function: JSON-like arguments in, a JSON-like result (or a promise of one) out. */
 export type HostFunction = (...args: unknown[]) => unknown;
@@ -113,6 +108,8 @@ export interface HostOptions {
   argv: readonly string[];
   /** Standard streams, editor and files. */
   io: ScriptIo;
+  /** Where items are read (default: the repository through the engine's caches). */
+  reader?: ItemReader;
 }
 
 /** The host side of one module-script run. */
@@ -121,18 +118,20 @@ export class ScriptHost {
   readonly api: Record<string, HostFunction>;
   /** The status given to `sit.exit()`, once called. */
   exitStatus: number | undefined;
-  readonly #context: Context;
+  readonly #context: ScriptEnvironment;
   readonly #options: HostOptions;
-  #engine: Engine | undefined;
+  readonly #reader: ItemReader | undefined;
+  /** The states of the `--at` revision, once read. */
   #states: State[] | undefined;
   #stdin: string | undefined;
   #color: 'auto' | 'always' | 'never' = 'auto';
   readonly #expressions = new Map<string, Expression>();
 
   /** Prepares the host for one run of a script. */
-  constructor(context: Context, options: HostOptions) {
+  constructor(context: ScriptEnvironment, options: HostOptions) {
     this.#context = context;
     this.#options = options;
+    this.#reader = options.reader;
     this.api = {
       print: (value) => this.#output(value, '\n'),
       eprint: (value) => this.#write('stderr', `${text(value)}\n`),
@@ -150,11 +149,12 @@ export class ScriptHost {
       damagedRecords: (id) => this.#damagedRecords(id),
       config: () => (this.#context.at === undefined ? configToJson(this.#repo().config) : this.#context.revision().then((view) => view.configJson())),
       itemAtRefs: (id, options) => this.#itemAtRefs(id, options),
-      jmespath: (expression, value) => this.#expression(expression, 'query').search(value),
+      jmespath: (expression, value) => then(this.#expression(expression, 'query'), (compiled) => compiled.search(value)),
       newItem: (records, options) => this.#newItem(records, options),
       newRecord: (id, spec) => this.#newRecord(id, spec),
       edit: (request) => this.#edit(request),
-      readStdin: () => this.#readStdin(),
+      // Standard input may keep the script waiting: it is read outside the script's run.
+      readStdin: () => Promise.resolve().then(() => this.#readStdin()),
       readFile: (path) => this.#readFile(path),
       author: () => {
         const me = this.#me();
@@ -167,14 +167,19 @@ export class ScriptHost {
     };
   }
 
-  /** Calls host function `name`; after `sit.exit()` every call but output ends the script again. */
-  async call(name: string, args: unknown[]): Promise<unknown> {
+  /**
+   * Calls host function `name`; after `sit.exit()` every call but output ends the script again.
+   * The answer is a value (or a thrown error) when it is known at once, else a promise of one
+   * (work that reduces, asks git or waits for the user).
+   */
+  call(name: string, args: unknown[]): unknown {
     const fn = Object.hasOwn(this.api, name) ? this.api[name] : undefined;
     if (fn === undefined) throw new ScriptApiError(`no such host function: sit.${name}`);
     if (this.exitStatus !== undefined && !FIRE_AND_FORGET.includes(name)) throw new ScriptExit(this.exitStatus);
-    if (!FIRE_AND_FORGET.includes(name)) return await fn(...args);
+    if (!FIRE_AND_FORGET.includes(name)) return fn(...args);
     try {
-      return await fn(...args);
+      // output is written at once
+      return fn(...args);
     } catch (error) {
       // The script does not wait for output calls, so it cannot catch their errors (a malformed
       // style): say what went wrong and end the script with status 1 at its next host call.
@@ -187,10 +192,17 @@ export class ScriptHost {
 
   /** Frees the reduction engine. */
   async close(): Promise<void> {
-    const engine = this.#engine;
-    this.#engine = undefined;
-    if (engine !== undefined) await engine.close();
+    await this.#readerFor().close();
     await this.#context.closeRevision();
+  }
+
+  #ownReader: ItemReader | undefined;
+
+  /** Where items are read (not at a revision). */
+  #readerFor(): ItemReader {
+    if (this.#reader !== undefined) return this.#reader;
+    this.#ownReader ??= new CacheReader(this.#repo(), { integrity: this.#context.integrity });
+    return this.#ownReader;
   }
 
   #repo(): Repository {
@@ -292,15 +304,13 @@ export class ScriptHost {
     throw new ScriptExit(code);
   }
 
-  #engineFor(): Engine {
-    this.#engine ??= new Engine(this.#repo(), { integrity: this.#context.integrity });
-    return this.#engine;
-  }
-
-  async #allStates(): Promise<State[]> {
-    if (this.#states === undefined && this.#context.at !== undefined) this.#states = [...(await (await this.#context.revision()).states()).values()];
-    if (this.#states === undefined) this.#states = [...(await this.#engineFor().reduceItems()).values()];
-    return this.#states;
+  #allStates(): Maybe<State[]> {
+    if (this.#context.at === undefined) return this.#readerFor().states();
+    if (this.#states !== undefined) return this.#states;
+    return this.#context
+      .revision()
+      .then((view) => view.states())
+      .then((states) => (this.#states = [...states.values()]));
   }
 
   /** `sit.itemAtRefs(id, {refs})`: the item's state on every branch and tag (git runs here, never in the script). */
@@ -318,31 +328,31 @@ export class ScriptHost {
     return id;
   }
 
-  async #item(id: unknown): Promise<State> {
+  #item(id: unknown): Maybe<State> {
     const itemId = this.#itemId(id, 'item');
+    if (this.#context.at === undefined) return this.#readerFor().state(itemId);
     const cached = this.#states?.find((state) => state.id === itemId);
     if (cached !== undefined) return cached;
-    if (this.#context.at !== undefined) {
+    return (async () => {
       const state = await (await this.#context.revision()).state(itemId);
       if (state === undefined) throw new ScriptApiError(`Item ${itemId} not found at ${this.#context.at}`);
       return state;
-    }
-    const state = (await this.#engineFor().reduceItems([itemId])).get(itemId);
-    if (state === undefined) throw new ScriptApiError(`Item ${itemId} not found`);
-    return state;
+    })();
   }
 
-  #expression(value: unknown, role: string): Expression {
+  /** `value` compiled (JMESPath is loaded first if need be). */
+  #expression(value: unknown, role: string): Maybe<Expression> {
     if (typeof value !== 'string') throw new ScriptApiError(`the ${role} expression must be a string, got ${JSON.stringify(value)}`);
-    let expression = this.#expressions.get(`${role}\0${value}`);
-    if (expression === undefined) {
-      expression = compileExpression(value, { role });
-      this.#expressions.set(`${role}\0${value}`, expression);
-    }
+    const known = this.#expressions.get(`${role}\0${value}`);
+    if (known !== undefined) return known;
+    const jmespath = jmespathNow();
+    if (jmespath === undefined) return loadJmespath().then(() => this.#expression(value, role));
+    const expression = jmespath.compileExpression(value, { role });
+    this.#expressions.set(`${role}\0${value}`, expression);
     return expression;
   }
 
-  async #search(query: unknown, options: unknown = {}): Promise<{ total: number; items: unknown[] }> {
+  #search(query: unknown, options: unknown = {}): Maybe<{ total: number; items: unknown[] }> {
     if (typeof query !== 'string') throw new ScriptApiError(`sit.search: the query must be a string, got ${JSON.stringify(query)}`);
     if (!isPlainObject(options)) throw new ScriptApiError('sit.search: the options must be an object');
     const known = ['jmespath', 'limit', 'offset', 'select', 'defaultState', 'filter'];
@@ -371,19 +381,20 @@ export class ScriptHost {
       if (typeof value !== 'number') throw new ScriptApiError(`sit.search: ${key} must be a number, got ${JSON.stringify(value)}`);
       searchOptions[key] = value;
     }
-    const states = (await this.#allStates()) as IssueState[];
-    const result = searchIssues(states, parsed, searchOptions);
-    const select = options.select === undefined || options.select === null ? undefined : this.#expression(options.select, 'select');
-    const budget = new EvaluationBudget();
-    return { total: result.total, items: select === undefined ? result.items : result.items.map((state) => selectOne(select, state, budget)) };
+    const compiled = options.select === undefined || options.select === null ? undefined : this.#expression(options.select, 'select');
+    return then(compiled, (select) => {
+      const withSelect = { ...searchOptions, ...(select === undefined ? {} : { select }) };
+      if (this.#context.at === undefined) return this.#readerFor().search(parsed, withSelect);
+      return then(this.#allStates(), (all) => searchStates(all, parsed, withSelect));
+    });
   }
 
   #me(): Author | undefined {
-    return deriveAuthor(this.#context.userConfig(), { workDir: this.#context.workDir });
+    return this.#context.authors.known();
   }
 
   #filters(): NamedFilter[] {
-    const user = this.#context.userConfig().extra.find(([k]) => k === 'issues')?.[1];
+    const user = this.#context.userSetting('issues');
     return namedFilters({
       me: this.#me()?.name,
       repository: repositoryFilters(configToJson(this.#repo().config)),
@@ -404,46 +415,39 @@ export class ScriptHost {
     }
   }
 
-  async #mentions(id: unknown): Promise<ScriptMention[]> {
+  #mentions(id: unknown): Maybe<ScriptMention[]> {
     const itemId = this.#itemId(id, 'mentions');
     const repo = this.#repo();
     if (!repo.hasItem(itemId)) throw new ScriptApiError(`Item ${itemId} not found`);
-    const derived = await this.#engineFor().deriveItems(REFERENCES_KEY, (state) => extractReferences(state));
-    const references: Array<[string, Reference[]]> = [];
-    for (const [from, refs] of derived) if (Array.isArray(refs) && refs.length > 0) references.push([from, refs as Reference[]]);
-    const mentions = mentionIndex(references, new IdIndex(repo.items())).get(itemId) ?? [];
-    const out: ScriptMention[] = [];
-    for (const m of mentions) {
-      const state = await this.#item(m.id);
-      out.push({
-        id: m.id,
-        summary: typeof state['summary'] === 'string' ? state['summary'] : '',
-        state: state['state'] === 'closed' ? 'closed' : 'open',
-        place: m.place,
-        authors: m.authors,
-        timestamp: m.timestamp,
-      });
-    }
-    return out;
+    const reader = this.#readerFor();
+    return then(reader.references(), (references) =>
+      then(reader.summaries(), (summaries) => {
+        const mentions = mentionIndex(references, new IdIndex(reader.ids() as string[])).get(itemId) ?? [];
+        return mentions.map((m) => {
+          const [summary, state] = summaries.get(m.id) ?? ['', 'open'];
+          return { id: m.id, summary, state, place: m.place, authors: m.authors, timestamp: m.timestamp };
+        });
+      }),
+    );
   }
 
-  #commits(id: unknown): CommitSearch {
+  #commits(id: unknown): Promise<CommitSearch> {
     const itemId = this.#itemId(id, 'commits');
     const repo = this.#repo();
     if (!repo.hasItem(itemId)) throw new ScriptApiError(`Item ${itemId} not found`);
-    return commitsMentioning(repo.root, itemId, new IdIndex(repo.items()));
+    // git runs outside the script's run: a large history takes a while.
+    return Promise.resolve().then(() => commitsMentioning(repo.root, itemId, new IdIndex(repo.items())));
   }
 
   /** The records item `id`'s state leaves out because they do not hash to their names (damaged). */
-  async #damagedRecords(id: unknown): Promise<readonly string[]> {
+  #damagedRecords(id: unknown): Maybe<readonly string[]> {
     const itemId = this.#itemId(id, 'damagedRecords');
-    if (this.#context.at !== undefined) {
+    if (this.#context.at === undefined) return this.#readerFor().damaged(itemId);
+    return (async () => {
       const damaged = await (await this.#context.revision()).damagedRecords(itemId);
       if (damaged === undefined) throw new ScriptApiError(`Item ${itemId} not found at ${this.#context.at}`);
       return damaged;
-    }
-    await this.#item(itemId);
-    return this.#engineFor().damagedRecords(itemId);
+    })();
   }
 
   async #records(id: unknown): Promise<ScriptRecord[]> {
@@ -459,7 +463,7 @@ export class ScriptHost {
     });
   }
 
-  async #newItem(records: unknown, options: unknown): Promise<string> {
+  #newItem(records: unknown, options: unknown): Maybe<string> {
     this.#context.refuseAt('creating an item');
     const repo = this.#repo();
     let id: string | undefined;
@@ -476,7 +480,7 @@ export class ScriptHost {
     }
     if (records === undefined || records === null) {
       const made = repo.newItem(...(id === undefined ? [] : [id]));
-      this.#states = undefined;
+      this.#written();
       return made;
     }
     if (!Array.isArray(records) || records.length === 0 || records.length > MAX_NEW_RECORDS) {
@@ -484,25 +488,31 @@ export class ScriptHost {
     }
     // Everything is checked, and the author known, before anything is written: all or nothing.
     const specs = records.map((spec) => this.#recordSpec(spec, 'newItem'));
-    const author = await requireAuthor(this.#context);
-    const made = createItem(repo, specs.map((spec) => this.#recordFiles(spec, author)), { id, sign: this.#signer() });
+    return then(this.#author(), (author) => {
+      const made = createItem(repo, specs.map((spec) => this.#recordFiles(spec, author)), { id, sign: this.#signer() });
+      this.#written();
+      return made;
+    });
+  }
+
+  /** A record was written: what was read before may be out of date. */
+  #written(): void {
     this.#states = undefined;
-    return made;
+    this.#readerFor().written();
+  }
+
+  /** The author of new records: known at once when configured, else asked for on the terminal. */
+  #author(): Maybe<Author> {
+    return this.#me() ?? this.#context.authors.ask(this.#options.io);
   }
 
   #signer(): ((hash: string) => Uint8Array) | undefined {
-    const signing = this.#context.userConfig().signing;
-    return signing.enabled ? (h: string) => signRecordHash(h, { gnupg: signing.gnupg, key: signing.key }) : undefined;
+    return recordSigner(this.#context.signing());
   }
 
   /** The files of a record: the script's, a `.type/*` per type, `.authors` and `.timestamp`. */
   #recordFiles(spec: { files: RecordFile[]; types: string[] }, author: Author): RecordFile[] {
-    const encoder = new TextEncoder();
-    const files = [...spec.files];
-    for (const type of spec.types) files.push({ name: `.type/${type}`, data: new Uint8Array(0) });
-    files.push({ name: '.authors', data: encoder.encode(formatAuthor(author)) });
-    files.push({ name: '.timestamp', data: encoder.encode(chronoTimestamp()) });
-    return files;
+    return composeRecord(spec.files, { types: spec.types, author });
   }
 
   /** Checks a `{files, types}` record spec of `sit.FN` and returns its files and sorted types. */
@@ -538,7 +548,7 @@ export class ScriptHost {
     return { files, types: [...types].sort() };
   }
 
-  async #newRecord(id: unknown, spec: unknown): Promise<string> {
+  #newRecord(id: unknown, spec: unknown): Maybe<string> {
     this.#context.refuseAt('writing a record');
     const repo = this.#repo();
     const itemId = this.#itemId(id, 'newRecord');
@@ -547,19 +557,25 @@ export class ScriptHost {
     if (unknown.length > 0) throw new ScriptApiError(`sit.newRecord: unknown field ${unknown.join(', ')}; give {files, types}`);
     const checked = this.#recordSpec(spec, 'newRecord');
     if (!repo.hasItem(itemId)) throw new ScriptApiError(`Item ${itemId} not found`);
-    const author = await requireAuthor(this.#context);
-    const sign = this.#signer();
-    const hash = repo.newRecord(this.#recordFiles(checked, author), { itemId, ...(sign === undefined ? {} : { sign }) });
-    this.#states = undefined;
-    return hash;
+    return then(this.#author(), (author) => {
+      const sign = this.#signer();
+      const hash = repo.newRecord(this.#recordFiles(checked, author), { itemId, ...(sign === undefined ? {} : { sign }) });
+      this.#written();
+      return hash;
+    });
   }
 
-  #edit(request: unknown = {}): string {
+  #edit(request: unknown = {}): Promise<string> {
     if (!isPlainObject(request)) throw new ScriptApiError('sit.edit: the argument must be an object {initial, help, fileName}');
     for (const key of ['initial', 'help', 'fileName']) {
       const value = request[key];
       if (value !== undefined && value !== null && typeof value !== 'string') throw new ScriptApiError(`sit.edit: ${key} must be a string`);
     }
+    // The editor (or standard input) keeps the script waiting: it runs outside the script's run.
+    return Promise.resolve().then(() => this.#editNow(request));
+  }
+
+  #editNow(request: Record<string, unknown>): string {
     const io = this.#options.io;
     if (!io.stdinIsTTY) return this.#readStdin();
     return editText(io, {
@@ -588,15 +604,4 @@ export class ScriptHost {
 /** `query` narrowed by named filter `filter`: both sets of terms; the query's `is:` and `sort:` win. */
 function withFilter(query: IssueQuery, filter: IssueQuery): IssueQuery {
   return { state: query.state ?? filter.state, terms: [...filter.terms, ...query.terms], sort: query.sort ?? filter.sort };
-}
-
-/** `select` applied to one state; an expression that fails on this state gives null for it. */
-function selectOne(select: Expression, state: unknown, budget: EvaluationBudget): unknown {
-  try {
-    return select.search(state, budget);
-  } catch (error) {
-    // A budget spent ends the whole search; anything else is a miss for this one state.
-    if (error instanceof JmesPathLimitError) throw error;
-    return null;
-  }
 }

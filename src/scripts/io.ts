@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { SitError } from '../errors.ts';
 import { forTerminal } from '../terminal.ts';
 
@@ -42,6 +43,18 @@ export interface ScriptIo {
   rawStdout?(text: string): void;
   /** Shows `text` (already escaped) through the pager; false when there is none to run. */
   page?(text: string): boolean;
+  /** Writes `prompt` and reads one line from the terminal (without its newline); none when it cannot ask. */
+  question?(prompt: string): Promise<string>;
+}
+
+/** Asks `prompt` on the process's terminal and returns the line answered. */
+async function askProcess(prompt: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await rl.question(prompt);
+  } finally {
+    rl.close();
+  }
 }
 
 /** The pager command: `$SIT_PAGER`, else `$PAGER`, else `less`, split on white space (no shell); none for `cat` or empty. */
@@ -84,6 +97,7 @@ export function processIo(): ScriptIo {
     ...(process.stdout.isTTY === true ? { columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 } : {}),
     rawStdout: (text) => void process.stdout.write(text),
     page: (text) => runPager(process.env, text),
+    question: askProcess,
   };
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { SandboxLimits } from '../sandbox/mod.ts';
+import type { SandboxLimits, ScriptFiles } from '../sandbox/mod.ts';
 
 /** What the worker is started with (its `workerData`). */
 export interface ScriptWorkerData {
@@ -15,6 +15,8 @@ export interface ScriptWorkerData {
   file: string;
   /** The script's second argument. */
   args: unknown;
+  /** What the script's `require()` may load. */
+  files: ScriptFiles;
   /** The names of the host functions. */
   names: string[];
   /** Host functions the worker does not wait for (their result is always `undefined`). */

@@ -5,16 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { SitError } from '../errors.ts';
 import { workerEntry } from '../worker_entry.ts';
-import type { Context } from '../cli/context.ts';
-import type { SandboxLimits } from '../sandbox/mod.ts';
+import type { SandboxLimits, ScriptFiles } from '../sandbox/mod.ts';
+import type { ScriptEnvironment } from './environment.ts';
 import { FIRE_AND_FORGET, ScriptExit, ScriptHost } from './host.ts';
 import { processIo, type ScriptIo } from './io.ts';
 import type { DoneMessage, FromScriptWorker, ReplyMessage, ScriptWorkerData } from './protocol.ts';
+import { ModuleScriptError } from './errors.ts';
+import { ScriptMemo } from './memo.ts';
+import { scriptFiles } from './files.ts';
+import { runInThread } from './thread.ts';
 
-/** A module script failed: it threw, did not load, or hit a limit. */
-export class ModuleScriptError extends SitError {}
+export { ModuleScriptError } from './errors.ts';
 
 /** Limits of module scripts unless the caller gives others: 10 s of the script's own time, 64 MiB. */
 export const SCRIPT_LIMITS: Readonly<SandboxLimits> = Object.freeze({ itemDeadlineMs: 10_000, memoryBytes: 64 * 1024 * 1024 });
@@ -41,6 +43,16 @@ export interface ScriptInvocation {
   wallTimeMs?: number;
   /** Standard streams, editor and working directory (default: the process's). */
   io?: ScriptIo;
+  /**
+   * Where the script runs: `thread` (the default: this thread, no worker to start) or `worker` (a
+   * worker thread, so that this thread keeps answering meanwhile: a server's choice).
+   */
+  where?: 'thread' | 'worker';
+  /**
+   * Answer a run that only reads from the memo of the same run when nothing it read has changed
+   * (see memo.ts; default true, without `--at`).
+   */
+  memo?: boolean;
 }
 
 function oneLine(text: string): string {
@@ -53,20 +65,44 @@ function oneLine(text: string): string {
  * unknown item, a bad query) is rethrown as it is; a script that throws, fails to load or hits a
  * limit is a {@link ModuleScriptError} with a one-line message.
  */
-export async function runModuleScript(context: Context, file: string, invocation: ScriptInvocation): Promise<number> {
+export async function runModuleScript(context: ScriptEnvironment, file: string, invocation: ScriptInvocation): Promise<number> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
   } catch (error) {
     throw new ModuleScriptError(`cannot read module script ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+  const files = scriptFiles(file);
   const io = invocation.io ?? processIo();
   const host = new ScriptHost(context, { command: invocation.name, argv: invocation.args, io });
   const limits = { ...SCRIPT_LIMITS, ...invocation.limits };
   let lastError: unknown;
   try {
     const wallTimeMs = invocation.wallTimeMs ?? SCRIPT_WALL_TIME_MS;
-    const done = await runInWorker(source, file, { command: invocation.name, argv: [...invocation.args] }, host, { limits, wallTimeMs }, (error) => {
+    if (invocation.where !== 'worker') {
+      const args = { command: invocation.name, argv: [...invocation.args] };
+      const call = (name: string, callArgs: unknown[]): unknown => host.call(name, callArgs);
+      const memo =
+        invocation.memo === false || context.at !== undefined
+          ? undefined
+          : ScriptMemo.for({ root: context.repository().root, file, source, args, extra: [limits, wallTimeMs, files] });
+      const remembered = await memo?.replay(call);
+      if (remembered !== undefined) return remembered;
+      let ran;
+      try {
+        ran = await runInThread(source, { file, args, files, names: Object.keys(host.api), limits, wallTimeMs, untimed: INTERACTIVE }, call);
+      } catch (error) {
+        if (error instanceof ScriptExit || host.exitStatus !== undefined) return host.exitStatus ?? (error as ScriptExit).status;
+        throw error;
+      }
+      const { result, calls } = ran;
+      if (host.exitStatus !== undefined) return host.exitStatus;
+      if (result.exitCode !== 0) throw new ModuleScriptError(`sit ${invocation.name}: module script ${file} failed: ${oneLine(result.error ?? 'unknown error')}`);
+      const status = exitStatusOf(result.output);
+      memo?.save(calls, status);
+      return status;
+    }
+    const done = await runInWorker(source, file, { command: invocation.name, argv: [...invocation.args] }, host, { limits, wallTimeMs, files }, (error) => {
       lastError = error;
     });
     if (host.exitStatus !== undefined) return host.exitStatus;
@@ -74,11 +110,15 @@ export async function runModuleScript(context: Context, file: string, invocation
     if (done.exitCode !== 0) {
       throw new ModuleScriptError(`sit ${invocation.name}: module script ${file} failed: ${oneLine(done.error ?? 'unknown error')}`);
     }
-    const output = done.output;
-    return typeof output === 'number' && Number.isInteger(output) && output >= 0 && output <= 255 ? output : 0;
+    return exitStatusOf(done.output);
   } finally {
     await host.close();
   }
+}
+
+/** The exit status a script's return value asks for: a whole number from 0 to 255, else 0. */
+function exitStatusOf(output: unknown): number {
+  return typeof output === 'number' && Number.isInteger(output) && output >= 0 && output <= 255 ? output : 0;
 }
 
 function runInWorker(
@@ -86,7 +126,7 @@ function runInWorker(
   file: string,
   args: unknown,
   host: ScriptHost,
-  budget: { limits: SandboxLimits; wallTimeMs: number },
+  budget: { limits: SandboxLimits; wallTimeMs: number; files: ScriptFiles },
   onHostError: (error: unknown) => void,
 ): Promise<DoneMessage> {
   const { limits, wallTimeMs } = budget;
@@ -98,6 +138,7 @@ function runInWorker(
     source,
     file,
     args,
+    files: budget.files,
     names: Object.keys(host.api),
     fireAndForget: [...FIRE_AND_FORGET],
     limits,

@@ -44,6 +44,7 @@ try {
   const result = await runScript(data.source, {
     file: data.file,
     args: data.args,
+    files: data.files,
     api,
     limits: data.limits,
     wallTimeMs: data.wallTimeMs,

@@ -33,4 +33,6 @@ export {
 } from './user_config.ts';
 export type { Author, NamedExpressions, UserConfig, UserConfigLocation } from './user_config.ts';
 export { signRecordHash, verifySignature } from './signing.ts';
+export { composeRecord, recordSigner } from './compose.ts';
+export type { ComposeOptions, RecordSigning } from './compose.ts';
 export type { Verification } from './signing.ts';

@@ -6,7 +6,7 @@
  * original did.
  * @module
  */
-import type { Context, Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { SitError } from '../errors.ts';
 import { compileExpression, EvaluationBudget, JmesPathLimitError, type Expression } from '../jmespath.ts';
 import { jsonDepthExceeds, MAX_JSON_DEPTH, stringifySorted } from '../json.ts';
@@ -105,8 +105,9 @@ async function multipartFiles(c: Context): Promise<RecordFile[] | Response> {
   return files;
 }
 
-/** Registers `/config`, `/user/config` and `/api/*` on `app`. */
-export function registerApi(app: Hono, o: ApiOptions): void {
+/** `/config`, `/user/config` and `/api/*`, as an application to mount at `/`. */
+export function apiRoutes(o: ApiOptions): Hono {
+  const app = new Hono();
   app.get('/config', (c) => json(c, { readonly: o.readonly }));
   app.get('/user/config', (c) => json(c, o.userConfig()));
 
@@ -233,4 +234,5 @@ export function registerApi(app: Hono, o: ApiOptions): void {
     }
     return c.notFound();
   });
+  return app;
 }

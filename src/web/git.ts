@@ -5,7 +5,7 @@
  * revision. Git runs here, through one long-lived git side of the server (src/git/).
  * @module
  */
-import type { Context, Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { SitError } from '../errors.ts';
 import { indexStates, type IssueState } from '../query/mod.ts';
 import { isValidItemId, type Repository } from '../store/mod.ts';
@@ -128,8 +128,12 @@ export function pinRevision(page: string, at: string): string {
   return linked.replace(/<form\b[^>]*\bmethod="get"[^>]*>/g, (tag) => `${tag}<input type="hidden" name="at" value="${escapeAttribute(at)}">`);
 }
 
-/** Registers the git pages on `app` (before the other pages: `?at=` requests are answered here). */
-export function registerGitPages(app: Hono, o: GitPagesOptions): void {
+/**
+ * The git pages, as an application to mount at `/` before the other pages: `?at=` requests are
+ * answered here, the others passed on.
+ */
+export function gitPages(o: GitPagesOptions): Hono {
+  const app = new Hono();
   const views = new GitViews(o.repo, o.integrity ?? true);
 
   const render = async (c: Context, title: string, body: Html, at: RevisionPages, status: 200 | 404 = 200) => {
@@ -196,4 +200,5 @@ export function registerGitPages(app: Hono, o: GitPagesOptions): void {
     if (data === undefined) return render(c, 'Not found', errorPage('Not found', `There is no issue ${JSON.stringify(id)} at ${at}.`), pages, 404);
     return render(c, data.issue.summary || id, issuePage(data), pages);
   });
+  return app;
 }

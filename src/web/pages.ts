@@ -6,12 +6,12 @@
  * again); htmx follows it and swaps `#main`. Every form works without JavaScript too.
  * @module
  */
-import type { Context, Hono } from 'hono';
+import { Hono, type Context, type ErrorHandler, type NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { SitError } from '../errors.ts';
 import { docPage } from '../../templates/doc.ts';
 import { errorPage } from '../../templates/error.ts';
-import { commentPage, issueForm, templateChooser, type IssueFormValues } from '../../templates/forms.ts';
+import { commentPage, issueForm, templateChooser } from '../../templates/forms.ts';
 import { commentAnchor, issuePage } from '../../templates/issue.ts';
 import { commitsPanel, labelsPage, milestonesPage, type LabelRow, type MilestoneRow } from '../../templates/labels.ts';
 import { layout } from '../../templates/layout.ts';
@@ -37,6 +37,17 @@ import { buildIssuePage, buildListPage, DEFAULT_QUERY } from './issues.ts';
 import { renderMarkdown } from './markdown.ts';
 import { issueView, type ItemSource, type ItemState, type RecordStore } from './source.ts';
 import { TrackerView } from './tracker.ts';
+import {
+  commentDeletedRecord,
+  commentEditedRecord,
+  commentTypes,
+  definitionRecord,
+  definitionsItemRecords,
+  editRecords,
+  field,
+  formValues,
+  newIssueRecords,
+} from './form_records.ts';
 import { utf8, type Writer } from './writer.ts';
 
 /** What the pages need. */
@@ -61,57 +72,28 @@ const COMMITS_TTL_MS = 30_000;
 type Status = 200 | 400 | 403 | 404 | 422;
 type Current = 'issues' | 'new' | 'docs' | 'labels' | 'milestones';
 
-async function page(c: Context, title: string, body: Html, o: PagesOptions, status: Status = 200, current?: Current) {
+/** A page to show: its title, its body, the status (default 200) and the tab it belongs to. */
+interface PageView {
+  title: string;
+  body: Html;
+  status?: Status;
+  current?: Current;
+}
+
+async function page(c: Context, o: PagesOptions, view: PageView) {
   const frame = layout({
-    title,
+    title: view.title,
     readonly: o.readonly,
-    body,
-    ...(current === undefined ? {} : { current }),
+    body: view.body,
+    ...(view.current === undefined ? {} : { current: view.current }),
     ...(o.notice === undefined ? {} : { notice: o.notice }),
   });
   c.header('cache-control', 'no-store');
-  return c.html(await frame, status);
+  return c.html(await frame, view.status ?? 200);
 }
 
 function notFound(c: Context, o: PagesOptions, what = 'There is nothing at this address.') {
-  return page(c, 'Not found', errorPage('Not found', what), o, 404);
-}
-
-/** Splits a comma- or newline-separated list, trimmed, without blanks or repeats, sorted. */
-export function splitList(text: string): string[] {
-  return [...new Set(text.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== ''))].sort();
-}
-
-function field(form: Record<string, unknown>, name: string): string {
-  const v = form[name];
-  return typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : '';
-}
-
-function diffLists(before: readonly string[], after: readonly string[]): { added: string[]; removed: string[] } {
-  return {
-    added: after.filter((x) => !before.includes(x)),
-    removed: before.filter((x) => !after.includes(x)),
-  };
-}
-
-/** Files of a LabelsChanged/AssigneesChanged record, or undefined when nothing changes. */
-function listChange(type: string, before: readonly string[], after: readonly string[], w: Writer) {
-  const { added, removed } = diffLists(before, after);
-  if (added.length === 0 && removed.length === 0) return undefined;
-  const extra = [];
-  if (added.length > 0) extra.push({ name: 'added', data: utf8(added.join('\n') + '\n') });
-  if (removed.length > 0) extra.push({ name: 'removed', data: utf8(removed.join('\n') + '\n') });
-  return w.files([type], undefined, extra);
-}
-
-function formValues(form: Record<string, unknown>): IssueFormValues {
-  return {
-    summary: field(form, 'summary'),
-    details: field(form, 'details'),
-    labels: field(form, 'labels'),
-    assignees: field(form, 'assignees'),
-    milestone: field(form, 'milestone'),
-  };
+  return page(c, o, { title: 'Not found', body: errorPage('Not found', what), status: 404 });
 }
 
 function checkSummary(summary: string): string | undefined {
@@ -159,12 +141,13 @@ function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-/** Registers the pages and their form posts on `app`. */
-export function registerPages(app: Hono, o: PagesOptions): void {
+/** The pages and their form posts, as an application to mount at `/` (after the git pages). */
+export function pageRoutes(o: PagesOptions): Hono {
+  const app = new Hono();
   const tracker = new TrackerView(o.index);
   const commitsCache = new Map<string, { at: number; result: CommitSearch }>();
   const refuseReadonly = (c: Context) =>
-    page(c, 'Read only', errorPage('Read only', 'This server is read-only: it refuses every change.'), o, 403);
+    page(c, o, { title: 'Read only', body: errorPage('Read only', 'This server is read-only: it refuses every change.'), status: 403 });
 
   /**
    * The full id for the `:id` of the address: the id itself, or the one issue it is a unique
@@ -205,7 +188,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
       seq: o.feed.seq,
       tracker,
     });
-    return page(c, 'Issues', listPage(data), o, data.error === undefined ? 200 : 400, 'issues');
+    return page(c, o, { title: 'Issues', body: listPage(data), status: data.error === undefined ? 200 : 400, current: 'issues' });
   });
 
   // ---- label colours, labels and milestones ----------------------------------------------------
@@ -220,22 +203,9 @@ export function registerPages(app: Hono, o: PagesOptions): void {
 
   const writeDefinition = async (types: string[], files: Record<string, string>): Promise<void> => {
     const w = o.writer;
-    const record = w.files(types, undefined, Object.entries(files).map(([name, text]) => ({ name, data: utf8(text) })));
-    if (o.repo.hasItem(DEFINITIONS_ID)) {
-      w.write(DEFINITIONS_ID, record);
-    } else {
-      w.newItemWith(
-        [
-          w.files(['SummaryChanged', 'Closed'], 'Labels and milestones of this tracker'),
-          w.files(
-            ['DetailsChanged'],
-            'This item holds the definitions of labels (name, colour, description) and milestones (title, description, due date) of the issue-tracking module. It is not an issue; see `sit issue labels` and `sit issue milestones`.',
-          ),
-          record,
-        ],
-        DEFINITIONS_ID,
-      );
-    }
+    const record = definitionRecord(w, types, files);
+    if (o.repo.hasItem(DEFINITIONS_ID)) w.write(DEFINITIONS_ID, record);
+    else w.newItemWith(definitionsItemRecords(w, record), DEFINITIONS_ID);
     await w.settle([DEFINITIONS_ID]);
   };
 
@@ -262,7 +232,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
     return { readonly: o.readonly, rows, definitions: defs, suggestedColor: free, ...extra };
   };
 
-  app.get('/labels', (c) => page(c, 'Labels', labelsPage(labelsData()), o, 200, 'labels'));
+  app.get('/labels', (c) => page(c, o, { title: 'Labels', body: labelsPage(labelsData()), current: 'labels' }));
 
   app.post('/labels', async (c) => {
     if (o.readonly) return refuseReadonly(c);
@@ -273,7 +243,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
       checkName('label name', values.name) ??
       (color === undefined ? `The colour ${JSON.stringify(values.color)} is not a colour; use #rrggbb.` : undefined) ??
       (/\n/.test(values.description) || values.description.length > 200 ? 'The description must be one line of at most 200 characters.' : undefined);
-    if (problem !== undefined) return page(c, 'Labels', labelsPage(labelsData({ error: problem, values })), o, 422, 'labels');
+    if (problem !== undefined) return page(c, o, { title: 'Labels', body: labelsPage(labelsData({ error: problem, values })), status: 422, current: 'labels' });
     const existing = tracker.definitions().labels.find((l) => l.name === values.name);
     if (existing === undefined || existing.color !== color || existing.description !== values.description) {
       await writeDefinition(['LabelDefined'], { name: values.name, color: color!, description: values.description });
@@ -285,7 +255,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
     if (o.readonly) return refuseReadonly(c);
     const name = field(await c.req.parseBody(), 'name').trim();
     if (!tracker.definitions().labels.some((l) => l.name === name)) {
-      return page(c, 'Labels', labelsPage(labelsData({ error: `The label ${JSON.stringify(name)} is not defined.` })), o, 422, 'labels');
+      return page(c, o, { title: 'Labels', body: labelsPage(labelsData({ error: `The label ${JSON.stringify(name)} is not defined.` })), status: 422, current: 'labels' });
     }
     await writeDefinition(['LabelDeleted'], { name });
     return c.redirect('/labels', 303);
@@ -320,7 +290,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
     return { readonly: o.readonly, rows, ...extra };
   };
 
-  app.get('/milestones', (c) => page(c, 'Milestones', milestonesPage(milestonesData()), o, 200, 'milestones'));
+  app.get('/milestones', (c) => page(c, o, { title: 'Milestones', body: milestonesPage(milestonesData()), current: 'milestones' }));
 
   app.post('/milestones', async (c) => {
     if (o.readonly) return refuseReadonly(c);
@@ -331,7 +301,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
       checkName('milestone title', values.title) ??
       (values.due !== '' && !/^\d{4}-\d\d-\d\d$/.test(values.due) ? `The due date ${JSON.stringify(values.due)} is not a date; use YYYY-MM-DD.` : undefined) ??
       (state !== '' && state !== 'open' && state !== 'closed' ? 'The state is open or closed.' : undefined);
-    if (problem !== undefined) return page(c, 'Milestones', milestonesPage(milestonesData({ error: problem, values })), o, 422, 'milestones');
+    if (problem !== undefined) return page(c, o, { title: 'Milestones', body: milestonesPage(milestonesData({ error: problem, values })), status: 422, current: 'milestones' });
     const existing = tracker.definitions().milestones.find((m) => m.title === values.title);
     const files: Record<string, string> = { title: values.title, due: values.due, description: values.description };
     if (state !== '') files['state'] = state;
@@ -344,7 +314,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
     if (o.readonly) return refuseReadonly(c);
     const title = field(await c.req.parseBody(), 'title').trim();
     if (!tracker.definitions().milestones.some((m) => m.title === title)) {
-      return page(c, 'Milestones', milestonesPage(milestonesData({ error: `The milestone ${JSON.stringify(title)} is not defined.` })), o, 422, 'milestones');
+      return page(c, o, { title: 'Milestones', body: milestonesPage(milestonesData({ error: `The milestone ${JSON.stringify(title)} is not defined.` })), status: 422, current: 'milestones' });
     }
     await writeDefinition(['MilestoneDeleted'], { title });
     return c.redirect('/milestones', 303);
@@ -367,7 +337,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
     if ('response' in r) return r.response;
     const data = issueData(r.id);
     if (data === undefined) return notFound(c, o, `There is no issue ${JSON.stringify(r.id)}.`);
-    return page(c, data.issue.summary || r.id, issuePage(data), o);
+    return page(c, o, { title: data.issue.summary || r.id, body: issuePage(data) });
   });
 
   app.get('/issue/:id/commits', async (c) => {
@@ -388,7 +358,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
     }
     const body = html`<div class="form-page"><nav class="crumbs" aria-label="Breadcrumb"><a href="/">Issues</a> <span aria-hidden="true">/</span> <a href="/issue/${encodeURIComponent(r.id)}">#${r.id.slice(0, 8)}</a></nav>
   ${hit.result.commits.length === 0 ? html`<p>${hit.result.git ? 'No commit message mentions this issue.' : 'This repository is not inside a git work tree.'}</p>` : panel}</div>`;
-    return page(c, 'Commits', body, o);
+    return page(c, o, { title: 'Commits', body });
   });
 
   app.get('/new', async (c) => {
@@ -396,7 +366,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
     const templates = readTemplates(o.repo.root);
     const wanted = c.req.query('template');
     const values = { summary: '', details: '', labels: '', assignees: '', milestone: '' };
-    if (wanted === undefined && templates.length > 0) return page(c, 'New issue', templateChooser(templates), o, 200, 'new');
+    if (wanted === undefined && templates.length > 0) return page(c, o, { title: 'New issue', body: templateChooser(templates), current: 'new' });
     let template: IssueTemplate | undefined;
     let error: string | undefined;
     if (wanted !== undefined && wanted !== '') {
@@ -410,14 +380,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
       values.assignees = template.assignees.join(', ');
       values.milestone = template.milestone;
     }
-    return page(
-      c,
-      'New issue',
-      issueForm({ mode: 'new', values, definitions: tracker.definitions(), ...(error === undefined ? {} : { error }), ...(template === undefined ? {} : { template: template.name }) }),
-      o,
-      200,
-      'new',
-    );
+    return page(c, o, { title: 'New issue', body: issueForm({ mode: 'new', values, definitions: tracker.definitions(), ...(error === undefined ? {} : { error }), ...(template === undefined ? {} : { template: template.name }) }), current: 'new' });
   });
 
   app.get('/issue/:id/edit', async (c) => {
@@ -433,7 +396,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
       assignees: v.assignees.join(', '),
       milestone: v.milestone,
     };
-    return page(c, `Edit ${v.summary || r.id}`, issueForm({ mode: 'edit', id: r.id, values, definitions: tracker.definitions() }), o);
+    return page(c, o, { title: `Edit ${v.summary || r.id}`, body: issueForm({ mode: 'edit', id: r.id, values, definitions: tracker.definitions() }) });
   });
 
   app.get('/doc', (c) => c.redirect('/doc/readme', 302));
@@ -442,9 +405,9 @@ export function registerPages(app: Hono, o: PagesOptions): void {
     const doc = o.docs.page(slug);
     const entries = o.docs.entries();
     if (doc === undefined) {
-      return page(c, 'Documentation', docPage({ entries }), o, entries.length === 0 || slug !== 'readme' ? 404 : 200, 'docs');
+      return page(c, o, { title: 'Documentation', body: docPage({ entries }), status: entries.length === 0 || slug !== 'readme' ? 404 : 200, current: 'docs' });
     }
-    return page(c, doc.title, docPage({ entries, current: slug, bodyHtml: doc.html }), o, 200, 'docs');
+    return page(c, o, { title: doc.title, body: docPage({ entries, current: slug, bodyHtml: doc.html }), current: 'docs' });
   });
 
   app.post('/new', async (c) => {
@@ -455,24 +418,15 @@ export function registerPages(app: Hono, o: PagesOptions): void {
     const definitions = tracker.definitions();
     if (field(form, 'preview') !== '') {
       const preview = previewHtml(values.details, tracker);
-      return page(c, 'New issue', issueForm({ mode: 'new', values, preview, definitions, ...(template === undefined ? {} : { template }) }), o, 200, 'new');
+      return page(c, o, { title: 'New issue', body: issueForm({ mode: 'new', values, preview, definitions, ...(template === undefined ? {} : { template }) }), current: 'new' });
     }
     const problem = checkSummary(values.summary);
     if (problem !== undefined) {
-      return page(c, 'New issue', issueForm({ mode: 'new', values, error: problem, definitions }), o, 422, 'new');
+      return page(c, o, { title: 'New issue', body: issueForm({ mode: 'new', values, error: problem, definitions }), status: 422, current: 'new' });
     }
     const w = o.writer;
     // The whole issue, or nothing: the records are written first, then the item.
-    const records = [w.files(['SummaryChanged'], values.summary.trim())];
-    if (values.details.trim() !== '') records.push(w.files(['DetailsChanged'], values.details));
-    const labels = listChange('LabelsChanged', [], splitList(values.labels), w);
-    if (labels !== undefined) records.push(labels);
-    const assignees = listChange('AssigneesChanged', [], splitList(values.assignees), w);
-    if (assignees !== undefined) records.push(assignees);
-    if (values.milestone.trim() !== '') {
-      records.push(w.files(['MilestoneChanged'], undefined, [{ name: 'milestone', data: utf8(values.milestone.trim()) }]));
-    }
-    const id = w.newItemWith(records);
+    const id = w.newItemWith(newIssueRecords(w, values));
     await w.settle([id]);
     return c.redirect(`/issue/${encodeURIComponent(id)}`, 303);
   });
@@ -488,25 +442,14 @@ export function registerPages(app: Hono, o: PagesOptions): void {
     const values = formValues(form);
     const definitions = tracker.definitions();
     if (field(form, 'preview') !== '') {
-      return page(c, 'Edit issue', issueForm({ mode: 'edit', id, values, preview: previewHtml(values.details, tracker), definitions }), o);
+      return page(c, o, { title: 'Edit issue', body: issueForm({ mode: 'edit', id, values, preview: previewHtml(values.details, tracker), definitions }) });
     }
     const problem = checkSummary(values.summary);
     if (problem !== undefined) {
-      return page(c, 'Edit issue', issueForm({ mode: 'edit', id, values, error: problem, definitions }), o, 422);
+      return page(c, o, { title: 'Edit issue', body: issueForm({ mode: 'edit', id, values, error: problem, definitions }), status: 422 });
     }
-    const before = issueView(state);
     const w = o.writer;
-    if (values.summary.trim() !== before.summary.trim()) w.write(id, w.files(['SummaryChanged'], values.summary.trim()));
-    if (values.details !== before.details && values.details.trim() !== before.details.trim()) {
-      w.write(id, w.files(['DetailsChanged'], values.details));
-    }
-    const labels = listChange('LabelsChanged', before.labels, splitList(values.labels), w);
-    if (labels !== undefined) w.write(id, labels);
-    const assignees = listChange('AssigneesChanged', before.assignees, splitList(values.assignees), w);
-    if (assignees !== undefined) w.write(id, assignees);
-    if (values.milestone.trim() !== before.milestone) {
-      w.write(id, w.files(['MilestoneChanged'], undefined, [{ name: 'milestone', data: utf8(values.milestone.trim()) }]));
-    }
+    for (const record of editRecords(w, issueView(state), values)) w.write(id, record);
     await w.settle([id]);
     return c.redirect(`/issue/${encodeURIComponent(id)}`, 303);
   });
@@ -522,20 +465,17 @@ export function registerPages(app: Hono, o: PagesOptions): void {
     const text = field(form, 'text');
     if (field(form, 'preview') !== '') {
       const data = issueData(id, { draft: text, preview: previewHtml(text, tracker) })!;
-      return page(c, data.issue.summary || id, issuePage(data), o);
+      return page(c, o, { title: data.issue.summary || id, body: issuePage(data) });
     }
     const action = field(form, 'action') || 'comment';
     const hasText = text.trim() !== '';
-    const types: string[] = [];
-    if (hasText) types.push('Commented');
-    if (action === 'close' || action === 'comment-close') types.push('Closed');
-    else if (action === 'reopen') types.push('Reopened');
-    else if (action !== 'comment') {
-      return page(c, 'Bad request', errorPage('Bad request', `Unknown action ${JSON.stringify(action)}.`), o, 400);
+    const types = commentTypes(action, hasText);
+    if (types === undefined) {
+      return page(c, o, { title: 'Bad request', body: errorPage('Bad request', `Unknown action ${JSON.stringify(action)}.`), status: 400 });
     }
     if (!hasText && (action === 'comment' || action === 'comment-close')) {
       const data = issueData(id, { error: 'Write a comment first.', draft: text })!;
-      return page(c, data.issue.summary || id, issuePage(data), o, 422);
+      return page(c, o, { title: data.issue.summary || id, body: issuePage(data), status: 422 });
     }
     const w = o.writer;
     const hash = w.write(id, w.files(types, hasText ? text : undefined));
@@ -555,13 +495,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
     }
     if (!item.mine) {
       return {
-        response: page(
-          c,
-          'Not yours',
-          errorPage('Not your comment', `Comment ${item.number} was written by ${item.comment.authors || 'someone unknown'}; only its author can change it.`),
-          o,
-          403,
-        ),
+        response: page(c, o, { title: 'Not yours', body: errorPage('Not your comment', `Comment ${item.number} was written by ${item.comment.authors || 'someone unknown'}; only its author can change it.`), status: 403 }),
       };
     }
     return { data, item };
@@ -575,12 +509,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
       const found = ownComment(c, r.id);
       if ('response' in found) return found.response;
       const { data, item } = found;
-      return page(
-        c,
-        `${mode === 'edit' ? 'Edit' : 'Delete'} comment ${item.number}`,
-        commentPage({ issueId: r.id, summary: data.issue.summary, number: item.number, hash: item.hash!, text: item.comment.text, mode, html: item.html }),
-        o,
-      );
+      return page(c, o, { title: `${mode === 'edit' ? 'Edit' : 'Delete'} comment ${item.number}`, body: commentPage({ issueId: r.id, summary: data.issue.summary, number: item.number, hash: item.hash!, text: item.comment.text, mode, html: item.html }) });
     });
 
     app.post(`/issue/:id/comment/:hash/${mode}`, async (c) => {
@@ -593,7 +522,7 @@ export function registerPages(app: Hono, o: PagesOptions): void {
       const w = o.writer;
       const back = `/issue/${encodeURIComponent(r.id)}`;
       if (mode === 'delete') {
-        w.write(r.id, w.files(['CommentDeleted'], undefined, [{ name: 'comment', data: utf8(item.hash!) }]));
+        w.write(r.id, commentDeletedRecord(w, item.hash!));
         await w.settle([r.id]);
         return c.redirect(`${back}#comments`, 303);
       }
@@ -601,27 +530,37 @@ export function registerPages(app: Hono, o: PagesOptions): void {
       const text = field(form, 'text');
       const base = { issueId: r.id, summary: data.issue.summary, number: item.number, hash: item.hash!, text, mode } as const;
       if (field(form, 'preview') !== '') {
-        return page(c, `Edit comment ${item.number}`, commentPage({ ...base, preview: previewHtml(text, tracker) }), o);
+        return page(c, o, { title: `Edit comment ${item.number}`, body: commentPage({ ...base, preview: previewHtml(text, tracker) }) });
       }
       if (text.trim() === '') {
-        return page(c, `Edit comment ${item.number}`, commentPage({ ...base, error: 'A comment cannot be empty; delete it instead.' }), o, 422);
+        return page(c, o, { title: `Edit comment ${item.number}`, body: commentPage({ ...base, error: 'A comment cannot be empty; delete it instead.' }), status: 422 });
       }
       if (text !== item.comment.text) {
-        w.write(r.id, w.files(['CommentEdited'], text, [{ name: 'comment', data: utf8(item.hash!) }]));
+        w.write(r.id, commentEditedRecord(w, item.hash!, text));
         await w.settle([r.id]);
       }
       return c.redirect(`${back}#${commentAnchor(item)}`, 303);
     });
   }
 
-  app.onError(async (error, c) => {
-    if (error instanceof HTTPException) return error.getResponse();
-    if (error instanceof SitError) {
-      return page(c, 'Error', errorPage('That did not work', error.message), o, 400);
-    }
-    console.error(error);
-    return c.text('Internal error', 500);
-  });
+  return app;
+}
 
-  app.notFound((c) => notFound(c, o));
+/**
+ * The server's answers to an address nothing serves (the not-found page) and to an error no
+ * handler caught: the error page for a {@link SitError} (400), an HTTP exception's own response,
+ * else `Internal error` (500).
+ */
+export function pageErrors(o: PagesOptions): { onError: ErrorHandler; notFound: NotFoundHandler } {
+  return {
+    onError: async (error, c) => {
+      if (error instanceof HTTPException) return error.getResponse();
+      if (error instanceof SitError) {
+        return page(c, o, { title: 'Error', body: errorPage('That did not work', error.message), status: 400 });
+      }
+      console.error(error);
+      return c.text('Internal error', 500);
+    },
+    notFound: (c) => notFound(c, o),
+  };
 }

@@ -4,21 +4,16 @@
  * re-reduced at once and the change announced, so the next page already shows it.
  * @module
  */
+import { composeRecord, recordSigner, type RecordSigning } from '../store/compose.ts';
 import type { RecordFile } from '../store/hash.ts';
-import { signRecordHash } from '../store/signing.ts';
 import { createItem } from '../tracker/new_item.ts';
 import type { ChangeFeed } from './changes.ts';
 import type { ItemSource, RecordStore } from './source.ts';
 
 const encoder = new TextEncoder();
-const EMPTY = new Uint8Array(0);
 
 /** How records get signed, from the user configuration's `signing`. */
-export interface SigningOptions {
-  enabled: boolean;
-  key?: string | undefined;
-  gnupg?: string | undefined;
-}
+export type SigningOptions = RecordSigning;
 
 /** Options for {@linkcode Writer}. */
 export interface WriterOptions {
@@ -44,12 +39,8 @@ export class Writer {
    * `.timestamp` (now) and, when given, `text` plus `extra` files.
    */
   files(types: readonly string[], text?: string, extra: readonly RecordFile[] = []): RecordFile[] {
-    const files: RecordFile[] = types.map((t) => ({ name: `.type/${t}`, data: EMPTY }));
-    files.push({ name: '.authors', data: encoder.encode(this.#o.authors) });
-    files.push({ name: '.timestamp', data: encoder.encode(new Date().toISOString()) });
-    if (text !== undefined) files.push({ name: 'text', data: encoder.encode(text) });
-    files.push(...extra);
-    return files;
+    const own: RecordFile[] = text === undefined ? [...extra] : [{ name: 'text', data: encoder.encode(text) }, ...extra];
+    return composeRecord(own, { types, author: this.#o.authors });
   }
 
   /** The `.authors` text of the records this writer makes. */
@@ -72,8 +63,7 @@ export class Writer {
   }
 
   #sign(): ((hash: string) => Uint8Array) | undefined {
-    const signing = this.#o.signing;
-    return signing?.enabled ? (hash: string) => signRecordHash(hash, { gnupg: signing.gnupg, key: signing.key }) : undefined;
+    return recordSigner(this.#o.signing);
   }
 
   /**
@@ -81,10 +71,7 @@ export class Writer {
    * returns its hash. Parents are linked unless `linkParents` is false.
    */
   write(itemId: string | undefined, files: RecordFile[], options: { linkParents?: boolean } = {}): string {
-    const signing = this.#o.signing;
-    const sign = signing?.enabled
-      ? (hash: string) => signRecordHash(hash, { gnupg: signing.gnupg, key: signing.key })
-      : undefined;
+    const sign = this.#sign();
     return this.#o.repo.newRecord(files, {
       ...(itemId === undefined ? {} : { itemId }),
       linkParents: options.linkParents ?? true,
