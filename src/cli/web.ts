@@ -124,7 +124,12 @@ export async function serveWeb(context: Context, request: WebRequest): Promise<n
   if (overlayApp) process.stderr.write(`sit web: serving the web app of ${shown(app.dir)} (\`--ui builtin\` for the built-in interface)\n`);
   else if (notice !== undefined) process.stderr.write(`sit web: ${notice.replace(/ instead of this interface \(`sit web --ui builtin` keeps this one\)/, ' instead of the built-in interface')}\n`);
   const [{ startServer }, { ItemIndex }] = await Promise.all([import('../server.ts'), import('../reduce/mod.ts')]);
-  const index = await ItemIndex.open(repo, { integrity: context.integrity });
+  // The server answers at once; the index is built after it binds (pages say how far it got).
+  const index = ItemIndex.start(repo, { integrity: context.integrity });
+  void index.whenReady().then(() => {
+    const { done, total, failed } = index.progress();
+    if (failed !== undefined) process.stderr.write(`sit web: indexing stopped after ${done} of ${total} items: ${failed}\n`);
+  });
   const server = await startServer({
     repo,
     index,

@@ -9,6 +9,18 @@ import type { Repository } from '../store/repository.ts';
 /** One reduced item: its `id` and whatever reducers put there (untrusted). */
 export type ItemState = Record<string, unknown>;
 
+/** How far the first indexing of an index that is built in the background got. */
+export interface IndexProgress {
+  /** Items whose state is known. */
+  done: number;
+  /** Items found when indexing began. */
+  total: number;
+  /** Whether indexing is over. */
+  ready: boolean;
+  /** Why indexing stopped, when it failed. */
+  failed?: string;
+}
+
 /** Reduced item states kept in memory, refreshed when records arrive. */
 export interface ItemSource {
   /** Every reduced item, sorted by id. */
@@ -27,6 +39,15 @@ export interface ItemSource {
   incomplete?(): string[];
   /** The records item `id`'s state leaves out because they do not hash to their names. */
   damagedRecords?(id: string): readonly string[];
+  /**
+   * How far the first indexing got, for an index built after the server started; without it, or
+   * once `ready`, every state is there.
+   */
+  progress?(): IndexProgress;
+  /** Resolves when the first indexing is over (at once when there is none). */
+  whenReady?(): Promise<void>;
+  /** Makes sure the states of `ids` are there while indexing runs (reducing them on their own). */
+  ensure?(ids: readonly string[]): Promise<void>;
   /** The engine behind the index, used for whole-repository reductions (`/api/reduce`). */
   readonly engine?: { reduceRepository(options: { state?: ItemState; roots?: readonly string[] }): Promise<ItemState> };
 }
