@@ -184,6 +184,8 @@ export class ItemIndex {
         this.#sorted = undefined;
       };
       if (ids.length > 0) await this.engine.reduceItems(ids, { sizes, onState, yielding: true });
+      // The states are kept here: the cache's JSON text of each need not stay in memory too.
+      this.engine.releaseCache();
       this.#note(ids);
       await this.#directChain;
       const again = [...this.#direct];
@@ -263,6 +265,7 @@ export class ItemIndex {
     if (toReduce.length > 0) {
       const sizes = new Map<string, number>();
       const reduced = await this.engine.reduceItems(toReduce, { sizes });
+      this.engine.releaseCache();
       this.#note(toReduce);
       for (const [id, reducedState] of reduced) {
         const state = this.#admit(id, reducedState, sizes.get(id) ?? JSON.stringify(reducedState).length);
