@@ -6,61 +6,14 @@
 // beyond that.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { ItemIndex } from '../src/reduce/mod.ts';
 import { createApp, startServer } from '../src/server.ts';
-import { Repository } from '../src/store/mod.ts';
 import { indexingBanner } from '../src/web/indexing.ts';
-import { formHeaders, PROJECT_ROOT, recordFiles } from './helpers/web_fixtures.ts';
+import { coldCache, HOSTILE_ID, SLOW_LIMITS as LIMITS, slowFixture as fixture } from './helpers/startup_fixtures.ts';
+import { formHeaders } from './helpers/web_fixtures.ts';
 
-/** A reducer that keeps the sandbox busy for every record (well within the item deadline given below). */
-const SLOW_REDUCER = `module.exports = function (state, record) {
-  var x = 0;
-  for (var i = 0; i < 150000; i++) x = (x + i) % 7919;
-  state.slow = (state.slow || 0) + 1;
-  return state;
-};
-`;
-
-/** Generous limits: the slow reducer must never be cut short on a loaded machine. */
-const LIMITS = { itemDeadlineMs: 120_000, watchdogGraceMs: 60_000 };
-
-const HOSTILE_ID = '"><svg onload=alert(1)>';
-const HOSTILE_SUMMARY = '<img src=x onerror=alert(2)> 99999 of 99999 items';
 const ITEMS = 40;
-
-interface Fixture {
-  dir: string;
-  repo: Repository;
-  ids: string[];
-}
-
-function fixture(): Fixture {
-  const dir = mkdtempSync(join(tmpdir(), 'sit-web-startup-'));
-  const { path } = Repository.init(dir);
-  mkdirSync(join(path, 'modules', 'slow', 'reducers'), { recursive: true });
-  symlinkSync(join(PROJECT_ROOT, 'modules', 'issue-tracking'), join(path, 'modules', 'issue-tracking'));
-  writeFileSync(join(path, 'modules', 'slow', 'reducers', 'Slow.js'), SLOW_REDUCER);
-  const repo = Repository.open(path);
-  const ids: string[] = [];
-  for (let i = 0; i < ITEMS; i++) {
-    const id = repo.newItem();
-    repo.newRecord(recordFiles(['SummaryChanged'], `Issue number ${i}`, `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`), { itemId: id });
-    repo.newRecord(recordFiles(['Commented'], `comment of ${i}`), { itemId: id });
-    ids.push(id);
-  }
-  const hostile = repo.newItem(HOSTILE_ID);
-  repo.newRecord(recordFiles(['SummaryChanged'], HOSTILE_SUMMARY), { itemId: hostile });
-  ids.push(hostile);
-  return { dir, repo, ids };
-}
-
-/** A fresh, empty cache directory, so that every index starts cold. */
-function coldCache(f: Fixture, name: string): void {
-  process.env['SIT_CACHE_DIR'] = join(f.dir, `cache-${name}`);
-}
 
 /** The banner of a page, or undefined. */
 function bannerOf(page: string): string | undefined {
