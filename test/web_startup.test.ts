@@ -63,6 +63,15 @@ test('while indexing: API 503 with Retry-After, banner with counts, issue pages 
     assert.match(issueText, `Issue number ${f.ids.indexOf(late!)}`);
     assert.match(bannerOf(issueText) ?? '', /hx-get="\/indexing\?then=update"/);
 
+    // An item's own API query is answered the same way; the labels page reloads when done.
+    const other = f.ids.slice(0, ITEMS).find((id) => index.get(id) === undefined);
+    if (other !== undefined) {
+      const one = await app.request(`/api/item/${other}/summary`);
+      assert.is(one.status, 200);
+      assert.is(await one.json(), `Issue number ${f.ids.indexOf(other)}`);
+    }
+    assert.match(bannerOf(await (await app.request('/labels')).text()) ?? '', /hx-get="\/indexing\?then=reload"/);
+
     // A write while indexing is kept, and the indexing that reaches the item later does not undo it.
     assert.is(index.progress().ready, false);
     const posted = await app.request(`/issue/${late}/comment`, {
