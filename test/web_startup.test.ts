@@ -11,7 +11,9 @@ import { ItemIndex } from '../src/reduce/mod.ts';
 import { createApp, startServer } from '../src/server.ts';
 import { indexingBanner } from '../src/web/indexing.ts';
 import { coldCache, HOSTILE_ID, SLOW_LIMITS as LIMITS, slowFixture as fixture } from './helpers/startup_fixtures.ts';
+import { makeSandbox } from './helpers/cli.ts';
 import { formHeaders } from './helpers/web_fixtures.ts';
+import { startWeb } from './helpers/web_process.ts';
 
 const ITEMS = 40;
 
@@ -184,6 +186,34 @@ test('startServer prints its address before the index is ready; closing while in
   await index.whenReady();
   assert.ok(index.progress().ready);
   rmSync(f.dir, { recursive: true, force: true });
+});
+
+test('sit web (the command) serves before its index is ready, then every item', async () => {
+  const f = fixture();
+  const sandbox = makeSandbox();
+  const server = await startWeb(sandbox, ['-r', f.repo.root, 'web', '127.0.0.1:0'], sandbox.dir);
+  try {
+    const res = await fetch(`${server.base}/api/items//id`);
+    assert.is(res.status, 503, 'the address is printed before the items are reduced');
+    assert.match(res.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+    await res.arrayBuffer();
+    let ids: unknown;
+    for (;;) {
+      const again = await fetch(`${server.base}/api/items//id`);
+      if (again.status === 200) {
+        ids = await again.json();
+        break;
+      }
+      assert.is(again.status, 503);
+      await again.arrayBuffer();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.is((ids as string[]).length, 41);
+  } finally {
+    await server.stop();
+    rmSync(sandbox.dir, { recursive: true, force: true });
+    rmSync(f.dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
