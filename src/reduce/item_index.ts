@@ -62,6 +62,7 @@ export class ItemIndex {
    * for one, a record arrived). Their states are newer than what the indexing finds for them.
    */
   readonly #direct = new Set<string>();
+  #closed = false;
   /** Reductions of single items while the first indexing runs, one after another. */
   #directChain: Promise<unknown> = Promise.resolve();
 
@@ -165,6 +166,8 @@ export class ItemIndex {
    */
   async #firstIndexing(): Promise<string[]> {
     try {
+      // Whoever started the index (a server about to bind) goes first.
+      await new Promise((resolve) => setImmediate(resolve));
       const repo = this.engine.repo;
       const itemsDir = repo.itemsDir();
       const ids = repo.items();
@@ -184,16 +187,18 @@ export class ItemIndex {
         this.#sorted = undefined;
       };
       if (ids.length > 0) await this.engine.reduceItems(ids, { sizes, onState, yielding: true });
-      // The states are kept here: the cache's JSON text of each need not stay in memory too.
-      this.engine.releaseCache();
       this.#note(ids);
       await this.#directChain;
       const again = [...this.#direct];
       this.#direct.clear();
       this.#progress.ready = true;
-      return again.length === 0 ? [] : await this.#refresh(again);
+      if (again.length > 0) return await this.#refresh(again);
+      // The states are kept here: the cache's JSON text of each need not stay in memory too.
+      this.engine.releaseCache();
+      return [];
     } catch (error) {
-      this.#progress.failed = error instanceof Error ? error.message : String(error);
+      // Closed half-way (the server stops): nothing failed.
+      if (!this.#closed) this.#progress.failed = error instanceof Error ? error.message : String(error);
       this.#progress.ready = true;
       this.#direct.clear();
       throw error;
@@ -321,8 +326,9 @@ export class ItemIndex {
     return kept;
   }
 
-  /** Frees the sandbox. */
+  /** Frees the sandbox (a first indexing still running stops). */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.engine.close();
   }
 }
