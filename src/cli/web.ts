@@ -130,18 +130,25 @@ export async function serveWeb(context: Context, request: WebRequest): Promise<n
     const { done, total, failed } = index.progress();
     if (failed !== undefined) process.stderr.write(`sit web: indexing stopped after ${done} of ${total} items: ${failed}\n`);
   });
-  const server = await startServer({
-    repo,
-    index,
-    author,
-    userConfig: config,
-    readonly: request.readonly,
-    listen: request.listen,
-    overlays: userOverlays,
-    repositoryOverlays,
-    ui: request.ui === 'builtin' ? 'builtin' : 'auto',
-    ...(overlayApp || notice === undefined ? {} : { notice }),
-  });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      repo,
+      index,
+      author,
+      userConfig: config,
+      readonly: request.readonly,
+      listen: request.listen,
+      overlays: userOverlays,
+      repositoryOverlays,
+      ui: request.ui === 'builtin' ? 'builtin' : 'auto',
+      ...(overlayApp || notice === undefined ? {} : { notice }),
+    });
+  } catch (error) {
+    // Not listening (the port is taken, say): the indexing begun must not keep the process alive.
+    await index.close();
+    throw error;
+  }
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);

@@ -7,6 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { SitError } from '../errors.ts';
 import { ItemNotFoundError, type Repository } from '../store/mod.ts';
 import { Engine, type EngineOptions, type State } from './engine.ts';
 
@@ -28,6 +29,9 @@ export interface IndexProgress {
   /** Why the first indexing stopped, when it failed (its states are then incomplete). */
   failed?: string;
 }
+
+/** The first indexing stopped because the index was closed (the server stops). */
+export class IndexClosedError extends SitError {}
 
 /** How many items the first indexing stats before it lets other work of the thread run. */
 const STAT_BATCH = 500;
@@ -177,8 +181,11 @@ export class ItemIndex {
         const id = ids[i]!;
         this.#mtimes.set(id, statSync(join(itemsDir, id), { throwIfNoEntry: false })?.mtimeMs ?? -1);
       }
+      if (this.#closed) throw new IndexClosedError('the index was closed before its first indexing was over');
       const sizes = new Map<string, number>();
       const onState = (id: string, state: State): void => {
+        // Closed meanwhile: stop the reduction (this ends its run of the worker pool).
+        if (this.#closed) throw new IndexClosedError('the index was closed before its first indexing was over');
         this.#progress.done++;
         const size = sizes.get(id);
         sizes.delete(id);
@@ -330,5 +337,10 @@ export class ItemIndex {
   async close(): Promise<void> {
     this.#closed = true;
     await this.engine.close();
+    if (!this.#progress.ready) {
+      // The first indexing stops at its next state; what it started meanwhile is freed too.
+      await this.#whenReady;
+      await this.engine.close();
+    }
   }
 }

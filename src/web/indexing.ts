@@ -61,10 +61,15 @@ export function indexingBanner(progress: IndexProgress, then: Then): string {
   const value = Math.min(max, whole(progress.done));
   return (
     `<div id="indexing" class="notice-banner indexing-banner" role="status" hx-get="/indexing?then=${then}" hx-trigger="every 1s" hx-swap="outerHTML">` +
-    `<strong>Indexing:</strong> <span class="indexing-count">${done} of ${total} items</span> ` +
+    `<strong>Indexing:</strong> <span class="indexing-count">${listing(progress) ? 'listing the items' : `${done} of ${total} items`}</span> ` +
     `<progress max="${max}" value="${value}">${done} of ${total}</progress> ` +
     `Until it is done, lists and counts show only the items indexed so far; this page updates itself.</div>`
   );
+}
+
+/** Whether indexing has not even listed the items yet (it does that first, after the server binds). */
+function listing(progress: IndexProgress): boolean {
+  return whole(progress.total) === 0 && whole(progress.done) === 0;
 }
 
 /** Seconds a client should wait before asking again: the time left at the rate so far, 1 to 10. */
@@ -133,7 +138,8 @@ function notReady(c: Context, progress: IndexProgress, started: number): Respons
   }
   const seconds = retryAfter(progress, Date.now() - started);
   c.header('retry-after', String(seconds));
-  return c.json({ error: `indexing: ${progress.done} of ${progress.total} items so far; try again in ${seconds} s` }, 503);
+  const sofar = listing(progress) ? 'listing the items' : `${whole(progress.done)} of ${whole(progress.total)} items so far`;
+  return c.json({ error: `indexing: ${sofar}; try again in ${seconds} s` }, 503);
 }
 
 /**
