@@ -4,22 +4,13 @@
  * `ItemIndex` and the store's `Repository` satisfy them.
  * @module
  */
+import type { IndexProgress } from '../reduce/item_index.ts';
 import type { Repository } from '../store/repository.ts';
+
+export type { IndexProgress } from '../reduce/item_index.ts';
 
 /** One reduced item: its `id` and whatever reducers put there (untrusted). */
 export type ItemState = Record<string, unknown>;
-
-/** How far the first indexing of an index that is built in the background got. */
-export interface IndexProgress {
-  /** Items whose state is known. */
-  done: number;
-  /** Items found when indexing began. */
-  total: number;
-  /** Whether indexing is over. */
-  ready: boolean;
-  /** Why indexing stopped, when it failed. */
-  failed?: string;
-}
 
 /** Reduced item states kept in memory, refreshed when records arrive. */
 export interface ItemSource {
