@@ -30,6 +30,7 @@ import { eventsHandler } from './web/events.ts';
 import { namedFilters } from './web/issues.ts';
 import { gitPages } from './web/git.ts';
 import { pageErrors, pageRoutes, type PagesOptions } from './web/pages.ts';
+import { registerIndexing } from './web/indexing.ts';
 import { repositoryReducer } from './web/reduce.ts';
 import { repoEntry } from './web/repo_files.ts';
 import { Overlays, type OverlayDir, type OverlayFile } from './web/overlay.ts';
@@ -187,6 +188,9 @@ export function createApp(options: AppOptions): Hono {
     });
   }
 
+  // While the index is built: a banner on pages, 503 for API calls that read every item.
+  registerIndexing(app, { index, repo, overlayApp });
+
   app.get('/static/*', (c) => {
     const segments = safeSegments(new URL(c.req.url).pathname.slice('/static/'.length));
     if (segments === undefined || segments.length === 0) return c.text('Not found', 404);
@@ -322,6 +326,22 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: (m[1] ?? m[2])!, port };
 }
 
+/** How many states get their search data at a time, after indexing, before other work runs. */
+const SEARCH_BATCH = 500;
+
+/**
+ * Once the index is complete, prepares the search data of every state in batches (rather than on
+ * the first request), letting requests be answered in between.
+ */
+async function afterIndexing(index: ItemSource): Promise<void> {
+  await index.whenReady?.();
+  const states = index.states() as readonly IssueState[];
+  for (let i = 0; i < states.length; i += SEARCH_BATCH) {
+    indexStates(states.slice(i, i + SEARCH_BATCH));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /**
  * Starts `sit web`: binds, prints `Serving on http://HOST:PORT` (with `?token=…` when the address
  * is not loopback), watches `items/` and re-reduces and announces items as records arrive.
@@ -337,8 +357,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     feed,
     ...(loopback ? { allowedHosts: ['localhost', '127.0.0.1', '::1', host] } : {}),
   });
-  // Prepare the search data of every state now rather than on the first request.
-  indexStates(options.index.states() as readonly IssueState[]);
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) => reject(new ListenAddressError(listenFailure(host, port, error))));
@@ -347,6 +365,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${actualPort}${token === undefined ? '' : `/?token=${token}`}`;
   (options.print ?? ((line: string) => process.stdout.write(line + '\n')))(`Serving on ${url}`);
+  void afterIndexing(options.index);
 
   let watcher: ItemsWatcher | undefined;
   let poller: NodeJS.Timeout | undefined;

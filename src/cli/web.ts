@@ -124,19 +124,31 @@ export async function serveWeb(context: Context, request: WebRequest): Promise<n
   if (overlayApp) process.stderr.write(`sit web: serving the web app of ${shown(app.dir)} (\`--ui builtin\` for the built-in interface)\n`);
   else if (notice !== undefined) process.stderr.write(`sit web: ${notice.replace(/ instead of this interface \(`sit web --ui builtin` keeps this one\)/, ' instead of the built-in interface')}\n`);
   const [{ startServer }, { ItemIndex }] = await Promise.all([import('../server.ts'), import('../reduce/mod.ts')]);
-  const index = await ItemIndex.open(repo, { integrity: context.integrity });
-  const server = await startServer({
-    repo,
-    index,
-    author,
-    userConfig: config,
-    readonly: request.readonly,
-    listen: request.listen,
-    overlays: userOverlays,
-    repositoryOverlays,
-    ui: request.ui === 'builtin' ? 'builtin' : 'auto',
-    ...(overlayApp || notice === undefined ? {} : { notice }),
+  // The server answers at once; the index is built after it binds (pages say how far it got).
+  const index = ItemIndex.start(repo, { integrity: context.integrity });
+  void index.whenReady().then(() => {
+    const { done, total, failed } = index.progress();
+    if (failed !== undefined) process.stderr.write(`sit web: indexing stopped after ${done} of ${total} items: ${failed}\n`);
   });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      repo,
+      index,
+      author,
+      userConfig: config,
+      readonly: request.readonly,
+      listen: request.listen,
+      overlays: userOverlays,
+      repositoryOverlays,
+      ui: request.ui === 'builtin' ? 'builtin' : 'auto',
+      ...(overlayApp || notice === undefined ? {} : { notice }),
+    });
+  } catch (error) {
+    // Not listening (the port is taken, say): the indexing begun must not keep the process alive.
+    await index.close();
+    throw error;
+  }
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);

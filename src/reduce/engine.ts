@@ -147,6 +147,14 @@ export class Engine {
     this.#stamps?.clear();
   }
 
+  /**
+   * Lets go of the state cache held in memory (the JSON text of every cached state); it is read
+   * again when next needed. For a process that keeps the states itself between reductions.
+   */
+  releaseCache(): void {
+    this.#cache = undefined;
+  }
+
   #jobRecords(records: Iterable<StoredRecord>, roots?: readonly string[]): SandboxRecord[] {
     const order = roots === undefined ? {} : { roots };
     const generations = orderStoredRecords(records, { hashingAlgorithm: this.repo.hashingAlgorithm, integrity: this.#integrity }, order);

@@ -4,7 +4,10 @@
  * `ItemIndex` and the store's `Repository` satisfy them.
  * @module
  */
+import type { IndexProgress } from '../reduce/item_index.ts';
 import type { Repository } from '../store/repository.ts';
+
+export type { IndexProgress } from '../reduce/item_index.ts';
 
 /** One reduced item: its `id` and whatever reducers put there (untrusted). */
 export type ItemState = Record<string, unknown>;
@@ -27,6 +30,15 @@ export interface ItemSource {
   incomplete?(): string[];
   /** The records item `id`'s state leaves out because they do not hash to their names. */
   damagedRecords?(id: string): readonly string[];
+  /**
+   * How far the first indexing got, for an index built after the server started; without it, or
+   * once `ready`, every state is there.
+   */
+  progress?(): IndexProgress;
+  /** Resolves when the first indexing is over (at once when there is none). */
+  whenReady?(): Promise<void>;
+  /** Makes sure the states of `ids` are there while indexing runs (reducing them on their own). */
+  ensure?(ids: readonly string[]): Promise<void>;
   /** The engine behind the index, used for whole-repository reductions (`/api/reduce`). */
   readonly engine?: { reduceRepository(options: { state?: ItemState; roots?: readonly string[] }): Promise<ItemState> };
 }

@@ -7,6 +7,9 @@
 import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 
+/** How many item directories get their watch before other work of the thread runs. */
+const WATCH_BATCH = 500;
+
 /** Options for {@linkcode watchItems}. */
 export interface WatchOptions {
   /** Quiet time before a batch is reported (default 150 ms). */
@@ -97,9 +100,18 @@ export function watchItems(
       }
     });
     itemsWatcher.on('error', () => undefined);
-    for (const entry of readdirSync(itemsDir, { withFileTypes: true })) {
-      if (entry.isDirectory()) watchItem(entry.name);
-    }
+    const entries = readdirSync(itemsDir, { withFileTypes: true });
+    // Thousands of watches take a while to set up: a batch at a time, so that a server that has
+    // just started keeps answering meanwhile.
+    const batch = (from: number): void => {
+      for (let i = from; i < Math.min(entries.length, from + WATCH_BATCH); i++) {
+        if (closed) return;
+        const entry = entries[i]!;
+        if (entry.isDirectory()) watchItem(entry.name);
+      }
+      if (!closed && from + WATCH_BATCH < entries.length) setImmediate(() => batch(from + WATCH_BATCH));
+    };
+    batch(0);
   }
 
   if (existsSync(itemsDir)) {
