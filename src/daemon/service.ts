@@ -1,0 +1,362 @@
+/**
+ * The service behind `sit daemon` (and inside `sit web`): every item's state of one repository in
+ * memory ({@linkcode ItemIndex}), kept current by a watch of `.sit/` ({@linkcode RepositoryWatch}),
+ * answering the reads of commands over a Unix socket beside the repository's caches.
+ *
+ * Why an answer is never older than what the asker knows was written. Every change that can
+ * alter a read adds or removes an entry in `items/` or `items/<id>/` (a record link, an item, a
+ * legacy record directory), or in the directories of the configuration, modules and reducers, all
+ * of which are watched. The kernel queues an inotify event inside the system call that made the
+ * change, before that call returns; whoever made the change (another `sit`, git, `cp`) has
+ * finished it before the command that asks us starts, so the event is queued before the request
+ * is even sent. libuv polls with level-triggered epoll, so the poll that reports the request's
+ * bytes also reports the inotify descriptor as readable (or an earlier poll did), and it handles
+ * every descriptor a poll reports before the event loop's check phase. The service therefore
+ * answers only from a `setImmediate` callback after the request arrived: by then every event
+ * queued before the request was handled, and the items it names are reduced again before the
+ * answer is made. Records that arrive after their links change no directory: those items stay
+ * "incomplete" in the index and are looked at again before every answer. When the watch may have
+ * lost events (a queue overflow) every item directory is looked at again first; when it cannot
+ * watch at all, or while the index is rebuilt after a change of reducers or configuration, the
+ * answer is "unsure" and the command reads the repository itself.
+ * @module
+ */
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { SitError } from '../errors.ts';
+import { ItemNotFoundError, type Repository } from '../store/mod.ts';
+import { ItemIndex } from '../reduce/mod.ts';
+import { makeDirectory } from '../reduce/cache.ts';
+import { StatesReader, type ReaderPage } from '../scripts/reader.ts';
+import type { IssueQuery } from '../query/parse.ts';
+import { loadJmespath } from '../scripts/lazy.ts';
+import { askDaemon } from './client.ts';
+import { buildId, MAX_REQUEST_BYTES, parseRequest, PROTOCOL, socketPath, type DaemonRequest } from './protocol.ts';
+import { RepositoryWatch } from './watch.ts';
+
+/** Another daemon answers for the repository, or the socket cannot be made. */
+export class DaemonStartError extends SitError {}
+
+/** How long a connection may take to send its request. */
+const REQUEST_TIMEOUT_MS = 5000;
+
+/** Options for {@linkcode DaemonService.start}. */
+export interface DaemonServiceOptions {
+  /** Whether records are checked against their hashes (commands with the other setting read directly). */
+  integrity?: boolean;
+  /** An index kept by someone else (`sit web`): used, refreshed, never rebuilt or closed here. */
+  index?: ItemIndex;
+  /** Opens the repository again after its configuration changed (default: the same object again). */
+  reopen?: () => Repository;
+  /** Told the ids whose states changed when this service refreshes the index. */
+  onChanged?: (ids: string[]) => void;
+  /** Told about problems that make the service answer less (watch limits, failed refreshes). */
+  onWarning?: (message: string) => void;
+  /** The environment that locates the cache directory (default: the process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The reducer directories a repository's states depend on (whether they exist or not). */
+function reducerDirs(repo: Repository): string[] {
+  const dirs = [join(repo.root, 'reducers')];
+  try {
+    for (const module of repo.modules()) dirs.push(resolve(module), join(resolve(module), 'reducers'));
+  } catch {
+    // the engine reports a broken module itself
+  }
+  return dirs;
+}
+
+/** Removes a socket left by a daemon that is gone; refuses when a live daemon answers there. */
+async function clearSocketPath(path: string, root: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const found = lstatSync(path, { throwIfNoEntry: false });
+  if (found === undefined) return;
+  if (found.isSocket()) {
+    const live = await new Promise<boolean>((done) => {
+      // Any daemon that accepts the connection is alive, whatever its build.
+      import('node:net').then(({ createConnection }) => {
+        const probe = createConnection(path);
+        probe.on('connect', () => {
+          probe.destroy();
+          done(true);
+        });
+        probe.on('error', (error: NodeJS.ErrnoException) => done(error.code !== 'ECONNREFUSED' && error.code !== 'ENOENT'));
+      });
+    });
+    if (live) {
+      const answer = await askDaemon(root, 'ping', [], { integrity: true, env, timeoutMs: 1000 });
+      const pid = answer?.ok === true && isPlainObject(answer.value) ? ` (process ${String(answer.value['pid'])})` : '';
+      throw new DaemonStartError(`another sit daemon${pid} already answers for this repository at ${path}; stop it first`);
+    }
+  }
+  // A socket nobody listens on, or a file or link in our own cache directory: ours to replace.
+  unlinkSync(path);
+}
+
+/** A running service for one repository. */
+export class DaemonService {
+  /** The socket's path. */
+  readonly socketPath: string;
+  #repo: Repository;
+  readonly #root: string;
+  readonly #integrity: boolean;
+  readonly #options: DaemonServiceOptions;
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  #index: ItemIndex;
+  #watch: RepositoryWatch;
+  /** Why answers are "unsure" for now (a rebuild after a change of reducers, a blind watch). */
+  #unsure: string | undefined;
+  #rebuilding: Promise<void> | undefined;
+  /** Answers made since the states last changed, by request. */
+  readonly #answers = new Map<string, string>();
+  #closed = false;
+
+  private constructor(repo: Repository, index: ItemIndex, server: Server, path: string, options: DaemonServiceOptions) {
+    this.#repo = repo;
+    this.#root = repo.root;
+    this.#integrity = options.integrity ?? true;
+    this.#options = options;
+    this.#index = index;
+    this.#server = server;
+    this.socketPath = path;
+    this.#watch = this.#newWatch();
+  }
+
+  /**
+   * Reduces every item of `repo` (or takes `options.index`), starts watching it and listens on
+   * its socket. Throws {@linkcode DaemonStartError} when another daemon answers for it.
+   */
+  static async start(repo: Repository, options: DaemonServiceOptions = {}): Promise<DaemonService> {
+    const env = options.env ?? process.env;
+    const path = socketPath(repo.root, env);
+    if (Buffer.byteLength(path) > 100) {
+      throw new DaemonStartError(`the socket path ${path} is too long for a Unix socket; set SIT_CACHE_DIR to a shorter directory`);
+    }
+    const dir = dirname(path);
+    makeDirectory(dir);
+    // Only this user may enter the directory of the socket (it holds the caches too).
+    chmodSync(dir, 0o700);
+    await clearSocketPath(path, repo.root, env);
+    const server = createServer({ allowHalfOpen: false });
+    const index = options.index ?? (await ItemIndex.open(repo, { integrity: options.integrity ?? true }));
+    const service = new DaemonService(repo, index, server, path, options);
+    server.on('connection', (socket) => service.#accept(socket));
+    try {
+      await new Promise<void>((done, fail) => {
+        server.once('error', fail);
+        server.listen(path, () => done());
+      });
+      chmodSync(path, 0o600);
+    } catch (error) {
+      service.#watch.close();
+      if (options.index === undefined) await index.close();
+      throw new DaemonStartError(`cannot listen on ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    return service;
+  }
+
+  /** Stops answering, removes the socket and (unless it was given) frees the index. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#watch.close();
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((done) => this.#server.close(() => done()));
+    try {
+      if (lstatSync(this.socketPath, { throwIfNoEntry: false })?.isSocket()) unlinkSync(this.socketPath);
+    } catch {
+      // gone already
+    }
+    await this.#rebuilding?.catch(() => undefined);
+    if (this.#options.index === undefined) await this.#index.close();
+  }
+
+  #newWatch(): RepositoryWatch {
+    const watch = new RepositoryWatch(this.#root, { itemsDir: this.#repo.itemsDir(), reducerDirs: reducerDirs(this.#repo) });
+    if (watch.blind !== undefined) {
+      this.#unsure = watch.blind;
+      this.#options.onWarning?.(`${watch.blind}; commands will read the repository themselves`);
+    }
+    return watch;
+  }
+
+  #accept(socket: Socket): void {
+    this.#sockets.add(socket);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let handled = false;
+    socket.setTimeout(REQUEST_TIMEOUT_MS, () => socket.destroy());
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('data', (chunk: Buffer) => {
+      if (handled) return;
+      const end = chunk.indexOf(10);
+      const part = end === -1 ? chunk : chunk.subarray(0, end);
+      size += part.length;
+      if (size > MAX_REQUEST_BYTES) {
+        handled = true;
+        socket.destroy();
+        return;
+      }
+      chunks.push(part);
+      if (end === -1) return;
+      handled = true;
+      socket.setTimeout(0);
+      const line = Buffer.concat(chunks, size).toString('utf8');
+      // Answer after the events already queued are handled (see the module's header).
+      setImmediate(() => {
+        this.#answer(line).then(
+          (text) => socket.end(text),
+          () => socket.destroy(),
+        );
+      });
+    });
+  }
+
+  #line(answer: { ok: true; value: unknown } | { ok: false; notFound: string } | { ok: false; unsure: string }): string {
+    return `${JSON.stringify({ protocol: PROTOCOL, build: buildId(), ...answer })}\n`;
+  }
+
+  async #answer(line: string): Promise<string> {
+    const request = parseRequest(line);
+    if (typeof request === 'string') return this.#line({ ok: false, unsure: `bad request: ${request}` });
+    if (request.protocol !== PROTOCOL || request.build !== buildId()) return this.#line({ ok: false, unsure: 'another protocol or build' });
+    if (request.op === 'ping') return this.#line({ ok: true, value: { pid: process.pid, root: this.#root } });
+    if (!this.#sameRepository(request.root)) return this.#line({ ok: false, unsure: 'another repository' });
+    if (request.integrity !== this.#integrity) return this.#line({ ok: false, unsure: 'another integrity setting' });
+    const unsure = await this.#catchUp();
+    if (unsure !== undefined) return this.#line({ ok: false, unsure });
+    const key = JSON.stringify([request.op, request.args]);
+    const known = this.#answers.get(key);
+    if (known !== undefined) return known;
+    let text: string;
+    try {
+      const value = await this.#evaluate(request);
+      text = this.#line({ ok: true, value });
+    } catch (error) {
+      if (error instanceof ItemNotFoundError) return this.#line({ ok: false, notFound: error.message });
+      // Anything else the command finds out (and reports) by itself.
+      return this.#line({ ok: false, unsure: 'failed' });
+    }
+    if (this.#answers.size > 256) this.#answers.clear();
+    this.#answers.set(key, text);
+    return text;
+  }
+
+  #sameRepository(root: string): boolean {
+    if (root === this.#root) return true;
+    try {
+      return realpathSync(root) === realpathSync(this.#root);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Brings the index up to date with what the watch saw; a reason when it cannot be trusted. */
+  async #catchUp(): Promise<string | undefined> {
+    if (this.#unsure !== undefined) return this.#unsure;
+    const report = this.#watch.take();
+    if (report.structure) {
+      this.#rebuild();
+      return this.#unsure;
+    }
+    try {
+      const waiting = this.#index.incomplete();
+      if (report.unsure) {
+        this.#changed(await this.#index.refresh());
+      } else if (report.items.size > 0 || waiting.length > 0) {
+        this.#changed(await this.#index.refresh([...report.items]));
+      }
+    } catch (error) {
+      this.#options.onWarning?.(`cannot refresh the states: ${error instanceof Error ? error.message : String(error)}`);
+      this.#watch.take();
+      this.#rebuild();
+      return this.#unsure ?? 'refresh failed';
+    }
+    return undefined;
+  }
+
+  #changed(ids: string[]): void {
+    if (ids.length === 0) return;
+    this.#answers.clear();
+    this.#options.onChanged?.(ids);
+  }
+
+  /**
+   * Starts again from scratch after reducers, modules or configuration changed: a new watch and
+   * (when the index is ours) a new index; answers are "unsure" meanwhile. An index lent by
+   * `sit web` is not ours to rebuild: answers stay "unsure" until it restarts.
+   */
+  #rebuild(): void {
+    this.#answers.clear();
+    if (this.#options.index !== undefined) {
+      this.#unsure = 'the reducers or the configuration changed; restart sit web';
+      return;
+    }
+    if (this.#rebuilding !== undefined) return;
+    this.#unsure = 'rebuilding';
+    this.#rebuilding = (async () => {
+      try {
+        const old = this.#index;
+        this.#watch.close();
+        const repo = this.#options.reopen?.() ?? this.#repo;
+        this.#repo = repo;
+        this.#watch = this.#newWatch();
+        this.#index = await ItemIndex.open(repo, { integrity: this.#integrity });
+        await old.close();
+        if (this.#watch.blind === undefined) this.#unsure = undefined;
+        this.#watch.take();
+        // Changes while the new index was made: the next request refreshes them.
+      } catch (error) {
+        this.#options.onWarning?.(`cannot read the repository again: ${error instanceof Error ? error.message : String(error)}`);
+        this.#unsure = 'the repository cannot be read';
+      } finally {
+        this.#rebuilding = undefined;
+      }
+    })();
+  }
+
+  async #evaluate(request: DaemonRequest): Promise<unknown> {
+    const reader = new StatesReader({
+      ids: () => this.#index.states().map((state) => String(state['id'])),
+      states: () => this.#index.states(),
+      get: (id) => this.#index.get(id),
+      damagedRecords: (id) => this.#index.damagedRecords(id),
+    });
+    const [first, second] = request.args;
+    switch (request.op) {
+      case 'ids':
+        return reader.ids();
+      case 'state':
+        return reader.state(String(first));
+      case 'states':
+        return reader.states();
+      case 'damaged':
+        return reader.damaged(String(first));
+      case 'references':
+        return reader.references();
+      case 'summaries':
+        return [...reader.summaries()];
+      case 'search': {
+        if (!isPlainObject(first) || !isPlainObject(second)) throw new Error('bad search');
+        const { select, jmespath, limit, offset } = second;
+        const options: { jmespath?: string; limit?: number; offset?: number; select?: import('../jmespath.ts').Expression } = {};
+        if (typeof jmespath === 'string') options.jmespath = jmespath;
+        if (typeof limit === 'number') options.limit = limit;
+        if (typeof offset === 'number') options.offset = offset;
+        if (typeof select === 'string') options.select = (await loadJmespath()).compileExpression(select, { role: 'select' });
+        const page: ReaderPage = await reader.search(first as unknown as IssueQuery, options);
+        return page;
+      }
+      default:
+        throw new Error('unknown operation');
+    }
+  }
+}
