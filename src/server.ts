@@ -279,6 +279,8 @@ export interface ServerOptions extends Omit<AppOptions, 'token' | 'allowedHosts'
   watch?: boolean | undefined;
   /** Where the start-up line goes (default: standard output). */
   print?: ((line: string) => void) | undefined;
+  /** Answer the reads of `sit` commands from the index, as `sit daemon` does (default: no). */
+  daemon?: { integrity: boolean } | undefined;
 }
 
 /** A running server. */
@@ -365,6 +367,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }, INCOMPLETE_POLL_MS);
     poller.unref();
   }
+  // Commands read from this server's index while it runs (see src/daemon/).
+  const daemon =
+    options.daemon === undefined
+      ? undefined
+      : await (await import('./daemon/mod.ts')).startWebDaemon(options.repo, options.index, {
+          integrity: options.daemon.integrity,
+          onChanged: (ids) => feed.publish(ids),
+          onWarning: (message) => console.error(`sit web: ${message}`),
+        });
   return {
     url,
     host,
@@ -373,6 +384,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     feed,
     close: () =>
       new Promise<void>((resolve) => {
+        void daemon?.close();
         watcher?.close();
         if (poller !== undefined) clearInterval(poller);
         if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();

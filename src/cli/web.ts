@@ -135,6 +135,7 @@ export async function serveWeb(context: Context, request: WebRequest): Promise<n
     overlays: userOverlays,
     repositoryOverlays,
     ui: request.ui === 'builtin' ? 'builtin' : 'auto',
+    daemon: { integrity: context.integrity },
     ...(overlayApp || notice === undefined ? {} : { notice }),
   });
   await new Promise<void>((done) => {

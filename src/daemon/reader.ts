@@ -5,6 +5,7 @@
  * directly.
  * @module
  */
+import { SitError } from '../errors.ts';
 import { ItemNotFoundError } from '../store/mod.ts';
 import type { State } from '../reduce/mod.ts';
 import type { IssueQuery } from '../query/parse.ts';
@@ -13,6 +14,9 @@ import type { Reference } from '../tracker/mod.ts';
 import { askDaemon, daemonDisabled, trustedSocket } from './client.ts';
 import type { Operation } from './protocol.ts';
 
+/** `SIT_DAEMON=require` was set and no daemon answered. */
+export class DaemonUnavailableError extends SitError {}
+
 /** Reads through the daemon of `root` while it answers, else through `fallback`. */
 export class DaemonReader implements ItemReader {
   readonly #root: string;
@@ -20,6 +24,8 @@ export class DaemonReader implements ItemReader {
   readonly #fallback: () => ItemReader;
   #direct: ItemReader | undefined;
   #useDaemon: boolean;
+  /** `SIT_DAEMON=require`: no answer is an error rather than a reason to read directly (to check a set-up). */
+  readonly #required: boolean;
 
   /** A reader of the repository at `root`; `fallback` makes the direct reader when it is needed. */
   constructor(root: string, options: { integrity: boolean; fallback: () => ItemReader; env?: NodeJS.ProcessEnv }) {
@@ -28,6 +34,7 @@ export class DaemonReader implements ItemReader {
     this.#fallback = options.fallback;
     const env = options.env ?? process.env;
     this.#useDaemon = !daemonDisabled(env) && trustedSocket(root, env) !== undefined;
+    this.#required = env.SIT_DAEMON === 'require';
   }
 
   /** Whether a daemon may answer (a socket was found and has not failed yet). */
@@ -42,11 +49,13 @@ export class DaemonReader implements ItemReader {
 
   /** `op(...args)` from the daemon (`convert` applied), else `direct()`. */
   #ask<T>(op: Operation, args: unknown[], convert: (value: unknown) => T, direct: (reader: ItemReader) => Maybe<T>): Maybe<T> {
+    if (this.#required && !this.#useDaemon) throw new DaemonUnavailableError('no sit daemon answers for this repository (SIT_DAEMON=require)');
     if (!this.#useDaemon) return direct(this.#directReader());
     return askDaemon(this.#root, op, args, { integrity: this.#integrity }).then((answer) => {
       if (answer?.ok === true) return convert(answer.value);
       if (answer !== undefined && 'notFound' in answer) throw new ItemNotFoundError(answer.notFound);
       this.#useDaemon = false;
+      if (this.#required) throw new DaemonUnavailableError(`the sit daemon did not answer ${op} (${answer === undefined ? 'no answer' : answer.unsure}) (SIT_DAEMON=require)`);
       return direct(this.#directReader());
     });
   }

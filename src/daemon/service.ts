@@ -27,7 +27,7 @@ import { dirname, join, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { SitError } from '../errors.ts';
 import { ItemNotFoundError, type Repository } from '../store/mod.ts';
-import { ItemIndex } from '../reduce/mod.ts';
+import { ItemIndex, type State } from '../reduce/mod.ts';
 import { makeDirectory } from '../reduce/cache.ts';
 import { StatesReader, type ReaderPage } from '../scripts/reader.ts';
 import type { IssueQuery } from '../query/parse.ts';
@@ -42,12 +42,26 @@ export class DaemonStartError extends SitError {}
 /** How long a connection may take to send its request. */
 const REQUEST_TIMEOUT_MS = 5000;
 
+/** The states a service answers from: an {@linkcode ItemIndex}, or the index of `sit web`. */
+export interface ServedIndex {
+  /** Every item's state, sorted by id. */
+  states(): readonly Record<string, unknown>[];
+  /** The state of item `id`, if there is one. */
+  get(id: string): Record<string, unknown> | undefined;
+  /** Reduces again the items `ids` (all that changed, when omitted); resolves to the ids whose state changed. */
+  refresh(ids?: string[]): Promise<string[]>;
+  /** Items to look at again before every answer (records that have not arrived yet). */
+  incomplete?(): string[];
+  /** The records item `id`'s state leaves out as damaged. */
+  damagedRecords?(id: string): readonly string[];
+}
+
 /** Options for {@linkcode DaemonService.start}. */
 export interface DaemonServiceOptions {
   /** Whether records are checked against their hashes (commands with the other setting read directly). */
   integrity?: boolean;
   /** An index kept by someone else (`sit web`): used, refreshed, never rebuilt or closed here. */
-  index?: ItemIndex;
+  index?: ServedIndex;
   /** Opens the repository again after its configuration changed (default: the same object again). */
   reopen?: () => Repository;
   /** Told the ids whose states changed when this service refreshes the index. */
@@ -109,7 +123,9 @@ export class DaemonService {
   readonly #options: DaemonServiceOptions;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
-  #index: ItemIndex;
+  #index: ServedIndex;
+  /** The index this service made (and closes), if it made one. */
+  #ownIndex: ItemIndex | undefined;
   #watch: RepositoryWatch;
   /** Why answers are "unsure" for now (a rebuild after a change of reducers, a blind watch). */
   #unsure: string | undefined;
@@ -117,13 +133,16 @@ export class DaemonService {
   /** Answers made since the states last changed, by request. */
   readonly #answers = new Map<string, string>();
   #closed = false;
+  /** The inode of the socket this service made. */
+  #socketIno = -1;
 
-  private constructor(repo: Repository, index: ItemIndex, server: Server, path: string, options: DaemonServiceOptions) {
+  private constructor(repo: Repository, index: ServedIndex, server: Server, path: string, options: DaemonServiceOptions) {
     this.#repo = repo;
     this.#root = repo.root;
     this.#integrity = options.integrity ?? true;
     this.#options = options;
     this.#index = index;
+    if (options.index === undefined) this.#ownIndex = index as ItemIndex;
     this.#server = server;
     this.socketPath = path;
     this.#watch = this.#newWatch();
@@ -145,7 +164,7 @@ export class DaemonService {
     chmodSync(dir, 0o700);
     await clearSocketPath(path, repo.root, env);
     const server = createServer({ allowHalfOpen: false });
-    const index = options.index ?? (await ItemIndex.open(repo, { integrity: options.integrity ?? true }));
+    const index: ServedIndex = options.index ?? (await ItemIndex.open(repo, { integrity: options.integrity ?? true }));
     const service = new DaemonService(repo, index, server, path, options);
     server.on('connection', (socket) => service.#accept(socket));
     try {
@@ -154,9 +173,10 @@ export class DaemonService {
         server.listen(path, () => done());
       });
       chmodSync(path, 0o600);
+      service.#socketIno = lstatSync(path).ino;
     } catch (error) {
       service.#watch.close();
-      if (options.index === undefined) await index.close();
+      await service.#ownIndex?.close();
       throw new DaemonStartError(`cannot listen on ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     return service;
@@ -166,16 +186,19 @@ export class DaemonService {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#watch.close();
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((done) => this.#server.close(() => done()));
+    // The path first (at once, so that a process that exits right after has removed it), and only
+    // while it is still this service's socket.
     try {
-      if (lstatSync(this.socketPath, { throwIfNoEntry: false })?.isSocket()) unlinkSync(this.socketPath);
+      const now = lstatSync(this.socketPath, { throwIfNoEntry: false });
+      if (now?.isSocket() && now.ino === this.#socketIno) unlinkSync(this.socketPath);
     } catch {
       // gone already
     }
+    this.#watch.close();
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((done) => this.#server.close(() => done()));
     await this.#rebuilding?.catch(() => undefined);
-    if (this.#options.index === undefined) await this.#index.close();
+    await this.#ownIndex?.close();
   }
 
   #newWatch(): RepositoryWatch {
@@ -243,6 +266,7 @@ export class DaemonService {
     } catch (error) {
       if (error instanceof ItemNotFoundError) return this.#line({ ok: false, notFound: error.message });
       // Anything else the command finds out (and reports) by itself.
+      if (process.env.SIT_DEBUG) this.#options.onWarning?.(`${request.op} failed: ${error instanceof Error ? error.stack : String(error)}`);
       return this.#line({ ok: false, unsure: 'failed' });
     }
     if (this.#answers.size > 256) this.#answers.clear();
@@ -268,7 +292,7 @@ export class DaemonService {
       return this.#unsure;
     }
     try {
-      const waiting = this.#index.incomplete();
+      const waiting = this.#index.incomplete?.() ?? [];
       if (report.unsure) {
         this.#changed(await this.#index.refresh());
       } else if (report.items.size > 0 || waiting.length > 0) {
@@ -304,13 +328,14 @@ export class DaemonService {
     this.#unsure = 'rebuilding';
     this.#rebuilding = (async () => {
       try {
-        const old = this.#index;
+        const old = this.#ownIndex;
         this.#watch.close();
         const repo = this.#options.reopen?.() ?? this.#repo;
         this.#repo = repo;
         this.#watch = this.#newWatch();
-        this.#index = await ItemIndex.open(repo, { integrity: this.#integrity });
-        await old.close();
+        this.#ownIndex = await ItemIndex.open(repo, { integrity: this.#integrity });
+        this.#index = this.#ownIndex;
+        await old?.close();
         if (this.#watch.blind === undefined) this.#unsure = undefined;
         this.#watch.take();
         // Changes while the new index was made: the next request refreshes them.
@@ -326,9 +351,9 @@ export class DaemonService {
   async #evaluate(request: DaemonRequest): Promise<unknown> {
     const reader = new StatesReader({
       ids: () => this.#index.states().map((state) => String(state['id'])),
-      states: () => this.#index.states(),
-      get: (id) => this.#index.get(id),
-      damagedRecords: (id) => this.#index.damagedRecords(id),
+      states: () => this.#index.states() as readonly State[],
+      get: (id) => this.#index.get(id) as State | undefined,
+      damagedRecords: (id) => this.#index.damagedRecords?.(id) ?? [],
     });
     const [first, second] = request.args;
     switch (request.op) {
