@@ -122,6 +122,7 @@ test('set-up: a repository with a few issues, read directly', () => {
   COMMANDS.push(
     ['items'],
     ['items', '-q', "join(' | ', [id, summary])"],
+    ['items', '-f', "state == 'open'", '-q', 'summary'],
     ['issue', 'list'],
     ['issue', 'list', '--all'],
     ['issue', 'list', 'crash'],
@@ -147,8 +148,7 @@ test('daemon: the socket is 0600 in a 0700 directory; every read answers as the 
   assert.is(lstatSync(path).mode & 0o777, 0o600);
   assert.is(statSync(join(path, '..')).mode & 0o777, 0o700);
   for (const args of COMMANDS) {
-    // sit items reads through the engine, module scripts through the daemon.
-    const out = args[0] === 'items' ? ok(args) : viaDaemon(args);
+    const out = viaDaemon(args);
     same(out, expected.get(args.join(' ')), `sit ${args.join(' ')}`);
   }
 });
@@ -241,6 +241,32 @@ function listFiles(dir: string, base = dir): string[] {
     else out.push(relative(base, path));
   }
   return out;
+}
+
+test('daemon: a reducer added or removed while it runs: commands read directly until it has reduced again', async () => {
+  const query = ['issue', 'list', '--all', 'label:from-a-local-reducer'];
+  mkdirSync(join(work, '.sit', 'reducers'));
+  writeFileSync(join(work, '.sit', 'reducers', 'local.js'), "module.exports = function (state) { return Object.assign(state, { labels: ['from-a-local-reducer'] }); };\n");
+  const wanted = direct(query);
+  assert.match(wanted, /Dark theme/);
+  same(ok(query), wanted, 'right after the change');
+  assert.ok(await daemonAnswers(query, wanted), 'the daemon answers again, with the new reducer');
+  rmSync(join(work, '.sit', 'reducers'), { recursive: true });
+  const without = run(query, { SIT_DAEMON: '0' });
+  assert.is(without.stdout, '');
+  assert.equal(run(query), without, 'right after the removal');
+  assert.ok(await daemonAnswers(['issue', 'list', '--all'], direct(['issue', 'list', '--all'])), 'the daemon answers again, without it');
+});
+
+/** Whether the daemon answers `args` with `wanted` within 60 s (it reduces every item again first). */
+async function daemonAnswers(args: string[], wanted: string): Promise<boolean> {
+  for (let i = 0; i < 120; i++) {
+    const r = run(args, { SIT_DAEMON: 'require' });
+    if (r.status === 0) return timeless(r.stdout) === timeless(wanted);
+    assert.match(r.stderr, /did not answer/);
+    await new Promise((done) => setTimeout(done, 500));
+  }
+  return false;
 }
 
 test('daemon: SIGTERM stops it and removes its socket', async () => {

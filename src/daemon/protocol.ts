@@ -26,8 +26,11 @@ export const MAX_ANSWER_BYTES = 512 * 1024 * 1024;
 /** How long a client waits for its answer before it reads the repository itself. */
 export const ANSWER_TIMEOUT_MS = 2000;
 
-/** The operations a daemon answers: the reads of {@linkcode ItemReader} in `src/scripts/reader.ts`. */
-export const OPERATIONS = ['ping', 'ids', 'state', 'states', 'damaged', 'search', 'references', 'summaries'] as const;
+/**
+ * The operations a daemon answers: the reads of `ItemReader` (`src/scripts/reader.ts`), and
+ * `lines` (what `sit items -f FILTER -q QUERY` prints for each item).
+ */
+export const OPERATIONS = ['ping', 'ids', 'state', 'states', 'damaged', 'search', 'references', 'summaries', 'lines'] as const;
 
 /** One operation. */
 export type Operation = (typeof OPERATIONS)[number];

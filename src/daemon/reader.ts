@@ -17,6 +17,23 @@ import type { Operation } from './protocol.ts';
 /** `SIT_DAEMON=require` was set and no daemon answered. */
 export class DaemonUnavailableError extends SitError {}
 
+/**
+ * What `sit items -f FILTER -q QUERY` prints, line by line, from the daemon of `root`; undefined
+ * when none answers (the command reduces itself). `SIT_DAEMON=require` makes that an error.
+ */
+export async function daemonItemLines(
+  root: string,
+  expressions: { filter: string | undefined; query: string },
+  options: { integrity: boolean; env?: NodeJS.ProcessEnv },
+): Promise<string[] | undefined> {
+  const env = options.env ?? process.env;
+  const required = env.SIT_DAEMON === 'require';
+  const answer = await askDaemon(root, 'lines', [expressions.filter ?? null, expressions.query], options);
+  if (answer?.ok === true && Array.isArray(answer.value) && answer.value.every((line) => typeof line === 'string')) return answer.value as string[];
+  if (required) throw new DaemonUnavailableError(`no sit daemon answered (${answer !== undefined && 'unsure' in answer ? answer.unsure : 'no answer'}) (SIT_DAEMON=require)`);
+  return undefined;
+}
+
 /** Reads through the daemon of `root` while it answers, else through `fallback`. */
 export class DaemonReader implements ItemReader {
   readonly #root: string;

@@ -32,6 +32,7 @@ import { makeDirectory } from '../reduce/cache.ts';
 import { StatesReader, type ReaderPage } from '../scripts/reader.ts';
 import type { IssueQuery } from '../query/parse.ts';
 import { loadJmespath } from '../scripts/lazy.ts';
+import { formatQueryResult } from '../json.ts';
 import { askDaemon } from './client.ts';
 import { buildId, MAX_REQUEST_BYTES, parseRequest, PROTOCOL, socketPath, type DaemonRequest } from './protocol.ts';
 import { RepositoryWatch } from './watch.ts';
@@ -336,9 +337,8 @@ export class DaemonService {
         this.#ownIndex = await ItemIndex.open(repo, { integrity: this.#integrity });
         this.#index = this.#ownIndex;
         await old?.close();
+        // Changes seen while the new index was made are left to the next request to refresh.
         if (this.#watch.blind === undefined) this.#unsure = undefined;
-        this.#watch.take();
-        // Changes while the new index was made: the next request refreshes them.
       } catch (error) {
         this.#options.onWarning?.(`cannot read the repository again: ${error instanceof Error ? error.message : String(error)}`);
         this.#unsure = 'the repository cannot be read';
@@ -379,6 +379,21 @@ export class DaemonService {
         if (typeof select === 'string') options.select = (await loadJmespath()).compileExpression(select, { role: 'select' });
         const page: ReaderPage = await reader.search(first as unknown as IssueQuery, options);
         return page;
+      }
+      case 'lines': {
+        // What `sit items` prints: the query's result for every item that passes the filter. A
+        // filter that does not give true or false fails here; the command reports it itself.
+        if ((first !== null && typeof first !== 'string') || typeof second !== 'string') throw new Error('bad lines');
+        const jmespath = await loadJmespath();
+        const filter = first === null ? undefined : jmespath.compileExpression(first, { role: 'filter' });
+        const query = jmespath.compileExpression(second, { role: 'query' });
+        const lines: string[] = [];
+        for (const state of this.#index.states()) {
+          const passes = filter === undefined ? true : filter.search(state);
+          if (typeof passes !== 'boolean') throw new Error('a filter must give true or false');
+          if (passes) lines.push(formatQueryResult(query.search(state)));
+        }
+        return lines;
       }
       default:
         throw new Error('unknown operation');

@@ -45,7 +45,6 @@ function burstLimit(): number {
 
 /** A running watch of one repository. */
 export class RepositoryWatch {
-  readonly #root: string;
   readonly #itemsDir: string;
   readonly #items = new Map<string, FSWatcher>();
   readonly #others: FSWatcher[] = [];
@@ -55,15 +54,16 @@ export class RepositoryWatch {
   #unsure = false;
   #blind: string | undefined;
   #burst = 0;
-  readonly #burstLimit = burstLimit();
+  readonly #burstLimit: number;
   #closed = false;
 
   /**
    * Starts watching the repository at `root` (its `.sit` directory), with its items in `itemsDir`
    * and its reducers in `reducerDirs` (directories that may not exist yet are skipped).
+   * `burstLimit` (for tests) is the number of events in one turn that means "unsure".
    */
-  constructor(root: string, options: { itemsDir: string; reducerDirs: readonly string[] }) {
-    this.#root = root;
+  constructor(root: string, options: { itemsDir: string; reducerDirs: readonly string[]; burstLimit?: number }) {
+    this.#burstLimit = options.burstLimit ?? burstLimit();
     this.#itemsDir = options.itemsDir;
     this.#watchOther(root, (name) => {
       if (name === 'config.json' || name === 'modules' || name === 'reducers') this.#structure = true;
