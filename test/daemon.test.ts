@@ -153,6 +153,27 @@ test('daemon: the socket is 0600 in a 0700 directory; every read answers as the 
   }
 });
 
+test('daemon: a module command is answered whole from the memo of its last run, in the same environment only', () => {
+  const marker = 'sit: answered whole by the sit daemon\n';
+  for (const args of COMMANDS.filter((command) => command[0] === 'issue')) {
+    ok(args);
+    const r = run(args, { SIT_DEBUG: '1' });
+    assert.is(r.stderr, marker, `sit ${args.join(' ')} was answered whole`);
+    assert.is(r.status, 0);
+    same(r.stdout, expected.get(args.join(' ')), `sit ${args.join(' ')}`);
+  }
+  // Another pager, say, may change what a command does: it runs as usual then.
+  const other = run(['issue', 'list', '--all'], { SIT_DEBUG: '1', SIT_PAGER: 'cat' });
+  assert.is(other.stderr, '');
+  same(other.stdout, expected.get('issue list --all'), 'another environment');
+  // A write since: the memo no longer holds, the command runs (through the daemon's reads).
+  ok(['issue', 'label', second, '--add', 'ui'], { SIT_DAEMON: '0' });
+  const after = run(['issue', 'show', second], { SIT_DEBUG: '1' });
+  assert.is(after.stderr, '');
+  assert.match(after.stdout, /Labels: +ui/);
+  same(after.stdout, direct(['issue', 'show', second]), 'after a write');
+});
+
 test('daemon: a second daemon for the same repository refuses to start, in one line', () => {
   const r = run(['daemon']);
   assert.is(r.status, 1);

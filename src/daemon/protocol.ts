@@ -10,9 +10,9 @@
  * itself.
  * @module
  */
-import { dirname, join } from 'node:path';
-import { cacheFile } from '../reduce/cache.ts';
 import { VERSION } from '../version.ts';
+
+export { socketPath } from './address.ts';
 
 /** The protocol's name and version; a change of either makes old daemons and clients ignore each other. */
 export const PROTOCOL = 'sit-daemon 1';
@@ -28,9 +28,10 @@ export const ANSWER_TIMEOUT_MS = 2000;
 
 /**
  * The operations a daemon answers: the reads of `ItemReader` (`src/scripts/reader.ts`), and
- * `lines` (what `sit items -f FILTER -q QUERY` prints for each item).
+ * `lines` (what `sit items -f FILTER -q QUERY` prints for each item) and `run` (a whole module
+ * command answered from the memo of its last run, see src/scripts/memo.ts).
  */
-export const OPERATIONS = ['ping', 'ids', 'state', 'states', 'damaged', 'search', 'references', 'summaries', 'lines'] as const;
+export const OPERATIONS = ['ping', 'ids', 'state', 'states', 'damaged', 'search', 'references', 'summaries', 'lines', 'run'] as const;
 
 /** One operation. */
 export type Operation = (typeof OPERATIONS)[number];
@@ -61,11 +62,6 @@ declare const SIT_BUILD_ID: string | undefined;
  */
 export function buildId(): string {
   return `${VERSION} ${typeof SIT_BUILD_ID === 'string' ? SIT_BUILD_ID : 'source'}`;
-}
-
-/** The socket of the daemon for the repository at `root`: beside its caches, in a directory only its user may enter. */
-export function socketPath(root: string, env: NodeJS.ProcessEnv = process.env): string {
-  return join(dirname(cacheFile(root, env)), 'daemon.sock');
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -23,7 +23,7 @@
  */
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { SitError } from '../errors.ts';
 import { ItemNotFoundError, type Repository } from '../store/mod.ts';
@@ -75,6 +75,23 @@ export interface DaemonServiceOptions {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The environment variables a command's output may depend on: those sit reads (`SIT_*`, `XDG_*`,
+ * `HOME`, `PATH`, the pager, the editor, colours), and those of the programs and the runtime it
+ * relies on (git, GnuPG, the time zone and locale, the temporary directory).
+ */
+const RELEVANT = /^(SIT_|XDG_|GIT_|GNUPG|LC_)|^(HOME|PATH|TZ|LANG|LANGUAGE|NO_COLOR|FORCE_COLOR|TERM|COLUMNS|LINES|PAGER|LESS|LV|VISUAL|EDITOR|EMAIL|USER|LOGNAME|TMPDIR|NODE_OPTIONS)$/;
+
+/** Variables that say how to run rather than what to print. */
+const IGNORED = new Set(['SIT_DAEMON', 'SIT_DEBUG']);
+
+/** Whether `asker` has the same relevant variables as `own` ({@linkcode IGNORED} aside). */
+function sameEnvironment(asker: Record<string, unknown>, own: NodeJS.ProcessEnv): boolean {
+  const keys = new Set([...Object.keys(asker), ...Object.keys(own)]);
+  for (const key of keys) if (RELEVANT.test(key) && !IGNORED.has(key) && asker[key] !== own[key]) return false;
+  return true;
 }
 
 /** The reducer directories a repository's states depend on (whether they exist or not). */
@@ -257,8 +274,9 @@ export class DaemonService {
     if (request.integrity !== this.#integrity) return this.#line({ ok: false, unsure: 'another integrity setting' });
     const unsure = await this.#catchUp();
     if (unsure !== undefined) return this.#line({ ok: false, unsure });
-    const key = JSON.stringify([request.op, request.args]);
-    const known = this.#answers.get(key);
+    // A whole command's output depends on the moment (relative times): never kept.
+    const key = request.op === 'run' ? undefined : JSON.stringify([request.op, request.args]);
+    const known = key === undefined ? undefined : this.#answers.get(key);
     if (known !== undefined) return known;
     let text: string;
     try {
@@ -271,7 +289,7 @@ export class DaemonService {
       return this.#line({ ok: false, unsure: 'failed' });
     }
     if (this.#answers.size > 256) this.#answers.clear();
-    this.#answers.set(key, text);
+    if (key !== undefined) this.#answers.set(key, text);
     return text;
   }
 
@@ -348,6 +366,54 @@ export class DaemonService {
     })();
   }
 
+  /**
+   * `run`: a module command (`sit issue list …`) answered from the memo of its last run, with the
+   * states in memory answering its reads, for an asker whose environment is this process's and
+   * whose output is not a terminal; its standard output and error and its exit status. Anything
+   * else (another environment, a built-in command, no memo that holds) fails: the asker then runs
+   * the command itself.
+   */
+  async #run(spec: unknown, reader: StatesReader): Promise<{ stdout: string; stderr: string; status: number }> {
+    if (!isPlainObject(spec)) throw new Error('bad run');
+    const { argv, cwd, env } = spec;
+    if (!Array.isArray(argv) || argv.length > 1000 || !argv.every((arg) => typeof arg === 'string')) throw new Error('bad argv');
+    if (typeof cwd !== 'string' || !isAbsolute(cwd) || !isPlainObject(env)) throw new Error('bad cwd or env');
+    if (!sameEnvironment(env, process.env)) throw new Error('another environment');
+    const [{ parseGlobalOptions }, { Context }, { findModuleScript }, { runModuleScript }] = await Promise.all([
+      import('../cli/globals.ts'),
+      import('../cli/context.ts'),
+      import('../cli/external.ts'),
+      import('../scripts/run.ts'),
+    ]);
+    const globals = parseGlobalOptions(argv as string[]);
+    const name = globals.command;
+    // (The asker sends only commands that are not built in.)
+    if (name === undefined || name === 'help' || globals.help || globals.version || globals.at !== undefined) throw new Error('not a module command');
+    if (globals.disableIntegrityCheck === this.#integrity) throw new Error('another integrity setting');
+    globals.workDir = resolve(cwd, globals.workDir ?? '.');
+    const context = new Context(globals);
+    const repo = context.repository();
+    if (!this.#sameRepository(repo.root)) throw new Error('another repository');
+    const file = findModuleScript(repo, name);
+    if (file === undefined) throw new Error('not a module script');
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      stdout: (text: string) => void out.push(text),
+      stderr: (text: string) => void err.push(text),
+      readStdin: (): string => {
+        throw new Error('no standard input here');
+      },
+      stdinIsTTY: false,
+      env: env as NodeJS.ProcessEnv,
+      cwd: globals.workDir,
+      stdoutIsTTY: false,
+      rawStdout: (text: string) => void out.push(text),
+    };
+    const status = await runModuleScript(context, file, { name, args: globals.rest, io, memoOnly: true, reader });
+    return { stdout: out.join(''), stderr: err.join(''), status };
+  }
+
   async #evaluate(request: DaemonRequest): Promise<unknown> {
     const reader = new StatesReader({
       ids: () => this.#index.states().map((state) => String(state['id'])),
@@ -395,6 +461,8 @@ export class DaemonService {
         }
         return lines;
       }
+      case 'run':
+        return await this.#run(first, reader);
       default:
         throw new Error('unknown operation');
     }
