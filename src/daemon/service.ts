@@ -105,6 +105,11 @@ function reducerDirs(repo: Repository): string[] {
   return dirs;
 }
 
+/** A watch of `repo`'s items, configuration, modules and reducers. */
+function newWatch(repo: Repository): RepositoryWatch {
+  return new RepositoryWatch(repo.root, { itemsDir: repo.itemsDir(), reducerDirs: reducerDirs(repo) });
+}
+
 /** Removes a socket left by a daemon that is gone; refuses when a live daemon answers there. */
 async function clearSocketPath(path: string, root: string, env: NodeJS.ProcessEnv): Promise<void> {
   const found = lstatSync(path, { throwIfNoEntry: false });
@@ -154,7 +159,7 @@ export class DaemonService {
   /** The inode of the socket this service made. */
   #socketIno = -1;
 
-  private constructor(repo: Repository, index: ServedIndex, server: Server, path: string, options: DaemonServiceOptions) {
+  private constructor(repo: Repository, index: ServedIndex, watch: RepositoryWatch, server: Server, path: string, options: DaemonServiceOptions) {
     this.#repo = repo;
     this.#root = repo.root;
     this.#integrity = options.integrity ?? true;
@@ -163,7 +168,8 @@ export class DaemonService {
     if (options.index === undefined) this.#ownIndex = index as ItemIndex;
     this.#server = server;
     this.socketPath = path;
-    this.#watch = this.#newWatch();
+    this.#watch = watch;
+    this.#checkBlind();
   }
 
   /**
@@ -182,8 +188,18 @@ export class DaemonService {
     chmodSync(dir, 0o700);
     await clearSocketPath(path, repo.root, env);
     const server = createServer({ allowHalfOpen: false });
-    const index: ServedIndex = options.index ?? (await ItemIndex.open(repo, { integrity: options.integrity ?? true }));
-    const service = new DaemonService(repo, index, server, path, options);
+    // The watch begins before the states are read, so that no change falls between the two; an
+    // index made earlier is looked at again once the watch runs.
+    const watch = newWatch(repo);
+    let index: ServedIndex;
+    try {
+      index = options.index ?? (await ItemIndex.open(repo, { integrity: options.integrity ?? true }));
+      if (options.index !== undefined) options.onChanged?.(await index.refresh());
+    } catch (error) {
+      watch.close();
+      throw error;
+    }
+    const service = new DaemonService(repo, index, watch, server, path, options);
     server.on('connection', (socket) => service.#accept(socket));
     try {
       await new Promise<void>((done, fail) => {
@@ -219,13 +235,12 @@ export class DaemonService {
     await this.#ownIndex?.close();
   }
 
-  #newWatch(): RepositoryWatch {
-    const watch = new RepositoryWatch(this.#root, { itemsDir: this.#repo.itemsDir(), reducerDirs: reducerDirs(this.#repo) });
-    if (watch.blind !== undefined) {
-      this.#unsure = watch.blind;
-      this.#options.onWarning?.(`${watch.blind}; commands will read the repository themselves`);
-    }
-    return watch;
+  /** A watch that cannot see everything makes every answer "unsure" (said once). */
+  #checkBlind(): void {
+    const blind = this.#watch.blind;
+    if (blind === undefined) return;
+    this.#unsure = blind;
+    this.#options.onWarning?.(`${blind}; commands will read the repository themselves`);
   }
 
   #accept(socket: Socket): void {
@@ -351,7 +366,8 @@ export class DaemonService {
         this.#watch.close();
         const repo = this.#options.reopen?.() ?? this.#repo;
         this.#repo = repo;
-        this.#watch = this.#newWatch();
+        this.#watch = newWatch(repo);
+        this.#checkBlind();
         this.#ownIndex = await ItemIndex.open(repo, { integrity: this.#integrity });
         this.#index = this.#ownIndex;
         await old?.close();
