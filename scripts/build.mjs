@@ -6,7 +6,8 @@
 // by path; store/mod.js is the store as a library for scripts); code they share, and what the
 // command line loads lazily (one command's code, the web server), goes to dist/src/chunks/.
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { preludeDefine } from './prelude_text.mjs';
 
@@ -25,6 +26,24 @@ const EXTERNAL = [
 /** Entry points, by their path below dist/src/ without `.js`. */
 const ENTRIES = ['cli', 'sit_web', 'sandbox/worker', 'reduce/load_item', 'store/integrity_worker', 'scripts/worker', 'store/mod'];
 
+/**
+ * The identity of this build (`sit daemon` and the commands that ask it must be the same build):
+ * a digest of the sources, the shipped modules and the package description.
+ */
+function buildDigest() {
+  const hash = createHash('sha256');
+  const add = (path) => {
+    for (const entry of readdirSync(`${root}${path}`, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const child = `${path}/${entry.name}`;
+      if (entry.isDirectory()) add(child);
+      else if (entry.isFile()) hash.update(`${child}\0`).update(readFileSync(`${root}${child}`)).update('\0');
+    }
+  };
+  for (const dir of ['src', 'modules', 'templates']) add(dir);
+  hash.update(readFileSync(`${root}package.json`));
+  return hash.digest('hex').slice(0, 16);
+}
+
 rmSync(`${root}dist`, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -37,8 +56,8 @@ await build({
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
-  // The sandbox's prelude, a JavaScript file evaluated in QuickJS, bundled as text.
-  define: preludeDefine(root),
+  // The sandbox's prelude, a JavaScript file evaluated in QuickJS, bundled as text; the build's identity.
+  define: { ...preludeDefine(root), SIT_BUILD_ID: JSON.stringify(buildDigest()) },
   logLevel: 'warning',
 });
 chmodSync(`${root}dist/src/cli.js`, 0o755);

@@ -64,6 +64,12 @@ async function main(argv: string[]): Promise<number> {
     globals.command = target;
     globals.rest = ['--help'];
   }
+  if (COMMANDS[globals.command] === undefined && process.stdout.isTTY !== true && process.env.SIT_DAEMON !== '0') {
+    // A running `sit daemon` may answer a module command whole (see src/daemon/fast.ts).
+    const { runThroughDaemon } = await import('./daemon/fast.ts');
+    const status = await runThroughDaemon(globals, argv);
+    if (status !== undefined) return status;
+  }
   const { Context } = await import('./cli/context.ts');
   const context = new Context(globals);
   const entry = COMMANDS[globals.command];

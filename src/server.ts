@@ -287,6 +287,8 @@ export interface ServerOptions extends Omit<AppOptions, 'token' | 'allowedHosts'
   watch?: boolean | undefined;
   /** Where the start-up line goes (default: standard output). */
   print?: ((line: string) => void) | undefined;
+  /** Answer the reads of `sit` commands from the index, as `sit daemon` does (default: no). */
+  daemon?: { integrity: boolean } | undefined;
 }
 
 /** A running server. */
@@ -388,6 +390,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }, INCOMPLETE_POLL_MS);
     poller.unref();
   }
+  // Commands read from this server's index while it runs (see src/daemon/), once it is complete:
+  // until then they read the repository themselves.
+  let closing = false;
+  const daemon = (async () => {
+    if (options.daemon === undefined) return undefined;
+    await options.index.whenReady?.();
+    if (closing || options.index.progress?.().failed !== undefined) return undefined;
+    return (await import('./daemon/mod.ts')).startWebDaemon(options.repo, options.index, {
+      integrity: options.daemon.integrity,
+      onChanged: (ids) => feed.publish(ids),
+      onWarning: (message) => console.error(`sit web: ${message}`),
+    });
+  })().catch((error: unknown) => {
+    console.error(`sit web: not answering other commands: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
   return {
     url,
     host,
@@ -396,6 +414,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     feed,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
+        void daemon.then((service) => service?.close());
         watcher?.close();
         if (poller !== undefined) clearInterval(poller);
         if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();

@@ -35,6 +35,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   upgrade: { summary: 'Upgrade a repository made by an older SIT', load: async () => (await import('./maintenance.ts')).runUpgrade },
   rebuild: { summary: 'Re-hash every record of a repository into a new one', load: async () => (await import('./maintenance.ts')).runRebuild },
   trust: { summary: 'Trust what this repository ships: executables (.sit/cli, modules/*/cli) and web overlays (.sit/web, modules/*/web)', load: async () => (await import('./external.ts')).runTrust },
+  daemon: { summary: 'Answer other commands\' reads of this repository from memory while it runs (optional)', load: async () => (await import('./daemon.ts')).runDaemon },
   web: { summary: 'Serve the web interface', load: async () => (await import('./web.ts')).runWeb },
   args: { summary: "Parse a shell script's arguments against a clap YAML specification on stdin", load: async () => (await import('./args.ts')).runArgs },
   mr: { summary: 'Create a merge request from a branch, or list merge requests', load: async () => (await import('./mr.ts')).runMr },

@@ -66,7 +66,7 @@ export async function runTrust(context: Context, argv: string[]): Promise<number
  * The module script `<module>/cli/NAME.js` of the first module that has one. A script reached
  * through a symbolic link that leads out of its module is never read.
  */
-function findModuleScript(repo: Repository, name: string): string | undefined {
+export function findModuleScript(repo: Repository, name: string): string | undefined {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return undefined;
   for (const module of repo.modules()) {
     const file = join(resolve(module), 'cli', `${name}.js`);

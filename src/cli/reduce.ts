@@ -32,6 +32,15 @@ export async function runItems(context: Context, argv: string[]): Promise<number
   if (context.at !== undefined) return (await import('./at.ts')).itemsAt(context, expressions, { cache: parsed.options.cache !== false });
   const repo = context.repository();
   warnModuleProblems(repo);
+  if (parsed.options.cache !== false) {
+    // A running `sit daemon` (or `sit web`) has every state in memory already.
+    const { daemonItemLines } = await import('../daemon/reader.ts');
+    const lines = await daemonItemLines(repo.root, { filter: expressions.filter?.text, query: expressions.query.text }, { integrity: context.integrity });
+    if (lines !== undefined) {
+      process.stdout.write(forTerminal(lines.map((line) => `${line}\n`).join(''), process.stdout.isTTY));
+      return 0;
+    }
+  }
   const ids = repo.items();
   if (ids.length === 0) return 0;
   const engine = new Engine(repo, { integrity: context.integrity, cache: parsed.options.cache !== false });

@@ -142,6 +142,7 @@ export async function serveWeb(context: Context, request: WebRequest): Promise<n
       overlays: userOverlays,
       repositoryOverlays,
       ui: request.ui === 'builtin' ? 'builtin' : 'auto',
+      daemon: { integrity: context.integrity },
       ...(overlayApp || notice === undefined ? {} : { notice }),
     });
   } catch (error) {

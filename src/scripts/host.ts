@@ -27,6 +27,7 @@ import type { ScriptEnvironment } from './environment.ts';
 import { editText, readTextFile, type ScriptIo } from './io.ts';
 import { CacheReader, searchStates, then, type ItemReader, type Maybe } from './reader.ts';
 import { jmespathNow, loadJmespath } from './lazy.ts';
+import { DaemonReader } from '../daemon/reader.ts';
 
 /** A host function was called with arguments it does not accept. */
 export class ScriptApiError extends SitError {}
@@ -201,7 +202,10 @@ export class ScriptHost {
   /** Where items are read (not at a revision). */
   #readerFor(): ItemReader {
     if (this.#reader !== undefined) return this.#reader;
-    this.#ownReader ??= new CacheReader(this.#repo(), { integrity: this.#context.integrity });
+    const repo = this.#repo();
+    const integrity = this.#context.integrity;
+    // A running `sit daemon` (or `sit web`) answers first; without one, the caches do.
+    this.#ownReader ??= new DaemonReader(repo.root, { integrity, fallback: () => new CacheReader(repo, { integrity }) });
     return this.#ownReader;
   }
 

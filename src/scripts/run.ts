@@ -15,6 +15,7 @@ import { ModuleScriptError } from './errors.ts';
 import { ScriptMemo } from './memo.ts';
 import { scriptFiles } from './files.ts';
 import { runInThread } from './thread.ts';
+import type { ItemReader } from './reader.ts';
 
 export { ModuleScriptError } from './errors.ts';
 
@@ -53,7 +54,14 @@ export interface ScriptInvocation {
    * (see memo.ts; default true, without `--at`).
    */
   memo?: boolean;
+  /** Only answer from the memo: a run that is not remembered throws {@link NotRemembered}, and nothing runs. */
+  memoOnly?: boolean;
+  /** Where the host reads items (default: the repository, through a running daemon or the caches). */
+  reader?: ItemReader;
 }
+
+/** A run asked for with `memoOnly` has no memo that still holds. */
+export class NotRemembered extends Error {}
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
@@ -74,7 +82,7 @@ export async function runModuleScript(context: ScriptEnvironment, file: string, 
   }
   const files = scriptFiles(file);
   const io = invocation.io ?? processIo();
-  const host = new ScriptHost(context, { command: invocation.name, argv: invocation.args, io });
+  const host = new ScriptHost(context, { command: invocation.name, argv: invocation.args, io, ...(invocation.reader === undefined ? {} : { reader: invocation.reader }) });
   const limits = { ...SCRIPT_LIMITS, ...invocation.limits };
   let lastError: unknown;
   try {
@@ -88,6 +96,7 @@ export async function runModuleScript(context: ScriptEnvironment, file: string, 
           : ScriptMemo.for({ root: context.repository().root, file, source, args, extra: [limits, wallTimeMs, files] });
       const remembered = await memo?.replay(call);
       if (remembered !== undefined) return remembered;
+      if (invocation.memoOnly === true) throw new NotRemembered(`sit ${invocation.name}: not remembered`);
       let ran;
       try {
         ran = await runInThread(source, { file, args, files, names: Object.keys(host.api), limits, wallTimeMs, untimed: INTERACTIVE }, call);
