@@ -203,7 +203,7 @@ export class ScriptHost {
   /** Where items are read (not at a revision). */
   #readerFor(): ItemReader {
     if (this.#reader !== undefined) return this.#reader;
-    this.#ownReader ??= new CacheReader(this.#repo(), { integrity: this.#context.integrity });
+    this.#ownReader ??= new CacheReader(this.#repo(), { integrity: this.#context.integrity, onProgress: this.#context.onProgress });
     return this.#ownReader;
   }
 
