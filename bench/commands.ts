@@ -6,9 +6,11 @@
  * - `sit issue show ID` against a bare `node -e 0`;
  * - `sit issue new`, `comment`, `close` and `label` against a `sit record` of the same record.
  *
- * Warm means that the same command ran just before (its caches are filled). The writes go into
- * the generated repository, as the bench's other write does: each run adds an issue and a few
- * records to it.
+ * Warm means that the same command ran just before (its caches are filled). Before each write,
+ * the issue is shown (untimed), as a user looks at an issue before changing it: a command that
+ * reads the issue's state then finds it cached, and the row compares the writing. The writes go
+ * into the generated repository, as the bench's other write does: each run adds an issue and a
+ * few records to it.
  * @module
  */
 import { spawnSync } from 'node:child_process';
@@ -69,10 +71,12 @@ export function benchCommands(sitPath: string, sitJs: string, query: string, run
 
     const stamp = `${Date.now()}-${i}`;
     const writes = figures.writes;
+    sit(['issue', 'show', id]);
     writes.comment.issue.push(sit(['issue', 'comment', id, '-m', `bench comment ${stamp}`]).seconds);
     writeFileSync(join(files, 'text'), `bench comment ${stamp} again\n`);
     writes.comment.record.push(sit(['record', '-t', 'Commented', id, 'text']).seconds);
 
+    sit(['issue', 'show', id]);
     writes.label.issue.push(sit(['issue', 'label', id, `+bench-${stamp}`]).seconds);
     writeFileSync(join(files, 'added'), `bench-${stamp}-again\n`);
     writes.label.record.push(sit(['record', '-t', 'LabelsChanged', id, 'added']).seconds);
@@ -81,6 +85,7 @@ export function benchCommands(sitPath: string, sitJs: string, query: string, run
     const opened = sit(['issue', 'new', '--summary', `Bench issue ${stamp}`]);
     writes.new.issue.push(opened.seconds);
     const newId = opened.stdout.trim().split(/\s+/).pop()!;
+    sit(['issue', 'show', newId]);
     writes.close.issue.push(sit(['issue', 'close', newId]).seconds);
     const item = sit(['item']).stdout.trim();
     writeFileSync(join(files, 'text'), `Bench issue ${stamp} again\n`);

@@ -228,8 +228,8 @@ async function benchRepository(label: string, repoPath: string, runs: number, gi
   const writes: Array<[keyof typeof commands.writes, string, string]> = [
     ['new', 'sit issue new --summary S (an item, 2 records)', 'sit record -t SummaryChanged ITEM text'],
     ['comment', 'sit issue comment ID -m TEXT', 'sit record -t Commented ID text'],
-    ['close', 'sit issue close ID', 'sit record -t Closed ID'],
-    ['label', 'sit issue label ID +LABEL', 'sit record -t LabelsChanged ID added'],
+    ['close', 'sit issue close ID (shown before)', 'sit record -t Closed ID'],
+    ['label', 'sit issue label ID +LABEL (shown before)', 'sit record -t LabelsChanged ID added'],
   ];
   for (const [key, issue, record] of writes) {
     const floor = median(commands.writes[key].record);
