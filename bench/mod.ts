@@ -92,51 +92,18 @@ function format(row: Row): string {
   return `| ${row.work} | ${value} | ${floor} | ${ratio} | ${row.budget} | ${result} |`;
 }
 
-async function webLatency(repoPath: string, env: NodeJS.ProcessEnv, requests: number): Promise<number[]> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, [SIT_JS, '-r', repoPath, 'web', '--readonly', '--listen', `127.0.0.1:${port}`], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((ready, fail) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Serving on')) ready();
-    });
-    child.on('exit', (code) => fail(new Error(`sit web exited ${code}`)));
-  });
-  const url = `http://127.0.0.1:${port}/?q=${encodeURIComponent('is:open sort:updated-desc')}`;
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < requests + 5; i++) {
-      const start = performance.now();
-      const response = await fetch(url);
-      await response.text();
-      if (response.status !== 200) throw new Error(`web list answered ${response.status}`);
-      if (i >= 5) times.push((performance.now() - start) / 1000);
-    }
-  } finally {
-    child.kill();
-  }
-  return times;
-}
-
-/** Reads a `kB` field (`VmRSS`, `VmHWM`) of /proc/PID/status, in MB; undefined without /proc. */
-function procMegabytes(pid: number, field: string): number | undefined {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match === null ? undefined : Number(match[1]) / 1024;
-  } catch {
-    return undefined;
-  }
+/** A running `sit web --readonly` for the bench. */
+interface WebServer {
+  port: number;
+  pid: number;
+  stop(): void;
 }
 
 /**
- * Starts `sit web` and asks an API address until it answers 200 (a server that is still indexing
- * answers 503: not yet), then reads its resident memory (VmRSS) and its peak (VmHWM), in MB.
+ * Starts `sit web --readonly` on `repoPath` and resolves once it has indexed the repository: an
+ * API address answers 200 (a server still indexing answers 503, or is not listening yet: not yet).
  */
-async function webResident(repoPath: string, env: NodeJS.ProcessEnv): Promise<{ rss: number; peak: number } | undefined> {
+async function startIndexedWeb(repoPath: string, env: NodeJS.ProcessEnv): Promise<WebServer> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(process.execPath, [SIT_JS, '-r', repoPath, 'web', '--readonly', '--listen', `127.0.0.1:${port}`], {
     env,
@@ -163,11 +130,53 @@ async function webResident(repoPath: string, env: NodeJS.ProcessEnv): Promise<{ 
       if (status !== 0 && status !== 503) throw new Error(`sit web answered ${status} to ${url}`);
       await new Promise((wait) => setTimeout(wait, 250));
     }
-    const rss = procMegabytes(child.pid!, 'VmRSS');
-    const peak = procMegabytes(child.pid!, 'VmHWM');
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+  return { port, pid: child.pid!, stop: () => child.kill() };
+}
+
+async function webLatency(repoPath: string, env: NodeJS.ProcessEnv, requests: number): Promise<number[]> {
+  const web = await startIndexedWeb(repoPath, env);
+  const url = `http://127.0.0.1:${web.port}/?q=${encodeURIComponent('is:open sort:updated-desc')}`;
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < requests + 5; i++) {
+      const start = performance.now();
+      const response = await fetch(url);
+      await response.text();
+      if (response.status !== 200) throw new Error(`web list answered ${response.status}`);
+      if (i >= 5) times.push((performance.now() - start) / 1000);
+    }
+  } finally {
+    web.stop();
+  }
+  return times;
+}
+
+/** Reads a `kB` field (`VmRSS`, `VmHWM`) of /proc/PID/status, in MB; undefined without /proc. */
+function procMegabytes(pid: number, field: string): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? undefined : Number(match[1]) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The resident memory (VmRSS) of `sit web` once it has indexed the repository, and its peak
+ * (VmHWM), in MB; undefined without /proc.
+ */
+async function webResident(repoPath: string, env: NodeJS.ProcessEnv): Promise<{ rss: number; peak: number } | undefined> {
+  const web = await startIndexedWeb(repoPath, env);
+  try {
+    const rss = procMegabytes(web.pid, 'VmRSS');
+    const peak = procMegabytes(web.pid, 'VmHWM');
     return rss === undefined || peak === undefined ? undefined : { rss, peak };
   } finally {
-    child.kill();
+    web.stop();
   }
 }
 
