@@ -8,7 +8,8 @@
  *   npm run bench -- --repo path/to/.sit   an existing repository (it is not modified; a copy is)
  *
  * Generated repositories also get a git history (bench/git.ts) for the rows of `sit --at` and
- * `sit issue where`.
+ * `sit issue where`, and a Fossil repository with as many tickets (bench/fossil.ts) when `fossil`
+ * is installed. The rows of `sit issue …` are in bench/commands.ts.
  *
  * Generated repositories are kept in bench/.work/ and reused when present. The budgets are set for
  * the 10 000-item repository: its rows say met or MISSED (and the exit status is 1 if any is
@@ -16,10 +17,12 @@
  * @module
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Repository } from '../src/store/mod.ts';
+import { benchCommands } from './commands.ts';
+import { benchFossil, ensureFossil, fossilVersion } from './fossil.ts';
 import { generateRepository } from './generate.ts';
 import { BENCH_AT, benchGit } from './git.ts';
 
@@ -71,7 +74,7 @@ function timed(args: string[], env: NodeJS.ProcessEnv, expectStatus = 0): number
 interface Row {
   work: string;
   median: number;
-  unit: 's' | 'ms';
+  unit: 's' | 'ms' | 'MB';
   floor?: number;
   budget: string;
   ok: boolean;
@@ -80,28 +83,63 @@ interface Row {
 }
 
 function format(row: Row): string {
-  const value = row.unit === 'ms' ? `${(row.median * 1000).toFixed(1)} ms` : `${row.median.toFixed(3)} s`;
+  const value = Number.isNaN(row.median)
+    ? '-'
+    : row.unit === 'MB' ? `${row.median.toFixed(0)} MB` : row.unit === 'ms' ? `${(row.median * 1000).toFixed(1)} ms` : `${row.median.toFixed(3)} s`;
   const floor = row.floor === undefined ? '' : `${row.floor.toFixed(3)} s`;
   const ratio = row.floor === undefined ? '' : `${(row.median / row.floor).toFixed(2)}×`;
   const result = row.budget === '' ? '' : row.reference === true ? 'reference' : row.ok ? 'met' : 'MISSED';
   return `| ${row.work} | ${value} | ${floor} | ${ratio} | ${row.budget} | ${result} |`;
 }
 
-async function webLatency(repoPath: string, env: NodeJS.ProcessEnv, requests: number): Promise<number[]> {
+/** A running `sit web --readonly` for the bench. */
+interface WebServer {
+  port: number;
+  pid: number;
+  stop(): void;
+}
+
+/**
+ * Starts `sit web --readonly` on `repoPath` and resolves once it has indexed the repository: an
+ * API address answers 200 (a server still indexing answers 503, or is not listening yet: not yet).
+ */
+async function startIndexedWeb(repoPath: string, env: NodeJS.ProcessEnv): Promise<WebServer> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(process.execPath, [SIT_JS, '-r', repoPath, 'web', '--readonly', '--listen', `127.0.0.1:${port}`], {
     env,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await new Promise<void>((ready, fail) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Serving on')) ready();
-    });
-    child.on('exit', (code) => fail(new Error(`sit web exited ${code}`)));
+  let exited: number | null | undefined;
+  child.on('exit', (code) => {
+    exited = code;
   });
-  const url = `http://127.0.0.1:${port}/?q=${encodeURIComponent('is:open sort:updated-desc')}`;
+  const url = `http://127.0.0.1:${port}/api/items/${encodeURIComponent("state == 'open'")}/id`;
+  const deadline = performance.now() + 30 * 60_000;
+  try {
+    for (;;) {
+      if (exited !== undefined) throw new Error(`sit web exited ${exited}`);
+      if (performance.now() > deadline) throw new Error('sit web did not answer 200 within 30 minutes');
+      const status = await fetch(url).then(
+        async (response) => {
+          await response.arrayBuffer();
+          return response.status;
+        },
+        () => 0,
+      );
+      if (status === 200) break;
+      if (status !== 0 && status !== 503) throw new Error(`sit web answered ${status} to ${url}`);
+      await new Promise((wait) => setTimeout(wait, 250));
+    }
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+  return { port, pid: child.pid!, stop: () => child.kill() };
+}
+
+async function webLatency(repoPath: string, env: NodeJS.ProcessEnv, requests: number): Promise<number[]> {
+  const web = await startIndexedWeb(repoPath, env);
+  const url = `http://127.0.0.1:${web.port}/?q=${encodeURIComponent('is:open sort:updated-desc')}`;
   const times: number[] = [];
   try {
     for (let i = 0; i < requests + 5; i++) {
@@ -112,9 +150,34 @@ async function webLatency(repoPath: string, env: NodeJS.ProcessEnv, requests: nu
       if (i >= 5) times.push((performance.now() - start) / 1000);
     }
   } finally {
-    child.kill();
+    web.stop();
   }
   return times;
+}
+
+/** Reads a `kB` field (`VmRSS`, `VmHWM`) of /proc/PID/status, in MB; undefined without /proc. */
+function procMegabytes(pid: number, field: string): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? undefined : Number(match[1]) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The resident memory (VmRSS) of `sit web` once it has indexed the repository, and its peak
+ * (VmHWM), in MB; undefined without /proc.
+ */
+async function webResident(repoPath: string, env: NodeJS.ProcessEnv): Promise<{ rss: number; peak: number } | undefined> {
+  const web = await startIndexedWeb(repoPath, env);
+  try {
+    const rss = procMegabytes(web.pid, 'VmRSS');
+    const peak = procMegabytes(web.pid, 'VmHWM');
+    return rss === undefined || peak === undefined ? undefined : { rss, peak };
+  } finally {
+    web.stop();
+  }
 }
 
 async function benchRepository(label: string, repoPath: string, runs: number, git: boolean): Promise<Row[]> {
@@ -147,6 +210,8 @@ async function benchRepository(label: string, repoPath: string, runs: number, gi
     help.push(timed([SIT_JS, '-r', repoPath, '--help'], env));
   }
   const web = await webLatency(repoPath, env, 50);
+  const commands = benchCommands(repoPath, SIT_JS, QUERY, runs, env);
+  const resident = await webResident(repoPath, env);
   const rows: Row[] = [];
   const cf = median(coldFloor);
   const wf = median(warmFloor);
@@ -159,6 +224,43 @@ async function benchRepository(label: string, repoPath: string, runs: number, gi
   rows.push({ work: `${label}: web list, first page of is:open sort:updated-desc, warm`, median: median(web), unit: 'ms', budget: '≤ 50 ms per request', ok: median(web) <= 0.05 });
   rows.push({ work: `${label}: sit integrity`, median: median(integrity), unit: 's', floor: cf, budget: '≤ 1.5 × cold floor', ok: median(integrity) <= 1.5 * cf });
   rows.push({ work: `${label}: sit --help (in the repository)`, median: median(help), unit: 's', budget: '≤ 0.3 s', ok: median(help) <= 0.3 });
+  const itemsWarm = median(commands.items);
+  const list = median(commands.list);
+  const listAll = median(commands.listAll);
+  const node = median(commands.node);
+  const showOne = median(commands.show);
+  rows.push({ work: `${label}: sit items -q …, warm (again, beside the issue rows)`, median: itemsWarm, unit: 's', budget: '', ok: true });
+  rows.push({ work: `${label}: sit issue list, warm`, median: list, unit: 's', floor: itemsWarm, budget: '≤ 1.2 × sit items -q …', ok: list <= 1.2 * itemsWarm });
+  rows.push({ work: `${label}: sit issue list --all, warm`, median: listAll, unit: 's', floor: itemsWarm, budget: '≤ 1.5 × sit items -q …', ok: listAll <= 1.5 * itemsWarm });
+  rows.push({ work: `${label}: node -e 0`, median: node, unit: 's', budget: '', ok: true });
+  rows.push({ work: `${label}: sit issue show ID, warm`, median: showOne, unit: 's', floor: node, budget: '≤ 2 × node -e 0', ok: showOne <= 2 * node });
+  const writes: Array<[keyof typeof commands.writes, string, string]> = [
+    ['new', 'sit issue new --summary S (an item, 2 records)', 'sit record -t SummaryChanged ITEM text'],
+    ['comment', 'sit issue comment ID -m TEXT', 'sit record -t Commented ID text'],
+    ['close', 'sit issue close ID (shown before)', 'sit record -t Closed ID'],
+    ['label', 'sit issue label ID +LABEL (shown before)', 'sit record -t LabelsChanged ID added'],
+  ];
+  for (const [key, issue, record] of writes) {
+    const floor = median(commands.writes[key].record);
+    const value = median(commands.writes[key].issue);
+    rows.push({ work: `${label}: ${record}`, median: floor, unit: 's', budget: '', ok: true });
+    rows.push({ work: `${label}: ${issue}`, median: value, unit: 's', floor, budget: '≤ 1.5 × sit record', ok: value <= 1.5 * floor });
+  }
+  const fossil = fossilVersion();
+  if (fossil === undefined) {
+    rows.push({ work: `${label}: fossil ticket show 0 (not measured: fossil is not installed; Debian package fossil)`, median: Number.NaN, unit: 's', budget: '', ok: true });
+  } else {
+    const tickets = ensureFossil(repoPath, SIT_JS, env);
+    const fossilShow = median(benchFossil(tickets, runs, env));
+    rows.push({ work: `${label}: fossil ticket show 0 (${fossil.replace(/^This is fossil version /, 'Fossil ')})`, median: fossilShow, unit: 's', budget: '', ok: true });
+    rows.push({ work: `${label}: sit issue list --all, warm, beside fossil ticket show 0`, median: listAll, unit: 's', floor: fossilShow, budget: '', ok: true });
+  }
+  if (resident === undefined) {
+    rows.push({ work: `${label}: sit web resident memory once indexed (not measured: no /proc)`, median: Number.NaN, unit: 'MB', budget: '', ok: true });
+  } else {
+    rows.push({ work: `${label}: sit web resident memory (VmRSS) once indexed`, median: resident.rss, unit: 'MB', budget: '< 300 MB', ok: resident.rss < 300 });
+    rows.push({ work: `${label}: sit web peak resident memory (VmHWM) while indexing`, median: resident.peak, unit: 'MB', budget: '', ok: true });
+  }
   if (git) {
     const g = await benchGit(repoPath, SIT_JS, QUERY, runs, cacheDir, env);
     const materialise = median(g.materialise);
@@ -199,6 +301,7 @@ async function main(): Promise<void> {
     const measured = await benchRepository(target.label, target.path, options.runs, !target.existing);
     rows.push(...measured.map((row) => (target.judged ? row : { ...row, reference: true })));
   }
+  if (fossilVersion() === undefined) console.log('\nfossil is not installed: the Fossil rows are not measured (Debian package fossil)');
   console.log(`\nMedians of ${options.runs} runs (web: 50 requests) on ${process.version}, ${(await import('node:os')).availableParallelism()} cores\n`);
   console.log('| work | median | floor | ratio | budget | result |');
   console.log('| --- | --- | --- | --- | --- | --- |');

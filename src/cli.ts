@@ -74,9 +74,13 @@ async function main(argv: string[]): Promise<number> {
   const context = new Context(globals);
   const entry = COMMANDS[globals.command];
   if (entry !== undefined && globals.at !== undefined && entry.at !== true) context.refuseAt(`sit ${globals.command}`);
-  if (entry !== undefined) return await (await entry.load())(context, globals.rest);
-  const { runExternal } = await import('./cli/external.ts');
-  return await runExternal(context, globals.command, globals.rest);
+  try {
+    if (entry !== undefined) return await (await entry.load())(context, globals.rest);
+    const { runExternal } = await import('./cli/external.ts');
+    return await runExternal(context, globals.command, globals.rest);
+  } finally {
+    context.endProgress();
+  }
 }
 
 function report(error: unknown): number {

@@ -281,6 +281,17 @@ function firstLine(box: Sandbox, cwd: string, args: string[]): Promise<string> {
   });
 }
 
+test('label and assign print what the reducer makes of the change (removed first, then added, sorted)', () => {
+  const id = ok(['issue', 'new', '--summary', 'Label order']).trim();
+  // Labels that are not defined get a note on stderr.
+  assert.is(run(['issue', 'label', id, '+zeta', '+alpha', 'mu']).stdout, `Labels of ${id}: alpha, mu, zeta\n`);
+  assert.is(run(['issue', 'label', id, '-mu', '+beta', '--add', 'alpha']).stdout, `Labels of ${id}: alpha, beta, zeta\n`);
+  assert.is(ok(['issue', 'assign', id, 'Zed <z@example.org>', 'Ann <a@example.org>']), `Assignees of ${id}: Ann <a@example.org>, Zed <z@example.org>\n`);
+  const state = JSON.parse(ok(['reduce', id])) as { labels: string[]; assignees: string[] };
+  assert.equal(state.labels, ['alpha', 'beta', 'zeta']);
+  assert.equal(state.assignees, ['Ann <a@example.org>', 'Zed <z@example.org>']);
+});
+
 test.after(() => {
   rmSync(sandbox.dir, { recursive: true, force: true });
 });

@@ -44,7 +44,7 @@ export function itemsAt(context: Context, expressions: Expressions, options: { c
     const ids = await view.ids();
     const reducer = options.cache
       ? view.side.reducer
-      : new RevisionReducer({ reducers: loadReducers(context.repository()), integrity: context.integrity, cache: false });
+      : new RevisionReducer({ reducers: loadReducers(context.repository()), integrity: context.integrity, cache: false, onProgress: context.onProgress });
     const lines = new Map<string, string>();
     try {
       await reducer.reduce(view.revision, ids, (id, state) => {

@@ -10,6 +10,7 @@ import type { RevisionView } from '../git/view.ts';
 import type { GlobalOptions } from './globals.ts';
 import { isTrusted } from './trust.ts';
 import { forTerminal } from '../terminal.ts';
+import { ProgressBar } from '../progress.ts';
 
 /** The state shared by the subcommands of one `sit` run. */
 export class Context {
@@ -20,6 +21,7 @@ export class Context {
   #userConfig: UserConfig | undefined;
   #repository: Repository | undefined;
   #revision: Promise<RevisionView> | undefined;
+  #progress: ProgressBar | undefined;
 
   /** Creates the context for one run. */
   constructor(globals: GlobalOptions) {
@@ -63,9 +65,24 @@ export class Context {
     const at = this.at;
     if (at === undefined) throw new ReadOnlyRevisionError('no --at revision was given');
     this.#revision ??= import('../git/view.ts').then(({ RevisionView }) =>
-      RevisionView.open(this.repository(), at, { integrity: this.integrity }),
+      RevisionView.open(this.repository(), at, { integrity: this.integrity, onProgress: this.onProgress }),
     );
     return this.#revision;
+  }
+
+  /**
+   * Told how far a reduction of many items has got: the run's progress bar on standard error when
+   * that is a terminal and the work takes more than a second (see progress.ts); else nothing.
+   */
+  readonly onProgress = (done: number, total: number): void => {
+    this.#progress ??= new ProgressBar('Reducing items');
+    this.#progress.update(done, total);
+  };
+
+  /** Clears the run's progress bar, if one was drawn (at the end of the run, however it ends). */
+  endProgress(): void {
+    this.#progress?.end();
+    this.#progress = undefined;
   }
 
   /** Stops what {@link Context.revision} started. */

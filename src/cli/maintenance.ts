@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
+import { withProgress } from '../progress.ts';
 import { checkIntegrityParallel, rebuildRepository, Repository, upgradeRepository, type RecordFile } from '../store/mod.ts';
 import type { Context } from './context.ts';
 import { parseCommand, stringOption } from './parse.ts';
@@ -23,7 +24,7 @@ export async function runIntegrity(context: Context, argv: string[]): Promise<nu
   if (parsed === undefined) return 0;
   if (context.at !== undefined) return (await import('./at.ts')).integrityAt(context);
   const repo = context.repository();
-  const report = await checkIntegrityParallel(repo);
+  const report = await withProgress('Checking records', (onProgress) => checkIntegrityParallel(repo, { onProgress }));
   process.stderr.write(report.checked.map((r) => `${r.hash} ${r.intact}\n`).join(''));
   const out = [
     ...report.itemDamage.map((d) => `${d.item} ${d.hash}\n`),
@@ -40,7 +41,7 @@ export async function runUpgrade(context: Context, argv: string[]): Promise<numb
   const parsed = parseCommand({ name: 'upgrade', usage: 'upgrade', description: 'Upgrade a repository made by an older SIT to the current layout' }, argv);
   if (parsed === undefined) return 0;
   const path = Repository.findPath(context.workDir, { repository: context.globals.repository });
-  upgradeRepository(path, { onUpgrade: (name) => process.stdout.write(`${name}\n`) });
+  await withProgress('Moving records', (onProgress) => upgradeRepository(path, { onUpgrade: (name) => process.stdout.write(`${name}\n`), onProgress }));
   return 0;
 }
 
@@ -88,14 +89,18 @@ export async function runRebuild(context: Context, argv: string[]): Promise<numb
   const source = Repository.open(resolve(src), { integrity: context.integrity });
   const command = stringOption(parsed.options, 'onRecord');
   process.stdout.write('Copying all supplementary files: ');
-  const result = await rebuildRepository(source, resolve(dest), {
-    ...(command === undefined ? {} : { transform: transformWith(command) }),
-    onProgress: (done, total) => {
-      if (done === 1) process.stdout.write('done\nProcessing items\n');
-      if (process.stdout.isTTY) process.stdout.write(`\r${done}/${total}`);
-    },
-  });
-  if (result.hashes.size === 0) process.stdout.write('done\nProcessing items\n');
-  process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}${result.hashes.size} records rebuilt into ${result.repository.path}\n`);
+  let started = false;
+  const result = await withProgress('Rebuilding records', (onProgress) =>
+    rebuildRepository(source, resolve(dest), {
+      ...(command === undefined ? {} : { transform: transformWith(command) }),
+      onProgress: (done, total) => {
+        if (!started) process.stdout.write('done\nProcessing items\n');
+        started = true;
+        onProgress(done, total);
+      },
+    }),
+  );
+  if (!started) process.stdout.write('done\nProcessing items\n');
+  process.stdout.write(`${result.hashes.size} records rebuilt into ${result.repository.path}\n`);
   return 0;
 }

@@ -43,7 +43,7 @@ export async function runItems(context: Context, argv: string[]): Promise<number
   }
   const ids = repo.items();
   if (ids.length === 0) return 0;
-  const engine = new Engine(repo, { integrity: context.integrity, cache: parsed.options.cache !== false });
+  const engine = new Engine(repo, { integrity: context.integrity, cache: parsed.options.cache !== false, onProgress: context.onProgress });
   try {
     // The printed line of each item is a pure function of its state, the filter and the query:
     // it is remembered per item, so that items unchanged since the last run are not read at all.

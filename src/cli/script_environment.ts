@@ -28,6 +28,7 @@ export function scriptEnvironment(context: Context): ScriptEnvironment {
     get at() {
       return context.at;
     },
+    onProgress: context.onProgress,
     revision: () => context.revision(),
     closeRevision: () => context.closeRevision(),
     refuseAt: (what) => context.refuseAt(what),

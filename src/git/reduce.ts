@@ -30,6 +30,8 @@ export interface RevisionReducerOptions {
   limits?: SandboxLimits;
   /** More items to reduce than this go to the worker pool (default 32). */
   poolThreshold?: number;
+  /** Told how far a reduction in the worker pool has got: `done` of `total` items, from 0. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Items listed in a row before their states are looked up. */
@@ -162,8 +164,14 @@ export class RevisionReducer {
     }
     const { createReducerPool } = await import('../sandbox/mod.ts');
     const pool: ReducerPool = createReducerPool(this.#options.reducers.set, this.#limits());
+    const onProgress = this.#options.onProgress;
+    let done = 0;
     try {
-      for await (const result of pool.reduceJson(jobs)) finish(result.id, JSON.parse(result.json) as State, result.json, result.limited === true);
+      onProgress?.(0, misses.length);
+      for await (const result of pool.reduceJson(jobs)) {
+        finish(result.id, JSON.parse(result.json) as State, result.json, result.limited === true);
+        onProgress?.(++done, misses.length);
+      }
     } finally {
       await pool.close();
     }

@@ -23,6 +23,8 @@ export interface RevisionViewOptions {
   reducers?: LoadedReducers;
   /** The environment that locates the cache. */
   env?: NodeJS.ProcessEnv;
+  /** Told how far a reduction of many items has got (see `RevisionReducerOptions.onProgress`). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A working-tree repository's git side: the git repository and a reducer of states at revisions. */
@@ -39,6 +41,7 @@ export async function openGitSide(repo: Repository, options: RevisionViewOptions
     reducers: options.reducers ?? loadReducers(repo),
     integrity: options.integrity ?? true,
     ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
   return {
     git,

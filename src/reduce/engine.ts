@@ -50,6 +50,12 @@ export interface EngineOptions {
    * items, so that every item is looked at once.
    */
   keepStamps?: boolean;
+  /**
+   * Told how far a reduction of many items (one that goes to the worker pool) has got: `done` of
+   * `total` items reduced, first with 0, then after each item. A command draws its progress bar
+   * with it.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Options of a single reduction. */
@@ -639,8 +645,12 @@ export class Engine {
     const pool = await this.#reducerPool();
     const jobs: LoadJob[] = items.map((item) => ({ id: item.id, load: item, state: { id: item.id } }));
     this.#poolRuns++;
+    const onProgress = this.#options.onProgress;
+    let done = 0;
     try {
+      onProgress?.(0, jobs.length);
       for await (const result of pool.reduceJson(jobs)) {
+        onProgress?.(++done, jobs.length);
         const state = JSON.parse(result.json) as State;
         const info = result.info as ItemInfo | undefined;
         yield {

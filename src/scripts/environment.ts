@@ -25,6 +25,8 @@ export interface ScriptEnvironment {
   repository(): Repository;
   /** Whether records are checked against their hashes while reading. */
   readonly integrity: boolean;
+  /** Told how far a reduction of many items has got (a progress bar on a terminal), if anything draws it. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
   /** The git revision the repository is read at (`--at`), if any: then it is read-only. */
   readonly at: string | undefined;
   /** The repository as committed at {@link ScriptEnvironment.at}; throws without one. */

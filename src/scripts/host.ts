@@ -204,8 +204,9 @@ export class ScriptHost {
     if (this.#reader !== undefined) return this.#reader;
     const repo = this.#repo();
     const integrity = this.#context.integrity;
+    const onProgress = this.#context.onProgress;
     // A running `sit daemon` (or `sit web`) answers first; without one, the caches do.
-    this.#ownReader ??= new DaemonReader(repo.root, { integrity, fallback: () => new CacheReader(repo, { integrity }) });
+    this.#ownReader ??= new DaemonReader(repo.root, { integrity, fallback: () => new CacheReader(repo, { integrity, onProgress }) });
     return this.#ownReader;
   }
 

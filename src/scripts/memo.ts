@@ -202,7 +202,11 @@ export class ScriptMemo {
       writeFileSync(partial, JSON.stringify(memo), { flag: 'wx' });
       renameSync(partial, this.#path);
     } catch {
-      rmSync(partial, { force: true });
+      try {
+        rmSync(partial, { force: true });
+      } catch {
+        // nothing was written (the memo folder is not a folder)
+      }
     }
   }
 }

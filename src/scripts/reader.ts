@@ -110,17 +110,26 @@ export function searchStates(states: readonly State[], query: IssueQuery, option
 export class CacheReader implements ItemReader {
   readonly #repo: Repository;
   readonly #integrity: boolean;
+  readonly #onProgress: ((done: number, total: number) => void) | undefined;
   #engine: Engine | undefined;
   #states: State[] | undefined;
 
-  /** A reader of `repo`; nothing is read yet. */
-  constructor(repo: Repository, options: { integrity: boolean }) {
+  /**
+   * A reader of `repo`; nothing is read yet. `onProgress` is told how far a reduction of many
+   * items has got (see `EngineOptions.onProgress`).
+   */
+  constructor(repo: Repository, options: { integrity: boolean; onProgress?: (done: number, total: number) => void }) {
     this.#repo = repo;
     this.#integrity = options.integrity;
+    this.#onProgress = options.onProgress;
   }
 
   #engineFor(): Engine {
-    this.#engine ??= new Engine(this.#repo, { integrity: this.#integrity, keepStamps: true });
+    this.#engine ??= new Engine(this.#repo, {
+      integrity: this.#integrity,
+      keepStamps: true,
+      ...(this.#onProgress === undefined ? {} : { onProgress: this.#onProgress }),
+    });
     return this.#engine;
   }
 

@@ -56,6 +56,8 @@ export interface IntegrityOptions {
   temporaryAgeMs?: number;
   /** The current time (default `Date.now()`). */
   now?: number;
+  /** Told how far the check has got: `done` of `total` steps (items, or shares of the work). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Options of {@link checkIntegrityParallel}. */
@@ -108,7 +110,7 @@ export function checkIntegrity(repo: Repository, options: IntegrityOptions = {})
     cache.set(key, intact);
     return intact;
   };
-  const report = assemble(items, repositoryEntries, examine, problems);
+  const report = assemble(items, repositoryEntries, examine, problems, options.onProgress);
   report.removedTemporaries = removeOldTemporaries([...temporariesIn(repo.root), ...temporariesIn(repo.recordsDir()), ...temporaries], options);
   return report;
 }
@@ -193,7 +195,7 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
     const followTasks = chunks(links, per(links.length)).map((batch): Task => ({ type: 'follow', links: batch }));
     const walked: ExaminedEntry[] = [];
     const followed: Array<RecordEntry | null> = [];
-    for (const answer of await runner.run([...walkTasks, ...followTasks])) {
+    for (const answer of await runner.run([...walkTasks, ...followTasks], options.onProgress)) {
       if (answer.type === 'walk') walked.push(...answer.entries);
       else if (answer.type === 'follow') followed.push(...answer.entries);
     }
@@ -248,10 +250,13 @@ function assemble(
   repositoryEntries: RecordEntry[],
   examine: (entry: RecordEntry) => boolean | undefined,
   problems: IntegrityProblem[],
+  onProgress?: (done: number, total: number) => void,
 ): IntegrityReport {
   const report: IntegrityReport = { checked: [], itemDamage: [], repositoryDamage: [], removedTemporaries: [], problems };
   const reported = new Set<string>();
+  let done = 0;
   for (const { item, entries } of items) {
+    onProgress?.(done++, items.length);
     for (const entry of entries) {
       const intact = examine(entry);
       if (intact === undefined) {
@@ -271,6 +276,7 @@ function assemble(
     report.checked.push({ hash: entry.hash, intact });
     if (!intact && !reported.has(entry.hash)) report.repositoryDamage.push(entry.hash);
   }
+  onProgress?.(items.length, items.length);
   return report;
 }
 
@@ -328,7 +334,7 @@ class TaskRunner {
    * Runs every task and returns the answers in task order; rejects on the first failure. The
    * calling thread runs its share synchronously: the workers' answers wait until it is done.
    */
-  run(tasks: Task[]): Promise<Answer[]> {
+  run(tasks: Task[], onProgress?: (done: number, total: number) => void): Promise<Answer[]> {
     return new Promise((resolve, reject) => {
       if (this.#failure !== undefined) return reject(this.#failure);
       if (tasks.length === 0) return resolve([]);
@@ -341,8 +347,12 @@ class TaskRunner {
         settled = true;
         this.#onFailure = undefined;
         for (const worker of this.#workers) worker.off('message', onMessage);
-        if (error === undefined) resolve(answers);
-        else reject(error);
+        if (error === undefined) {
+          onProgress?.(tasks.length, tasks.length);
+          resolve(answers);
+        } else {
+          reject(error);
+        }
       };
       const onMessage = (message: FromWorker): void => {
         if (message.type === 'answer') answers[message.index] = message.answer;
@@ -357,6 +367,8 @@ class TaskRunner {
       try {
         for (let index = claimTask(shared); index !== undefined; index = claimTask(shared)) {
           answers[index] = runTask(this.#repo, this.#realRoot, tasks[index]!);
+          // The tasks taken so far, by any thread: this thread is busy until none are left.
+          onProgress?.(Math.min(Atomics.load(shared.next, 0), tasks.length), tasks.length);
         }
       } catch (error) {
         return finish(error instanceof Error ? error : new Error(String(error)));

@@ -32,12 +32,15 @@ function issuesToItems(root: string): void {
 }
 
 /** Moves every `items/<ID>/<HASH>/` directory to `records/<split path>` and leaves a link file. */
-function itemsToFlatRecords(root: string): void {
+function itemsToFlatRecords(root: string, onProgress?: (done: number, total: number) => void): void {
   const configPath = join(root, 'config.json');
   const config = readConfig(configPath);
   const records = join(root, 'records');
   mkdirSync(records, { recursive: true });
-  for (const legacy of legacyRecordDirs(root)) {
+  const legacyDirs = legacyRecordDirs(root);
+  let done = 0;
+  for (const legacy of legacyDirs) {
+    onProgress?.(done++, legacyDirs.length);
     const hash = basename(legacy);
     const dest = join(records, splitPath(hash));
     if (existsSync(dest)) {
@@ -56,6 +59,7 @@ function itemsToFlatRecords(root: string): void {
     }
     writeFileAtomic(legacy, itemLinkText(hash));
   }
+  onProgress?.(legacyDirs.length, legacyDirs.length);
   if (!config.features.includes(FLAT_RECORDS)) config.features = [...config.features, FLAT_RECORDS];
   config.version = '1';
   writeFileAtomic(configPath, serializeConfig(config));
@@ -91,9 +95,13 @@ function hasLegacyIssueRecords(root: string): boolean {
 /**
  * Performs every pending upgrade of the repository at `path` and returns their names (as
  * `sit upgrade` prints them, one per line), in order. Re-runnable: records that arrive later in
- * the legacy layout are migrated by the next run. `onUpgrade` is called before each upgrade.
+ * the legacy layout are migrated by the next run. `onUpgrade` is called before each upgrade;
+ * `onProgress` is told how many of the records to move have moved.
  */
-export function upgradeRepository(path: string, options: { onUpgrade?: (name: string) => void } = {}): string[] {
+export function upgradeRepository(
+  path: string,
+  options: { onUpgrade?: (name: string) => void; onProgress?: (done: number, total: number) => void } = {},
+): string[] {
   const root = resolve(path);
   const done: string[] = [];
   for (let round = 0; round < 4; round++) {
@@ -104,7 +112,7 @@ export function upgradeRepository(path: string, options: { onUpgrade?: (name: st
     options.onUpgrade?.(upgrade);
     try {
       if (upgrade === ISSUES_TO_ITEMS) issuesToItems(root);
-      else itemsToFlatRecords(root);
+      else itemsToFlatRecords(root, options.onProgress);
     } catch (error) {
       if (error instanceof StoreOperationError) throw error;
       throw new StoreOperationError(`upgrade "${upgrade}" of ${path} failed: ${errorCode(error)}; fix the cause and run \`sit upgrade\` again`);

@@ -71,7 +71,9 @@ function cmdSet(sit, argv, name, what, key, type) {
     if (added.length > 0) files.added = lineList(added);
     if (removed.length > 0) files.removed = lineList(removed);
     sit.newRecord(id, { files: files, types: [type] });
-    current = strings(sit.item(id)[key]);
+    // What the reducer makes of the new record (removed first, then added, sorted): reducing the
+    // item again would load the reducers for one line of output.
+    current = current.filter(function (v) { return removed.indexOf(v) < 0; }).concat(added).sort();
   }
   var title = what === 'label' ? 'Labels' : 'Assignees';
   sit.print(title + ' of ' + id + ': ' + (current.length > 0 ? current.join(', ') : '-'));
