@@ -481,7 +481,10 @@ test('with no author configured, the author is asked for through the script\'s o
   const result = await run(repo, `module.exports = function (sit) {
     var id = sit.newItem([{ files: { text: 'Asked' }, types: ['SummaryChanged'] }]);
     sit.print(sit.item(id).authors);
-  };`, { tty: true, configFile, io: { question: (prompt) => (asked.push(prompt), Promise.resolve(answers.shift() ?? '')) } });
+  };`, { tty: true, configFile, io: { question: (prompt) => {
+    asked.push(prompt);
+    return Promise.resolve(answers.shift() ?? '');
+  } } });
   assert.is(result.stderr, '');
   assert.equal(asked, ['What is your name? ', 'What is your name? ', 'What is your e-mail address? (optional) ']);
   assert.is(result.stdout, 'SIT needs your authorship identity to be configured\n\nAda Lovelace <ada@example.org>\n');
@@ -493,7 +496,7 @@ test('with no author configured and no terminal to ask on, writing fails with a 
   const configFile = join(base, `no-author-${counter++}.json`);
   writeFileSync(configFile, '{}');
   const source = `module.exports = function (sit) { sit.newItem([{ files: { text: 'Never' }, types: ['SummaryChanged'] }]); };`;
-  for (const options of [{ tty: false, io: { question: () => Promise.reject(new Error('must not be asked')) } }, { tty: true, io: { question: undefined } }]) {
+  for (const options of [{ tty: false, io: { question: () => Promise.reject(new Error('must not be asked')) } }, { tty: true, io: {} }]) {
     const error = await rejects(run(repo, source, { ...options, configFile }));
     assert.match(error.message, /SIT needs your authorship identity to be configured \(supported sources: sit, git\)/);
   }

@@ -27,7 +27,7 @@ export interface GlobalOptions {
   /** `-V/--version`. */
   version: boolean;
   /** The subcommand, if any. */
-  command?: string;
+  command?: string | undefined;
   /** The arguments after the subcommand. */
   rest: string[];
 }

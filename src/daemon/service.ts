@@ -117,14 +117,14 @@ async function clearSocketPath(path: string, root: string, env: NodeJS.ProcessEn
   if (found.isSocket()) {
     const live = await new Promise<boolean>((done) => {
       // Any daemon that accepts the connection is alive, whatever its build.
-      import('node:net').then(({ createConnection }) => {
+      void import('node:net').then(({ createConnection }) => {
         const probe = createConnection(path);
         probe.on('connect', () => {
           probe.destroy();
           done(true);
         });
         probe.on('error', (error: NodeJS.ErrnoException) => done(error.code !== 'ECONNREFUSED' && error.code !== 'ENOENT'));
-      });
+      }, () => done(false));
     });
     if (live) {
       const answer = await askDaemon(root, 'ping', [], { integrity: true, env, timeoutMs: 1000 });

@@ -217,7 +217,7 @@ export class Engine {
   /** Reduces one item from scratch (no cache), optionally from an initial state or fixed roots. */
   async reduceItem(id: string, options: ReduceOneOptions = {}): Promise<State> {
     if (!this.repo.hasItem(id)) throw new ItemNotFoundError(`Item ${id} not found`);
-    this.#prepareSmall();
+    void this.#prepareSmall();
     await prepareLoading();
     return this.#reduceOne(this.#itemJob(id, options.state, options.roots));
   }
@@ -331,7 +331,7 @@ export class Engine {
         continue;
       }
       // The sandbox of small jobs gets ready while the other items are looked at.
-      if (stale.length === 0 && stamps === undefined && this.#options.smallJobs === 'worker') this.#prepareSmall();
+      if (stale.length === 0 && stamps === undefined && this.#options.smallJobs === 'worker') void this.#prepareSmall();
       stale.push({ id, mtime, records: found.records });
       // Without a listing yet, whoever reads the records takes the digest, and only for recent
       // items: the only ones whose digest a later run looks at before their mtime.
@@ -628,7 +628,7 @@ export class Engine {
     if (items.length <= this.#poolThreshold()) {
       // Few items: this thread reads them (while a worker starts) and takes every digest (one
       // more listing each), so that the cache can append them.
-      this.#prepareSmall();
+      void this.#prepareSmall();
       // The fast hasher takes longer to load than a few items take to check without it.
       if (items.length > FEW_ITEMS) await prepareLoading();
       const loaded = items.map(({ id }) => loadItem(this.repo, id, { ...loader, digest: true }));

@@ -39,7 +39,7 @@ export function preludeText(source: string, regions: readonly string[]): string 
       if (region === undefined) throw new Error('prelude.js: //#endregion without //#region');
       region = undefined;
     } else if (line.trimStart().startsWith('// @ts-')) {
-      continue;
+      // type-checking directives are not sent to QuickJS
     } else if (region === undefined || regions.includes(region)) {
       out.push(line);
     }

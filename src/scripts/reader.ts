@@ -118,7 +118,7 @@ export class CacheReader implements ItemReader {
    * A reader of `repo`; nothing is read yet. `onProgress` is told how far a reduction of many
    * items has got (see `EngineOptions.onProgress`).
    */
-  constructor(repo: Repository, options: { integrity: boolean; onProgress?: (done: number, total: number) => void }) {
+  constructor(repo: Repository, options: { integrity: boolean; onProgress?: ((done: number, total: number) => void) | undefined }) {
     this.#repo = repo;
     this.#integrity = options.integrity;
     this.#onProgress = options.onProgress;
