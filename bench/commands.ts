@@ -32,7 +32,13 @@ export interface CommandFigures {
 /** Runs `node ARGS` in `cwd` to completion, checks its status and returns its output and wall time. */
 function run(args: string[], env: NodeJS.ProcessEnv, cwd: string): { seconds: number; stdout: string } {
   const start = performance.now();
-  const result = spawnSync(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 30 });
+  const result = spawnSync(process.execPath, args, {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const seconds = (performance.now() - start) / 1000;
   if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.slice(0, 500)}`);
   return { seconds, stdout: result.stdout };
@@ -42,14 +48,25 @@ function run(args: string[], env: NodeJS.ProcessEnv, cwd: string): { seconds: nu
  * Measures the command rows on the repository at `sitPath` with the compiled `sitJs`, `runs`
  * times, in the environment `env` (its cache and configuration, an author included).
  */
-export function benchCommands(sitPath: string, sitJs: string, query: string, runs: number, env: NodeJS.ProcessEnv): CommandFigures {
+export function benchCommands(
+  sitPath: string,
+  sitJs: string,
+  query: string,
+  runs: number,
+  env: NodeJS.ProcessEnv,
+): CommandFigures {
   const figures: CommandFigures = {
     items: [],
     list: [],
     listAll: [],
     node: [],
     show: [],
-    writes: { new: { issue: [], record: [] }, comment: { issue: [], record: [] }, close: { issue: [], record: [] }, label: { issue: [], record: [] } },
+    writes: {
+      new: { issue: [], record: [] },
+      comment: { issue: [], record: [] },
+      close: { issue: [], record: [] },
+      label: { issue: [], record: [] },
+    },
   };
   const files = join(env['SIT_CACHE_DIR'] ?? sitPath, '..', 'record-files');
   rmSync(files, { recursive: true, force: true });

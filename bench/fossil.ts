@@ -26,13 +26,22 @@ export function fossilVersion(): string | undefined {
 
 /** A value in a Fossil card (space, newline, backslash escaped). */
 function card(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/ /g, '\\s').replace(/\t/g, '\\t').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/ /g, '\\s')
+    .replace(/\t/g, '\\t')
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n');
 }
 
 /** One ticket-change artifact that creates a ticket. */
 function ticketArtifact(key: string, title: string, status: string, seconds: number): string {
   const date = new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString().replace('Z', '');
-  const fields = [['status', status], ['title', title], ['type', 'Code_Defect']];
+  const fields = [
+    ['status', status],
+    ['title', title],
+    ['type', 'Code_Defect'],
+  ];
   let text = `D ${date}\n`;
   for (const [name, value] of fields) text += `J ${name} ${card(value!)}\n`;
   text += `K ${key}\nU bench\n`;
@@ -47,7 +56,11 @@ export function ensureFossil(sitPath: string, sitJs: string, env: NodeJS.Process
   const top = join(sitPath, '..');
   const path = join(top, 'tickets.fossil');
   if (existsSync(path)) return path;
-  const listed = spawnSync(process.execPath, [sitJs, '-r', sitPath, 'items', '-q', 'to_string([id, summary, state])'], { env, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const listed = spawnSync(process.execPath, [sitJs, '-r', sitPath, 'items', '-q', 'to_string([id, summary, state])'], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   if (listed.status !== 0) throw new Error(`sit items exited ${listed.status}: ${listed.stderr.slice(0, 500)}`);
   const artifacts = join(top, 'fossil-artifacts');
   const home = join(top, 'fossil-home');
@@ -57,15 +70,27 @@ export function ensureFossil(sitPath: string, sitJs: string, env: NodeJS.Process
   const lines = listed.stdout.split('\n').filter((line) => line !== '');
   lines.forEach((line, n) => {
     const [id, summary, state] = JSON.parse(line) as [string, string | null, string | null];
-    const text = ticketArtifact(createHash('sha1').update(id).digest('hex'), summary ?? '', state === 'closed' ? 'Closed' : 'Open', n);
+    const text = ticketArtifact(
+      createHash('sha1').update(id).digest('hex'),
+      summary ?? '',
+      state === 'closed' ? 'Closed' : 'Open',
+      n,
+    );
     writeFileSync(join(artifacts, createHash('sha1').update(text).digest('hex')), text);
   });
   const partial = `${path}.partial`;
   rmSync(partial, { force: true });
-  const made = spawnSync('fossil', ['reconstruct', partial, artifacts], { env: fossilEnv(env, home), encoding: 'utf8', maxBuffer: 1 << 30 });
+  const made = spawnSync('fossil', ['reconstruct', partial, artifacts], {
+    env: fossilEnv(env, home),
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   if (made.status !== 0) throw new Error(`fossil reconstruct failed: ${made.stderr.slice(0, 500)}`);
   rmSync(artifacts, { recursive: true, force: true });
-  const count = fossilShow(partial, env).stdout.split('\n').filter((line) => line !== '').length - 1;
+  const count =
+    fossilShow(partial, env)
+      .stdout.split('\n')
+      .filter((line) => line !== '').length - 1;
   if (count !== lines.length) throw new Error(`the Fossil repository has ${count} tickets, not ${lines.length}`);
   renameSync(partial, path);
   return path;
@@ -74,7 +99,11 @@ export function ensureFossil(sitPath: string, sitJs: string, env: NodeJS.Process
 function fossilShow(path: string, env: NodeJS.ProcessEnv): { seconds: number; stdout: string } {
   const home = join(path, '..', 'fossil-home');
   const start = performance.now();
-  const result = spawnSync('fossil', ['ticket', 'show', '0', '-R', path], { env: fossilEnv(env, home), encoding: 'utf8', maxBuffer: 1 << 30 });
+  const result = spawnSync('fossil', ['ticket', 'show', '0', '-R', path], {
+    env: fossilEnv(env, home),
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const seconds = (performance.now() - start) / 1000;
   if (result.status !== 0) throw new Error(`fossil ticket show 0 failed: ${result.stderr.slice(0, 500)}`);
   return { seconds, stdout: result.stdout };

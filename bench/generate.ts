@@ -34,7 +34,13 @@ const WORDS = (
   'timestamp author web server query filter cache sandbox worker limit memory deadline integrity ' +
   'upgrade rebuild config path file directory link sync git pull push conflict offline immutable'
 ).split(' ');
-const AUTHORS = ['Ada Lovelace <ada@example.org>', 'Grace Hopper <grace@example.org>', 'Alan Turing <alan@example.org>', 'SIT Merge Request CI', 'Edsger Dijkstra <ewd@example.org>'];
+const AUTHORS = [
+  'Ada Lovelace <ada@example.org>',
+  'Grace Hopper <grace@example.org>',
+  'Alan Turing <alan@example.org>',
+  'SIT Merge Request CI',
+  'Edsger Dijkstra <ewd@example.org>',
+];
 
 function sentence(rnd: () => number, min: number, max: number): string {
   const n = min + Math.floor(rnd() * (max - min + 1));
@@ -51,8 +57,18 @@ function paragraph(rnd: () => number, sentences: number): string {
 }
 
 function patch(rnd: () => number, lines: number): string {
-  const out = ['From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001', 'Subject: [PATCH] ' + sentence(rnd, 4, 8), '', '---', 'diff --git a/src/lib.rs b/src/lib.rs', '--- a/src/lib.rs', '+++ b/src/lib.rs', '@@ -1,10 +1,10 @@'];
-  for (let i = 0; i < lines; i++) out.push((rnd() < 0.3 ? '+' : rnd() < 0.5 ? '-' : ' ') + '    ' + sentence(rnd, 3, 9).toLowerCase() + ';');
+  const out = [
+    'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001',
+    'Subject: [PATCH] ' + sentence(rnd, 4, 8),
+    '',
+    '---',
+    'diff --git a/src/lib.rs b/src/lib.rs',
+    '--- a/src/lib.rs',
+    '+++ b/src/lib.rs',
+    '@@ -1,10 +1,10 @@',
+  ];
+  for (let i = 0; i < lines; i++)
+    out.push((rnd() < 0.3 ? '+' : rnd() < 0.5 ? '-' : ' ') + '    ' + sentence(rnd, 3, 9).toLowerCase() + ';');
   return out.join('\n') + '\n';
 }
 
@@ -119,9 +135,15 @@ export function generateRepository(root: string, items: number, options: Generat
     ];
     const isMergeRequest = rnd() < 0.45;
     let head = writeRecord(root, id, [...meta('SummaryChanged', []), ['text', sentence(rnd, 4, 10) + '\n']]);
-    const detailsFiles: Array<[string, string]> = [...meta('DetailsChanged', [head]), ['text', paragraph(rnd, 1 + Math.floor(rnd() * 4)) + '\n']];
+    const detailsFiles: Array<[string, string]> = [
+      ...meta('DetailsChanged', [head]),
+      ['text', paragraph(rnd, 1 + Math.floor(rnd() * 4)) + '\n'],
+    ];
     if (isMergeRequest) {
-      detailsFiles.push(['.type/MergeRequested', ''], ['git/0001-change.patch', patch(rnd, 20 + Math.floor(rnd() * 120))]);
+      detailsFiles.push(
+        ['.type/MergeRequested', ''],
+        ['git/0001-change.patch', patch(rnd, 20 + Math.floor(rnd() * 120))],
+      );
     }
     head = writeRecord(root, id, detailsFiles);
     const mergeRequest = head;
@@ -129,7 +151,10 @@ export function generateRepository(root: string, items: number, options: Generat
     const comments = rnd() < 0.6 ? Math.floor(rnd() * 4) : 0;
     for (let c = 0; c < comments; c++) {
       const who = AUTHORS[Math.floor(rnd() * AUTHORS.length)]!;
-      head = writeRecord(root, id, [...meta('Commented', [head], who), ['text', paragraph(rnd, 1 + Math.floor(rnd() * 3))]]);
+      head = writeRecord(root, id, [
+        ...meta('Commented', [head], who),
+        ['text', paragraph(rnd, 1 + Math.floor(rnd() * 3))],
+      ]);
       records++;
     }
     if (rnd() < 0.88) {

@@ -54,10 +54,13 @@ export function ensureHistory(sitPath: string, env: NodeJS.ProcessEnv): string {
   ids.forEach((id, i) => {
     const first = Math.floor((i * COMMITS) / ids.length);
     const later = Math.min(COMMITS - 1, first + 1 + (i % 3));
-    repo.itemGenerations(id).flat().forEach((hash, n) => {
-      const at = n < 2 ? first : later;
-      commits[at]!.push(`.sit/items/${id}/${hash}`, `.sit/records/${splitPath(hash)}`);
-    });
+    repo
+      .itemGenerations(id)
+      .flat()
+      .forEach((hash, n) => {
+        const at = n < 2 ? first : later;
+        commits[at]!.push(`.sit/items/${id}/${hash}`, `.sit/records/${splitPath(hash)}`);
+      });
   });
   const list = join(top, '.git', 'bench-paths');
   commits.forEach((paths, k) => {
@@ -94,16 +97,29 @@ export interface GitFigures {
  * Measures the git rows `runs` times on the repository at `sitPath` with the built `sit` at
  * `sitJs`, caches under `cacheDir`.
  */
-export async function benchGit(sitPath: string, sitJs: string, query: string, runs: number, cacheDir: string, env: NodeJS.ProcessEnv): Promise<GitFigures> {
+export async function benchGit(
+  sitPath: string,
+  sitJs: string,
+  query: string,
+  runs: number,
+  cacheDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<GitFigures> {
   const genv = gitEnv(env);
   const id = ensureHistory(sitPath, env);
   const top = join(sitPath, '..');
   const figures: GitFigures = { at: [], materialise: [], where: [], show: [] };
   const run = (args: string[], cwd: string, cache: string): number => {
     const start = performance.now();
-    const result = spawnSync(process.execPath, [sitJs, ...args], { cwd, env: { ...genv, SIT_CACHE_DIR: cache }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [sitJs, ...args], {
+      cwd,
+      env: { ...genv, SIT_CACHE_DIR: cache },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    });
     const seconds = (performance.now() - start) / 1000;
-    if (result.status !== 0) throw new Error(`sit ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(0, 500)}`);
+    if (result.status !== 0)
+      throw new Error(`sit ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(0, 500)}`);
     return seconds;
   };
   const scratch = join(cacheDir, '..', 'git-scratch');

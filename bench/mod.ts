@@ -65,9 +65,15 @@ function median(values: number[]): number {
 /** Runs a command to completion and returns its wall time in seconds. */
 function timed(args: string[], env: NodeJS.ProcessEnv, expectStatus = 0): number {
   const start = performance.now();
-  const result = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 30 });
+  const result = spawnSync(process.execPath, args, {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const seconds = (performance.now() - start) / 1000;
-  if (result.status !== expectStatus) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.slice(0, 500)}`);
+  if (result.status !== expectStatus)
+    throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.slice(0, 500)}`);
   return seconds;
 }
 
@@ -85,7 +91,11 @@ interface Row {
 function format(row: Row): string {
   const value = Number.isNaN(row.median)
     ? '-'
-    : row.unit === 'MB' ? `${row.median.toFixed(0)} MB` : row.unit === 'ms' ? `${(row.median * 1000).toFixed(1)} ms` : `${row.median.toFixed(3)} s`;
+    : row.unit === 'MB'
+      ? `${row.median.toFixed(0)} MB`
+      : row.unit === 'ms'
+        ? `${(row.median * 1000).toFixed(1)} ms`
+        : `${row.median.toFixed(3)} s`;
   const floor = row.floor === undefined ? '' : `${row.floor.toFixed(3)} s`;
   const ratio = row.floor === undefined ? '' : `${(row.median / row.floor).toFixed(2)}×`;
   const result = row.budget === '' ? '' : row.reference === true ? 'reference' : row.ok ? 'met' : 'MISSED';
@@ -105,10 +115,14 @@ interface WebServer {
  */
 async function startIndexedWeb(repoPath: string, env: NodeJS.ProcessEnv): Promise<WebServer> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, [SIT_JS, '-r', repoPath, 'web', '--readonly', '--listen', `127.0.0.1:${port}`], {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [SIT_JS, '-r', repoPath, 'web', '--readonly', '--listen', `127.0.0.1:${port}`],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   let exited: number | null | undefined;
   child.on('exit', (code) => {
     exited = code;
@@ -169,7 +183,10 @@ function procMegabytes(pid: number, field: string): number | undefined {
  * The resident memory (VmRSS) of `sit web` once it has indexed the repository, and its peak
  * (VmHWM), in MB; undefined without /proc.
  */
-async function webResident(repoPath: string, env: NodeJS.ProcessEnv): Promise<{ rss: number; peak: number } | undefined> {
+async function webResident(
+  repoPath: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ rss: number; peak: number } | undefined> {
   const web = await startIndexedWeb(repoPath, env);
   try {
     const rss = procMegabytes(web.pid, 'VmRSS');
@@ -184,7 +201,10 @@ async function benchRepository(label: string, repoPath: string, runs: number, gi
   const cacheDir = join(WORK, 'cache', label);
   const env = { ...process.env, SIT_CACHE_DIR: cacheDir, XDG_CONFIG_HOME: join(WORK, 'config') };
   mkdirSync(join(WORK, 'config', 'sit'), { recursive: true });
-  writeFileSync(join(WORK, 'config', 'sit', 'config.json'), JSON.stringify({ author: { name: 'Bench', email: 'bench@example.org' } }));
+  writeFileSync(
+    join(WORK, 'config', 'sit', 'config.json'),
+    JSON.stringify({ author: { name: 'Bench', email: 'bench@example.org' } }),
+  );
   const items = ['-r', repoPath, 'items', '-q', QUERY];
   const coldFloor: number[] = [];
   const warmFloor: number[] = [];
@@ -203,7 +223,13 @@ async function benchRepository(label: string, repoPath: string, runs: number, gi
     warmFloor.push(timed([join(ROOT, 'bench', 'floor_warm.mjs'), repoPath], env));
     warm.push(timed([SIT_JS, ...items], env));
     const id = ids[(run * 7919) % ids.length]!;
-    repo.newRecord([{ name: '.type/Commented', data: new Uint8Array() }, { name: 'text', data: new TextEncoder().encode(`bench comment ${Date.now()}`) }], { itemId: id });
+    repo.newRecord(
+      [
+        { name: '.type/Commented', data: new Uint8Array() },
+        { name: 'text', data: new TextEncoder().encode(`bench comment ${Date.now()}`) },
+      ],
+      { itemId: id },
+    );
     afterOne.push(timed([SIT_JS, ...items], env));
     integrity.push(timed([SIT_JS, '-r', repoPath, 'integrity'], env, 0));
     // In the repository: sit --help also lists the commands its modules add.
@@ -218,22 +244,88 @@ async function benchRepository(label: string, repoPath: string, runs: number, gi
   const w = median(warm);
   rows.push({ work: `${label}: cold floor (read every record file)`, median: cf, unit: 's', budget: '', ok: true });
   rows.push({ work: `${label}: warm floor (list items, stat each)`, median: wf, unit: 's', budget: '', ok: true });
-  rows.push({ work: `${label}: sit items -q …, empty cache`, median: median(cold), unit: 's', floor: cf, budget: '≤ 1.2 × cold floor', ok: median(cold) <= 1.2 * cf });
-  rows.push({ work: `${label}: sit items -q …, warm`, median: w, unit: 's', floor: wf, budget: '≤ 2 × warm floor', ok: w <= 2 * wf });
-  rows.push({ work: `${label}: sit items -q …, after one new record`, median: median(afterOne), unit: 's', budget: `≤ warm + 0.2 s (${(w + 0.2).toFixed(3)} s)`, ok: median(afterOne) <= w + 0.2 });
-  rows.push({ work: `${label}: web list, first page of is:open sort:updated-desc, warm`, median: median(web), unit: 'ms', budget: '≤ 50 ms per request', ok: median(web) <= 0.05 });
-  rows.push({ work: `${label}: sit integrity`, median: median(integrity), unit: 's', floor: cf, budget: '≤ 1.5 × cold floor', ok: median(integrity) <= 1.5 * cf });
-  rows.push({ work: `${label}: sit --help (in the repository)`, median: median(help), unit: 's', budget: '≤ 0.3 s', ok: median(help) <= 0.3 });
+  rows.push({
+    work: `${label}: sit items -q …, empty cache`,
+    median: median(cold),
+    unit: 's',
+    floor: cf,
+    budget: '≤ 1.2 × cold floor',
+    ok: median(cold) <= 1.2 * cf,
+  });
+  rows.push({
+    work: `${label}: sit items -q …, warm`,
+    median: w,
+    unit: 's',
+    floor: wf,
+    budget: '≤ 2 × warm floor',
+    ok: w <= 2 * wf,
+  });
+  rows.push({
+    work: `${label}: sit items -q …, after one new record`,
+    median: median(afterOne),
+    unit: 's',
+    budget: `≤ warm + 0.2 s (${(w + 0.2).toFixed(3)} s)`,
+    ok: median(afterOne) <= w + 0.2,
+  });
+  rows.push({
+    work: `${label}: web list, first page of is:open sort:updated-desc, warm`,
+    median: median(web),
+    unit: 'ms',
+    budget: '≤ 50 ms per request',
+    ok: median(web) <= 0.05,
+  });
+  rows.push({
+    work: `${label}: sit integrity`,
+    median: median(integrity),
+    unit: 's',
+    floor: cf,
+    budget: '≤ 1.5 × cold floor',
+    ok: median(integrity) <= 1.5 * cf,
+  });
+  rows.push({
+    work: `${label}: sit --help (in the repository)`,
+    median: median(help),
+    unit: 's',
+    budget: '≤ 0.3 s',
+    ok: median(help) <= 0.3,
+  });
   const itemsWarm = median(commands.items);
   const list = median(commands.list);
   const listAll = median(commands.listAll);
   const node = median(commands.node);
   const showOne = median(commands.show);
-  rows.push({ work: `${label}: sit items -q …, warm (again, beside the issue rows)`, median: itemsWarm, unit: 's', budget: '', ok: true });
-  rows.push({ work: `${label}: sit issue list, warm`, median: list, unit: 's', floor: itemsWarm, budget: '≤ 1.2 × sit items -q …', ok: list <= 1.2 * itemsWarm });
-  rows.push({ work: `${label}: sit issue list --all, warm`, median: listAll, unit: 's', floor: itemsWarm, budget: '≤ 1.5 × sit items -q …', ok: listAll <= 1.5 * itemsWarm });
+  rows.push({
+    work: `${label}: sit items -q …, warm (again, beside the issue rows)`,
+    median: itemsWarm,
+    unit: 's',
+    budget: '',
+    ok: true,
+  });
+  rows.push({
+    work: `${label}: sit issue list, warm`,
+    median: list,
+    unit: 's',
+    floor: itemsWarm,
+    budget: '≤ 1.2 × sit items -q …',
+    ok: list <= 1.2 * itemsWarm,
+  });
+  rows.push({
+    work: `${label}: sit issue list --all, warm`,
+    median: listAll,
+    unit: 's',
+    floor: itemsWarm,
+    budget: '≤ 1.5 × sit items -q …',
+    ok: listAll <= 1.5 * itemsWarm,
+  });
   rows.push({ work: `${label}: node -e 0`, median: node, unit: 's', budget: '', ok: true });
-  rows.push({ work: `${label}: sit issue show ID, warm`, median: showOne, unit: 's', floor: node, budget: '≤ 2 × node -e 0', ok: showOne <= 2 * node });
+  rows.push({
+    work: `${label}: sit issue show ID, warm`,
+    median: showOne,
+    unit: 's',
+    floor: node,
+    budget: '≤ 2 × node -e 0',
+    ok: showOne <= 2 * node,
+  });
   const writes: Array<[keyof typeof commands.writes, string, string]> = [
     ['new', 'sit issue new --summary S (an item, 2 records)', 'sit record -t SummaryChanged ITEM text'],
     ['comment', 'sit issue comment ID -m TEXT', 'sit record -t Commented ID text'],
@@ -244,38 +336,103 @@ async function benchRepository(label: string, repoPath: string, runs: number, gi
     const floor = median(commands.writes[key].record);
     const value = median(commands.writes[key].issue);
     rows.push({ work: `${label}: ${record}`, median: floor, unit: 's', budget: '', ok: true });
-    rows.push({ work: `${label}: ${issue}`, median: value, unit: 's', floor, budget: '≤ 1.5 × sit record', ok: value <= 1.5 * floor });
+    rows.push({
+      work: `${label}: ${issue}`,
+      median: value,
+      unit: 's',
+      floor,
+      budget: '≤ 1.5 × sit record',
+      ok: value <= 1.5 * floor,
+    });
   }
   const fossil = fossilVersion();
   if (fossil === undefined) {
-    rows.push({ work: `${label}: fossil ticket show 0 (not measured: fossil is not installed; Debian package fossil)`, median: Number.NaN, unit: 's', budget: '', ok: true });
+    rows.push({
+      work: `${label}: fossil ticket show 0 (not measured: fossil is not installed; Debian package fossil)`,
+      median: Number.NaN,
+      unit: 's',
+      budget: '',
+      ok: true,
+    });
   } else {
     const tickets = ensureFossil(repoPath, SIT_JS, env);
     const fossilShow = median(benchFossil(tickets, runs, env));
-    rows.push({ work: `${label}: fossil ticket show 0 (${fossil.replace(/^This is fossil version /, 'Fossil ')})`, median: fossilShow, unit: 's', budget: '', ok: true });
-    rows.push({ work: `${label}: sit issue list --all, warm, beside fossil ticket show 0`, median: listAll, unit: 's', floor: fossilShow, budget: '', ok: true });
+    rows.push({
+      work: `${label}: fossil ticket show 0 (${fossil.replace(/^This is fossil version /, 'Fossil ')})`,
+      median: fossilShow,
+      unit: 's',
+      budget: '',
+      ok: true,
+    });
+    rows.push({
+      work: `${label}: sit issue list --all, warm, beside fossil ticket show 0`,
+      median: listAll,
+      unit: 's',
+      floor: fossilShow,
+      budget: '',
+      ok: true,
+    });
   }
   if (resident === undefined) {
-    rows.push({ work: `${label}: sit web resident memory once indexed (not measured: no /proc)`, median: Number.NaN, unit: 'MB', budget: '', ok: true });
+    rows.push({
+      work: `${label}: sit web resident memory once indexed (not measured: no /proc)`,
+      median: Number.NaN,
+      unit: 'MB',
+      budget: '',
+      ok: true,
+    });
   } else {
-    rows.push({ work: `${label}: sit web resident memory (VmRSS) once indexed`, median: resident.rss, unit: 'MB', budget: '< 300 MB', ok: resident.rss < 300 });
-    rows.push({ work: `${label}: sit web peak resident memory (VmHWM) while indexing`, median: resident.peak, unit: 'MB', budget: '', ok: true });
+    rows.push({
+      work: `${label}: sit web resident memory (VmRSS) once indexed`,
+      median: resident.rss,
+      unit: 'MB',
+      budget: '< 300 MB',
+      ok: resident.rss < 300,
+    });
+    rows.push({
+      work: `${label}: sit web peak resident memory (VmHWM) while indexing`,
+      median: resident.peak,
+      unit: 'MB',
+      budget: '',
+      ok: true,
+    });
   }
   if (git) {
     const g = await benchGit(repoPath, SIT_JS, QUERY, runs, cacheDir, env);
     const materialise = median(g.materialise);
     const show = median(g.show);
-    rows.push({ work: `${label}: git archive ${BENCH_AT} .sit \\| tar -x, then sit items -q …, empty cache`, median: materialise, unit: 's', budget: '', ok: true });
-    rows.push({ work: `${label}: sit --at ${BENCH_AT} items -q …, empty cache`, median: median(g.at), unit: 's', floor: materialise, budget: '< archive + cold items', ok: median(g.at) < materialise });
+    rows.push({
+      work: `${label}: git archive ${BENCH_AT} .sit \\| tar -x, then sit items -q …, empty cache`,
+      median: materialise,
+      unit: 's',
+      budget: '',
+      ok: true,
+    });
+    rows.push({
+      work: `${label}: sit --at ${BENCH_AT} items -q …, empty cache`,
+      median: median(g.at),
+      unit: 's',
+      floor: materialise,
+      budget: '< archive + cold items',
+      ok: median(g.at) < materialise,
+    });
     rows.push({ work: `${label}: sit issue show ID, warm`, median: show, unit: 's', budget: '', ok: true });
-    rows.push({ work: `${label}: sit issue where ID over 20 tags, second run`, median: median(g.where), unit: 's', floor: show, budget: '≤ 2 × warm issue show', ok: median(g.where) <= 2 * show });
+    rows.push({
+      work: `${label}: sit issue where ID over 20 tags, second run`,
+      median: median(g.where),
+      unit: 's',
+      floor: show,
+      budget: '≤ 2 × warm issue show',
+      ok: median(g.where) <= 2 * show,
+    });
   }
   return rows;
 }
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  if (!existsSync(SIT_JS)) throw new Error('dist/src/cli.js is missing: run `npm run build` (npm install does it) first');
+  if (!existsSync(SIT_JS))
+    throw new Error('dist/src/cli.js is missing: run `npm run build` (npm install does it) first');
   // SPEC §7 sets its budgets for 10 000 items: other sizes and existing repositories are measured
   // the same way, for reference (fixed start-up costs weigh more in a small repository).
   const targets: Array<{ label: string; path: string; judged: boolean; existing?: boolean }> = [];
@@ -290,7 +447,10 @@ async function main(): Promise<void> {
       if (!existsSync(join(path, 'config.json'))) {
         process.stderr.write(`generating ${count} items into ${path}…\n`);
         const start = performance.now();
-        const records = generateRepository(path, count, { seed: options.seed, module: join(ROOT, 'modules', 'issue-tracking') });
+        const records = generateRepository(path, count, {
+          seed: options.seed,
+          module: join(ROOT, 'modules', 'issue-tracking'),
+        });
         process.stderr.write(`  ${records} records in ${((performance.now() - start) / 1000).toFixed(1)} s\n`);
       }
       targets.push({ label: `${count.toLocaleString('en')} items`, path, judged: count === 10000 });
@@ -301,8 +461,11 @@ async function main(): Promise<void> {
     const measured = await benchRepository(target.label, target.path, options.runs, !target.existing);
     rows.push(...measured.map((row) => (target.judged ? row : { ...row, reference: true })));
   }
-  if (fossilVersion() === undefined) console.log('\nfossil is not installed: the Fossil rows are not measured (Debian package fossil)');
-  console.log(`\nMedians of ${options.runs} runs (web: 50 requests) on ${process.version}, ${(await import('node:os')).availableParallelism()} cores\n`);
+  if (fossilVersion() === undefined)
+    console.log('\nfossil is not installed: the Fossil rows are not measured (Debian package fossil)');
+  console.log(
+    `\nMedians of ${options.runs} runs (web: 50 requests) on ${process.version}, ${(await import('node:os')).availableParallelism()} cores\n`,
+  );
   console.log('| work | median | floor | ratio | budget | result |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(format(row));

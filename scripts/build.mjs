@@ -19,12 +19,28 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * implementation, @noble/hashes) are bundled.
  */
 const EXTERNAL = [
-  '@hono/node-server', '@jitl/quickjs-wasmfile-release-sync', 'hash-wasm', 'highlight.js', 'hono', 'htmx.org', 'marked',
-  'quickjs-emscripten-core', 'sanitize-html', 'tsx',
+  '@hono/node-server',
+  '@jitl/quickjs-wasmfile-release-sync',
+  'hash-wasm',
+  'highlight.js',
+  'hono',
+  'htmx.org',
+  'marked',
+  'quickjs-emscripten-core',
+  'sanitize-html',
+  'tsx',
 ];
 
 /** Entry points, by their path below dist/src/ without `.js`. */
-const ENTRIES = ['cli', 'sit_web', 'sandbox/worker', 'reduce/load_item', 'store/integrity_worker', 'scripts/worker', 'store/mod'];
+const ENTRIES = [
+  'cli',
+  'sit_web',
+  'sandbox/worker',
+  'reduce/load_item',
+  'store/integrity_worker',
+  'scripts/worker',
+  'store/mod',
+];
 
 /**
  * The identity of this build (`sit daemon` and the commands that ask it must be the same build):
@@ -33,10 +49,16 @@ const ENTRIES = ['cli', 'sit_web', 'sandbox/worker', 'reduce/load_item', 'store/
 function buildDigest() {
   const hash = createHash('sha256');
   const add = (path) => {
-    for (const entry of readdirSync(`${root}${path}`, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const entry of readdirSync(`${root}${path}`, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
       const child = `${path}/${entry.name}`;
       if (entry.isDirectory()) add(child);
-      else if (entry.isFile()) hash.update(`${child}\0`).update(readFileSync(`${root}${child}`)).update('\0');
+      else if (entry.isFile())
+        hash
+          .update(`${child}\0`)
+          .update(readFileSync(`${root}${child}`))
+          .update('\0');
     }
   };
   for (const dir of ['src', 'modules', 'templates']) add(dir);

@@ -76,10 +76,24 @@ const ISSUES = [
       'Records written by `sit record` with a patch file bigger than 4096 bytes get a different hash than the original SIT gives them.\n\n' +
       'The original feeds the **whole** 4096-byte read buffer to BLAKE2b after every read, including the final read that returns nothing, and never clears the buffer between files. So stale bytes are hashed too.\n\n' +
       '```text\n`a` = 5000 × "x"   expected 4ILMUBQTXWNXVY4QVZGAWFEKYCUJRKIM\n```',
-    author: 'bo', day: 28, labels: ['bug', 'store'], assignees: ['Bo Lindqvist'], milestone: '0.6',
+    author: 'bo',
+    day: 28,
+    labels: ['bug', 'store'],
+    assignees: ['Bo Lindqvist'],
+    milestone: '0.6',
     events: [
-      ['comment', 'ada', 27, 'Confirmed with the test vectors in SPEC §1: everything up to 4096 bytes matches, 5000 bytes does not.'],
-      ['comment', 'bo', 26, 'Fixed by keeping one shared buffer for all files of a record and hashing it in full after each read. All eight vectors pass now.'],
+      [
+        'comment',
+        'ada',
+        27,
+        'Confirmed with the test vectors in SPEC §1: everything up to 4096 bytes matches, 5000 bytes does not.',
+      ],
+      [
+        'comment',
+        'bo',
+        26,
+        'Fixed by keeping one shared buffer for all files of a record and hashing it in full after each read. All eight vectors pass now.',
+      ],
       ['close', 'bo', 26],
     ],
   },
@@ -88,9 +102,18 @@ const ISSUES = [
     details:
       'With `sit web` open, a `git pull` shows new comments within a second, but after `git pull --rebase` nothing changes until I reload.\n\n' +
       'Steps:\n\n1. open an issue in the browser\n2. in another clone, comment on it and push\n3. `git pull --rebase` here\n\nThe rebase rewrites `.sit/items/<id>/` through a temporary checkout, so the directory watch may be replaced.',
-    author: 'dana', day: 9, labels: ['bug', 'web'], assignees: ['Chidi Okafor'], milestone: '0.7',
+    author: 'dana',
+    day: 9,
+    labels: ['bug', 'web'],
+    assignees: ['Chidi Okafor'],
+    milestone: '0.7',
     events: [
-      ['comment', 'chidi', 8, 'I can reproduce it when the item directory itself is re-created. Watching `items/` catches the new directory, but we should rescan the item at that moment.'],
+      [
+        'comment',
+        'chidi',
+        8,
+        'I can reproduce it when the item directory itself is re-created. Watching `items/` catches the new directory, but we should rescan the item at that moment.',
+      ],
       ['comment', 'dana', 2, 'Still happens on my machine with a large repository (about 4 000 items).'],
     ],
   },
@@ -99,14 +122,29 @@ const ISSUES = [
     details:
       'The web search box and `sit issue list` take the same queries, but the only documentation is the table in the module README.\n\n' +
       'A page with worked examples would help:\n\n- `is:open label:bug sort:updated-desc`\n- `assignee:dana -label:wontfix`\n- `"exact phrase" no:milestone`',
-    author: 'ada', day: 20, labels: ['docs', 'good first issue'], assignees: [], milestone: '0.7',
-    events: [['comment', 'chidi', 19, 'Happy to review one. Please also mention that values with spaces need quotes: `label:"good first issue"`.']],
+    author: 'ada',
+    day: 20,
+    labels: ['docs', 'good first issue'],
+    assignees: [],
+    milestone: '0.7',
+    events: [
+      [
+        'comment',
+        'chidi',
+        19,
+        'Happy to review one. Please also mention that values with spaces need quotes: `label:"good first issue"`.',
+      ],
+    ],
   },
   {
     summary: 'Show merge request patches as highlighted diffs',
     details:
       'Solution: read the `git/*.patch` files of every `MergeRequested` record once (records never change) and highlight them on the server, so the issue page needs no client-side highlighter.\n\nMerge with `sit mr-merge` once reviewed.',
-    author: 'chidi', day: 6, labels: ['web', 'enhancement'], assignees: ['Chidi Okafor'], milestone: '0.6',
+    author: 'chidi',
+    day: 6,
+    labels: ['web', 'enhancement'],
+    assignees: ['Chidi Okafor'],
+    milestone: '0.6',
     mergeRequest: true,
     events: [
       ['comment', 'ada', 5, 'Looks good. The `+`/`−` counts in the summary line are a nice touch.'],
@@ -117,56 +155,118 @@ const ISSUES = [
     summary: 'QuickJS worker stuck in a long regular expression never recovers',
     details:
       'A reducer with a catastrophic regular expression (`/(a+)+$/` on a long string) blocks the worker inside one native call, so the interrupt handler never runs and the per-item deadline does not fire.',
-    author: 'ada', day: 24, labels: ['bug', 'sandbox'], assignees: ['Ada Moreau'], milestone: '0.6',
+    author: 'ada',
+    day: 24,
+    labels: ['bug', 'sandbox'],
+    assignees: ['Ada Moreau'],
+    milestone: '0.6',
     events: [
-      ['comment', 'ada', 23, 'The watchdog now terminates the worker after twice the deadline and respawns it; the item gets an `errors` entry naming the limit and the reducer.'],
+      [
+        'comment',
+        'ada',
+        23,
+        'The watchdog now terminates the worker after twice the deadline and respawns it; the item gets an `errors` entry naming the limit and the reducer.',
+      ],
       ['close', 'ada', 22, 'Fixed with the watchdog; see the sandbox limit tests.'],
     ],
   },
   {
     summary: 'Dark mode for the web UI',
     details: 'Follow `prefers-color-scheme`. The yellow top bar should stay recognisable.',
-    author: 'dana', day: 3, labels: ['web', 'enhancement'], assignees: [], milestone: '',
+    author: 'dana',
+    day: 3,
+    labels: ['web', 'enhancement'],
+    assignees: [],
+    milestone: '',
     events: [],
   },
   {
     summary: '`sit integrity` should name the damaged file of a record',
     details:
       'When a record does not match its hash, `sit integrity` prints only the record. For a record with twenty files it would help to know which one changed (size, or the file missing altogether).',
-    author: 'bo', day: 15, labels: ['store', 'enhancement'], assignees: ['Bo Lindqvist'], milestone: '0.7',
-    events: [['comment', 'dana', 14, 'In our corpus two records lost a multi-megabyte `git/*.patch`; naming the missing file would have saved an hour.']],
+    author: 'bo',
+    day: 15,
+    labels: ['store', 'enhancement'],
+    assignees: ['Bo Lindqvist'],
+    milestone: '0.7',
+    events: [
+      [
+        'comment',
+        'dana',
+        14,
+        'In our corpus two records lost a multi-megabyte `git/*.patch`; naming the missing file would have saved an hour.',
+      ],
+    ],
   },
   {
     summary: 'Support `no:milestone` in queries',
     details: 'I want to find open issues that nobody planned yet: `is:open no:milestone`.',
-    author: 'dana', day: 18, labels: ['query'], assignees: [], milestone: '0.6',
+    author: 'dana',
+    day: 18,
+    labels: ['query'],
+    assignees: [],
+    milestone: '0.6',
     events: [
-      ['comment', 'chidi', 17, 'Added together with `no:label` and `no:assignee`; `-no:milestone` finds the planned ones.'],
+      [
+        'comment',
+        'chidi',
+        17,
+        'Added together with `no:label` and `no:assignee`; `-no:milestone` finds the planned ones.',
+      ],
       ['close', 'chidi', 17],
     ],
   },
   {
     summary: 'Keyboard shortcuts for the issue list',
-    details: '`/` to focus the search box, `j`/`k` to move between issues, `o` to open one. Must not fire while typing in a text field.',
-    author: 'chidi', day: 11, labels: ['web', 'accessibility'], assignees: [], milestone: '',
+    details:
+      '`/` to focus the search box, `j`/`k` to move between issues, `o` to open one. Must not fire while typing in a text field.',
+    author: 'chidi',
+    day: 11,
+    labels: ['web', 'accessibility'],
+    assignees: [],
+    milestone: '',
     events: [['comment', 'ada', 10, 'Whatever we do, every action must stay reachable with Tab and Enter as well.']],
   },
   {
     summary: 'Reduction cache should survive reordering of module directories',
     details:
       'The cache key is a digest of the reducer set. Renaming a module directory changes the order of reducers and thus the digest, and every item is reduced again (about 10 s on 10 000 items).',
-    author: 'bo', day: 13, labels: ['reducers', 'performance'], assignees: ['Ada Moreau', 'Bo Lindqvist'], milestone: '0.7',
+    author: 'bo',
+    day: 13,
+    labels: ['reducers', 'performance'],
+    assignees: ['Ada Moreau', 'Bo Lindqvist'],
+    milestone: '0.7',
     events: [
-      ['comment', 'ada', 12, 'Order matters for correctness though: reducers run in order and may depend on each other. I would keep the order in the key.'],
-      ['comment', 'bo', 12, 'Fair. Then let us at least make the digest independent of the absolute path of the module.'],
+      [
+        'comment',
+        'ada',
+        12,
+        'Order matters for correctness though: reducers run in order and may depend on each other. I would keep the order in the key.',
+      ],
+      [
+        'comment',
+        'bo',
+        12,
+        'Fair. Then let us at least make the digest independent of the absolute path of the module.',
+      ],
     ],
   },
   {
     summary: 'Upgrading a repository from the `issues/` layout loses nothing',
-    details: 'Add a test that upgrades an old repository (`issues/` with legacy record directories) and compares every item state before and after.',
-    author: 'ada', day: 30, labels: ['store', 'tests'], assignees: ['Dana Kowalski'], milestone: '0.6',
+    details:
+      'Add a test that upgrades an old repository (`issues/` with legacy record directories) and compares every item state before and after.',
+    author: 'ada',
+    day: 30,
+    labels: ['store', 'tests'],
+    assignees: ['Dana Kowalski'],
+    milestone: '0.6',
     events: [
-      ['comment', 'dana', 29, 'Done: the upgrade test builds a 0.3-style repository, upgrades it and checks states, hashes and item links.'],
+      [
+        'comment',
+        'dana',
+        29,
+        'Done: the upgrade test builds a 0.3-style repository, upgrades it and checks states, hashes and item links.',
+      ],
       ['close', 'dana', 29],
       ['reopen', 'ada', 21],
       ['comment', 'ada', 21, 'Reopening: an item whose link file has a trailing newline is skipped by the upgrade.'],
@@ -177,14 +277,24 @@ const ISSUES = [
   {
     summary: 'Web list should remember the last query',
     details: 'After opening an issue and going back, the list shows the default `is:open` again instead of my search.',
-    author: 'dana', day: 4, labels: ['web'], assignees: [], milestone: '',
-    events: [['comment', 'chidi', 0.2, 'The search now pushes its address (`/?q=…`), so Back returns to the same query.']],
+    author: 'dana',
+    day: 4,
+    labels: ['web'],
+    assignees: [],
+    milestone: '',
+    events: [
+      ['comment', 'chidi', 0.2, 'The search now pushes its address (`/?q=…`), so Back returns to the same query.'],
+    ],
   },
   {
     summary: 'Explain sharing a tracker over git in the README',
     details:
       'Records are immutable, content-addressed files that are only ever added, so two clones never conflict. The README should show the three commands it takes: `git add .sit && git commit`, `git pull`, `git push`.',
-    author: 'chidi', day: 16, labels: ['docs'], assignees: [], milestone: '0.6',
+    author: 'chidi',
+    day: 16,
+    labels: ['docs'],
+    assignees: [],
+    milestone: '0.6',
     events: [['close', 'ada', 7, 'Covered in the README now.']],
   },
 ];
@@ -226,17 +336,35 @@ export async function makeExample(dir) {
       repo.newRecord(files(['DetailsChanged'], who, day - 0.001, issue.details), { itemId: id });
     }
     if (issue.labels.length > 0) {
-      repo.newRecord(files(['LabelsChanged'], who, day - 0.002, undefined, [{ name: 'added', data: enc.encode(issue.labels.join('\n') + '\n') }]), { itemId: id });
+      repo.newRecord(
+        files(['LabelsChanged'], who, day - 0.002, undefined, [
+          { name: 'added', data: enc.encode(issue.labels.join('\n') + '\n') },
+        ]),
+        { itemId: id },
+      );
     }
     if (issue.assignees.length > 0) {
-      repo.newRecord(files(['AssigneesChanged'], who, day - 0.003, undefined, [{ name: 'added', data: enc.encode(issue.assignees.join('\n') + '\n') }]), { itemId: id });
+      repo.newRecord(
+        files(['AssigneesChanged'], who, day - 0.003, undefined, [
+          { name: 'added', data: enc.encode(issue.assignees.join('\n') + '\n') },
+        ]),
+        { itemId: id },
+      );
     }
     if (issue.milestone !== '') {
-      repo.newRecord(files(['MilestoneChanged'], who, day - 0.004, undefined, [{ name: 'milestone', data: enc.encode(issue.milestone) }]), { itemId: id });
+      repo.newRecord(
+        files(['MilestoneChanged'], who, day - 0.004, undefined, [
+          { name: 'milestone', data: enc.encode(issue.milestone) },
+        ]),
+        { itemId: id },
+      );
     }
     for (const [kind, person, d, text] of issue.events) {
       if (kind === 'comment') repo.newRecord(files(['Commented'], person, d, text), { itemId: id });
-      if (kind === 'close') repo.newRecord(files(text === undefined ? ['Closed'] : ['Commented', 'Closed'], person, d, text), { itemId: id });
+      if (kind === 'close')
+        repo.newRecord(files(text === undefined ? ['Closed'] : ['Commented', 'Closed'], person, d, text), {
+          itemId: id,
+        });
       if (kind === 'reopen') repo.newRecord(files(['Reopened'], person, d), { itemId: id });
     }
   }

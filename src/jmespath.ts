@@ -36,7 +36,10 @@ export interface EvaluationLimits {
 }
 
 /** The default limits of an evaluation. */
-export const DEFAULT_EVALUATION_LIMITS: Readonly<Required<EvaluationLimits>> = Object.freeze({ timeMs: 1000, maxValues: 2_000_000 });
+export const DEFAULT_EVALUATION_LIMITS: Readonly<Required<EvaluationLimits>> = Object.freeze({
+  timeMs: 1000,
+  maxValues: 2_000_000,
+});
 
 /**
  * Time and values shared by the evaluations of one request or command (e.g. one expression over
@@ -91,7 +94,9 @@ export function compileExpression(text: string, options: CompileOptions = {}): E
     const reason = error instanceof Error ? error.message : String(error);
     const column = errorColumn(text);
     const where = column === undefined ? '' : ` at column ${column}`;
-    throw new JmesPathError(`can't compile ${role} expression ${quoted(text)}: ${reason}${where} (see https://jmespath.org/specification.html)`);
+    throw new JmesPathError(
+      `can't compile ${role} expression ${quoted(text)}: ${reason}${where} (see https://jmespath.org/specification.html)`,
+    );
   }
   // One interpreter per expression, its budget set for each search (making one costs more than
   // most searches do); searching is synchronous, so searches never overlap.
@@ -105,9 +110,12 @@ export function compileExpression(text: string, options: CompileOptions = {}): E
         return interpreter.search(ast, document as JSONValue);
       } catch (error) {
         if (error instanceof LimitHit) {
-          throw new JmesPathLimitError(`${role} expression ${quoted(text)} stopped: ${error.message} (the limit of an expression)`);
+          throw new JmesPathLimitError(
+            `${role} expression ${quoted(text)} stopped: ${error.message} (the limit of an expression)`,
+          );
         }
-        const reason = error instanceof RangeError ? 'it nests too deep' : error instanceof Error ? error.message : String(error);
+        const reason =
+          error instanceof RangeError ? 'it nests too deep' : error instanceof Error ? error.message : String(error);
         throw new JmesPathError(`${role} expression ${quoted(text)} failed: ${reason}`);
       }
     },
@@ -124,7 +132,10 @@ type Value = JSONValue;
 
 /** What the library's interpreter offers to a subclass (fields that its typings call private). */
 interface LibraryInterpreter {
-  runtime: { _functionTable: Record<string, { _func: (args: unknown[]) => unknown; _signature: unknown[] }>; callFunction(name: string, args: unknown[]): unknown };
+  runtime: {
+    _functionTable: Record<string, { _func: (args: unknown[]) => unknown; _signature: unknown[] }>;
+    callFunction(name: string, args: unknown[]): unknown;
+  };
   _rootValue: unknown;
   _scope: { withScope(scope: Record<string, unknown>): unknown };
   search(node: Node, value: Value): Value;
@@ -160,7 +171,8 @@ function sizeOf(value: unknown, depth = 0): number {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) size += sizeOf(value[i], depth + 1);
   } else {
-    for (const key in value) if (Object.hasOwn(value, key)) size += 1 + sizeOf((value as Record<string, unknown>)[key], depth + 1);
+    for (const key in value)
+      if (Object.hasOwn(value, key)) size += 1 + sizeOf((value as Record<string, unknown>)[key], depth + 1);
   }
   if (size >= MEMO_SIZE) sizes.set(value, size);
   return size;
@@ -191,7 +203,8 @@ class Bounded extends LibraryInterpreter {
   private charge(values: number): void {
     const budget = this.budget;
     budget.values += values;
-    if (budget.values > budget.limits.maxValues) throw new LimitHit(`it would build more than ${budget.limits.maxValues} values`);
+    if (budget.values > budget.limits.maxValues)
+      throw new LimitHit(`it would build more than ${budget.limits.maxValues} values`);
   }
 
   /** Charges a value just built (an array, object or string) and checks its whole size. */
@@ -201,7 +214,8 @@ class Bounded extends LibraryInterpreter {
     } else if (value !== null && typeof value === 'object') {
       this.charge(Array.isArray(value) ? value.length + 1 : Object.keys(value).length + 1);
       const size = sizeOf(value);
-      if (size > this.budget.limits.maxValues) throw new LimitHit(`a value it builds would hold more than ${this.budget.limits.maxValues} values`);
+      if (size > this.budget.limits.maxValues)
+        throw new LimitHit(`a value it builds would hold more than ${this.budget.limits.maxValues} values`);
     }
     return value;
   }
@@ -209,7 +223,8 @@ class Bounded extends LibraryInterpreter {
   /** Checks, before a function builds it, that a value of `values` values fits. */
   private fits(values: number): void {
     const budget = this.budget;
-    if (budget.values + values > budget.limits.maxValues) throw new LimitHit(`it would build more than ${budget.limits.maxValues} values`);
+    if (budget.values + values > budget.limits.maxValues)
+      throw new LimitHit(`it would build more than ${budget.limits.maxValues} values`);
   }
 
   override visit(node: Node, value: unknown): unknown {
@@ -268,7 +283,11 @@ class Bounded extends LibraryInterpreter {
         // the new text for every character of the subject (an empty old text matches everywhere)
         this.fits(countArg(args, 3));
         const subject = textArg(args, 0).length;
-        this.fits(stringValues(subject + (Math.floor(subject / Math.max(1, textArg(args, 1).length)) + 1) * textArg(args, 2).length));
+        this.fits(
+          stringValues(
+            subject + (Math.floor(subject / Math.max(1, textArg(args, 1).length)) + 1) * textArg(args, 2).length,
+          ),
+        );
         break;
       }
       case 'split':
@@ -323,7 +342,8 @@ function isTrimmed(code: number): boolean {
 function trimRight(subject: string, chars: string | undefined): string {
   const set = chars === undefined || chars === '' ? undefined : new Set(chars.split('').map((c) => c.charCodeAt(0)));
   let end = subject.length;
-  while (end > 0 && (set === undefined ? isTrimmed(subject.charCodeAt(end - 1)) : set.has(subject.charCodeAt(end - 1)))) end--;
+  while (end > 0 && (set === undefined ? isTrimmed(subject.charCodeAt(end - 1)) : set.has(subject.charCodeAt(end - 1))))
+    end--;
   return subject.slice(0, end);
 }
 
@@ -332,10 +352,14 @@ function boundedInterpreter(): Bounded {
   const interpreter = new Bounded();
   const table = interpreter.runtime._functionTable;
   const trimLeft = table['trim_left']!._func;
-  table['trim_right'] = { ...table['trim_right']!, _func: (args) => trimRight(args[0] as string, args[1] as string | undefined) };
+  table['trim_right'] = {
+    ...table['trim_right']!,
+    _func: (args) => trimRight(args[0] as string, args[1] as string | undefined),
+  };
   table['trim'] = {
     ...table['trim']!,
-    _func: (args) => trimLeft([trimRight(args[0] as string, args[1] as string | undefined), args[1]].slice(0, args.length)),
+    _func: (args) =>
+      trimLeft([trimRight(args[0] as string, args[1] as string | undefined), args[1]].slice(0, args.length)),
   };
   return interpreter;
 }
@@ -396,7 +420,8 @@ function parsesAsJson(text: string): boolean {
 /** The end (exclusive) of a quoted token that starts at `start` with `quote`, skipping escapes. */
 function quotedEnd(text: string, start: number, quote: string): number {
   let i = start + 1;
-  while (i < text.length && text[i] !== quote) i += text[i] === '\\' && (text[i + 1] === '\\' || text[i + 1] === quote) ? 2 : 1;
+  while (i < text.length && text[i] !== quote)
+    i += text[i] === '\\' && (text[i + 1] === '\\' || text[i + 1] === quote) ? 2 : 1;
   return i + 1;
 }
 
@@ -419,8 +444,15 @@ function lexerErrorColumn(text: string): number {
       i = quotedEnd(text, i, "'");
     } else if (c === '`') {
       const end = quotedEnd(text, i, '`');
-      const literal = text.slice(i + 1, end - 1).trimStart().replace('\\`', '`');
-      const looksLikeJson = literal !== '' && ('[{"'.includes(literal[0]!) || ['true', 'false', 'null'].includes(literal) || ('-0123456789'.includes(literal[0]!) && parsesAsJson(literal)));
+      const literal = text
+        .slice(i + 1, end - 1)
+        .trimStart()
+        .replace('\\`', '`');
+      const looksLikeJson =
+        literal !== '' &&
+        ('[{"'.includes(literal[0]!) ||
+          ['true', 'false', 'null'].includes(literal) ||
+          ('-0123456789'.includes(literal[0]!) && parsesAsJson(literal)));
       if (end > text.length || !looksLikeJson || !parsesAsJson(literal)) return i + 1;
       i = end;
     } else if (BASIC.has(c)) {

@@ -28,7 +28,8 @@ export function stringifySorted(value: unknown, options: StringifyOptions = {}):
 }
 
 function write(value: unknown, newline: string, pretty: boolean, out: string[], depth: number): void {
-  if (depth > MAX_WALK_DEPTH) throw new JsonDepthError(`the value is nested more than ${MAX_WALK_DEPTH} levels deep and cannot be printed`);
+  if (depth > MAX_WALK_DEPTH)
+    throw new JsonDepthError(`the value is nested more than ${MAX_WALK_DEPTH} levels deep and cannot be printed`);
   if (value === null || value === undefined || typeof value === 'function') {
     out.push('null');
   } else if (typeof value === 'number') {

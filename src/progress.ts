@@ -65,7 +65,10 @@ export function renderBar(label: string, done: number, total: number, columns: n
   const room = Math.max(0, columns - 1 - label.length - count.length - 4);
   if (room < 10) return `${label} ${count}`.slice(0, Math.max(0, columns - 1));
   const filled = total > 0 ? Math.round((room * Math.min(done, total)) / total) : 0;
-  const bar = filled >= room ? '='.repeat(room) : `${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${' '.repeat(room - Math.max(filled, 0))}`;
+  const bar =
+    filled >= room
+      ? '='.repeat(room)
+      : `${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${' '.repeat(room - Math.max(filled, 0))}`;
   return `${label} [${bar}] ${count}`;
 }
 

@@ -99,7 +99,13 @@ function issuesFilters(config: UserConfig | undefined): Record<string, unknown> 
   return typeof filters === 'object' && filters !== null ? (filters as Record<string, unknown>) : undefined;
 }
 
-function serveBytes(c: Context, body: Uint8Array, type: string | undefined, etag: string | undefined, csp?: string): Response {
+function serveBytes(
+  c: Context,
+  body: Uint8Array,
+  type: string | undefined,
+  etag: string | undefined,
+  csp?: string,
+): Response {
   const headers: Record<string, string> = {};
   if (type !== undefined) headers['content-type'] = type;
   if (csp !== undefined) headers['content-security-policy'] = csp;
@@ -132,9 +138,12 @@ function repoFileType(name: string, body: Uint8Array): string {
 
 /** The record a `/repo/` path addresses (or a file in it): `items/<id>/<HASH>/…` or `records/<split>/<HASH>/…`. */
 function recordInPath(segments: readonly string[]): { hash: string; item?: string } | undefined {
-  if (segments[0] === 'items' && segments.length >= 3 && isBase32(segments[2]!)) return { hash: segments[2]!, item: segments[1]! };
+  if (segments[0] === 'items' && segments.length >= 3 && isBase32(segments[2]!))
+    return { hash: segments[2]!, item: segments[1]! };
   if (segments[0] === 'records') {
-    const hash = segments.slice(1).find((s, i) => isBase32(s) && s.length > 2 && s.startsWith(segments.slice(1, i + 1).join('')) && i > 0);
+    const hash = segments
+      .slice(1)
+      .find((s, i) => isBase32(s) && s.length > 2 && s.startsWith(segments.slice(1, i + 1).join('')) && i > 0);
     if (hash !== undefined) return { hash };
   }
   return undefined;
@@ -154,7 +163,10 @@ export function createApp(options: AppOptions): Hono {
     authors: formatAuthor(options.author),
     signing: userConfig?.signing,
   });
-  const overlays = new Overlays([...(options.overlays ?? []).map((dir) => ({ dir })), ...(options.repositoryOverlays ?? [])]);
+  const overlays = new Overlays([
+    ...(options.overlays ?? []).map((dir) => ({ dir })),
+    ...(options.repositoryOverlays ?? []),
+  ]);
   const assets = new Assets(overlays);
   const overlayApp = options.ui !== 'builtin' && overlays.hasApp;
   const docs = new Docs(packageRoot());
@@ -196,11 +208,19 @@ export function createApp(options: AppOptions): Hono {
     const found = assets.get(segments);
     if (found === undefined) return c.text('Not found', 404);
     c.header('cache-control', found.overlay ? 'no-cache' : 'public, max-age=300');
-    return serveBytes(c, found.asset.body, found.asset.type, found.asset.etag, found.overlay ? RAW_FILE_CSP : undefined);
+    return serveBytes(
+      c,
+      found.asset.body,
+      found.asset.type,
+      found.asset.etag,
+      found.overlay ? RAW_FILE_CSP : undefined,
+    );
   });
   app.get('/favicon.ico', (c) => {
     const found = assets.get(['favicon.svg']);
-    return found === undefined ? c.text('Not found', 404) : serveBytes(c, found.asset.body, found.asset.type, found.asset.etag);
+    return found === undefined
+      ? c.text('Not found', 404)
+      : serveBytes(c, found.asset.body, found.asset.type, found.asset.etag);
   });
 
   app.get('/repo/*', (c) => {
@@ -217,7 +237,13 @@ export function createApp(options: AppOptions): Hono {
     const entry = repoEntry(repo.root, segments);
     if (entry === undefined) return c.text('Not found', 404);
     if (entry.kind === 'directory') {
-      return serveBytes(c, new TextEncoder().encode(entry.listing), 'text/plain; charset=utf-8', undefined, RAW_FILE_CSP);
+      return serveBytes(
+        c,
+        new TextEncoder().encode(entry.listing),
+        'text/plain; charset=utf-8',
+        undefined,
+        RAW_FILE_CSP,
+      );
     }
     const name = segments[segments.length - 1] ?? '';
     return serveBytes(c, entry.body, repoFileType(name, entry.body), etagOf(entry.body), RAW_FILE_CSP);
@@ -225,23 +251,26 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/events', eventsHandler({ feed }));
 
-  app.route('/', apiRoutes({
-    repo,
-    index,
-    writer,
-    readonly,
-    reducer: repositoryReducer(repo, index),
-    userConfig: () => {
-      const json = userConfig === undefined ? {} : userConfigToJson(userConfig);
-      // Which repositories the user trusts is none of a web page's business.
-      for (const key of ['trusted_executables', 'trusted_web']) delete json[key];
-      if (json['author'] === undefined) {
-        const a = options.author;
-        json['author'] = a.email === undefined ? { name: a.name } : { name: a.name, email: a.email };
-      }
-      return json;
-    },
-  }));
+  app.route(
+    '/',
+    apiRoutes({
+      repo,
+      index,
+      writer,
+      readonly,
+      reducer: repositoryReducer(repo, index),
+      userConfig: () => {
+        const json = userConfig === undefined ? {} : userConfigToJson(userConfig);
+        // Which repositories the user trusts is none of a web page's business.
+        for (const key of ['trusted_executables', 'trusted_web']) delete json[key];
+        if (json['author'] === undefined) {
+          const a = options.author;
+          json['author'] = a.email === undefined ? { name: a.name } : { name: a.name, email: a.email };
+        }
+        return json;
+      },
+    }),
+  );
   app.route('/', gitPages({ repo, filters: () => namedFilters(issuesFilters(userConfig)) }));
   const pages: PagesOptions = {
     repo,
@@ -251,7 +280,10 @@ export function createApp(options: AppOptions): Hono {
     docs,
     readonly,
     filters: () =>
-      namedFilters(issuesFilters(userConfig), { me: readonly ? undefined : options.author.name, repository: configToJson(repo.config) }),
+      namedFilters(issuesFilters(userConfig), {
+        me: readonly ? undefined : options.author.name,
+        repository: configToJson(repo.config),
+      }),
     ...(options.notice === undefined ? {} : { notice: options.notice }),
   };
   app.route('/', pageRoutes(pages));
@@ -267,7 +299,10 @@ const OWN_PATHS = ['/api', '/repo', '/config', '/user/config', '/events'];
 function serveOverlayFile(c: Context, found: OverlayFile | undefined): Response {
   if (found === undefined) return c.text('Not found', 404);
   if (found.kind === 'changed') {
-    return c.text(`${found.path} changed since \`sit trust\`: review the change, run \`sit trust\` and restart sit web`, 403);
+    return c.text(
+      `${found.path} changed since \`sit trust\`: review the change, run \`sit trust\` and restart sit web`,
+      403,
+    );
   }
   c.header('cache-control', 'no-cache');
   return serveBytes(c, found.asset.body, found.asset.type, found.asset.etag, OVERLAY_APP_CSP);
@@ -312,8 +347,10 @@ function listenFailure(host: string, port: number, error: NodeJS.ErrnoException)
   if (error.code === 'EADDRINUSE') {
     return `cannot listen on ${shown}: another program (another sit web?) already uses that port; stop it, or pick another port with --listen ${next}`;
   }
-  if (error.code === 'EACCES') return `cannot listen on ${shown}: not allowed (ports below 1024 need privileges); pick another port with --listen ${host.includes(':') ? `[${host}]` : host}:8080`;
-  if (error.code === 'EADDRNOTAVAIL') return `cannot listen on ${shown}: this machine has no such address; use --listen 127.0.0.1:${port}`;
+  if (error.code === 'EACCES')
+    return `cannot listen on ${shown}: not allowed (ports below 1024 need privileges); pick another port with --listen ${host.includes(':') ? `[${host}]` : host}:8080`;
+  if (error.code === 'EADDRNOTAVAIL')
+    return `cannot listen on ${shown}: this machine has no such address; use --listen 127.0.0.1:${port}`;
   return `cannot listen on ${shown}: ${error.code ?? error.message}`;
 }
 
@@ -322,7 +359,9 @@ export function parseListen(text: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text.trim());
   const port = m === null ? NaN : Number(m[3]);
   if (m === null || port > 65535) {
-    throw new ListenAddressError(`invalid listen address ${JSON.stringify(text)}: use HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080`);
+    throw new ListenAddressError(
+      `invalid listen address ${JSON.stringify(text)}: use HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080`,
+    );
   }
   return { host: (m[1] ?? m[2])!, port };
 }
@@ -377,7 +416,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         try {
           feed.publish(await options.index.refresh(ids));
         } catch (error) {
-          console.error(`sit web: cannot refresh ${ids.length} item(s): ${error instanceof Error ? error.message : String(error)}`);
+          console.error(
+            `sit web: cannot refresh ${ids.length} item(s): ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       });
     };

@@ -45,7 +45,14 @@ interface Parsed {
 
 function parse(argv: string[], env: NodeJS.ProcessEnv): Parsed {
   const result: Parsed = {
-    globals: { disableIntegrityCheck: env['SIT_DISABLE_INTEGRITY_CHECK'] !== undefined, verbosity: 0, help: false, version: false, command: 'web', rest: [] },
+    globals: {
+      disableIntegrityCheck: env['SIT_DISABLE_INTEGRITY_CHECK'] !== undefined,
+      verbosity: 0,
+      help: false,
+      version: false,
+      command: 'web',
+      rest: [],
+    },
     readonly: false,
     overlays: [],
     ui: undefined,
@@ -73,9 +80,13 @@ function parse(argv: string[], env: NodeJS.ProcessEnv): Parsed {
     else if (/^-v+$/.test(name)) result.globals.verbosity += name.length - 1;
     else if (name === '-h' || name === '--help') result.help = true;
     else if (name === '-V' || name === '--version') result.version = true;
-    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`sit-web: unknown option ${name}; see \`sit-web --help\``);
+    else if (arg.startsWith('-') && arg !== '-')
+      throw new UsageError(`sit-web: unknown option ${name}; see \`sit-web --help\``);
     else if (result.listen === undefined) result.listen = arg;
-    else throw new UsageError(`sit-web: unexpected argument ${JSON.stringify(arg)} (the address is already ${result.listen}); see \`sit-web --help\``);
+    else
+      throw new UsageError(
+        `sit-web: unexpected argument ${JSON.stringify(arg)} (the address is already ${result.listen}); see \`sit-web --help\``,
+      );
   }
   return result;
 }
@@ -109,7 +120,9 @@ main(process.argv.slice(2)).then(
       process.exitCode = error.exitCode;
       return;
     }
-    process.stderr.write(`internal error: ${error instanceof Error ? error.message : String(error)} (run with SIT_DEBUG=1 for details)\n`);
+    process.stderr.write(
+      `internal error: ${error instanceof Error ? error.message : String(error)} (run with SIT_DEBUG=1 for details)\n`,
+    );
     if (process.env['SIT_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = 70;
   },

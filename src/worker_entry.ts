@@ -20,7 +20,9 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 /** The URL of this package's module `name`, a path below `src/` without extension (`reduce/load_item`). */
 export function ownModule(name: string): URL {
-  const file = FROM_SOURCE ? join(packageRoot(), 'src', `${name}.ts`) : join(packageRoot(), 'dist', 'src', `${name}.js`);
+  const file = FROM_SOURCE
+    ? join(packageRoot(), 'src', `${name}.ts`)
+    : join(packageRoot(), 'dist', 'src', `${name}.js`);
   return pathToFileURL(file);
 }
 

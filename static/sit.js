@@ -16,8 +16,11 @@
   function select(delta) {
     var list = rows();
     if (list.length === 0) return;
-    var current = list.findIndex(function (row) { return row.classList.contains('selected'); });
-    var next = current < 0 ? (delta > 0 ? 0 : list.length - 1) : Math.max(0, Math.min(list.length - 1, current + delta));
+    var current = list.findIndex(function (row) {
+      return row.classList.contains('selected');
+    });
+    var next =
+      current < 0 ? (delta > 0 ? 0 : list.length - 1) : Math.max(0, Math.min(list.length - 1, current + delta));
     list.forEach(function (row) {
       row.classList.remove('selected');
       row.removeAttribute('aria-current');
@@ -51,7 +54,9 @@
       var form = event.target.form;
       if (form) {
         event.preventDefault();
-        var submit = form.querySelector('button[type="submit"].button-primary') || form.querySelector('button[type="submit"]:not([name="preview"])');
+        var submit =
+          form.querySelector('button[type="submit"].button-primary') ||
+          form.querySelector('button[type="submit"]:not([name="preview"])');
         if (typeof form.requestSubmit === 'function') form.requestSubmit(submit || undefined);
         else form.submit();
       }
@@ -178,6 +183,9 @@
     editors(document);
   });
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', function () { editors(document); });
+  if (document.readyState === 'loading')
+    document.addEventListener('DOMContentLoaded', function () {
+      editors(document);
+    });
   else editors(document);
 })();

@@ -25,13 +25,12 @@ export function docPage(page: DocPage): Html {
   <nav class="doc-toc" aria-label="Documentation">
     <h2>Documentation</h2>
     <ul>${page.entries.map(
-      (e) => html`<li><a href="/doc/${e.slug}"${e.slug === page.current ? html` aria-current="page"` : ''}>${inlineCode(e.title)}</a></li>`,
+      (e) =>
+        html`<li><a href="/doc/${e.slug}"${e.slug === page.current ? html` aria-current="page"` : ''}>${inlineCode(e.title)}</a></li>`,
     )}</ul>
   </nav>
   <article class="doc-body markdown" hx-ignore>
-    ${page.bodyHtml !== undefined
-      ? raw(page.bodyHtml)
-      : html`<h1>Documentation</h1><p>Pick a page from the list.</p>`}
+    ${page.bodyHtml !== undefined ? raw(page.bodyHtml) : html`<h1>Documentation</h1><p>Pick a page from the list.</p>`}
   </article>
 </div>`;
 }

@@ -42,9 +42,11 @@ export function issueForm(page: IssueFormPage): Html {
   const v = page.values;
   const defs = page.definitions ?? { labels: [], milestones: [] };
   return html`<div class="form-page">
-  ${editing
-    ? html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Issues</a> <span aria-hidden="true">/</span> <a href="/issue/${encodeURIComponent(page.id!)}">#${shortId(page.id!)}</a> <span aria-hidden="true">/</span> <span>Edit</span></nav>`
-    : html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Issues</a> <span aria-hidden="true">/</span> <span>New</span></nav>`}
+  ${
+    editing
+      ? html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Issues</a> <span aria-hidden="true">/</span> <a href="/issue/${encodeURIComponent(page.id!)}">#${shortId(page.id!)}</a> <span aria-hidden="true">/</span> <span>Edit</span></nav>`
+      : html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Issues</a> <span aria-hidden="true">/</span> <span>New</span></nav>`
+  }
   <h1>${editing ? 'Edit issue' : 'New issue'}</h1>
   <form class="issue-form card" method="post" action="${action}"
     hx-post="${action}" hx-target="#main" hx-select="#main" hx-swap="outerHTML" hx-push-url="true" hx-disable="findAll button">
@@ -62,9 +64,11 @@ export function issueForm(page: IssueFormPage): Html {
       <div class="field">
         <label for="labels">Labels</label>
         <input id="labels" name="labels" type="text" value="${v.labels}" aria-describedby="labels-help" autocomplete="off">
-        <p id="labels-help" class="help">Comma-separated${defs.labels.length > 0
-          ? html`; defined: <span class="labels">${defs.labels.map((l) => labelChip(l.name, defs))}</span>`
-          : html`, e.g. <code>bug, web</code>`}</p>
+        <p id="labels-help" class="help">Comma-separated${
+          defs.labels.length > 0
+            ? html`; defined: <span class="labels">${defs.labels.map((l) => labelChip(l.name, defs))}</span>`
+            : html`, e.g. <code>bug, web</code>`
+        }</p>
       </div>
       <div class="field">
         <label for="assignees">Assignees</label>
@@ -129,16 +133,20 @@ export function commentPage(page: CommentPage): Html {
   <h1>${page.mode === 'edit' ? 'Edit comment' : 'Delete comment'} ${page.number}</h1>
   <form class="card" method="post" action="${action}">
     ${page.error !== undefined ? html`<p class="notice notice-error" role="alert">${icon('warning')} ${page.error}</p>` : ''}
-    ${page.mode === 'edit'
-      ? html`${markdownEditor({ id: 'comment-text', name: 'text', label: 'Comment', value: page.text, rows: 8, preview: page.preview })}
+    ${
+      page.mode === 'edit'
+        ? html`${markdownEditor({ id: 'comment-text', name: 'text', label: 'Comment', value: page.text, rows: 8, preview: page.preview })}
     <p class="help">The earlier text stays in the issue's history (its records); the comment is marked as edited.</p>`
-      : html`<p>Delete this comment from <strong>${page.summary}</strong>? The timeline will say that you deleted a comment; its text stays in the issue's records.</p>
-    <blockquote class="markdown deleted-preview" hx-ignore>${page.html === undefined ? page.text : raw(page.html)}</blockquote>`}
+        : html`<p>Delete this comment from <strong>${page.summary}</strong>? The timeline will say that you deleted a comment; its text stays in the issue's records.</p>
+    <blockquote class="markdown deleted-preview" hx-ignore>${page.html === undefined ? page.text : raw(page.html)}</blockquote>`
+    }
     <div class="form-actions">
       <a class="button" href="${issue}">Cancel</a>
-      ${page.mode === 'edit'
-        ? html`<button class="button button-primary" type="submit">Save comment</button>`
-        : html`<button class="button button-danger" type="submit">${icon('trash')} Delete comment</button>`}
+      ${
+        page.mode === 'edit'
+          ? html`<button class="button button-primary" type="submit">Save comment</button>`
+          : html`<button class="button button-danger" type="submit">${icon('trash')} Delete comment</button>`
+      }
     </div>
   </form>
 </div>`;

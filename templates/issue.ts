@@ -74,19 +74,21 @@ function mergeRequestCard(mr: MergeRequestView, issueId: string): Html {
   return html`<section class="mr-card" aria-label="Merge request ${shortId(mr.hash)}">
   <header class="mr-head">${icon('code')}<span>Merge request <code title="${mr.hash}">${mr.hash.slice(0, 12)}</code></span>
     <span class="mr-tip">merge with <code>sit mr-merge ${issueId} ${mr.hash}</code></span></header>
-  ${mr.damaged === true
-    ? html`<p class="mr-missing">This record is damaged: its files do not match its hash, so nothing of it is shown (see <code>sit integrity</code>).</p>`
-    : mr.missing
-    ? html`<p class="mr-missing">The record's files are not in this repository.</p>`
-    : mr.patches.length === 0
-      ? html`<p class="mr-missing">This merge request has no patch files.</p>`
-      : mr.patches.map(
-          (p) => html`<details class="patch"${p.lines <= 400 ? html` open` : ''}>
+  ${
+    mr.damaged === true
+      ? html`<p class="mr-missing">This record is damaged: its files do not match its hash, so nothing of it is shown (see <code>sit integrity</code>).</p>`
+      : mr.missing
+        ? html`<p class="mr-missing">The record's files are not in this repository.</p>`
+        : mr.patches.length === 0
+          ? html`<p class="mr-missing">This merge request has no patch files.</p>`
+          : mr.patches.map(
+              (p) => html`<details class="patch"${p.lines <= 400 ? html` open` : ''}>
     <summary><span class="patch-name">${p.name}</span> <span class="diffstat"><span class="plus">+${p.added}</span> <span class="minus">−${p.removed}</span></span>
       <a class="patch-raw" href="${p.href}">raw</a></summary>
     <pre class="diff" hx-ignore><code class="hljs language-diff">${raw(p.html)}</code></pre>
   </details>`,
-        )}
+            )
+  }
 </section>`;
 }
 
@@ -149,8 +151,14 @@ function actionText(action: TimelineAction, page: IssuePage): Html {
       const labels = action.type === 'labels';
       const what = labels ? 'label' : 'assignee';
       const parts: Html[] = [];
-      if (action.added.length > 0) parts.push(html`${labels ? 'added' : 'assigned'} ${names(action.added, page, labels)}${labels ? html` ${action.added.length === 1 ? what : `${what}s`}` : ''}`);
-      if (action.removed.length > 0) parts.push(html`${labels ? 'removed' : 'unassigned'} ${names(action.removed, page, labels)}${labels ? html` ${action.removed.length === 1 ? what : `${what}s`}` : ''}`);
+      if (action.added.length > 0)
+        parts.push(
+          html`${labels ? 'added' : 'assigned'} ${names(action.added, page, labels)}${labels ? html` ${action.added.length === 1 ? what : `${what}s`}` : ''}`,
+        );
+      if (action.removed.length > 0)
+        parts.push(
+          html`${labels ? 'removed' : 'unassigned'} ${names(action.removed, page, labels)}${labels ? html` ${action.removed.length === 1 ? what : `${what}s`}` : ''}`,
+        );
       return html`${parts.map((p, i) => html`${i > 0 ? ' and ' : ''}${p}`)}`;
     }
     case 'milestone':
@@ -189,24 +197,32 @@ function eventLine(item: Extract<TimelineItem, { kind: 'event' }>, page: IssuePa
 
 function sidePanel(issue: IssueView, page: IssuePage): Html {
   const readonly = page.readonly;
-  const editLink = readonly ? '' : html`<a class="side-edit" href="/issue/${encodeURIComponent(issue.id)}/edit">Edit</a>`;
+  const editLink = readonly
+    ? ''
+    : html`<a class="side-edit" href="/issue/${encodeURIComponent(issue.id)}/edit">Edit</a>`;
   const milestone = issue.milestone === '' ? undefined : findMilestone(page.definitions, issue.milestone);
   return html`<aside class="sidebar" aria-label="Issue properties">
   <section><h2>${icon('tag')} Labels ${editLink}</h2>
     ${issue.labels.length > 0 ? html`<p class="labels">${issue.labels.map((l) => labelChip(l, page.definitions))}</p>` : html`<p class="none">None yet</p>`}</section>
   <section><h2>${icon('person')} Assignees</h2>
-    ${issue.assignees.length > 0
-      ? html`<ul class="people">${issue.assignees.map((a) => html`<li>${avatar(a, 'small')}<span>${personName(a)}</span></li>`)}</ul>`
-      : html`<p class="none">No one assigned</p>`}</section>
+    ${
+      issue.assignees.length > 0
+        ? html`<ul class="people">${issue.assignees.map((a) => html`<li>${avatar(a, 'small')}<span>${personName(a)}</span></li>`)}</ul>`
+        : html`<p class="none">No one assigned</p>`
+    }</section>
   <section><h2>${icon('milestone')} Milestone</h2>
-    ${issue.milestone !== ''
-      ? html`<p><a href="/?q=${encodeURIComponent(`is:all milestone:"${issue.milestone.replace(/["\\]/g, '\\$&')}"`)}">${issue.milestone}</a>${milestone?.due ? html`<br><span class="help">due ${milestone.due}</span>` : ''}</p>`
-      : html`<p class="none">No milestone</p>`}</section>
+    ${
+      issue.milestone !== ''
+        ? html`<p><a href="/?q=${encodeURIComponent(`is:all milestone:"${issue.milestone.replace(/["\\]/g, '\\$&')}"`)}">${issue.milestone}</a>${milestone?.due ? html`<br><span class="help">due ${milestone.due}</span>` : ''}</p>`
+        : html`<p class="none">No milestone</p>`
+    }</section>
   ${refsPanelHook(issue.id)}
   <section class="side-id"><h2>Identifier</h2><p><code class="full-id">${issue.id}</code></p></section>
-  ${issue.errors > 0
-    ? html`<section class="side-errors"><h2>${icon('warning')} Reducer errors</h2><p>${issue.errors} record${issue.errors === 1 ? '' : 's'} could not be applied; see <code>sit reduce ${shortId(issue.id)}</code>.</p></section>`
-    : ''}
+  ${
+    issue.errors > 0
+      ? html`<section class="side-errors"><h2>${icon('warning')} Reducer errors</h2><p>${issue.errors} record${issue.errors === 1 ? '' : 's'} could not be applied; see <code>sit reduce ${shortId(issue.id)}</code>.</p></section>`
+      : ''
+  }
 </aside>`;
 }
 
@@ -232,9 +248,9 @@ export function markdownEditor(options: {
           hx-post="/preview" hx-target="#${target}" hx-swap="innerHTML" data-editor-preview>Preview</button>
       </div>
     </div>
-    <div id="${target}" class="editor-preview" aria-live="polite">${options.preview !== undefined
-      ? html`<div class="markdown" hx-ignore>${raw(options.preview)}</div>`
-      : ''}</div>
+    <div id="${target}" class="editor-preview" aria-live="polite">${
+      options.preview !== undefined ? html`<div class="markdown" hx-ignore>${raw(options.preview)}</div>` : ''
+    }</div>
     <textarea id="${options.id}" name="${options.name}" rows="${options.rows}"${options.placeholder === undefined ? '' : html` placeholder="${options.placeholder}"`}${options.describedBy === undefined ? '' : html` aria-describedby="${options.describedBy}"`}${options.required ? html` required` : ''}>${options.value}</textarea>
   </div>`;
 }
@@ -249,9 +265,11 @@ function commentForm(page: IssuePage): Html {
     ${page.error !== undefined ? html`<p class="notice notice-error" role="alert">${page.error}</p>` : ''}
     ${markdownEditor({ id: 'comment-text', name: 'text', label: 'Comment', value: page.draft ?? '', rows: 5, placeholder: 'Write a comment (Markdown; #id links an issue, @name a person)', preview: page.preview })}
     <div class="form-actions">
-      ${open
-        ? html`<button class="button" type="submit" name="action" value="close">${icon('closed')} Close issue</button>`
-        : html`<button class="button" type="submit" name="action" value="reopen">${icon('open')} Reopen issue</button>`}
+      ${
+        open
+          ? html`<button class="button" type="submit" name="action" value="close">${icon('closed')} Close issue</button>`
+          : html`<button class="button" type="submit" name="action" value="reopen">${icon('open')} Reopen issue</button>`
+      }
       ${open ? html`<button class="button" type="submit" name="action" value="comment-close">Comment and close</button>` : ''}
       <button class="button button-primary" type="submit" name="action" value="comment">Comment</button>
     </div>
@@ -295,9 +313,11 @@ export function issuePage(page: IssuePage): Html {
         ${avatar(issue.authors)}
         <div class="comment-box">
           <header class="comment-head"><span class="comment-who"><strong title="${issue.authors}">${personName(issue.authors)}</strong> opened ${timeTag(issue.timestamp)}</span></header>
-          ${issue.details.trim() === ''
-            ? html`<p class="none markdown">No description provided.</p>`
-            : html`<div class="markdown" hx-ignore>${raw(page.detailsHtml)}</div>`}
+          ${
+            issue.details.trim() === ''
+              ? html`<p class="none markdown">No description provided.</p>`
+              : html`<div class="markdown" hx-ignore>${raw(page.detailsHtml)}</div>`
+          }
           ${ownMrs.map((h) => {
             const mr = page.mergeRequests.get(h);
             return mr === undefined ? '' : mergeRequestCard(mr, issue.id);

@@ -59,12 +59,18 @@ export interface MilestonesPage {
   values?: { title: string; due: string; description: string };
 }
 
-function labelFields(values: { name: string; color: string; description: string }, prefix: string, nameEditable: boolean): Html {
+function labelFields(
+  values: { name: string; color: string; description: string },
+  prefix: string,
+  nameEditable: boolean,
+): Html {
   return html`<div class="field">
       <label for="${prefix}-name">Name</label>
-      ${nameEditable
-        ? html`<input id="${prefix}-name" name="name" type="text" required maxlength="200" value="${values.name}" autocomplete="off">`
-        : html`<input id="${prefix}-name" type="text" value="${values.name}" disabled><input type="hidden" name="name" value="${values.name}">`}
+      ${
+        nameEditable
+          ? html`<input id="${prefix}-name" name="name" type="text" required maxlength="200" value="${values.name}" autocomplete="off">`
+          : html`<input id="${prefix}-name" type="text" value="${values.name}" disabled><input type="hidden" name="name" value="${values.name}">`
+      }
     </div>
     <div class="field field-color">
       <label for="${prefix}-color">Colour</label>
@@ -81,27 +87,33 @@ function labelRow(row: LabelRow, page: LabelsPage): Html {
   return html`<li class="def-row" id="${anchor}">
   <div class="def-main">
     ${labelChip(row.name, page.definitions)}
-    ${row.defined
-      ? row.description === ''
-        ? html`<span class="none">No description</span>`
-        : html`<span class="def-description">${row.description}</span>`
-      : html`<span class="none">Not defined: it shows without a colour</span>`}
+    ${
+      row.defined
+        ? row.description === ''
+          ? html`<span class="none">No description</span>`
+          : html`<span class="def-description">${row.description}</span>`
+        : html`<span class="none">Not defined: it shows without a colour</span>`
+    }
   </div>
   <div class="def-counts"><a href="${row.openHref}">${icon('open')} ${row.open} open</a> <a href="${row.closedHref}">${icon('closed')} ${row.closed} closed</a></div>
-  ${page.readonly
-    ? ''
-    : html`<details class="def-edit">
+  ${
+    page.readonly
+      ? ''
+      : html`<details class="def-edit">
     <summary class="button">${row.defined ? 'Edit' : 'Define'}</summary>
     <form class="def-form" method="post" action="/labels">
       ${labelFields({ name: row.name, color: row.color ?? page.suggestedColor, description: row.description }, `edit-${anchor}`, false)}
       <div class="form-actions"><button class="button button-primary" type="submit">${row.defined ? 'Save' : 'Define label'}</button></div>
     </form>
-    ${row.defined
-      ? html`<form method="post" action="/labels/delete" class="def-delete"><input type="hidden" name="name" value="${row.name}">
+    ${
+      row.defined
+        ? html`<form method="post" action="/labels/delete" class="def-delete"><input type="hidden" name="name" value="${row.name}">
       <button class="button button-danger" type="submit">${icon('trash')} Delete definition</button>
       <span class="help">Issues keep the label.</span></form>`
-      : ''}
-  </details>`}
+        : ''
+    }
+  </details>`
+  }
 </li>`;
 }
 
@@ -114,26 +126,36 @@ export function labelsPage(page: LabelsPage): Html {
     <a class="button" href="/milestones">${icon('milestone')} Milestones</a>
   </div>
   ${page.error !== undefined ? html`<p class="notice notice-error" role="alert">${icon('warning')} ${page.error}</p>` : ''}
-  ${page.readonly
-    ? ''
-    : html`<form class="card def-form new-def" method="post" action="/labels">
+  ${
+    page.readonly
+      ? ''
+      : html`<form class="card def-form new-def" method="post" action="/labels">
     <h2>New label</h2>
     <div class="def-fields">${labelFields(page.values ?? { name: '', color: page.suggestedColor, description: '' }, 'new-label', true)}</div>
     <div class="form-actions"><button class="button button-primary" type="submit">${icon('plus')} Create label</button></div>
-  </form>`}
-  ${page.rows.length === 0
-    ? html`<div class="empty card"><p class="empty-title">No labels yet</p><p>Labels sort issues into kinds: <em>bug</em>, <em>enhancement</em>, <em>question</em>.</p></div>`
-    : html`<ul class="def-list card" aria-label="Labels">${page.rows.map((r) => labelRow(r, page))}</ul>
-  <p class="help">${defined} defined. Definitions are records of the item <code>issue-tracking-definitions</code>, shared like any other records; <code>sit issue labels</code> lists them too.</p>`}
+  </form>`
+  }
+  ${
+    page.rows.length === 0
+      ? html`<div class="empty card"><p class="empty-title">No labels yet</p><p>Labels sort issues into kinds: <em>bug</em>, <em>enhancement</em>, <em>question</em>.</p></div>`
+      : html`<ul class="def-list card" aria-label="Labels">${page.rows.map((r) => labelRow(r, page))}</ul>
+  <p class="help">${defined} defined. Definitions are records of the item <code>issue-tracking-definitions</code>, shared like any other records; <code>sit issue labels</code> lists them too.</p>`
+  }
 </div>`;
 }
 
-function milestoneFields(values: { title: string; due: string; description: string }, prefix: string, titleEditable: boolean): Html {
+function milestoneFields(
+  values: { title: string; due: string; description: string },
+  prefix: string,
+  titleEditable: boolean,
+): Html {
   return html`<div class="field">
       <label for="${prefix}-title">Title</label>
-      ${titleEditable
-        ? html`<input id="${prefix}-title" name="title" type="text" required maxlength="200" value="${values.title}" autocomplete="off">`
-        : html`<input id="${prefix}-title" type="text" value="${values.title}" disabled><input type="hidden" name="title" value="${values.title}">`}
+      ${
+        titleEditable
+          ? html`<input id="${prefix}-title" name="title" type="text" required maxlength="200" value="${values.title}" autocomplete="off">`
+          : html`<input id="${prefix}-title" type="text" value="${values.title}" disabled><input type="hidden" name="title" value="${values.title}">`
+      }
     </div>
     <div class="field field-date">
       <label for="${prefix}-due">Due date</label>
@@ -161,27 +183,33 @@ function milestoneRow(row: MilestoneRow, page: MilestonesPage): Html {
     <progress max="${Math.max(1, total)}" value="${row.closed}" aria-label="${row.percent}% complete">${row.percent}%</progress>
     <p><strong>${row.percent}%</strong> complete · <a href="${row.openHref}">${row.open} open</a> · <a href="${row.closedHref}">${row.closed} closed</a></p>
   </div>
-  ${page.readonly
-    ? ''
-    : html`<details class="def-edit">
+  ${
+    page.readonly
+      ? ''
+      : html`<details class="def-edit">
     <summary class="button">${row.defined ? 'Edit' : 'Define'}</summary>
     <form class="def-form" method="post" action="/milestones">
       ${milestoneFields({ title: row.title, due: row.due ?? '', description: row.description }, `edit-${anchor}`, false)}
       <div class="form-actions">
-        ${row.defined
-          ? row.state === 'open'
-            ? html`<button class="button" type="submit" name="state" value="closed">${icon('closed')} Close milestone</button>`
-            : html`<button class="button" type="submit" name="state" value="open">${icon('open')} Reopen milestone</button>`
-          : ''}
+        ${
+          row.defined
+            ? row.state === 'open'
+              ? html`<button class="button" type="submit" name="state" value="closed">${icon('closed')} Close milestone</button>`
+              : html`<button class="button" type="submit" name="state" value="open">${icon('open')} Reopen milestone</button>`
+            : ''
+        }
         <button class="button button-primary" type="submit">${row.defined ? 'Save' : 'Define milestone'}</button>
       </div>
     </form>
-    ${row.defined
-      ? html`<form method="post" action="/milestones/delete" class="def-delete"><input type="hidden" name="title" value="${row.title}">
+    ${
+      row.defined
+        ? html`<form method="post" action="/milestones/delete" class="def-delete"><input type="hidden" name="title" value="${row.title}">
       <button class="button button-danger" type="submit">${icon('trash')} Delete definition</button>
       <span class="help">Issues keep the milestone.</span></form>`
-      : ''}
-  </details>`}
+        : ''
+    }
+  </details>`
+  }
 </li>`;
 }
 
@@ -195,17 +223,21 @@ export function milestonesPage(page: MilestonesPage): Html {
     <a class="button" href="/labels">${icon('tag')} Labels</a>
   </div>
   ${page.error !== undefined ? html`<p class="notice notice-error" role="alert">${icon('warning')} ${page.error}</p>` : ''}
-  ${page.readonly
-    ? ''
-    : html`<form class="card def-form new-def" method="post" action="/milestones">
+  ${
+    page.readonly
+      ? ''
+      : html`<form class="card def-form new-def" method="post" action="/milestones">
     <h2>New milestone</h2>
     <div class="def-fields">${milestoneFields(page.values ?? { title: '', due: '', description: '' }, 'new-milestone', true)}</div>
     <div class="form-actions"><button class="button button-primary" type="submit">${icon('plus')} Create milestone</button></div>
-  </form>`}
-  ${page.rows.length === 0
-    ? html`<div class="empty card"><p class="empty-title">No milestones yet</p><p>Milestones group issues towards a release or a date.</p></div>`
-    : html`${open.length > 0 ? html`<h2 class="defs-section">Open</h2><ul class="def-list card" aria-label="Open milestones">${open.map((r) => milestoneRow(r, page))}</ul>` : ''}
-  ${closed.length > 0 ? html`<h2 class="defs-section">Closed</h2><ul class="def-list card" aria-label="Closed milestones">${closed.map((r) => milestoneRow(r, page))}</ul>` : ''}`}
+  </form>`
+  }
+  ${
+    page.rows.length === 0
+      ? html`<div class="empty card"><p class="empty-title">No milestones yet</p><p>Milestones group issues towards a release or a date.</p></div>`
+      : html`${open.length > 0 ? html`<h2 class="defs-section">Open</h2><ul class="def-list card" aria-label="Open milestones">${open.map((r) => milestoneRow(r, page))}</ul>` : ''}
+  ${closed.length > 0 ? html`<h2 class="defs-section">Closed</h2><ul class="def-list card" aria-label="Closed milestones">${closed.map((r) => milestoneRow(r, page))}</ul>` : ''}`
+  }
 </div>`;
 }
 
@@ -219,12 +251,17 @@ export interface CommitRow {
 }
 
 /** The issue page's commits panel (empty when the repository is not in a git work tree). */
-export function commitsPanel(commits: readonly CommitRow[], options: { git: boolean; time: (date: string) => Html }): Html {
+export function commitsPanel(
+  commits: readonly CommitRow[],
+  options: { git: boolean; time: (date: string) => Html },
+): Html {
   if (!options.git || commits.length === 0) return html`<section id="commits" class="commits" hidden></section>`;
   return html`<section id="commits" class="commits" aria-labelledby="commits-title">
   <h2 id="commits-title">${icon('commit')} Commits that mention this issue</h2>
   <ul>${commits.map(
-    (c) => html`<li><code class="commit-hash" title="${c.hash}">${c.hash.slice(0, 10)}</code> <span class="commit-subject">${c.subject}</span>
+    (
+      c,
+    ) => html`<li><code class="commit-hash" title="${c.hash}">${c.hash.slice(0, 10)}</code> <span class="commit-subject">${c.subject}</span>
       ${c.fixes ? html`<span class="pill pill-success">fixes</span>` : ''}
       <span class="help">${c.author.replace(/\s*<[^>]*>$/, '')}, ${options.time(c.date)}</span></li>`,
   )}</ul>

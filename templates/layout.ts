@@ -54,7 +54,8 @@ function shortcutsDialog(readonly: boolean): Html {
   <h2 id="shortcuts-title">${icon('keyboard')} Keyboard shortcuts</h2>
   <table>
     <tbody>${SHORTCUTS.filter((s) => !(readonly && s.write)).map(
-      (s) => html`<tr><td>${s.keys.map((k, i) => html`${i > 0 ? (s.keys[0] === 'g' ? ' then ' : s.keys[0] === 'Ctrl' ? '+' : ' or ') : ''}<kbd>${k}</kbd>`)}</td><td>${s.what}</td></tr>`,
+      (s) =>
+        html`<tr><td>${s.keys.map((k, i) => html`${i > 0 ? (s.keys[0] === 'g' ? ' then ' : s.keys[0] === 'Ctrl' ? '+' : ' or ') : ''}<kbd>${k}</kbd>`)}</td><td>${s.what}</td></tr>`,
     )}</tbody>
   </table>
   <form method="dialog" class="shortcuts-close"><button class="button" type="submit">Close</button></form>
@@ -94,9 +95,11 @@ export function layout(options: LayoutOptions): Html {
       <a href="/labels" aria-label="Labels"${cur('labels')}>${icon('tag')}<span>Labels</span></a>
       <a href="/milestones" aria-label="Milestones"${cur('milestones')}>${icon('milestone')}<span>Milestones</span></a>
       <a href="/doc" aria-label="Documentation"${cur('docs')}>${icon('book')}<span>Docs</span></a>
-      ${options.readonly
-        ? html`<span class="readonly-badge" title="This server refuses every change">Read only</span>`
-        : html`<a class="button button-primary" href="/new" aria-label="New issue"${cur('new')}>${icon('plus')}<span>New issue</span></a>`}
+      ${
+        options.readonly
+          ? html`<span class="readonly-badge" title="This server refuses every change">Read only</span>`
+          : html`<a class="button button-primary" href="/new" aria-label="New issue"${cur('new')}>${icon('plus')}<span>New issue</span></a>`
+      }
     </nav>
   </div>
 </header>

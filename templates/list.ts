@@ -73,15 +73,21 @@ function row(issue: ListRow, page: ListPage): Html {
     </div>
   </div>
   <div class="issue-row-side">
-    ${issue.mergeRequest !== null || issue.mergeRequests.length > 0
-      ? html`<span class="mr-flag" title="Merge request">${icon('code')}<span class="visually-hidden">Merge request</span></span>`
-      : ''}
-    ${issue.assignees.length > 0
-      ? html`<span class="assignees" title="Assigned to ${issue.assignees.map(personName).join(', ')}">${issue.assignees.slice(0, 3).map((a) => avatar(a, 'small'))}${issue.assignees.length > 3 ? html`<span class="more">+${issue.assignees.length - 3}</span>` : ''}<span class="visually-hidden">Assigned to ${issue.assignees.join(', ')}</span></span>`
-      : ''}
-    ${comments > 0
-      ? html`<a class="comment-count" href="${href}#comments" title="${comments} comment${comments === 1 ? '' : 's'}">${icon('comment')}<span>${comments}</span><span class="visually-hidden"> comment${comments === 1 ? '' : 's'}</span></a>`
-      : ''}
+    ${
+      issue.mergeRequest !== null || issue.mergeRequests.length > 0
+        ? html`<span class="mr-flag" title="Merge request">${icon('code')}<span class="visually-hidden">Merge request</span></span>`
+        : ''
+    }
+    ${
+      issue.assignees.length > 0
+        ? html`<span class="assignees" title="Assigned to ${issue.assignees.map(personName).join(', ')}">${issue.assignees.slice(0, 3).map((a) => avatar(a, 'small'))}${issue.assignees.length > 3 ? html`<span class="more">+${issue.assignees.length - 3}</span>` : ''}<span class="visually-hidden">Assigned to ${issue.assignees.join(', ')}</span></span>`
+        : ''
+    }
+    ${
+      comments > 0
+        ? html`<a class="comment-count" href="${href}#comments" title="${comments} comment${comments === 1 ? '' : 's'}">${icon('comment')}<span>${comments}</span><span class="visually-hidden"> comment${comments === 1 ? '' : 's'}</span></a>`
+        : ''
+    }
   </div>
 </li>`;
 }
@@ -117,18 +123,22 @@ export function listResults(page: ListPage): Html {
       <ul class="menu-list">${page.sorts.map((s) => html`<li><a href="${s.href}"${current(s)}>${s.label}</a></li>`)}</ul>
     </details>
   </div>
-  ${page.error !== undefined
-    ? html`<div class="notice notice-error" role="alert">${icon('warning')}<div><strong>That query did not work.</strong><p>${page.error}</p><p><a href="/doc/issue-tracking#searching-issues">How to write queries</a></p></div></div>`
-    : page.rows.length === 0
-      ? empty(page)
-      : html`<ul class="issue-list">${page.rows.map((r) => row(r, page))}</ul>`}
-  ${page.pages > 1
-    ? html`<nav class="pager" aria-label="Pages">
+  ${
+    page.error !== undefined
+      ? html`<div class="notice notice-error" role="alert">${icon('warning')}<div><strong>That query did not work.</strong><p>${page.error}</p><p><a href="/doc/issue-tracking#searching-issues">How to write queries</a></p></div></div>`
+      : page.rows.length === 0
+        ? empty(page)
+        : html`<ul class="issue-list">${page.rows.map((r) => row(r, page))}</ul>`
+  }
+  ${
+    page.pages > 1
+      ? html`<nav class="pager" aria-label="Pages">
     ${page.prevHref !== undefined ? html`<a class="button" href="${page.prevHref}" rel="prev">← Previous</a>` : html`<span class="button" aria-disabled="true">← Previous</span>`}
     <span class="pager-info">Page ${page.page} of ${page.pages} · ${page.total} issues</span>
     ${page.nextHref !== undefined ? html`<a class="button" href="${page.nextHref}" rel="next">Next →</a>` : html`<span class="button" aria-disabled="true">Next →</span>`}
   </nav>`
-    : ''}
+      : ''
+  }
 </section>`;
 }
 
@@ -144,12 +154,14 @@ export function listPage(page: ListPage): Html {
       placeholder="is:open label:bug sort:updated-desc" autocomplete="off" spellcheck="false" aria-describedby="q-help" aria-keyshortcuts="/"></span>
     <button class="button" type="submit">Search</button>
   </form>
-  ${page.filters.length > 0
-    ? html`<details class="menu filter-menu">
+  ${
+    page.filters.length > 0
+      ? html`<details class="menu filter-menu">
     <summary>Filters</summary>
     <ul class="menu-list">${page.filters.map((f) => html`<li><a href="${f.href}"${current(f)}>${f.label}</a></li>`)}</ul>
   </details>`
-    : ''}
+      : ''
+  }
 </div>
 <p id="q-help" class="help">Qualifiers: <code>is:open</code> <code>is:closed</code> <code>is:all</code> <code>label:NAME</code> <code>author:NAME</code> <code>assignee:NAME</code> <code>no:label</code> <code>sort:updated-desc</code>; other words search the text, <code>#id</code> finds an issue. <a href="/doc/issue-tracking#searching-issues">More</a> · press <kbd>?</kbd> for keyboard shortcuts</p>
 ${listResults(page)}`;

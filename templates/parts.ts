@@ -58,7 +58,7 @@ export function timeTag(text: string): Html {
 /** The display name of an `.authors` value (`Name <email>` → `Name`). */
 export function personName(authors: string): string {
   const name = authors.replace(/\s*<[^>]*>\s*$/, '').trim();
-  return name === '' ? (authors.trim() || 'someone') : name;
+  return name === '' ? authors.trim() || 'someone' : name;
 }
 
 /** A stable colour slot (0–7) for a name, so a label or person always gets the same colour. */
@@ -110,7 +110,10 @@ export function shortId(id: string): string {
 function splitMatches(text: string, words: readonly string[]): string[] {
   const needles = [...new Set(words.map((w) => w.trim()).filter((w) => w !== ''))].sort((a, b) => b.length - a.length);
   if (needles.length === 0) return [text];
-  const pattern = new RegExp(needles.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')).join('|'), 'giu');
+  const pattern = new RegExp(
+    needles.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')).join('|'),
+    'giu',
+  );
   const out: string[] = [];
   let last = 0;
   for (const m of text.matchAll(pattern)) {

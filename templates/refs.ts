@@ -37,14 +37,18 @@ export function refsPanel(panel: RefsPanel): Html {
   const rows = panel.rows.slice(0, SHOWN);
   return html`<section class="refs-panel" aria-label="Branches and tags">
   <h2>${icon('code')} Branches and tags</h2>
-  ${panel.problem !== undefined
-    ? html`<p class="none">${panel.problem}</p>`
-    : rows.length === 0
-      ? html`<p class="none">No branches or tags</p>`
-      : html`<ul class="refs">${rows.map(
-          (r) => html`<li class="ref-${r.state}"><a href="/issue/${id}?at=${encodeURIComponent(r.ref)}" title="${r.ref} at ${r.commit.slice(0, 12)}">${r.ref}</a>
+  ${
+    panel.problem !== undefined
+      ? html`<p class="none">${panel.problem}</p>`
+      : rows.length === 0
+        ? html`<p class="none">No branches or tags</p>`
+        : html`<ul class="refs">${rows.map(
+            (
+              r,
+            ) => html`<li class="ref-${r.state}"><a href="/issue/${id}?at=${encodeURIComponent(r.ref)}" title="${r.ref} at ${r.commit.slice(0, 12)}">${r.ref}</a>
         <span class="ref-state ${r.state}">${r.state}</span></li>`,
-        )}</ul>${panel.rows.length > SHOWN ? html`<p class="none">and ${panel.rows.length - SHOWN} more (<code>sit issue where</code>)</p>` : ''}`}
+          )}</ul>${panel.rows.length > SHOWN ? html`<p class="none">and ${panel.rows.length - SHOWN} more (<code>sit issue where</code>)</p>` : ''}`
+  }
 </section>`;
 }
 

@@ -2,7 +2,15 @@
 // the argv indices clap documents for flags and options, multiple values, defaults, errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appFromYamlDocument, ClapSpecError, formatMatches, helpMessage, parseArgs, parseYaml, type AppSpec } from '../src/clap/mod.ts';
+import {
+  appFromYamlDocument,
+  ClapSpecError,
+  formatMatches,
+  helpMessage,
+  parseArgs,
+  parseYaml,
+  type AppSpec,
+} from '../src/clap/mod.ts';
 
 const TRACKER = `name: SIT Issue Tracking
 version: 0.5.0-dev
@@ -105,7 +113,9 @@ args:
 `;
 
 test('indices as clap documents them: flags in a cluster, glued and separate option values', () => {
-  const spec = app(`${OPTIONS}subcommands:\n  - run:\n${OPTIONS.replace(/^/gm, '      ').replace('      name: opts\n', '')}`);
+  const spec = app(
+    `${OPTIONS}subcommands:\n  - run:\n${OPTIONS.replace(/^/gm, '      ').replace('      name: opts\n', '')}`,
+  );
   assert.is(out(spec, ['myapp', 'run', '-f', '-o', 'val']), 'run\nflag 1 1 \noption 1 3 "val" \n');
   assert.is(out(spec, ['myapp', 'run', '-f', '-o=val']), 'run\nflag 1 1 \noption 1 3 "val" \n');
   assert.is(out(spec, ['myapp', 'run', '-fzF']), 'run\nflag 1 1 \nzed 1 2 \nbig 1 3 \n');
@@ -113,7 +123,10 @@ test('indices as clap documents them: flags in a cluster, glued and separate opt
   assert.is(out(spec, ['myapp', 'run', '--option=x']), 'run\noption 1 2 "x" \n');
   assert.is(out(spec, ['myapp', 'run', '--option', 'x']), 'run\noption 1 2 "x" \n');
   assert.match(exit(spec, ['myapp', 'run', '-f', '-f']).text, /The argument '-f' was provided more than once/);
-  assert.match(exit(spec, ['myapp', 'run', '-o']).text, /The argument '--option <option>' requires a value but none was supplied/);
+  assert.match(
+    exit(spec, ['myapp', 'run', '-o']).text,
+    /The argument '--option <option>' requires a value but none was supplied/,
+  );
 });
 
 test('multiple: option values continue until the next dash argument; positionals count each value', () => {
@@ -126,9 +139,15 @@ subcommands:
         - mode: {long: mode, possible_values: [fast, slow], default_value: fast}
         - FILES: {multiple: true}
 `);
-  assert.is(out(spec, ['m', 'go', '-t', 'a', 'b', '-v', 'x', 'y', '-vv']), 'go\nverbose 3 4 7 8 \ntag 1 2 3 "a" "b" \nmode 0 8 "fast" \nFILES 2 5 6 "x" "y" \n');
+  assert.is(
+    out(spec, ['m', 'go', '-t', 'a', 'b', '-v', 'x', 'y', '-vv']),
+    'go\nverbose 3 4 7 8 \ntag 1 2 3 "a" "b" \nmode 0 8 "fast" \nFILES 2 5 6 "x" "y" \n',
+  );
   assert.is(out(spec, ['m', 'go', '--mode', 'slow', '--', '-v']), 'go\nmode 1 2 "slow" \nFILES 1 4 "-v" \n');
-  assert.match(exit(spec, ['m', 'go', '--mode', 'warp']).text, /'warp' isn't a valid value for '--mode <mode>'\n\t\[values: fast, slow\]/);
+  assert.match(
+    exit(spec, ['m', 'go', '--mode', 'warp']).text,
+    /'warp' isn't a valid value for '--mode <mode>'\n\t\[values: fast, slow\]/,
+  );
 });
 
 test('settings: the automatic help subcommand, SubcommandRequiredElseHelp, conflicts', () => {
@@ -145,7 +164,10 @@ subcommands:
   const help = exit(spec, ['tool', 'help', 'add']);
   assert.equal([help.stream, help.status], ['stdout', 0]);
   assert.ok(help.text.startsWith('tool-add \nAdd things\n\nUSAGE:\n    tool add [FLAGS] [NAME]\n'), help.text);
-  assert.match(exit(spec, ['tool', 'help']).text, /SUBCOMMANDS:\n {4}add {5}Add things\n {4}help {4}Prints this message or the help of the given subcommand\(s\)/);
+  assert.match(
+    exit(spec, ['tool', 'help']).text,
+    /SUBCOMMANDS:\n {4}add {5}Add things\n {4}help {4}Prints this message or the help of the given subcommand\(s\)/,
+  );
   const bare = exit(spec, ['tool']);
   assert.equal([bare.stream, bare.status], ['stderr', 1]);
   assert.match(bare.text, /^tool 1\.0\n/);

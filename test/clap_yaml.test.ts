@@ -34,7 +34,11 @@ test('a clap application: settings as a flow list, subcommands as one-key entrie
     name: 'Tracker',
     version: '0.5.0-dev',
     settings: ['ColoredHelp', 'ColorAuto', 'DisableHelpSubcommand'],
-    subcommands: [{ list: null }, { show: { about: 'Show issue', args: [{ ID: { required: true, takes_value: true, index: 1 } }] } }, { help: null }],
+    subcommands: [
+      { list: null },
+      { show: { about: 'Show issue', args: [{ ID: { required: true, takes_value: true, index: 1 } }] } },
+      { help: null },
+    ],
   });
 });
 
@@ -58,9 +62,31 @@ test('sequences at their key indentation, quoted strings, escapes, flow mappings
 
 test('block scalars (literal, folded, chomping) and folded plain scalars', () => {
   const doc = parseYaml(
-    ['a: |', '  one', '    two', '', 'b: >-', '  folded', '  line', '', '  next', 'c: |+', '  keep', '', 'd: plain', '  continued', 'e: last'].join('\n'),
+    [
+      'a: |',
+      '  one',
+      '    two',
+      '',
+      'b: >-',
+      '  folded',
+      '  line',
+      '',
+      '  next',
+      'c: |+',
+      '  keep',
+      '',
+      'd: plain',
+      '  continued',
+      'e: last',
+    ].join('\n'),
   );
-  assert.equal(plain(doc), { a: 'one\n  two\n', b: 'folded line\nnext', c: 'keep\n\n', d: 'plain continued', e: 'last' });
+  assert.equal(plain(doc), {
+    a: 'one\n  two\n',
+    b: 'folded line\nnext',
+    c: 'keep\n\n',
+    d: 'plain continued',
+    e: 'last',
+  });
 });
 
 test('only the first document is read; an empty document is null', () => {

@@ -59,7 +59,10 @@ test('sit args: matches on stdout, clap errors on stderr with exit 1, help with 
   const missing = sit(sandbox, ['args', '--', 'sit greet', 'hello'], { input: SPEC });
   assert.is(missing.status, 1);
   assert.is(missing.stdout, '');
-  assert.match(missing.stderr, /^error: The following required arguments were not provided:\n {4}<NAME>\n\nUSAGE:\n {4}sit greet hello \[FLAGS\] <NAME>\n/);
+  assert.match(
+    missing.stderr,
+    /^error: The following required arguments were not provided:\n {4}<NAME>\n\nUSAGE:\n {4}sit greet hello \[FLAGS\] <NAME>\n/,
+  );
   const help = sit(sandbox, ['args', '--help'], { input: SPEC });
   assert.is(help.status, 0);
   assert.ok(help.stdout.startsWith('Greeter 1.2.3\n\nUSAGE:\n    Greeter [SUBCOMMAND]\n'), help.stdout);
@@ -72,9 +75,15 @@ test('sit args: its own help without a specification; bad specifications and usa
   assert.is(own.status, 0);
   assert.match(own.stdout, /^Parse a script's arguments against a clap \(2\.x\) YAML specification/);
   const empty = sit(sandbox, ['args', '--', 'x']);
-  assert.equal([empty.status, empty.stderr], [1, 'sit args: no specification on standard input; pipe a clap YAML application specification in\n']);
+  assert.equal(
+    [empty.status, empty.stderr],
+    [1, 'sit args: no specification on standard input; pipe a clap YAML application specification in\n'],
+  );
   const bad = sit(sandbox, ['args', '--', 'x'], { input: 'name: x\nsettings: [Bogus]\n' });
-  assert.equal([bad.status, bad.stderr], [1, 'sit args: invalid clap specification: application "x", settings: unknown AppSetting "Bogus"\n']);
+  assert.equal(
+    [bad.status, bad.stderr],
+    [1, 'sit args: invalid clap specification: application "x", settings: unknown AppSetting "Bogus"\n'],
+  );
   const yaml = sit(sandbox, ['args', '--', 'x'], { input: 'name: [x\n' });
   assert.match(yaml.stderr, /^sit args: YAML line 1: expected "," or "\]" in a flow collection\n$/);
   const stray = sit(sandbox, ['args', 'x'], { input: SPEC });
@@ -119,7 +128,9 @@ test('"$SIT" is executable and finds this node even when PATH has none', () => {
   const bin = join(sandbox.dir, 'bare-bin');
   mkdirSync(bin, { recursive: true });
   for (const tool of ['bash', 'sh', 'cat', 'dirname', 'head', 'grep', 'env', 'wc', 'tr']) {
-    const found = ['/usr/bin', '/bin'].map((d) => join(d, tool)).find((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
+    const found = ['/usr/bin', '/bin']
+      .map((d) => join(d, tool))
+      .find((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
     if (found !== undefined) symlinkSync(found, join(bin, tool));
   }
   const result = sit(sandbox, ['greet', 'hello', 'Linus'], { cwd: dir, env: { PATH: bin } });

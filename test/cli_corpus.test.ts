@@ -36,10 +36,20 @@ if (repo !== undefined) {
 
   test('sit records ITEM prints the item records in generation order', () => {
     const result = sit(sandbox, ['records', MR_ITEM], { cwd });
-    assert.is(result.stdout, 'REM2J53NMADLLONGXSDIGRVXSEO32YNV\nYMOPQGVH7O5UFCQFTXCBLXMTPGAQCELF\nJ66WNG37O4BXMU2223HQCBDIBG6LU5WP\n');
-    const types = sit(sandbox, ['records', MR_ITEM, '-q', "join(',', keys(files)[?starts_with(@, '.type/')])"], { cwd });
-    assert.is(types.stdout, '.type/SummaryChanged\n.type/DetailsChanged,.type/MergeRequested\n.type/Closed,.type/Merged\n');
-    const filtered = sit(sandbox, ['records', MR_ITEM, '-f', "contains(keys(files), 'record')", '-q', 'files.record'], { cwd });
+    assert.is(
+      result.stdout,
+      'REM2J53NMADLLONGXSDIGRVXSEO32YNV\nYMOPQGVH7O5UFCQFTXCBLXMTPGAQCELF\nJ66WNG37O4BXMU2223HQCBDIBG6LU5WP\n',
+    );
+    const types = sit(sandbox, ['records', MR_ITEM, '-q', "join(',', keys(files)[?starts_with(@, '.type/')])"], {
+      cwd,
+    });
+    assert.is(
+      types.stdout,
+      '.type/SummaryChanged\n.type/DetailsChanged,.type/MergeRequested\n.type/Closed,.type/Merged\n',
+    );
+    const filtered = sit(sandbox, ['records', MR_ITEM, '-f', "contains(keys(files), 'record')", '-q', 'files.record'], {
+      cwd,
+    });
     assert.is(filtered.stdout, 'YMOPQGVH7O5UFCQFTXCBLXMTPGAQCELF\n\n');
   });
 

@@ -19,7 +19,7 @@ function script(path: string, body: string): void {
   chmodSync(path, 0o755);
 }
 
-test('a sit-NAME program on PATH runs with SIT_DIR and SIT set, and its exit status is sit\'s', () => {
+test("a sit-NAME program on PATH runs with SIT_DIR and SIT set, and its exit status is sit's", () => {
   const dir = project('path-program');
   const bin = join(sandbox.dir, 'bin');
   script(join(bin, 'sit-hello'), 'echo "hello $1 from $SIT_DIR"; echo "sit=$SIT"; exit 3');
@@ -48,7 +48,10 @@ test('executables shipped in .sit/cli run only after sit trust, and again only a
   script(program, 'echo shipped v1');
   const refused = sit(sandbox, ['shipped'], { cwd: dir });
   assert.is(refused.status, 1);
-  assert.match(refused.stderr, /^refusing to run .*sit-shipped: the executables shipped in this repository are not trusted .* run `sit trust`\n$/);
+  assert.match(
+    refused.stderr,
+    /^refusing to run .*sit-shipped: the executables shipped in this repository are not trusted .* run `sit trust`\n$/,
+  );
   assert.is(refused.stdout, '');
   const trust = sit(sandbox, ['trust'], { cwd: dir });
   assert.is(trust.status, 0, trust.stderr);
@@ -78,7 +81,10 @@ test('an external module manager inside the project runs only after sit trust; r
   const env = { PATH: `${tools}:${process.env.PATH}` };
   const items = run(own, ['items'], { cwd: dir, env });
   assert.is(items.status, 1);
-  assert.match(items.stderr, /^external module manager .*sit-mm comes from the repository; review it and run `sit trust` before using it\n$/);
+  assert.match(
+    items.stderr,
+    /^external module manager .*sit-mm comes from the repository; review it and run `sit trust` before using it\n$/,
+  );
   const list = run(own, ['trust', '--list'], { cwd: dir, env });
   assert.is(list.status, 0, list.stderr);
   assert.is(list.stdout, `${join(tools, 'sit-mm')} (not trusted)\n`);
@@ -98,7 +104,11 @@ test('an external module manager name with a path in it is refused with a one-li
   assert.is(sit(sandbox, ['item', '--id', 'one'], { cwd: dir }).status, 0);
   script(join(dir, '.sit', 'evil'), `: > ${marker}`);
   const config = readFileSync(join(dir, '.sit', 'config.json'), 'utf8');
-  writeFileSync(join(dir, '.sit', 'config.json'), config.slice(0, -2) + `,\n  "external_module_manager": ${JSON.stringify(`/../../../../../../../../..${join(dir, '.sit', 'evil')}`)}\n}`);
+  writeFileSync(
+    join(dir, '.sit', 'config.json'),
+    config.slice(0, -2) +
+      `,\n  "external_module_manager": ${JSON.stringify(`/../../../../../../../../..${join(dir, '.sit', 'evil')}`)}\n}`,
+  );
   for (const args of [['items'], ['trust', '--list'], ['trust']]) {
     const result = sit(sandbox, args, { cwd: dir });
     assert.is(result.status, 1, args.join(' '));
@@ -118,7 +128,12 @@ test('sit upgrade migrates issues/ and legacy record directories, printing each 
   mkdirSync(join(dir, '.sit'), { recursive: true });
   writeFileSync(
     join(dir, '.sit', 'config.json'),
-    JSON.stringify({ hashing_algorithm: { blake2b: { size: 20 } }, encoding: 'base32', id_generator: 'uuiv4', version: '1' }),
+    JSON.stringify({
+      hashing_algorithm: { blake2b: { size: 20 } },
+      encoding: 'base32',
+      id_generator: 'uuiv4',
+      version: '1',
+    }),
   );
   const record = join(dir, '.sit', 'issues', 'one', '7TVNNJXPVZPZFJW5WOUIFYCR2XTN5TNG');
   mkdirSync(record, { recursive: true });
@@ -130,7 +145,32 @@ test('sit upgrade migrates issues/ and legacy record directories, printing each 
   assert.is(upgrade.status, 0, upgrade.stderr);
   assert.is(upgrade.stdout, "renaming issues/ to items/\nmigrating items' records to flat records namespace\n");
   assert.is(sit(sandbox, ['records', 'one'], { cwd: dir }).stdout, '7TVNNJXPVZPZFJW5WOUIFYCR2XTN5TNG\n');
-  assert.ok(existsSync(join(dir, '.sit', 'records', '7T', 'VN', 'NJ', 'XP', 'VZ', 'PZ', 'FJ', 'W5', 'WO', 'UI', 'FY', 'CR', '2X', 'TN', '5T', '7TVNNJXPVZPZFJW5WOUIFYCR2XTN5TNG', 'test')));
+  assert.ok(
+    existsSync(
+      join(
+        dir,
+        '.sit',
+        'records',
+        '7T',
+        'VN',
+        'NJ',
+        'XP',
+        'VZ',
+        'PZ',
+        'FJ',
+        'W5',
+        'WO',
+        'UI',
+        'FY',
+        'CR',
+        '2X',
+        'TN',
+        '5T',
+        '7TVNNJXPVZPZFJW5WOUIFYCR2XTN5TNG',
+        'test',
+      ),
+    ),
+  );
   assert.is(sit(sandbox, ['upgrade'], { cwd: dir }).stdout, '');
 });
 
@@ -143,14 +183,20 @@ test('sit rebuild re-hashes records into a new repository, mapping parent links 
   sit(sandbox, ['record', '--no-aux', '-t', 'Commented', 'one', 'text'], { cwd: dir });
   const bin = join(sandbox.dir, 'bin-rebuild');
   script(join(bin, 'add-note'), 'echo rebuilt > "$1/note"');
-  const result = sit(sandbox, ['rebuild', join(dir, '.sit'), join(dir, 'rebuilt'), '--on-record', join(bin, 'add-note')], { cwd: dir });
+  const result = sit(
+    sandbox,
+    ['rebuild', join(dir, '.sit'), join(dir, 'rebuilt'), '--on-record', join(bin, 'add-note')],
+    { cwd: dir },
+  );
   assert.is(result.status, 0, result.stderr);
   const records = sit(sandbox, ['-r', join(dir, 'rebuilt'), 'records', 'one', '-q', 'files'], { cwd: dir }).stdout;
   const parsed = JSON.parse(`[${records.trim().replace(/\n}\n{/g, '},{')}]`) as Array<Record<string, string>>;
   assert.is(parsed.length, 2);
   assert.is(parsed[0]!.note, 'rebuilt\n');
   assert.is(parsed[1]!.text, 'second');
-  const newFirst = readdirSync(join(dir, 'rebuilt', 'items', 'one')).find((h) => Object.keys(parsed[1]!).includes(`.prev/${h}`));
+  const newFirst = readdirSync(join(dir, 'rebuilt', 'items', 'one')).find((h) =>
+    Object.keys(parsed[1]!).includes(`.prev/${h}`),
+  );
   assert.ok(newFirst !== undefined && newFirst !== first);
   assert.is(sit(sandbox, ['-r', join(dir, 'rebuilt'), 'integrity'], { cwd: dir }).status, 0);
 });
@@ -165,7 +211,10 @@ test('config, modules and module add', () => {
   const add = sit(sandbox, ['module', 'add', 'issue-tracking', '--copy'], { cwd: dir });
   assert.is(add.status, 0, add.stderr);
   assert.is(sit(sandbox, ['modules'], { cwd: dir }).stdout, `${join(dir, '.sit', 'modules', 'issue-tracking')}\n`);
-  assert.equal(readdirSync(join(dir, '.sit', 'modules', 'issue-tracking', 'reducers')), readdirSync(join(ROOT, 'modules', 'issue-tracking', 'reducers')));
+  assert.equal(
+    readdirSync(join(dir, '.sit', 'modules', 'issue-tracking', 'reducers')),
+    readdirSync(join(ROOT, 'modules', 'issue-tracking', 'reducers')),
+  );
   assert.is(sit(sandbox, ['module', 'add', 'issue-tracking'], { cwd: dir }).status, 1);
   const unknown = sit(sandbox, ['module', 'add', 'nope'], { cwd: dir });
   assert.match(unknown.stderr, /no module named "nope" ships with sit; known modules: issue-tracking/);

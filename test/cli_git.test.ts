@@ -29,7 +29,13 @@ test('sit --at REV items, records, reduce and integrity answer for the revision'
   assert.is(run(['--at', 'v1', 'items', '-q', query]).stdout, 'First issue | open\n');
   assert.is(run(['--at', 'main', 'items', '-q', query]).stdout, 'First issue | closed\n');
   assert.is(run(['--at', 'later', 'items', '-f', "state == 'open'", '-q', 'summary']).stdout, 'Second issue\n');
-  assert.is(run(['items']).stdout.split('\n').filter((l) => l !== '').length, 2, 'without --at, the working tree: the first and the uncommitted issue');
+  assert.is(
+    run(['items'])
+      .stdout.split('\n')
+      .filter((l) => l !== '').length,
+    2,
+    'without --at, the working tree: the first and the uncommitted issue',
+  );
   assert.is(run(['--at', 'v1', 'records', first]).stdout.trim().split('\n').length, 2);
   assert.is(run(['--at', 'main', 'records', first]).stdout.trim().split('\n').length, 4);
   assert.is(run(['--at', 'main', 'records']).stdout.trim().split('\n').length, 4);
@@ -57,7 +63,17 @@ test('sit --at REV issue list and issue show read the revision; an item of the w
 
 test('every write refuses under --at with one line, and the data stays as it was', () => {
   const before = run(['items']).stdout;
-  for (const args of [['issue', 'close', first, '-m', 'x'], ['issue', 'new', '--summary', 'x'], ['item'], ['record', 'x'], ['upgrade'], ['init'], ['web'], ['mr', 'later'], ['inbox', 'check', 'HEAD~1..HEAD']]) {
+  for (const args of [
+    ['issue', 'close', first, '-m', 'x'],
+    ['issue', 'new', '--summary', 'x'],
+    ['item'],
+    ['record', 'x'],
+    ['upgrade'],
+    ['init'],
+    ['web'],
+    ['mr', 'later'],
+    ['inbox', 'check', 'HEAD~1..HEAD'],
+  ]) {
     const result = run(['--at', 'main', ...args]);
     assert.is(result.status, 1, args.join(' '));
     assert.is(result.stderr.trim().split('\n').length, 1, result.stderr);
@@ -71,7 +87,14 @@ test('--at leaves the work tree, the index and .sit/ as they were (git status un
   const status = git(sandbox, top, ['status', '--porcelain']);
   const index = statSync(join(top, '.git', 'index')).mtimeMs;
   const sitDir = run(['items']).stdout;
-  for (const args of [['items'], ['records', first], ['reduce', first], ['integrity'], ['issue', 'list', '--all'], ['issue', 'show', first]]) {
+  for (const args of [
+    ['items'],
+    ['records', first],
+    ['reduce', first],
+    ['integrity'],
+    ['issue', 'list', '--all'],
+    ['issue', 'show', first],
+  ]) {
     assert.is(run(['--at', 'v1', ...args]).status, 0, args.join(' '));
   }
   assert.is(git(sandbox, top, ['status', '--porcelain']), status);
@@ -113,10 +136,28 @@ test('sit issue where: a table, --json and --refs over branches, tags and remote
   assert.match(lines[0]!, /^REF +COMMIT +STATE$/);
   const states = Object.fromEntries(lines.slice(1).map((line) => [line.split(/ +/)[0], line.split(/ +/)[2]]));
   assert.equal(states, { later: 'closed', main: 'closed', 'origin/main': 'open', root: 'absent', v1: 'open' });
-  const json = JSON.parse(run(['issue', 'where', second, '--json']).stdout) as Array<{ ref: string; commit: string; state: string }>;
-  assert.equal(json.map((r) => [r.ref, r.state]), [['later', 'open'], ['main', 'absent'], ['origin/main', 'absent'], ['root', 'absent'], ['v1', 'absent']]);
+  const json = JSON.parse(run(['issue', 'where', second, '--json']).stdout) as Array<{
+    ref: string;
+    commit: string;
+    state: string;
+  }>;
+  assert.equal(
+    json.map((r) => [r.ref, r.state]),
+    [
+      ['later', 'open'],
+      ['main', 'absent'],
+      ['origin/main', 'absent'],
+      ['root', 'absent'],
+      ['v1', 'absent'],
+    ],
+  );
   assert.is(json[0]!.commit, git(sandbox, top, ['rev-parse', 'later']).trim());
-  assert.equal(JSON.parse(run(['issue', 'where', first, '--json', '--refs', 'v*', '--refs', 'origin/*']).stdout).map((r: { ref: string }) => r.ref), ['origin/main', 'v1']);
+  assert.equal(
+    JSON.parse(run(['issue', 'where', first, '--json', '--refs', 'v*', '--refs', 'origin/*']).stdout).map(
+      (r: { ref: string }) => r.ref,
+    ),
+    ['origin/main', 'v1'],
+  );
   assert.match(run(['issue', 'where', first, '--refs', 'nothing-*']).stdout, /No branch or tag matches nothing-\*/);
   assert.match(run(['issue', 'where', '--help']).stdout, /Usage: sit issue where ID/);
 });

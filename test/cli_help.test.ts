@@ -15,16 +15,22 @@ test('every command\'s --help starts with what it does; no "(default: true)"', (
     const help = sit(sandbox, [name, '--help']);
     assert.is(help.status, 0, name);
     const first = help.stdout.split('\n')[0]!;
-    assert.ok(/^[A-Z][a-z-]+ /.test(first) && first.length > 20, `${name} --help starts with a sentence, got ${JSON.stringify(first)}`);
+    assert.ok(
+      /^[A-Z][a-z-]+ /.test(first) && first.length > 20,
+      `${name} --help starts with a sentence, got ${JSON.stringify(first)}`,
+    );
     assert.not.match(help.stdout, /\(default: true\)/, name);
     assert.not.match(help.stdout, / +\n/, `${name}: no trailing spaces`);
   }
   assert.match(sit(sandbox, ['trust', '--help']).stdout, /^Trust what this repository ships/);
-  assert.match(sit(sandbox, ['items', '--help']).stdout, /\n {2}--no-cache {17}reduce every item again instead of using the cache\n/);
+  assert.match(
+    sit(sandbox, ['items', '--help']).stdout,
+    /\n {2}--no-cache {17}reduce every item again instead of using the cache\n/,
+  );
   assert.is(sit(sandbox, ['help', 'trust']).stdout, sit(sandbox, ['trust', '--help']).stdout);
 });
 
-test('sit --help lists the repository\'s module scripts and programs, and runs none of them', () => {
+test("sit --help lists the repository's module scripts and programs, and runs none of them", () => {
   const dir = join(sandbox.dir, 'with-commands');
   mkdirSync(dir);
   assert.is(sit(sandbox, ['init'], { cwd: dir }).status, 0);
@@ -68,7 +74,10 @@ test('sit --help outside a repository, and in one without modules', () => {
   const dir = join(sandbox.dir, 'bare');
   mkdirSync(dir);
   assert.is(sit(sandbox, ['init'], { cwd: dir }).status, 0);
-  assert.match(sit(sandbox, ['--help'], { cwd: dir }).stdout, /\nThis repository \(.*\) adds no commands: `sit module add issue-tracking` adds `sit issue`\.\n$/);
+  assert.match(
+    sit(sandbox, ['--help'], { cwd: dir }).stdout,
+    /\nThis repository \(.*\) adds no commands: `sit module add issue-tracking` adds `sit issue`\.\n$/,
+  );
 });
 
 test.run();

@@ -23,7 +23,8 @@ git(sandbox, sandbox.dir, ['clone', '-q', bare, clone]);
 const mine = Repository.open(join(clone, '.sit'));
 
 const run = (args: string[], cwd = clone) => sit(sandbox, args, { cwd });
-const push = () => spawnSync('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: clone, env: sandbox.env, encoding: 'utf8' });
+const push = () =>
+  spawnSync('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: clone, env: sandbox.env, encoding: 'utf8' });
 const reset = () => {
   git(sandbox, clone, ['reset', '-q', '--hard', 'origin/main']);
   git(sandbox, clone, ['clean', '-q', '-fdx']);
@@ -57,10 +58,22 @@ test('a push of new records only is accepted by the pre-receive hook; the check 
 });
 
 test('every other kind of change is refused, one line each: commit, path, why', () => {
-  assert.match(refused('modify code', () => writeFileSync(join(clone, 'code.txt'), 'changed\n')), /code\.txt: modifies an existing file/);
-  assert.match(refused('delete', () => rmSync(join(clone, 'code.txt'))), /code\.txt: deletes a file/);
-  assert.match(refused('new code', () => writeFileSync(join(clone, 'new.txt'), 'x')), /new\.txt: is outside \.sit\/records\/ and items\//);
-  assert.match(refused('config', () => writeFileSync(join(clone, '.sit', 'config.json'), '{}')), /\.sit\/config\.json: modifies an existing file/);
+  assert.match(
+    refused('modify code', () => writeFileSync(join(clone, 'code.txt'), 'changed\n')),
+    /code\.txt: modifies an existing file/,
+  );
+  assert.match(
+    refused('delete', () => rmSync(join(clone, 'code.txt'))),
+    /code\.txt: deletes a file/,
+  );
+  assert.match(
+    refused('new code', () => writeFileSync(join(clone, 'new.txt'), 'x')),
+    /new\.txt: is outside \.sit\/records\/ and items\//,
+  );
+  assert.match(
+    refused('config', () => writeFileSync(join(clone, '.sit', 'config.json'), '{}')),
+    /\.sit\/config\.json: modifies an existing file/,
+  );
   assert.match(
     refused('a module', () => {
       mkdirSync(join(clone, '.sit', 'modules', 'evil', 'cli'), { recursive: true });
@@ -122,7 +135,10 @@ test('every other kind of change is refused, one line each: commit, path, why', 
     }),
     /adds files to record [A-Z2-7]{32}, which existed before; records never change/,
   );
-  assert.match(refused('a stray file in records', () => writeFileSync(join(clone, '.sit', 'records', 'stray'), 'x')), /records\/stray: is not inside a record directory/);
+  assert.match(
+    refused('a stray file in records', () => writeFileSync(join(clone, '.sit', 'records', 'stray'), 'x')),
+    /records\/stray: is not inside a record directory/,
+  );
 });
 
 test('the hook refuses a bad push, a forced push and a deletion; nothing reaches the inbox', () => {
@@ -134,16 +150,28 @@ test('the hook refuses a bad push, a forced push and a deletion; nothing reaches
   assert.match(bad.stderr, /code\.txt: modifies an existing file/);
   reset();
   git(sandbox, clone, ['reset', '-q', '--hard', 'HEAD~1']);
-  const forced = spawnSync('git', ['push', '-q', '--force', 'origin', 'HEAD:main'], { cwd: clone, env: sandbox.env, encoding: 'utf8' });
+  const forced = spawnSync('git', ['push', '-q', '--force', 'origin', 'HEAD:main'], {
+    cwd: clone,
+    env: sandbox.env,
+    encoding: 'utf8',
+  });
   assert.is(forced.status, 1);
   assert.match(forced.stderr, /not a fast-forward/);
-  const deleted = spawnSync('git', ['push', '-q', 'origin', ':main'], { cwd: clone, env: sandbox.env, encoding: 'utf8' });
+  const deleted = spawnSync('git', ['push', '-q', 'origin', ':main'], {
+    cwd: clone,
+    env: sandbox.env,
+    encoding: 'utf8',
+  });
   assert.is(deleted.status, 1);
   assert.match(deleted.stderr, /deleting a ref is not accepted|refusing to delete the current branch/);
   reset();
   issue(mine, 'On a new branch');
   commitAll(sandbox, clone, 'Records on a new branch');
-  const fresh = spawnSync('git', ['push', '-q', 'origin', 'HEAD:refs/heads/contrib'], { cwd: clone, env: sandbox.env, encoding: 'utf8' });
+  const fresh = spawnSync('git', ['push', '-q', 'origin', 'HEAD:refs/heads/contrib'], {
+    cwd: clone,
+    env: sandbox.env,
+    encoding: 'utf8',
+  });
   assert.is(fresh.status, 0, fresh.stderr);
   reset();
   assert.is(git(sandbox, bare, ['rev-parse', 'main']).trim(), before);

@@ -12,12 +12,26 @@ import { ROOT, ensureBuilt, makeSandbox, sit } from './helpers/cli.ts';
 const sandbox = makeSandbox();
 
 function git(cwd: string, args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', '-c', 'protocol.file.allow=always', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...sandbox.env, GIT_CONFIG_NOSYSTEM: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=T',
+      '-c',
+      'user.email=t@example.org',
+      '-c',
+      'protocol.file.allow=always',
+      '-c',
+      'init.defaultBranch=main',
+      ...args,
+    ],
+    {
+      cwd,
+      encoding: 'utf8',
+      env: { ...sandbox.env, GIT_CONFIG_NOSYSTEM: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }
 
 function ok(result: ReturnType<typeof sit>): string {
@@ -57,10 +71,15 @@ test("the link follows sit's package when the package moves", () => {
   const id = ok(sit(sandbox, ['issue', 'new', '--summary', 'Still here'], { cwd: dir })).trim();
   const moved = join(sandbox.dir, 'opt', 'sit');
   mkdirSync(moved, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'modules', 'templates', 'static', 'docs']) cpSync(join(ROOT, entry), join(moved, entry), { recursive: true });
+  for (const entry of ['package.json', 'dist', 'modules', 'templates', 'static', 'docs'])
+    cpSync(join(ROOT, entry), join(moved, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(moved, 'node_modules'));
   const run = (args: string[]) =>
-    spawnSync(process.execPath, [join(moved, 'dist', 'src', 'cli.js'), ...args], { cwd: dir, env: sandbox.env, encoding: 'utf8' });
+    spawnSync(process.execPath, [join(moved, 'dist', 'src', 'cli.js'), ...args], {
+      cwd: dir,
+      env: sandbox.env,
+      encoding: 'utf8',
+    });
   const modules = run(['modules']);
   assert.is(modules.status, 0, modules.stderr);
   assert.is(modules.stdout, `${join(moved, 'modules', 'issue-tracking')}\n`);
@@ -121,7 +140,9 @@ test('sit issue show prints "Merge requests: " with its space', () => {
   mkdirSync(join(dir, 'git'));
   writeFileSync(join(dir, 'text'), 'Please merge\n');
   writeFileSync(join(dir, 'git', '0001-x.patch'), 'Subject: x\n');
-  const hash = ok(sit(sandbox, ['record', '-t', 'Commented,MergeRequested', id, 'text', 'git/0001-x.patch'], { cwd: dir })).trim();
+  const hash = ok(
+    sit(sandbox, ['record', '-t', 'Commented,MergeRequested', id, 'text', 'git/0001-x.patch'], { cwd: dir }),
+  ).trim();
   const show = ok(sit(sandbox, ['issue', 'show', id], { cwd: dir }));
   assert.match(show, new RegExp(`\\nMerge requests: ${hash}\\n`));
 });
@@ -164,7 +185,10 @@ test('a repository with no module: sit issue says how to add one', () => {
   const dir = project('no-module');
   const result = sit(sandbox, ['issue', 'list'], { cwd: dir });
   assert.is(result.status, 1);
-  assert.match(result.stderr, /this repository has no modules: add the issue tracker with `sit module add issue-tracking`/);
+  assert.match(
+    result.stderr,
+    /this repository has no modules: add the issue tracker with `sit module add issue-tracking`/,
+  );
 });
 
 test.run();

@@ -20,10 +20,22 @@ const VECTORS: Array<{ files: Array<[string, string | Uint8Array]>; types?: stri
   { files: [], hash: 'GNCVESV7NO7BQCKESISLLFZMIF4QW3HS' },
   { files: [['test', 'hello']], hash: '7TVNNJXPVZPZFJW5WOUIFYCR2XTN5TNG' },
   { files: [['test', '']], hash: 'GRFRK7QW2JCOGEOVLAP3HB4JQ3RWIUKS' },
-  { files: [['a', 'ab'], ['b', '']], hash: 'H4VEUA3UOJRZO6VQBSJTXC3GSVUVA66Q' },
+  {
+    files: [
+      ['a', 'ab'],
+      ['b', ''],
+    ],
+    hash: 'H4VEUA3UOJRZO6VQBSJTXC3GSVUVA66Q',
+  },
   { files: [['a', 'x'.repeat(4096)]], hash: 'SASFNHK2H7BQO6VMXFLQKJAXDGXTHY3Q' },
   { files: [['a', 'x'.repeat(5000)]], hash: '4ILMUBQTXWNXVY4QVZGAWFEKYCUJRKIM' },
-  { files: [['z/a', new Uint8Array([2])], ['test', new Uint8Array([1])]], hash: 'N6EJF4URG4ASBPI3KJNNI5HXP4ROPWPM' },
+  {
+    files: [
+      ['z/a', new Uint8Array([2])],
+      ['test', new Uint8Array([1])],
+    ],
+    hash: 'N6EJF4URG4ASBPI3KJNNI5HXP4ROPWPM',
+  },
   { files: [['text', 'Title']], types: 'SummaryChanged', hash: 'OU6DLR5CV5V3RD62QIG5GXKWTQIWPHPR' },
 ];
 
@@ -34,7 +46,12 @@ test('every hash test vector through `sit record --no-aux` in a fresh repository
       mkdirSync(join(dir, name, '..'), { recursive: true });
       writeFileSync(join(dir, name), content);
     }
-    const args = ['record', '--no-aux', ...(vector.types ? ['-t', vector.types] : []), ...vector.files.map(([name]) => name)];
+    const args = [
+      'record',
+      '--no-aux',
+      ...(vector.types ? ['-t', vector.types] : []),
+      ...vector.files.map(([name]) => name),
+    ];
     const result = sit(sandbox, args, { cwd: dir });
     assert.is(result.stderr, '');
     assert.is(result.stdout, `${vector.hash}\n`, `vector ${i}`);
@@ -50,7 +67,10 @@ test('a record gets .authors and a nanosecond .timestamp, and a second record li
   const path = sit(sandbox, ['path', '--record', second], { cwd: dir }).stdout.trim();
   assert.equal(readdirSync(join(path, '.prev')), [first]);
   assert.is(readFileSync(join(path, '.authors'), 'utf8'), 'Test User <test@example.org>');
-  assert.match(readFileSync(join(path, '.timestamp'), 'utf8'), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6}|\.\d{9})?Z$/);
+  assert.match(
+    readFileSync(join(path, '.timestamp'), 'utf8'),
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6}|\.\d{9})?Z$/,
+  );
   const listed = sit(sandbox, ['records', '-q', "join(',', keys(files))"], { cwd: dir }).stdout.trim().split('\n');
   assert.is(listed.length, 2);
   assert.ok(listed[1]!.includes(`.prev/${first}`));
@@ -67,7 +87,10 @@ test('items, item ids, records of an item and reduce without reducers', () => {
   assert.is(sit(sandbox, ['items'], { cwd: dir }).stdout, ['007', uuid].sort().join('\n') + '\n');
   writeFileSync(join(dir, 'text'), 'x');
   const hash = sit(sandbox, ['record', '-t', 'Commented', '007', 'text'], { cwd: dir }).stdout.trim();
-  assert.is(readFileSync(join(dir, '.sit', 'items', '007', hash), 'utf8'), `../../records/${hash.match(/../g)!.slice(0, 15).join('/')}/${hash}`);
+  assert.is(
+    readFileSync(join(dir, '.sit', 'items', '007', hash), 'utf8'),
+    `../../records/${hash.match(/../g)!.slice(0, 15).join('/')}/${hash}`,
+  );
   assert.is(sit(sandbox, ['records', '007'], { cwd: dir }).stdout, `${hash}\n`);
   assert.is(sit(sandbox, ['reduce', '007'], { cwd: dir }).stdout, '{\n  "id": "007"\n}\n');
   const unknown = sit(sandbox, ['records', 'nope'], { cwd: dir });
@@ -110,7 +133,10 @@ test('user errors are one line on stderr with exit 1, never a stack trace', () =
   const dir = project('errors');
   const bad = sit(sandbox, ['items', '-q', 'a == == b'], { cwd: dir });
   assert.is(bad.status, 1);
-  assert.is(bad.stderr, `can't compile query expression "a == == b": Syntax error: invalid token (EQ): "==" at column 6 (see https://jmespath.org/specification.html)\n`);
+  assert.is(
+    bad.stderr,
+    `can't compile query expression "a == == b": Syntax error: invalid token (EQ): "==" at column 6 (see https://jmespath.org/specification.html)\n`,
+  );
   writeFileSync(join(dir, '.sit', 'config.json'), '{"hashing_algorithm": ');
   const config = sit(sandbox, ['items'], { cwd: dir });
   assert.is(config.status, 1);

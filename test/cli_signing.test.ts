@@ -15,7 +15,10 @@ if (!hasGpg) {
   mkdirSync(home, { mode: 0o700 });
   sandbox.env.GNUPGHOME = home;
   const params = join(home, 'params');
-  writeFileSync(params, '%no-protection\nKey-Type: EDDSA\nKey-Curve: ed25519\nName-Real: CLI Test\nName-Email: cli@example.org\nExpire-Date: 0\n%commit\n');
+  writeFileSync(
+    params,
+    '%no-protection\nKey-Type: EDDSA\nKey-Curve: ed25519\nName-Real: CLI Test\nName-Email: cli@example.org\nExpire-Date: 0\n%commit\n',
+  );
   const generated = spawnSync('gpg', ['--batch', '--gen-key', params], { env: sandbox.env });
 
   test('sit record --sign signs with GnuPG (parent links included) and sit records -v verifies', () => {
@@ -26,9 +29,15 @@ if (!hasGpg) {
     writeFileSync(join(dir, 'text'), 'first');
     sit(sandbox, ['record', 'text'], { cwd: dir });
     writeFileSync(join(dir, 'text'), 'signed');
-    const signed = sit(sandbox, ['record', '--sign', '--signing-key', 'cli@example.org', '--gnupg', 'gpg', 'text'], { cwd: dir });
+    const signed = sit(sandbox, ['record', '--sign', '--signing-key', 'cli@example.org', '--gnupg', 'gpg', 'text'], {
+      cwd: dir,
+    });
     assert.is(signed.status, 0, signed.stderr);
-    const verified = sit(sandbox, ['records', '-v', '-f', "contains(keys(files), '.signature')", '-q', 'verification.success'], { cwd: dir });
+    const verified = sit(
+      sandbox,
+      ['records', '-v', '-f', "contains(keys(files), '.signature')", '-q', 'verification.success'],
+      { cwd: dir },
+    );
     assert.is(verified.stdout, 'true\n', verified.stderr);
     const keys = sit(sandbox, ['records', '-q', "length(keys(files)[?starts_with(@, '.prev/')])"], { cwd: dir });
     assert.is(keys.stdout, '0\n1\n');

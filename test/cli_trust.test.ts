@@ -46,7 +46,7 @@ test('symbolic links out of the overlay and FIFOs are not covered (and never rea
   execFileSync('mkfifo', [join(repo.root, 'web', 'pipe')]);
   const files = webManifest(repo).dirs[0]!.files!;
   assert.equal([...files.keys()].sort(), ['alias.html', 'index.html', 'src/app.js']);
-  assert.is(files.get('alias.html'), files.get('index.html'), 'a link inside the overlay has its target\'s contents');
+  assert.is(files.get('alias.html'), files.get('index.html'), "a link inside the overlay has its target's contents");
 });
 
 test('any change breaks trust: contents, a new file, a removed file, a link target', () => {
@@ -58,9 +58,15 @@ test('any change breaks trust: contents, a new file, a removed file, a link targ
   recordTrust(config, repo);
   assert.ok(isWebTrusted(config, repo, webManifest(repo)));
   const changes: Array<[() => void, () => void]> = [
-    [() => writeFileSync(join(repo.root, 'web', 'src', 'app.js'), 'evil()'), () => writeFileSync(join(repo.root, 'web', 'src', 'app.js'), 'app()')],
+    [
+      () => writeFileSync(join(repo.root, 'web', 'src', 'app.js'), 'evil()'),
+      () => writeFileSync(join(repo.root, 'web', 'src', 'app.js'), 'app()'),
+    ],
     [() => writeFileSync(join(repo.root, 'web', 'new.js'), 'x'), () => unlinkSync(join(repo.root, 'web', 'new.js'))],
-    [() => unlinkSync(join(repo.root, 'modules', 'ui', 'web', 'style.css')), () => writeFileSync(join(repo.root, 'modules', 'ui', 'web', 'style.css'), 'body {}')],
+    [
+      () => unlinkSync(join(repo.root, 'modules', 'ui', 'web', 'style.css')),
+      () => writeFileSync(join(repo.root, 'modules', 'ui', 'web', 'style.css'), 'body {}'),
+    ],
   ];
   for (const [change, undo] of changes) {
     change();

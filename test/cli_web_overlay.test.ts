@@ -52,7 +52,10 @@ test('a repository web app is not served until sit trust; then it is; after a ch
 
   const refused = await failingWeb(sandbox, ['web', '--ui', 'overlay', '127.0.0.1:0'], dir);
   assert.is(refused.status, 1);
-  assert.match(refused.stderr, /the repository's web app \(\.sit\/modules\/tracker-ui\/web\) is not trusted: review it and run `sit trust`/);
+  assert.match(
+    refused.stderr,
+    /the repository's web app \(\.sit\/modules\/tracker-ui\/web\) is not trusted: review it and run `sit trust`/,
+  );
 
   const trust = sit(sandbox, ['trust'], { cwd: dir });
   assert.is(trust.status, 0, trust.stderr);
@@ -92,7 +95,7 @@ test('a repository web app is not served until sit trust; then it is; after a ch
   }
 });
 
-test('-o DIR is the user\'s own choice: served without trust', async () => {
+test("-o DIR is the user's own choice: served without trust", async () => {
   const dir = project('user-overlay');
   const server = await startWeb(sandbox, ['web', '-o', APP, '127.0.0.1:0'], dir);
   try {
@@ -133,8 +136,12 @@ test('sit web in a repository without modules says how to add one', async () => 
   const server = await startWeb(sandbox, ['web', '127.0.0.1:0'], dir);
   try {
     // stderr is written before the server listens; give its pipe a moment to deliver it.
-    for (let i = 0; i < 50 && !server.stderr().includes('no modules'); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.match(server.stderr(), /this repository has no modules, so items have no summary or state: add the issue tracker with `sit module add issue-tracking`/);
+    for (let i = 0; i < 50 && !server.stderr().includes('no modules'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.match(
+      server.stderr(),
+      /this repository has no modules, so items have no summary or state: add the issue tracker with `sit module add issue-tracking`/,
+    );
   } finally {
     await server.stop();
   }

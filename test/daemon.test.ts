@@ -6,7 +6,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join, relative } from 'node:path';
 import { makeSandbox, SIT_JS, sit, ensureBuilt } from './helpers/cli.ts';
@@ -53,7 +66,11 @@ function socketFile(): string {
 /** Starts `sit daemon` and waits until it answers. */
 async function startDaemon(): Promise<ChildProcess> {
   ensureBuilt();
-  const child = spawn(process.execPath, [SIT_JS, 'daemon'], { cwd: work, env: sandbox.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [SIT_JS, 'daemon'], {
+    cwd: work,
+    env: sandbox.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   started.push(child);
   let stderr = '';
   await new Promise<void>((done, fail) => {
@@ -114,9 +131,20 @@ test.after(async () => {
 test('set-up: a repository with a few issues, read directly', () => {
   assert.is(run(['init']).status, 0);
   assert.is(run(['module', 'add', 'issue-tracking']).status, 0);
-  first = ok(['issue', 'new', '--summary', 'Crash on start', '--details', 'It crashes when started twice.', '--label', 'bug'], { SIT_DAEMON: '0' }).trim().split(/\s/)[0]!;
-  second = ok(['issue', 'new', '--summary', 'Dark theme', '--details', 'Please add one.'], { SIT_DAEMON: '0' }).trim().split(/\s/)[0]!;
-  third = ok(['issue', 'new', '--summary', 'Typo in help', '--details', 'See #' + first.slice(0, 8)], { SIT_DAEMON: '0' }).trim().split(/\s/)[0]!;
+  first = ok(
+    ['issue', 'new', '--summary', 'Crash on start', '--details', 'It crashes when started twice.', '--label', 'bug'],
+    { SIT_DAEMON: '0' },
+  )
+    .trim()
+    .split(/\s/)[0]!;
+  second = ok(['issue', 'new', '--summary', 'Dark theme', '--details', 'Please add one.'], { SIT_DAEMON: '0' })
+    .trim()
+    .split(/\s/)[0]!;
+  third = ok(['issue', 'new', '--summary', 'Typo in help', '--details', 'See #' + first.slice(0, 8)], {
+    SIT_DAEMON: '0',
+  })
+    .trim()
+    .split(/\s/)[0]!;
   ok(['issue', 'close', second, '-m', 'Done.'], { SIT_DAEMON: '0' });
   assert.ok(existsSync(join(work, '.sit', 'items', first)), `issue new printed the id (${first})`);
   COMMANDS.push(
@@ -177,7 +205,10 @@ test('daemon: a module command is answered whole from the memo of its last run, 
 test('daemon: a second daemon for the same repository refuses to start, in one line', () => {
   const r = run(['daemon']);
   assert.is(r.status, 1);
-  assert.match(r.stderr, /^another sit daemon \(process \d+\) already answers for this repository at .*daemon\.sock; stop it first\n$/);
+  assert.match(
+    r.stderr,
+    /^another sit daemon \(process \d+\) already answers for this repository at .*daemon\.sock; stop it first\n$/,
+  );
   assert.ok(lstatSync(socketFile()).isSocket(), 'the live socket is left alone');
   same(viaDaemon(['issue', 'list', '--all']), expected.get('issue list --all'), 'issue list --all');
 });
@@ -196,13 +227,17 @@ async function raw(text: string | Buffer): Promise<string> {
 }
 
 test('daemon: requests are size-limited and checked; nothing but answers from memory comes back', async () => {
-  const probe = JSON.parse(await raw('{"protocol":"sit-daemon 1","build":"?","root":"/","integrity":true,"op":"ids","args":[]}\n'));
+  const probe = JSON.parse(
+    await raw('{"protocol":"sit-daemon 1","build":"?","root":"/","integrity":true,"op":"ids","args":[]}\n'),
+  );
   assert.is(probe.ok, false);
   assert.is(probe.unsure, 'another protocol or build');
   const build = probe.build as string;
   const root = join(work, '.sit');
   const ask = async (op: string, args: unknown[], extra: Record<string, unknown> = {}) =>
-    JSON.parse(await raw(`${JSON.stringify({ protocol: 'sit-daemon 1', build, root, integrity: true, op, args, ...extra })}\n`));
+    JSON.parse(
+      await raw(`${JSON.stringify({ protocol: 'sit-daemon 1', build, root, integrity: true, op, args, ...extra })}\n`),
+    );
   assert.is(await raw(Buffer.alloc(70 * 1024, 'a')), 'closed', 'an oversized request is cut off');
   assert.is(JSON.parse(await raw('not json\n')).unsure, 'bad request: not JSON');
   assert.is((await ask('rm', [])).unsure, 'bad request: unknown operation');
@@ -236,7 +271,10 @@ test('daemon: records and items copied in with plain file operations are seen by
   const env = { SIT_DAEMON: '0', SIT_CACHE_DIR: join(sandbox.dir, 'other-cache') };
   const r1 = sit(sandbox, ['issue', 'comment', second, '-m', 'Copied in by hand.'], { cwd: other, env });
   assert.is(r1.status, 0, r1.stderr);
-  const r2 = sit(sandbox, ['issue', 'new', '--summary', 'Arrived by copy', '--details', 'From elsewhere.'], { cwd: other, env });
+  const r2 = sit(sandbox, ['issue', 'new', '--summary', 'Arrived by copy', '--details', 'From elsewhere.'], {
+    cwd: other,
+    env,
+  });
   assert.is(r2.status, 0, r2.stderr);
   const added = listFiles(join(other, '.sit')).filter((file) => !before.has(file));
   const records = added.filter((file) => file.startsWith('records/'));
@@ -267,7 +305,10 @@ function listFiles(dir: string, base = dir): string[] {
 test('daemon: a reducer added or removed while it runs: commands read directly until it has reduced again', async () => {
   const query = ['issue', 'list', '--all', 'label:from-a-local-reducer'];
   mkdirSync(join(work, '.sit', 'reducers'));
-  writeFileSync(join(work, '.sit', 'reducers', 'local.js'), "module.exports = function (state) { return Object.assign(state, { labels: ['from-a-local-reducer'] }); };\n");
+  writeFileSync(
+    join(work, '.sit', 'reducers', 'local.js'),
+    "module.exports = function (state) { return Object.assign(state, { labels: ['from-a-local-reducer'] }); };\n",
+  );
   const wanted = direct(query);
   assert.match(wanted, /Dark theme/);
   same(ok(query), wanted, 'right after the change');
@@ -276,7 +317,10 @@ test('daemon: a reducer added or removed while it runs: commands read directly u
   const without = run(query, { SIT_DAEMON: '0' });
   assert.is(without.stdout, '');
   assert.equal(run(query), without, 'right after the removal');
-  assert.ok(await daemonAnswers(['issue', 'list', '--all'], direct(['issue', 'list', '--all'])), 'the daemon answers again, without it');
+  assert.ok(
+    await daemonAnswers(['issue', 'list', '--all'], direct(['issue', 'list', '--all'])),
+    'the daemon answers again, without it',
+  );
 });
 
 /** Whether the daemon answers `args` with `wanted` within 60 s (it reduces every item again first). */
@@ -313,7 +357,7 @@ test('hostile: a stale socket (its daemon killed) is ignored, and a new daemon r
   assert.is(await stop(again), 0);
 });
 
-test('hostile: a regular file, a link to a live listener, or another user\'s socket at the path is ignored', async () => {
+test("hostile: a regular file, a link to a live listener, or another user's socket at the path is ignored", async () => {
   const path = socketFile();
   rmSync(path, { force: true });
   writeFileSync(path, '{"protocol":"sit-daemon 1"}\n');
@@ -339,9 +383,9 @@ test('hostile: a regular file, a link to a live listener, or another user\'s soc
       socket.end('garbage\n');
     });
     chownSync(path, 4242, 4242);
-    assertIgnored('another user\'s socket');
+    assertIgnored("another user's socket");
     await settle();
-    assert.is(asked, 0, 'another user\'s socket is never asked');
+    assert.is(asked, 0, "another user's socket is never asked");
     await closeServer(foreign);
   }
   rmSync(path, { force: true });
@@ -351,8 +395,15 @@ test('hostile: listeners that speak garbage, close at once, or never answer are 
   const path = socketFile();
   const behaviours: Array<[string, (socket: import('node:net').Socket) => void]> = [
     ['garbage', (socket) => socket.end('\u0000\u00ff not json at all\n')],
-    ['another protocol', (socket) => socket.end('{"protocol":"sit-daemon 0","build":"x","ok":true,"value":{"total":0,"items":[]}}\n')],
-    ['a lie of another build', (socket) => socket.end('{"protocol":"sit-daemon 1","build":"0.0.0 other","ok":true,"value":{"total":0,"items":[]}}\n')],
+    [
+      'another protocol',
+      (socket) => socket.end('{"protocol":"sit-daemon 0","build":"x","ok":true,"value":{"total":0,"items":[]}}\n'),
+    ],
+    [
+      'a lie of another build',
+      (socket) =>
+        socket.end('{"protocol":"sit-daemon 1","build":"0.0.0 other","ok":true,"value":{"total":0,"items":[]}}\n'),
+    ],
     ['close at once', (socket) => socket.destroy()],
     ['endless line', (socket) => void socket.write('x'.repeat(1 << 16))],
   ];
@@ -363,7 +414,10 @@ test('hostile: listeners that speak garbage, close at once, or never answer are 
       behaviour(socket);
     });
     chmodSync(path, 0o600);
-    assertIgnored(what, [['issue', 'list', '--all'], ['issue', 'show', first]]);
+    assertIgnored(what, [
+      ['issue', 'list', '--all'],
+      ['issue', 'show', first],
+    ]);
     await settle();
     assert.ok(asked > 0, `${what}: the commands did ask`);
     await closeServer(server);

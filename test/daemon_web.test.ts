@@ -31,7 +31,11 @@ function socketFile(): string {
 /** Starts `sit ARGS` and waits for `ready` on its stdout or stderr; `seen` gets both. */
 async function start(args: string[], ready: string): Promise<{ child: ChildProcess; output: () => string }> {
   ensureBuilt();
-  const child = spawn(process.execPath, [SIT_JS, ...args], { cwd: work, env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SIT_JS, ...args], {
+    cwd: work,
+    env: sandbox.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.push(child);
   let output = '';
   await new Promise<void>((done, fail) => {
@@ -91,11 +95,15 @@ test('sit web answers commands while it runs, and removes its socket when it sto
 test('sit web beside a running sit daemon: it says so and serves; the daemon keeps answering', async () => {
   const daemon = await start(['daemon'], 'answering for');
   const web = await start(['web', '--readonly', '--listen', '127.0.0.1:0'], 'Serving on');
-  for (let i = 0; i < 300 && !web.output().includes('not answering'); i++) await new Promise((done) => setTimeout(done, 100));
-  assert.match(web.output(), /sit web: not answering other commands: another sit daemon \(process \d+\) already answers/);
+  for (let i = 0; i < 300 && !web.output().includes('not answering'); i++)
+    await new Promise((done) => setTimeout(done, 100));
+  assert.match(
+    web.output(),
+    /sit web: not answering other commands: another sit daemon \(process \d+\) already answers/,
+  );
   assert.match(ok(['issue', 'list', '--all'], { SIT_DAEMON: 'require' }), /Served by the web server/);
   await stop(web.child);
-  assert.ok(lstatSync(socketFile()).isSocket(), 'the daemon\'s socket is left alone');
+  assert.ok(lstatSync(socketFile()).isSocket(), "the daemon's socket is left alone");
   assert.match(ok(['issue', 'list', '--all'], { SIT_DAEMON: 'require' }), /Served by the web server/);
   await stop(daemon.child);
 });

@@ -26,17 +26,29 @@ test('parseTree reads what git wrote; blobOid is git hash-object', async () => {
     const object = await catFile.read(tree);
     assert.is(object!.type, 'tree');
     const entries = parseTree(object!.data, 'sha1');
-    const listed = git(sandbox, top, ['ls-tree', tree]).trim().split('\n').map((line) => line.split('\t')[1]);
-    assert.equal(entries.map((e) => e.name), listed);
+    const listed = git(sandbox, top, ['ls-tree', tree])
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t')[1]);
+    assert.equal(
+      entries.map((e) => e.name),
+      listed,
+    );
     assert.is(entries.find((e) => e.name === 'config.json')!.mode, MODE_FILE);
-    assert.is(blobOid('../../records/AB', 'sha1'), git(sandbox, top, ['hash-object', '--stdin'], '../../records/AB').trim());
+    assert.is(
+      blobOid('../../records/AB', 'sha1'),
+      git(sandbox, top, ['hash-object', '--stdin'], '../../records/AB').trim(),
+    );
   } finally {
     await catFile.close();
   }
 });
 
 test('one cat-file process answers many requests in order, large objects whole, missing ones as undefined', async () => {
-  const oids = git(sandbox, top, ['rev-list', '--objects', '--all']).trim().split('\n').map((line) => line.slice(0, 40));
+  const oids = git(sandbox, top, ['rev-list', '--objects', '--all'])
+    .trim()
+    .split('\n')
+    .map((line) => line.slice(0, 40));
   const catFile = CatFile.start(top);
   try {
     const asked = [...oids, ...oids, ...oids, ...oids, ...oids, ...oids].slice(0, 1500);
@@ -53,7 +65,9 @@ test('one cat-file process answers many requests in order, large objects whole, 
 });
 
 test('a missing git is a one-line error', async () => {
-  const error = await runGit(['--version'], { cwd: top, env: { PATH: join(sandbox.dir, 'nowhere') } }).catch((e: unknown) => e);
+  const error = await runGit(['--version'], { cwd: top, env: { PATH: join(sandbox.dir, 'nowhere') } }).catch(
+    (e: unknown) => e,
+  );
   assert.instance(error, GitNotFoundError);
   assert.match((error as Error).message, /^git is not installed or not on PATH/);
 });
@@ -72,7 +86,9 @@ test('a listing of records/ gives each record the files a walk of its tree gives
       const read = await revision.readRecord(place);
       assert.equal(read!.record.problems, []);
     }
-    const byKey = await Promise.all(ids.map(async (id) => revision.stateKey((await revision.itemListing(id, listing))!)));
+    const byKey = await Promise.all(
+      ids.map(async (id) => revision.stateKey((await revision.itemListing(id, listing))!)),
+    );
     const byWalk = await Promise.all(ids.map(async (id) => revision.stateKey((await revision.itemListing(id))!)));
     assert.equal(byKey, byWalk, 'a listing and a walk name states alike');
   } finally {

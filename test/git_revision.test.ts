@@ -15,10 +15,19 @@ import { commitAll, git, issue, makeGitSandbox, newProject, record } from './hel
 const sandbox = makeGitSandbox();
 
 function reducer(repo: Repository, cache = 'cache'): RevisionReducer {
-  return new RevisionReducer({ reducers: loadReducers(repo), integrity: true, env: { SIT_CACHE_DIR: join(sandbox.dir, cache) } });
+  return new RevisionReducer({
+    reducers: loadReducers(repo),
+    integrity: true,
+    env: { SIT_CACHE_DIR: join(sandbox.dir, cache) },
+  });
 }
 
-async function stateAt(repository: GitRepository, reduce: RevisionReducer, rev: string, id: string): Promise<State | undefined> {
+async function stateAt(
+  repository: GitRepository,
+  reduce: RevisionReducer,
+  rev: string,
+  id: string,
+): Promise<State | undefined> {
   const revision = await Revision.open(repository, await repository.resolveCommit(rev), rev);
   let found: State | undefined;
   await reduce.reduce(revision, [id], (_, state) => {
@@ -27,7 +36,11 @@ async function stateAt(repository: GitRepository, reduce: RevisionReducer, rev: 
   return found;
 }
 
-async function whereStates(repository: GitRepository, reduce: RevisionReducer, id: string): Promise<Record<string, string>> {
+async function whereStates(
+  repository: GitRepository,
+  reduce: RevisionReducer,
+  id: string,
+): Promise<Record<string, string>> {
   const rows = await itemAtRefs(repository, reduce, id, await listRefs(repository));
   return Object.fromEntries(rows.map(({ ref, state }) => [ref.ref, issueState(state)]));
 }
@@ -45,8 +58,14 @@ test('branches and tags: open, closed or absent on each, a tag followed to its c
   try {
     assert.equal(await whereStates(repository, reduce, id), { main: 'closed', old: 'absent', 'v1.0': 'open' });
     assert.is((await stateAt(repository, reduce, 'v1.0', id))!['summary'], 'Crash on start');
-    assert.equal((await listRefs(repository, ['v*'])).map((r) => r.ref), ['v1.0']);
-    assert.equal((await listRefs(repository, ['refs/heads/*'])).map((r) => r.ref), ['main', 'old']);
+    assert.equal(
+      (await listRefs(repository, ['v*'])).map((r) => r.ref),
+      ['v1.0'],
+    );
+    assert.equal(
+      (await listRefs(repository, ['refs/heads/*'])).map((r) => r.ref),
+      ['main', 'old'],
+    );
   } finally {
     await reduce.close();
     await repository.close();
@@ -91,7 +110,10 @@ test('a merge has the records of both sides', async () => {
   try {
     const merged = await stateAt(repository, reduce, 'main', id);
     assert.is(merged!['state'], 'closed');
-    assert.equal((merged!['comments'] as Array<{ text: string }>).map((c) => c.text), ['From the side']);
+    assert.equal(
+      (merged!['comments'] as Array<{ text: string }>).map((c) => c.text),
+      ['From the side'],
+    );
     assert.is((await stateAt(repository, reduce, 'side', id))!['state'], 'open');
     assert.ok(readItemRecords(repo, id).some((r) => r.hash === closed));
   } finally {
@@ -115,11 +137,19 @@ test('every layout the original committed: issues/ (before 0.3), record director
   const config = join(top, '.sit', 'config.json');
   const modern = readFileSync(config, 'utf8');
   writeFileSync(config, modern.replace(/,\s*"features": \[\s*"flat-records"\s*\]/, ''));
-  const first = legacyRecord(join(top, '.sit', 'issues', 'old-1'), [['.type/SummaryChanged', ''], ['.timestamp', '2017-01-01T00:00:00Z'], ['text', 'Before 0.3']]);
+  const first = legacyRecord(join(top, '.sit', 'issues', 'old-1'), [
+    ['.type/SummaryChanged', ''],
+    ['.timestamp', '2017-01-01T00:00:00Z'],
+    ['text', 'Before 0.3'],
+  ]);
   commitAll(sandbox, top, 'issues/ layout');
   git(sandbox, top, ['tag', 'v0.2']);
   git(sandbox, top, ['mv', '.sit/issues', '.sit/items']);
-  legacyRecord(join(top, '.sit', 'items', 'old-1'), [['.type/Closed', ''], ['.prev/' + first, ''], ['.timestamp', '2017-06-01T00:00:00Z']]);
+  legacyRecord(join(top, '.sit', 'items', 'old-1'), [
+    ['.type/Closed', ''],
+    ['.prev/' + first, ''],
+    ['.timestamp', '2017-06-01T00:00:00Z'],
+  ]);
   commitAll(sandbox, top, 'items/ layout, closed');
   git(sandbox, top, ['tag', 'v0.4']);
   writeFileSync(config, modern);
@@ -163,7 +193,9 @@ test('a blob missing from the clone leaves its record out as damaged; nothing cr
     assert.is(reduce.incomplete, 1);
     await stateAt(repository, reduce, 'HEAD', id);
     assert.is(reduce.reduced, 2, 'a state read with objects missing is not cached');
-    const report = await checkRevisionIntegrity(await Revision.open(repository, await repository.resolveCommit('HEAD')));
+    const report = await checkRevisionIntegrity(
+      await Revision.open(repository, await repository.resolveCommit('HEAD')),
+    );
     assert.equal(report.itemDamage, [{ item: id, hash: lost }]);
   } finally {
     await reduce.close();
@@ -191,24 +223,35 @@ test('hostile trees: symbolic links, executables, a record that does not match i
   const entries = git(sandbox, top, ['ls-tree', `HEAD:${dotsPath}`]);
   const blob = git(sandbox, top, ['hash-object', '-w', '--stdin'], 'inside dots\n').trim();
   const raw = Buffer.concat([
-    ...entries.trim().split('\n').map((line) => {
-      const [meta, name] = line.split('\t') as [string, string];
-      const [mode, , oid] = meta.split(' ') as [string, string, string];
-      return Buffer.concat([Buffer.from(`${mode.replace(/^0/, '')} ${name}\0`), Buffer.from(oid, 'hex')]);
-    }),
+    ...entries
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [meta, name] = line.split('\t') as [string, string];
+        const [mode, , oid] = meta.split(' ') as [string, string, string];
+        return Buffer.concat([Buffer.from(`${mode.replace(/^0/, '')} ${name}\0`), Buffer.from(oid, 'hex')]);
+      }),
   ]);
-  const sub = git(sandbox, top, ['hash-object', '-w', '--literally', '-t', 'tree', '--stdin'], Buffer.concat([Buffer.from('100644 x\0'), Buffer.from(blob, 'hex')])).trim();
+  const sub = git(
+    sandbox,
+    top,
+    ['hash-object', '-w', '--literally', '-t', 'tree', '--stdin'],
+    Buffer.concat([Buffer.from('100644 x\0'), Buffer.from(blob, 'hex')]),
+  ).trim();
   const withDots = Buffer.concat([Buffer.concat([Buffer.from('40000 ..\0'), Buffer.from(sub, 'hex')]), raw]);
   const dotsTree = git(sandbox, top, ['hash-object', '-w', '--literally', '-t', 'tree', '--stdin'], withDots).trim();
   // git will not put such a path in an index: each tree up to the commit's is rewritten by hand.
   const replace = (tree: string, parts: string[], oid: string): string => {
     const [name, ...rest] = parts as [string, ...string[]];
-    const lines = git(sandbox, top, ['ls-tree', tree]).trim().split('\n').map((line) => {
-      const [meta, entry] = line.split('\t') as [string, string];
-      if (entry !== name) return line;
-      const sub = meta.split(' ')[2]!;
-      return `040000 tree ${rest.length === 0 ? oid : replace(sub, rest, oid)}\t${entry}`;
-    });
+    const lines = git(sandbox, top, ['ls-tree', tree])
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [meta, entry] = line.split('\t') as [string, string];
+        if (entry !== name) return line;
+        const sub = meta.split(' ')[2]!;
+        return `040000 tree ${rest.length === 0 ? oid : replace(sub, rest, oid)}\t${entry}`;
+      });
     return git(sandbox, top, ['mktree', '--missing'], lines.join('\n') + '\n').trim();
   };
   const root = replace(git(sandbox, top, ['rev-parse', 'HEAD^{tree}']).trim(), dotsPath.split('/'), dotsTree);
@@ -219,18 +262,39 @@ test('hostile trees: symbolic links, executables, a record that does not match i
   try {
     const state = await stateAt(repository, reduce, 'main', id);
     assert.is(state!['summary'], 'Target');
-    assert.equal((state!['comments'] as Array<{ text: string }>).map((c) => c.text), ['dots']);
-    const damage = (await checkRevisionIntegrity(await Revision.open(repository, await repository.resolveCommit('main')))).itemDamage.map((d) => d.hash);
-    assert.equal(damage.sort(), [altered, executable, linked, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'].sort(), 'the link out of the repository is reported too');
+    assert.equal(
+      (state!['comments'] as Array<{ text: string }>).map((c) => c.text),
+      ['dots'],
+    );
+    const damage = (
+      await checkRevisionIntegrity(await Revision.open(repository, await repository.resolveCommit('main')))
+    ).itemDamage.map((d) => d.hash);
+    assert.equal(
+      damage.sort(),
+      [altered, executable, linked, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'].sort(),
+      'the link out of the repository is reported too',
+    );
     const atDots = await stateAt(repository, reduce, 'dots', id);
     assert.equal(atDots!['comments'], [], 'a record with a .. entry is left out');
     const revision = await Revision.open(repository, await repository.resolveCommit('dots'));
     const read = await revision.readItem(id);
     const problems = read!.records.flatMap((r) => r.problems);
-    assert.ok(problems.some((p) => p.includes('..') && p.includes('invalid name')), problems.join('; '));
-    assert.ok(problems.some((p) => p.includes('symbolic link')), problems.join('; '));
-    assert.ok(problems.some((p) => p.includes('executable')), problems.join('; '));
-    assert.ok(problems.some((p) => p.includes('leaves the repository')), problems.join('; '));
+    assert.ok(
+      problems.some((p) => p.includes('..') && p.includes('invalid name')),
+      problems.join('; '),
+    );
+    assert.ok(
+      problems.some((p) => p.includes('symbolic link')),
+      problems.join('; '),
+    );
+    assert.ok(
+      problems.some((p) => p.includes('executable')),
+      problems.join('; '),
+    );
+    assert.ok(
+      problems.some((p) => p.includes('leaves the repository')),
+      problems.join('; '),
+    );
   } finally {
     await reduce.close();
     await repository.close();
@@ -269,7 +333,7 @@ test('states are named by tree ids: twenty refs sharing an item reduce it once, 
   }
 });
 
-test('GitRecordSource is the store\'s RecordSource over a revision: the same records as the working tree at HEAD', async () => {
+test("GitRecordSource is the store's RecordSource over a revision: the same records as the working tree at HEAD", async () => {
   const { top, repo } = newProject(sandbox, 'source');
   const id = issue(repo, 'Same');
   record(repo, id, ['Commented'], { text: 'one' });

@@ -52,7 +52,10 @@ async function states(repo: Repository, env: NodeJS.ProcessEnv, cache = true): P
 async function lines(repo: Repository, env: NodeJS.ProcessEnv): Promise<string[]> {
   const engine = new Engine(repo, { env, poolThreshold: 1_000_000 });
   try {
-    const derived = await engine.deriveItems('test', (state) => `${String(state.id)} ${String(state.text)} ${String(state.open)}`);
+    const derived = await engine.deriveItems(
+      'test',
+      (state) => `${String(state.id)} ${String(state.text)} ${String(state.open)}`,
+    );
     return [...derived.values()] as string[];
   } finally {
     await engine.close();
@@ -74,14 +77,16 @@ test('single-byte damage anywhere in the cache lines is recomputed, never shown'
   await states(repo, env);
   await lines(repo, env);
   const file = cacheFile(repo.root, env);
-  const derived = readdirSync(join(file, '..')).filter((n) => n.startsWith('derived-')).map((n) => join(file, '..', n));
+  const derived = readdirSync(join(file, '..'))
+    .filter((n) => n.startsWith('derived-'))
+    .map((n) => join(file, '..', n));
   assert.is(derived.length, 1);
   let damaged = 0;
   for (const path of [file, derived[0]!]) {
     const original = readFileSync(path);
     const firstLineEnd = original.indexOf(10);
     for (let k = 0; k < 60; k++) {
-      const at = firstLineEnd + 1 + Math.floor(((k * 7919) % 1000) / 1000 * (original.length - firstLineEnd - 2));
+      const at = firstLineEnd + 1 + Math.floor((((k * 7919) % 1000) / 1000) * (original.length - firstLineEnd - 2));
       if (original[at] === 10) continue;
       const bytes = Buffer.from(original);
       for (const replacement of [0x31, 0x61, 0x7d]) {
@@ -89,8 +94,18 @@ test('single-byte damage anywhere in the cache lines is recomputed, never shown'
         bytes[at] = replacement;
         writeFileSync(path, bytes);
         damaged++;
-        if (path === file) assert.equal(await states(repo, env), truthStates, `byte ${at} of ${path} as ${String.fromCharCode(replacement)}`);
-        else assert.equal(await lines(repo, env), truthLines, `byte ${at} of ${path} as ${String.fromCharCode(replacement)}`);
+        if (path === file)
+          assert.equal(
+            await states(repo, env),
+            truthStates,
+            `byte ${at} of ${path} as ${String.fromCharCode(replacement)}`,
+          );
+        else
+          assert.equal(
+            await lines(repo, env),
+            truthLines,
+            `byte ${at} of ${path} as ${String.fromCharCode(replacement)}`,
+          );
         writeFileSync(path, original);
         break;
       }
@@ -108,7 +123,10 @@ test('a damaged header is not believed', async () => {
   // A later write time would make every entry trusted by its modification time alone.
   header[3] = String(Number(header[3]) + 1e9);
   writeFileSync(file, header.join('\t') + text.slice(text.indexOf('\n')));
-  assert.is(ReductionCache.load(file, { reducers: new Engine(repo, { env }).reducers.digest, integrity: true }).size, 0);
+  assert.is(
+    ReductionCache.load(file, { reducers: new Engine(repo, { env }).reducers.digest, integrity: true }).size,
+    0,
+  );
 });
 
 test('a FIFO, a link to a device or an unusable cache directory never hangs a command', () => {

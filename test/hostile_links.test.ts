@@ -47,7 +47,10 @@ test('a reducer file that is a symbolic link to a host file is not loaded', asyn
   mkdirSync(join(repo.root, 'reducers'));
   writeFileSync(join(repo.root, 'reducers', 'a.js'), 'module.exports = function (state) { return state; };');
   symlinkSync(hostSecret(), join(repo.root, 'reducers', 'b.js'));
-  assert.equal(loadReducers(repo).set.reducers.map((r) => r.file), [join(repo.root, 'reducers', 'a.js')]);
+  assert.equal(
+    loadReducers(repo).set.reducers.map((r) => r.file),
+    [join(repo.root, 'reducers', 'a.js')],
+  );
   assert.equal(await reduceOne(repo), { id: 'one' });
 });
 
@@ -56,7 +59,10 @@ test('a reducers/ directory that links out of its module or repository is not us
   const host = join(tempDir('sit-host-'), 'reducers');
   mkdirSync(host);
   symlinkSync(hostSecret(), join(host, 'x.js'));
-  writeFileSync(join(host, 'y.js'), "module.exports = function (state) { return { id: state.id, leaked: 'host reducer' }; };");
+  writeFileSync(
+    join(host, 'y.js'),
+    "module.exports = function (state) { return { id: state.id, leaked: 'host reducer' }; };",
+  );
   symlinkSync(host, join(repo.root, 'reducers'));
   const module = join(repo.root, 'modules', 'm');
   mkdirSync(module, { recursive: true });
@@ -66,7 +72,10 @@ test('a reducers/ directory that links out of its module or repository is not us
   // A module directory that is itself a link is used, as designed.
   const linked = join(tempDir('sit-module-'), 'linked');
   mkdirSync(join(linked, 'reducers'), { recursive: true });
-  writeFileSync(join(linked, 'reducers', 'r.js'), 'module.exports = function (state) { return { id: state.id, linked: true }; };');
+  writeFileSync(
+    join(linked, 'reducers', 'r.js'),
+    'module.exports = function (state) { return { id: state.id, linked: true }; };',
+  );
   rmSync(module, { recursive: true });
   symlinkSync(linked, module);
   assert.equal(await reduceOne(repo), { id: 'one', linked: true });
@@ -114,8 +123,16 @@ test('the web serves records with the integrity rule of the command line', async
     const ok = await app.request(`/api/item/${id}/${hash}/files`);
     assert.is(ok.status, 200);
     // Damage the record: its content no longer matches its hash.
-    writeFileSync(join(repo.root, 'records', splitPath(hash), 'git', '0001.patch'), 'diff --git a/x b/x\n+forged line\n');
-    for (const path of [`/api/item/${id}/${hash}/files`, `/api/record/${hash}/files`, `/repo/items/${id}/${hash}/git/0001.patch`, `/repo/records/${splitPath(hash)}/git/0001.patch`]) {
+    writeFileSync(
+      join(repo.root, 'records', splitPath(hash), 'git', '0001.patch'),
+      'diff --git a/x b/x\n+forged line\n',
+    );
+    for (const path of [
+      `/api/item/${id}/${hash}/files`,
+      `/api/record/${hash}/files`,
+      `/repo/items/${id}/${hash}/git/0001.patch`,
+      `/repo/records/${splitPath(hash)}/git/0001.patch`,
+    ]) {
       const response = await app.request(path);
       assert.is(response.status, 404, path);
       assert.match(await response.text(), /damaged/, path);

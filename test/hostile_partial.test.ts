@@ -21,7 +21,10 @@ function project() {
   symlinkSync(join(ROOT, 'modules', 'issue-tracking'), join(repo.root, 'modules', 'issue-tracking'));
   const id = repo.newItem();
   repo.newRecord(recordFiles(['SummaryChanged'], 'Partly copied', '2024-01-01T00:00:00Z'), { itemId: id });
-  const hash = repo.newRecord(recordFiles(['Commented'], 'the comment that is still on its way', '2024-01-02T00:00:00Z'), { itemId: id });
+  const hash = repo.newRecord(
+    recordFiles(['Commented'], 'the comment that is still on its way', '2024-01-02T00:00:00Z'),
+    { itemId: id },
+  );
   const text = join(repo.root, 'records', splitPath(hash), 'text');
   const content = readFileSync(text);
   return { sandbox, dir, repo, id, hash, text, content };
@@ -39,7 +42,11 @@ test('the command line leaves out a record still being copied, says so, and take
     assert.match(show.stdout, new RegExp(`Damaged: +1 record left out .*${hash}`));
   }
   writeFileSync(text, content);
-  assert.is(comments(), 'the comment that is still on its way\n', 'the cached state did not hide the record once whole');
+  assert.is(
+    comments(),
+    'the comment that is still on its way\n',
+    'the cached state did not hide the record once whole',
+  );
   assert.not.match(sit(sandbox, ['issue', 'show', id], { cwd: dir }).stdout, /Damaged/);
 });
 
@@ -60,7 +67,10 @@ test('sit web leaves out a record still being copied, shows it on the page, and 
     // What the server's two-second poll does for such items: nothing in the item's directory changed.
     const changed = await index.refresh(index.incomplete());
     assert.equal(changed, [id]);
-    assert.is((index.get(id)?.['comments'] as Array<{ text: string }> | undefined)?.[0]?.text, 'the comment that is still on its way');
+    assert.is(
+      (index.get(id)?.['comments'] as Array<{ text: string }> | undefined)?.[0]?.text,
+      'the comment that is still on its way',
+    );
     assert.equal(index.incomplete(), []);
     assert.not.match(await (await app.request(`/issue/${id}`)).text(), /left out/);
   } finally {

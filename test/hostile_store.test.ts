@@ -3,10 +3,26 @@
 // are skipped, and a failed item link leaves nothing half-written.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
-  checkIntegrity, checkIntegrityParallel, InvalidConfigError, prepareRecordFiles, readItemRecords, recordHash, Repository, splitPath,
+  checkIntegrity,
+  checkIntegrityParallel,
+  InvalidConfigError,
+  prepareRecordFiles,
+  readItemRecords,
+  recordHash,
+  Repository,
+  splitPath,
   StoreOperationError,
 } from '../src/store/mod.ts';
 import { newRepository, tempDirs, text } from './helpers/store_fixtures.ts';
@@ -39,7 +55,10 @@ test('a record directory that is a symbolic link out of records/ is never read (
     assert.is(records.length, 1);
     assert.equal(records[0]!.files, [], 'nothing was read from the host');
     assert.match(records[0]!.problems.join(), /symbolic link on its path leads out of records/);
-    assert.equal(readItemRecords(reopened, 'one', { integrity }).map((r) => r.files.length), integrity ? [] : [0]);
+    assert.equal(
+      readItemRecords(reopened, 'one', { integrity }).map((r) => r.files.length),
+      integrity ? [] : [0],
+    );
     assert.is(reopened.readRecord(hash, { item: 'one' })?.files.length, 0);
   }
 });
@@ -63,7 +82,10 @@ test('a symbolic link that stays inside records/ is followed as before', () => {
   renameSync(dir, elsewhere);
   symlinkSync(elsewhere, dir);
   const records = Repository.open(repo.root).readItemRecords('one');
-  assert.equal(records.map((r) => r.problems), [[]]);
+  assert.equal(
+    records.map((r) => r.problems),
+    [[]],
+  );
   assert.is(readItemRecords(Repository.open(repo.root), 'one').length, 1);
   assert.is(records[0]!.hash, hash);
 });
@@ -71,11 +93,17 @@ test('a symbolic link that stays inside records/ is followed as before', () => {
 test('hash sizes other than BLAKE2b-160 and SHA-1 are refused with a one-line error', () => {
   for (const size of [1, 2, 8, 16, 32, 64, '20']) {
     const repo = newRepository(temp);
-    const config = readFileSync(join(repo.root, 'config.json'), 'utf8').replace('"size": 20', `"size": ${JSON.stringify(size)}`);
+    const config = readFileSync(join(repo.root, 'config.json'), 'utf8').replace(
+      '"size": 20',
+      `"size": ${JSON.stringify(size)}`,
+    );
     writeFileSync(join(repo.root, 'config.json'), config);
     assert.throws(
       () => Repository.open(repo.root),
-      (e: Error) => e instanceof InvalidConfigError && /"hashing_algorithm" must be \{"blake2b": \{"size": 20\}\} or "sha1"/.test(e.message) && !e.message.includes('\n'),
+      (e: Error) =>
+        e instanceof InvalidConfigError &&
+        /"hashing_algorithm" must be \{"blake2b": \{"size": 20\}\} or "sha1"/.test(e.message) &&
+        !e.message.includes('\n'),
       String(size),
     );
   }
@@ -88,7 +116,11 @@ test('a truncated config.json is named as such, with its line and column, and no
   writeFileSync(join(path, 'config.json'), config.slice(0, 70));
   const lines = config.slice(0, 70).split('\n');
   const where = `line ${lines.length}, column ${lines[lines.length - 1]!.length + 1}`;
-  for (const find of [() => Repository.discover(project), () => Repository.discover(join(project)), () => Repository.open(path)]) {
+  for (const find of [
+    () => Repository.discover(project),
+    () => Repository.discover(join(project)),
+    () => Repository.open(path),
+  ]) {
     assert.throws(find, (e: Error) => {
       assert.ok(e instanceof InvalidConfigError, e.message);
       assert.match(e.message, new RegExp(`not valid JSON at ${where}`));
@@ -102,23 +134,36 @@ test('a truncated config.json is named as such, with its line and column, and no
 
 test('writes never go through records/ or items/ links that lead out of the repository', () => {
   const cases: Array<[string, (root: string, outside: string) => void]> = [
-    ['records/ is a symbolic link', (root, outside) => {
-      rmSync(join(root, 'records'), { recursive: true });
-      symlinkSync(outside, join(root, 'records'));
-    }],
-    ['records/ is a text link', (root, outside) => {
-      rmSync(join(root, 'records'), { recursive: true });
-      writeFileSync(join(root, 'records'), outside);
-    }],
-    ['a level below records/ is a symbolic link', (root, outside) => {
-      for (const name of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567') {
-        for (const second of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567') symlinkSync(outside, join(root, 'records', `${name}${second}`));
-      }
-    }],
-    ['items/ is a symbolic link', (root, outside) => {
-      rmSync(join(root, 'items'), { recursive: true });
-      symlinkSync(outside, join(root, 'items'));
-    }],
+    [
+      'records/ is a symbolic link',
+      (root, outside) => {
+        rmSync(join(root, 'records'), { recursive: true });
+        symlinkSync(outside, join(root, 'records'));
+      },
+    ],
+    [
+      'records/ is a text link',
+      (root, outside) => {
+        rmSync(join(root, 'records'), { recursive: true });
+        writeFileSync(join(root, 'records'), outside);
+      },
+    ],
+    [
+      'a level below records/ is a symbolic link',
+      (root, outside) => {
+        for (const name of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567') {
+          for (const second of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')
+            symlinkSync(outside, join(root, 'records', `${name}${second}`));
+        }
+      },
+    ],
+    [
+      'items/ is a symbolic link',
+      (root, outside) => {
+        rmSync(join(root, 'items'), { recursive: true });
+        symlinkSync(outside, join(root, 'items'));
+      },
+    ],
   ];
   for (const [what, attack] of cases) {
     const repo = newRepository(temp);
@@ -133,11 +178,23 @@ test('writes never go through records/ or items/ links that lead out of the repo
       what,
     );
     if (what.startsWith('items')) {
-      assert.throws(() => reopened.newItem('two'), (e: Error) => e instanceof StoreOperationError, what);
+      assert.throws(
+        () => reopened.newItem('two'),
+        (e: Error) => e instanceof StoreOperationError,
+        what,
+      );
     } else {
-      assert.throws(() => reopened.newRecord([text('text', 'a repository record')]), (e: Error) => e instanceof StoreOperationError, what);
+      assert.throws(
+        () => reopened.newRecord([text('text', 'a repository record')]),
+        (e: Error) => e instanceof StoreOperationError,
+        what,
+      );
     }
-    assert.equal(readdirSync(outside).filter((n) => n !== 'one'), [], `${what}: nothing written outside`);
+    assert.equal(
+      readdirSync(outside).filter((n) => n !== 'one'),
+      [],
+      `${what}: nothing written outside`,
+    );
     assert.equal(readdirSync(join(outside, 'one')), [], `${what}: nothing written outside`);
   }
 });
@@ -160,10 +217,16 @@ test('an items/ that leads nowhere is an error, not an empty list', () => {
   const dir = join(repo.root, 'items');
   rmSync(dir, { recursive: true, force: true });
   symlinkSync(join(repo.root, 'nowhere'), dir);
-  assert.throws(() => Repository.open(repo.root).items(), (e: Error) => e instanceof StoreOperationError && /leads outside the repository or nowhere/.test(e.message));
+  assert.throws(
+    () => Repository.open(repo.root).items(),
+    (e: Error) => e instanceof StoreOperationError && /leads outside the repository or nowhere/.test(e.message),
+  );
   rmSync(dir);
   writeFileSync(dir, 'garbage\0');
-  assert.throws(() => Repository.open(repo.root).items(), (e: Error) => e instanceof StoreOperationError && /leads outside the repository or nowhere/.test(e.message));
+  assert.throws(
+    () => Repository.open(repo.root).items(),
+    (e: Error) => e instanceof StoreOperationError && /leads outside the repository or nowhere/.test(e.message),
+  );
 });
 
 test('a record whose item link cannot be written is taken back: nothing is half-written', () => {
@@ -175,7 +238,9 @@ test('a record whose item link cannot be written is taken back: nothing is half-
   mkdirSync(join(repo.root, 'items', 'one', hash, 'x'), { recursive: true });
   assert.throws(
     () => repo.newRecord(files, { itemId: 'one', linkParents: false }),
-    (e: Error) => e instanceof StoreOperationError && new RegExp(`cannot link record ${hash} into item one: .*nothing was written`).test(e.message),
+    (e: Error) =>
+      e instanceof StoreOperationError &&
+      new RegExp(`cannot link record ${hash} into item one: .*nothing was written`).test(e.message),
   );
   assert.not.ok(existsSync(join(repo.root, 'records', splitPath(hash))), 'the record was taken back');
 });
@@ -192,14 +257,29 @@ test('sit integrity reports links to missing records, empty and garbage link fil
   mkdirSync(Buffer.concat([Buffer.from(`${items}/bad-`), Buffer.from([0xff])]));
   const expected = [
     { path: join(items, 'bad-\\xff'), reason: 'item name is not UTF-8, so no command can name it; rename it' },
-    { item: 'one', path: join(items, 'one', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), reason: 'empty link file: it names no record' },
-    { item: 'one', path: join(items, 'one', 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'), reason: 'link file names "\\u001b]0;garbage\\u0007", which is not a record directory inside the repository' },
-    { item: 'one', path: join(items, 'one', lost), reason: `links to record ${lost}, which is not in the repository (not copied yet, or lost)` },
+    {
+      item: 'one',
+      path: join(items, 'one', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'),
+      reason: 'empty link file: it names no record',
+    },
+    {
+      item: 'one',
+      path: join(items, 'one', 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'),
+      reason: 'link file names "\\u001b]0;garbage\\u0007", which is not a record directory inside the repository',
+    },
+    {
+      item: 'one',
+      path: join(items, 'one', lost),
+      reason: `links to record ${lost}, which is not in the repository (not copied yet, or lost)`,
+    },
   ];
   const serial = checkIntegrity(Repository.open(repo.root));
   assert.equal(serial.problems, expected);
   assert.equal(serial.itemDamage, []);
-  assert.equal(serial.checked.map((c) => c.hash), [kept, kept]);
+  assert.equal(
+    serial.checked.map((c) => c.hash),
+    [kept, kept],
+  );
   const parallel = await checkIntegrityParallel(Repository.open(repo.root), { workers: 1 });
   assert.equal(parallel.problems, expected);
 });

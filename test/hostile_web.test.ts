@@ -64,7 +64,14 @@ test.before(async () => {
   issue('spin', ['SummaryChanged', 'Spin']);
   issue('long', ['SummaryChanged', ...Array.from({ length: 400 }, () => 'Commented')], 'x'.repeat(500));
   index = await ItemIndex.open(repo, { limits: FAST });
-  server = await startServer({ repo, index, author: { name: 'T' }, listen: '127.0.0.1:0', print: () => undefined, watch: false });
+  server = await startServer({
+    repo,
+    index,
+    author: { name: 'T' },
+    listen: '127.0.0.1:0',
+    print: () => undefined,
+    watch: false,
+  });
 });
 
 test.after(async () => {
@@ -159,7 +166,10 @@ test('the states an index keeps are bounded in all: past the bound an item is an
   const small = await ItemIndex.open(repo, { limits: FAST, maxChars: 20_000 });
   try {
     const long = small.get('long')!;
-    assert.match((long.errors as Array<{ error: string }>)[0]!.error, /^not kept in memory: the states of this repository would take more than/);
+    assert.match(
+      (long.errors as Array<{ error: string }>)[0]!.error,
+      /^not kept in memory: the states of this repository would take more than/,
+    );
     for (const id of normal) assert.is((small.get(id)!.comments as unknown[]).length, 2);
   } finally {
     await small.close();

@@ -68,11 +68,15 @@ test('a comment posted while records/ links out of the repository is refused wit
     assert.ok(response.status >= 400 && response.status < 500, `status ${response.status}`);
     assert.match(await response.text(), /leads outside the repository/);
     assert.equal(readdirSync(outside), []);
-    const api = await app.request(`/api/item/${id}/records`, { method: 'POST', headers: { origin: 'http://localhost' }, body: (() => {
-      const form = new FormData();
-      form.append('text', 'via the API');
-      return form;
-    })() });
+    const api = await app.request(`/api/item/${id}/records`, {
+      method: 'POST',
+      headers: { origin: 'http://localhost' },
+      body: (() => {
+        const form = new FormData();
+        form.append('text', 'via the API');
+        return form;
+      })(),
+    });
     assert.is(api.status, 400);
     assert.equal(readdirSync(outside), []);
     await index.close();

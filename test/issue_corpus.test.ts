@@ -60,15 +60,25 @@ if (repo === undefined) {
       assert.is(output!.status, 0);
     }
     assert.is(closedPhraseDefault!.status, 0);
-    assert.is(closedPhraseDefault!.stderr, `No issues match ${CLOSED_PHRASE.phrase} (open issues only: add is:all or --all for closed ones too)\n`);
+    assert.is(
+      closedPhraseDefault!.stderr,
+      `No issues match ${CLOSED_PHRASE.phrase} (open issues only: add is:all or --all for closed ones too)\n`,
+    );
     assert.is(closed!.stdout.trimEnd().split('\n').length, 169);
     assert.is(byDefault!.stdout.trimEnd().split('\n').length, 22);
     assert.is(openPhrase!.stdout, `${OPEN_PHRASE.id} | ${summaries.get(OPEN_PHRASE.id)}\n`);
     assert.is(closedPhrase!.stdout, `${CLOSED_PHRASE.id} | ${summaries.get(CLOSED_PHRASE.id)}\n`);
     assert.is(closedPhraseDefault!.stdout, '');
     const found = JSON.parse(both!.stdout) as Array<{ id: string; comments: Array<{ text: string }> }>;
-    assert.equal(found.map((state) => state.id), [CLOSED_PHRASE.id]);
-    assert.ok(found[0]!.comments.some((comment) => comment.text.replace(/\s+/g, ' ').toLowerCase().includes(CLOSED_PHRASE.phrase)));
+    assert.equal(
+      found.map((state) => state.id),
+      [CLOSED_PHRASE.id],
+    );
+    assert.ok(
+      found[0]!.comments.some((comment) =>
+        comment.text.replace(/\s+/g, ' ').toLowerCase().includes(CLOSED_PHRASE.phrase),
+      ),
+    );
   });
 }
 

@@ -15,8 +15,15 @@ const sandbox = makeSandbox();
 const work = join(sandbox.dir, 'work');
 const ME = 'Test User <test@example.org>';
 
-function run(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; sandbox?: Sandbox; cwd?: string } = {}) {
-  const r = sit(options.sandbox ?? sandbox, args, { cwd: options.cwd ?? work, ...(options.input === undefined ? {} : { input: options.input }), ...(options.env === undefined ? {} : { env: options.env }) });
+function run(
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv; sandbox?: Sandbox; cwd?: string } = {},
+) {
+  const r = sit(options.sandbox ?? sandbox, args, {
+    cwd: options.cwd ?? work,
+    ...(options.input === undefined ? {} : { input: options.input }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -51,15 +58,24 @@ test('new: without an author and without a terminal, nothing at all is recorded 
     assert.match(r.stderr, /authorship identity/);
   }
   assert.equal(items(dir), [], 'no blank issue was left behind');
-  assert.is(run(['issue', 'list'], { sandbox: anonymous, cwd: dir }).stderr, 'No issues yet. Create the first one with: sit issue new\n');
+  assert.is(
+    run(['issue', 'list'], { sandbox: anonymous, cwd: dir }).stderr,
+    'No issues yet. Create the first one with: sit issue new\n',
+  );
   rmSync(anonymous.dir, { recursive: true, force: true });
 });
 
 test('templates: listed, used by new --template (summary, body, labels), unknown ones refused', () => {
   mkdirSync(join(work, '.sit', 'templates'), { recursive: true });
-  writeFileSync(join(work, '.sit', 'templates', 'bug.md'), '---\nname: Bug report\nabout: Something does not work\ntitle: "Bug: "\nlabels: bug, needs-triage\n---\n**What happened**\n');
+  writeFileSync(
+    join(work, '.sit', 'templates', 'bug.md'),
+    '---\nname: Bug report\nabout: Something does not work\ntitle: "Bug: "\nlabels: bug, needs-triage\n---\n**What happened**\n',
+  );
   writeFileSync(join(work, '.sit', 'templates', 'notes.txt'), 'not a template');
-  assert.equal(JSON.parse(ok(['issue', 'templates', '--json'])).map((t: { name: string }) => t.name), ['bug']);
+  assert.equal(
+    JSON.parse(ok(['issue', 'templates', '--json'])).map((t: { name: string }) => t.name),
+    ['bug'],
+  );
   assert.match(ok(['issue', 'templates']), /^NAME\s+TITLE\s+ABOUT\nbug\s+Bug report\s+Something does not work\n$/);
   first = ok(['issue', 'new', '--template', 'bug', '-m', 'Crash on start']).trim();
   const state = JSON.parse(ok(['reduce', first])) as Record<string, unknown>;
@@ -73,41 +89,66 @@ test('templates: listed, used by new --template (summary, body, labels), unknown
   second = ok(['issue', 'new', '-m', 'Dark mode', '-m', `Like #${first.slice(0, 8)} says.`]).trim();
 });
 
-test('comment: edit and delete your own comments by number, `last` or record hash; never another author\'s', () => {
+test("comment: edit and delete your own comments by number, `last` or record hash; never another author's", () => {
   ok(['issue', 'comment', first, '-m', 'First wording']);
   const carol = join(sandbox.dir, 'carol.json');
   writeFileSync(carol, JSON.stringify({ author: { name: 'Carol', email: 'carol@example.org' } }));
   ok(['-c', carol, 'issue', 'comment', first, '-m', 'Carol was here']);
   ok(['issue', 'comment', first, '-m', 'Second thought']);
   assert.is(ok(['issue', 'comment', first, '--edit', '1', '-m', 'Better wording']), `Edited comment 1 of ${first}\n`);
-  assert.is(ok(['issue', 'comment', first, '--edit', '1', '-m', 'Better wording']), `Nothing changed in comment 1 of ${first}\n`);
+  assert.is(
+    ok(['issue', 'comment', first, '--edit', '1', '-m', 'Better wording']),
+    `Nothing changed in comment 1 of ${first}\n`,
+  );
   const notMine = run(['issue', 'comment', first, '--edit', '2', '-m', 'Hijacked']);
   assert.equal(notMine, {
     status: 1,
     stdout: '',
     stderr: `sit issue comment: comment 2 of ${first} was written by Carol <carol@example.org>, not by you (${ME}); only its author can change it\n`,
   });
-  assert.is(run(['issue', 'comment', first, '--delete', '9']).stderr, `sit issue comment: issue ${first} has no comment 9 (it has 3 comments; see sit issue show)\n`);
-  const state = JSON.parse(ok(['reduce', first])) as { comments: Array<{ text: string }>; timeline: Array<{ type: string; hash: string; comment?: number }> };
+  assert.is(
+    run(['issue', 'comment', first, '--delete', '9']).stderr,
+    `sit issue comment: issue ${first} has no comment 9 (it has 3 comments; see sit issue show)\n`,
+  );
+  const state = JSON.parse(ok(['reduce', first])) as {
+    comments: Array<{ text: string }>;
+    timeline: Array<{ type: string; hash: string; comment?: number }>;
+  };
   const third = state.timeline.find((e) => e.type === 'comment' && e.comment === 2)!.hash;
-  assert.is(ok(['issue', 'comment', first, '--edit', third.slice(0, 6).toLowerCase(), '-m', 'Second, edited']), `Edited comment 3 of ${first}\n`);
+  assert.is(
+    ok(['issue', 'comment', first, '--edit', third.slice(0, 6).toLowerCase(), '-m', 'Second, edited']),
+    `Edited comment 3 of ${first}\n`,
+  );
   assert.is(ok(['issue', 'comment', first, '--delete', 'last']), `Deleted comment 3 of ${first}\n`);
   const after = JSON.parse(ok(['reduce', first])) as typeof state;
-  assert.equal(after.comments.map((c) => c.text), ['Better wording', 'Carol was here']);
+  assert.equal(
+    after.comments.map((c) => c.text),
+    ['Better wording', 'Carol was here'],
+  );
   // The history stays in the records.
   const texts = ok(['records', first, '-q', 'files.text']);
   for (const t of ['First wording', 'Second thought', 'Second, edited']) assert.ok(texts.includes(t), t);
   const shown = ok(['issue', 'show', first]);
-  assert.match(shown, /Comment 1 by Test User <test@example\.org>, (?:just now|a minute ago|\d+ minutes ago) \(edited (?:just now|a minute ago|\d+ minutes ago)\):\n {4}Better wording\n/);
+  assert.match(
+    shown,
+    /Comment 1 by Test User <test@example\.org>, (?:just now|a minute ago|\d+ minutes ago) \(edited (?:just now|a minute ago|\d+ minutes ago)\):\n {4}Better wording\n/,
+  );
   assert.match(shown, /• Test User deleted a comment (?:just now|a minute ago|\d+ minutes ago)\n/);
 });
 
 test('labels: define with colours, list with counts, change, delete; colours are checked', () => {
-  assert.is(ok(['issue', 'labels', 'define', 'bug', '--color', '#D73A4A', '--description', 'Something is not working']), 'Defined the label "bug"\n');
+  assert.is(
+    ok(['issue', 'labels', 'define', 'bug', '--color', '#D73A4A', '--description', 'Something is not working']),
+    'Defined the label "bug"\n',
+  );
   assert.is(ok(['issue', 'labels', 'define', 'ui']), 'Defined the label "ui"\n');
   assert.is(ok(['issue', 'labels', 'define', 'bug', '--color', 'f00']), 'Changed the label "bug"\n');
   const bad = run(['issue', 'labels', 'define', 'x', '--color', 'red; background: url(x)']);
-  assert.equal(bad, { status: 1, stdout: '', stderr: 'sit issue labels: --color takes #rrggbb or #rgb, got "red; background: url(x)"\n' });
+  assert.equal(bad, {
+    status: 1,
+    stdout: '',
+    stderr: 'sit issue labels: --color takes #rrggbb or #rgb, got "red; background: url(x)"\n',
+  });
   assert.is(run(['issue', 'labels', 'delete', 'nope']).stderr, 'sit issue labels: the label "nope" is not defined\n');
   const list = JSON.parse(ok(['issue', 'labels', '--json'])) as Array<Record<string, unknown>>;
   assert.equal(list, [
@@ -116,10 +157,16 @@ test('labels: define with colours, list with counts, change, delete; colours are
     { closed: 0, color: '#0075ca', defined: true, description: '', name: 'ui', open: 0 },
   ]);
   assert.is(ok(['issue', 'labels', 'delete', 'ui']), 'Deleted the definition of the label "ui"\n');
-  assert.match(ok(['issue', 'labels']), /^LABEL\s+OPEN\s+CLOSED\s+DESCRIPTION\n bug \s+2\s+0\s+Something is not working\nneeds-triage\s+2\s+0\s+\(not defined\)\n$/);
+  assert.match(
+    ok(['issue', 'labels']),
+    /^LABEL\s+OPEN\s+CLOSED\s+DESCRIPTION\n bug \s+2\s+0\s+Something is not working\nneeds-triage\s+2\s+0\s+\(not defined\)\n$/,
+  );
   // The definitions item is no issue: lists never show it, and the original's UI sees a closed, titled item.
   assert.is(ok(['issue', 'list', '--all', '--format', '{{id}}']).includes('issue-tracking-definitions'), false);
-  assert.equal(JSON.parse(ok(['reduce', 'issue-tracking-definitions', '-q', '[state, summary]'])), ['closed', 'Labels and milestones of this tracker']);
+  assert.equal(JSON.parse(ok(['reduce', 'issue-tracking-definitions', '-q', '[state, summary]'])), [
+    'closed',
+    'Labels and milestones of this tracker',
+  ]);
   const note = run(['issue', 'label', second, '+undefined-one', '-absent']);
   assert.is(note.status, 0);
   assert.is(
@@ -129,51 +176,99 @@ test('labels: define with colours, list with counts, change, delete; colours are
 });
 
 test('milestones: define with due dates, close, list with progress, delete', () => {
-  assert.is(ok(['issue', 'milestones', 'define', '1.0', '--due', '2030-01-31', '--description', 'First release']), 'Defined the milestone "1.0"\n');
-  assert.is(run(['issue', 'milestones', 'define', '2.0', '--due', 'soon']).stderr, 'sit issue milestones: --due takes a date as YYYY-MM-DD, got "soon"\n');
+  assert.is(
+    ok(['issue', 'milestones', 'define', '1.0', '--due', '2030-01-31', '--description', 'First release']),
+    'Defined the milestone "1.0"\n',
+  );
+  assert.is(
+    run(['issue', 'milestones', 'define', '2.0', '--due', 'soon']).stderr,
+    'sit issue milestones: --due takes a date as YYYY-MM-DD, got "soon"\n',
+  );
   ok(['issue', 'milestone', first, '1.0']);
   ok(['issue', 'close', first]);
   ok(['issue', 'milestone', second, '1.0']);
   assert.is(ok(['issue', 'milestones', 'define', '1.0', '--close']), 'Changed the milestone "1.0"\n');
   assert.equal(JSON.parse(ok(['issue', 'milestones', '--json'])), [
-    { closed: 1, defined: true, description: 'First release', due: '2030-01-31', open: 1, state: 'closed', title: '1.0' },
+    {
+      closed: 1,
+      defined: true,
+      description: 'First release',
+      due: '2030-01-31',
+      open: 1,
+      state: 'closed',
+      title: '1.0',
+    },
   ]);
   assert.match(ok(['issue', 'milestones']), /1\.0\s+closed\s+2030-01-31\s+1\/2 closed \(50%\)\s+First release\n$/);
   const note = run(['issue', 'milestone', second, '3.0']);
-  assert.match(note.stderr, /^Note: the milestone "3\.0" is not defined; define it with: sit issue milestones define "3\.0"\n$/);
+  assert.match(
+    note.stderr,
+    /^Note: the milestone "3\.0" is not defined; define it with: sit issue milestones define "3\.0"\n$/,
+  );
   assert.is(ok(['issue', 'milestones', 'delete', '1.0']), 'Deleted the definition of the milestone "1.0"\n');
 });
 
-test('filters: built-in, the repository\'s and the user\'s, used by list --filter', () => {
+test("filters: built-in, the repository's and the user's, used by list --filter", () => {
   const config = join(work, '.sit', 'config.json');
   const json = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
   json['issue-tracking'] = { filters: { 'dark-things': 'is:all dark' } };
   writeFileSync(config, JSON.stringify(json, null, 2));
   const user = join(sandbox.dir, 'config', 'sit', 'config.json');
-  writeFileSync(user, JSON.stringify({ author: { name: 'Test User', email: 'test@example.org' }, issues: { filters: { crashes: 'is:all "on start"', open: 'is:open label:bug' } } }));
-  const filters = JSON.parse(ok(['issue', 'filters', '--json'])) as Array<{ name: string; query: string; source: string }>;
-  assert.equal(filters.map((f) => `${f.name}=${f.query} (${f.source})`), [
-    'closed=is:closed sort:updated-desc (built-in)',
-    'all=is:all (built-in)',
-    'updated=is:open sort:updated-desc (built-in)',
-    'unassigned=is:open no:assignee (built-in)',
-    'unlabelled=is:open no:label (built-in)',
-    'mine=is:open assignee:"Test User" (built-in)',
-    'created=is:open author:"Test User" (built-in)',
-    'dark-things=is:all dark (repository)',
-    'crashes=is:all "on start" (user)',
-    'open=is:open label:bug (user)',
-  ]);
+  writeFileSync(
+    user,
+    JSON.stringify({
+      author: { name: 'Test User', email: 'test@example.org' },
+      issues: { filters: { crashes: 'is:all "on start"', open: 'is:open label:bug' } },
+    }),
+  );
+  const filters = JSON.parse(ok(['issue', 'filters', '--json'])) as Array<{
+    name: string;
+    query: string;
+    source: string;
+  }>;
+  assert.equal(
+    filters.map((f) => `${f.name}=${f.query} (${f.source})`),
+    [
+      'closed=is:closed sort:updated-desc (built-in)',
+      'all=is:all (built-in)',
+      'updated=is:open sort:updated-desc (built-in)',
+      'unassigned=is:open no:assignee (built-in)',
+      'unlabelled=is:open no:label (built-in)',
+      'mine=is:open assignee:"Test User" (built-in)',
+      'created=is:open author:"Test User" (built-in)',
+      'dark-things=is:all dark (repository)',
+      'crashes=is:all "on start" (user)',
+      'open=is:open label:bug (user)',
+    ],
+  );
   assert.is(ok(['issue', 'list', '--filter', 'crashes', '--format', '{{summary}}']), 'Crash on start\n');
   assert.is(ok(['issue', 'list', '--filter', 'dark-things', '--format', '{{summary}}']), 'Dark mode\n');
-  assert.is(ok(['issue', 'list', '--filter', 'created', 'is:all', '--format', '{{summary}}', 'sort:created-asc']), 'Crash on start\nBug:\nDark mode\n');
+  assert.is(
+    ok(['issue', 'list', '--filter', 'created', 'is:all', '--format', '{{summary}}', 'sort:created-asc']),
+    'Crash on start\nBug:\nDark mode\n',
+  );
   assert.match(ok(['issue', 'filters']), /^NAME\s+QUERY\s+FROM\nclosed\s+is:closed sort:updated-desc\s+built-in\n/);
 });
 
 test('show: the issues that mention it and, in a git work tree, the commits that name it', () => {
   assert.not.match(ok(['issue', 'show', first]), /Mentioned in/, 'only with --mentions');
-  assert.match(ok(['issue', 'show', first, '--mentions']), new RegExp(`\\nMentioned in:\\n    #${second.slice(0, 8)} Dark mode \\(open\\), by Test User, (?:just now|a minute ago|\\d+ minutes ago)\\n$`));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, env: { ...sandbox.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.org', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.org' } });
+  assert.match(
+    ok(['issue', 'show', first, '--mentions']),
+    new RegExp(
+      `\\nMentioned in:\\n    #${second.slice(0, 8)} Dark mode \\(open\\), by Test User, (?:just now|a minute ago|\\d+ minutes ago)\\n$`,
+    ),
+  );
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: work,
+      env: {
+        ...sandbox.env,
+        GIT_AUTHOR_NAME: 'Dev',
+        GIT_AUTHOR_EMAIL: 'dev@example.org',
+        GIT_COMMITTER_NAME: 'Dev',
+        GIT_COMMITTER_EMAIL: 'dev@example.org',
+      },
+    });
   const noGit = ok(['issue', 'show', first, '--mentions']);
   assert.not.match(noGit, /Commits:/);
   git('init', '-q');
@@ -185,14 +280,20 @@ test('show: the issues that mention it and, in a git work tree, the commits that
   git('commit', '-q', '-m', `Mention #${first.slice(0, 6)} only`);
   git('commit', '-q', '--allow-empty', '-m', 'Fixes #ffff nothing of ours');
   const shown = ok(['issue', 'show', first, '--mentions']);
-  assert.match(shown, /\nCommits:\n {4}[0-9a-f]{10} Mention #[0-9a-f]{6} only \(Dev, (?:just now|a minute ago|\d+ minutes ago)\)\n {4}[0-9a-f]{10} Handle the empty repository \(Dev, (?:just now|a minute ago|\d+ minutes ago)\) fixes it\n$/);
+  assert.match(
+    shown,
+    /\nCommits:\n {4}[0-9a-f]{10} Mention #[0-9a-f]{6} only \(Dev, (?:just now|a minute ago|\d+ minutes ago)\)\n {4}[0-9a-f]{10} Handle the empty repository \(Dev, (?:just now|a minute ago|\d+ minutes ago)\) fixes it\n$/,
+  );
   assert.not.match(ok(['issue', 'show', first]), /Commits:/);
 });
 
 test('list: arguments form one query, as the search box reads it', () => {
   assert.is(ok(['issue', 'list', 'label:bug -label:wontfix', '--format', '{{summary}}', 'sort:created-asc']), 'Bug:\n');
   assert.is(ok(['issue', 'list', 'is:closed label:bug', '--format', '{{summary}}']), 'Crash on start\n');
-  assert.is(ok(['issue', 'list', `#${first.slice(0, 6)}`, '--all', '--format', '{{summary}}', 'sort:created-asc']), 'Crash on start\nDark mode\n');
+  assert.is(
+    ok(['issue', 'list', `#${first.slice(0, 6)}`, '--all', '--format', '{{summary}}', 'sort:created-asc']),
+    'Crash on start\nDark mode\n',
+  );
 });
 
 test('the terminal: aligned columns with colour, NO_COLOR, escaped control characters, the pager', () => {
@@ -219,8 +320,15 @@ test('the terminal: aligned columns with colour, NO_COLOR, escaped control chara
   // More lines than the screen: through $PAGER (here a program that saves what it gets).
   const pagerOut = join(sandbox.dir, 'paged.txt');
   const pager = join(sandbox.dir, 'pager.mjs');
-  writeFileSync(pager, `import { readFileSync, writeFileSync } from 'node:fs';\nwriteFileSync(process.argv[2], readFileSync(0));\n`);
-  const paged = sitOnPty({ ...sandbox, env: { ...sandbox.env, PAGER: `${process.execPath} ${pager} ${pagerOut}` } }, ['issue', 'show', first, '--mentions'], { cwd: work });
+  writeFileSync(
+    pager,
+    `import { readFileSync, writeFileSync } from 'node:fs';\nwriteFileSync(process.argv[2], readFileSync(0));\n`,
+  );
+  const paged = sitOnPty(
+    { ...sandbox, env: { ...sandbox.env, PAGER: `${process.execPath} ${pager} ${pagerOut}` } },
+    ['issue', 'show', first, '--mentions'],
+    { cwd: work },
+  );
   assert.is(paged.status, 0);
   assert.ok(existsSync(pagerOut), 'the pager ran');
   assert.match(readFileSync(pagerOut, 'utf8'), /Summary:.*Crash on start/);
@@ -285,8 +393,14 @@ test('label and assign print what the reducer makes of the change (removed first
   const id = ok(['issue', 'new', '--summary', 'Label order']).trim();
   // Labels that are not defined get a note on stderr.
   assert.is(run(['issue', 'label', id, '+zeta', '+alpha', 'mu']).stdout, `Labels of ${id}: alpha, mu, zeta\n`);
-  assert.is(run(['issue', 'label', id, '-mu', '+beta', '--add', 'alpha']).stdout, `Labels of ${id}: alpha, beta, zeta\n`);
-  assert.is(ok(['issue', 'assign', id, 'Zed <z@example.org>', 'Ann <a@example.org>']), `Assignees of ${id}: Ann <a@example.org>, Zed <z@example.org>\n`);
+  assert.is(
+    run(['issue', 'label', id, '-mu', '+beta', '--add', 'alpha']).stdout,
+    `Labels of ${id}: alpha, beta, zeta\n`,
+  );
+  assert.is(
+    ok(['issue', 'assign', id, 'Zed <z@example.org>', 'Ann <a@example.org>']),
+    `Assignees of ${id}: Ann <a@example.org>, Zed <z@example.org>\n`,
+  );
   const state = JSON.parse(ok(['reduce', id])) as { labels: string[]; assignees: string[] };
   assert.equal(state.labels, ['alpha', 'beta', 'zeta']);
   assert.equal(state.assignees, ['Ann <a@example.org>', 'Zed <z@example.org>']);

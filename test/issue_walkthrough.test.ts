@@ -30,7 +30,8 @@ async function expectAll(cases: Array<[string[], string]>): Promise<void> {
   cases.forEach(([args, expected], i) => {
     const output = outputs[i]!;
     // An empty list says so on standard error.
-    if (expected === '' && args[1] === 'list') assert.match(output.stderr, /^No issues match .*\n$/, `stderr of sit ${args.join(' ')}`);
+    if (expected === '' && args[1] === 'list')
+      assert.match(output.stderr, /^No issues match .*\n$/, `stderr of sit ${args.join(' ')}`);
     else assert.is(output.stderr, '', `stderr of sit ${args.join(' ')}`);
     assert.is(output.stdout, expected, `stdout of sit ${args.join(' ')}`);
     assert.is(output.status, 0, `status of sit ${args.join(' ')}`);
@@ -102,18 +103,41 @@ test('init, add the module, and the help of sit issue', () => {
   );
   assert.match(ok(['issue', 'comment', '--help']), /^Usage: sit issue comment ID \[-m TEXT \| -F FILE\]\n/);
   assert.is(ok(['issue', 'help', 'list']), ok(['issue', 'list', '-h']));
-  for (const name of ['labels', 'milestones', 'filters', 'templates']) assert.match(ok(['issue', name, '--help']), new RegExp(`^Usage: sit issue ${name}`));
+  for (const name of ['labels', 'milestones', 'filters', 'templates'])
+    assert.match(ok(['issue', name, '--help']), new RegExp(`^Usage: sit issue ${name}`));
   const empty = run(['issue', 'list']);
   assert.equal(empty, { status: 0, stdout: '', stderr: 'No issues yet. Create the first one with: sit issue new\n' });
 });
 
 test('new: from options, from -m with labels, assignee and milestone, from standard input, from a file', () => {
-  crash = ok(['issue', 'new', '--summary', 'Crash on empty repository', '--details', 'Steps:\n\n1. sit init\n2. sit items']);
+  crash = ok([
+    'issue',
+    'new',
+    '--summary',
+    'Crash on empty repository',
+    '--details',
+    'Steps:\n\n1. sit init\n2. sit items',
+  ]);
   assert.match(crash, UUID);
   crash = crash.trim();
   const carol = join(sandbox.dir, 'carol.json');
   writeFileSync(carol, JSON.stringify({ author: { name: 'Carol', email: 'carol@example.org' } }));
-  dark = ok(['-c', carol, 'issue', 'new', '-m', 'Add a dark mode', '-m', 'Like the web UI has.', '-l', 'enhancement', '-a', BOB, '--milestone', '1.0']).trim();
+  dark = ok([
+    '-c',
+    carol,
+    'issue',
+    'new',
+    '-m',
+    'Add a dark mode',
+    '-m',
+    'Like the web UI has.',
+    '-l',
+    'enhancement',
+    '-a',
+    BOB,
+    '--milestone',
+    '1.0',
+  ]).trim();
   slow = ok(['issue', 'new'], { input: '\nSlow list on big repositories\n\nTakes 10 s with 10 000 issues.\n' }).trim();
   writeFileSync(join(work, 'typo.txt'), 'Typo in README\n\nIt says "isue".\n');
   typo = ok(['issue', 'new', '-F', 'typo.txt']).trim();
@@ -138,9 +162,17 @@ test('comment, label, assign, close, reopen, edit and milestone, by full id and 
   assert.is(ok(['issue', 'edit', typo, '--summary', 'Typo in the README']), lines(`Nothing changed in ${typo}`));
   assert.is(ok(['issue', 'milestone', dark]), lines(`Milestone of ${dark}: 1.0`));
   const emptyComment = run(['issue', 'comment', crash, '-m', '']);
-  assert.equal(emptyComment, { status: 1, stdout: '', stderr: 'sit issue comment: the comment is empty; nothing was recorded\n' });
+  assert.equal(emptyComment, {
+    status: 1,
+    stdout: '',
+    stderr: 'sit issue comment: the comment is empty; nothing was recorded\n',
+  });
   const unknown = run(['issue', 'show', 'zzzz']);
-  assert.equal(unknown, { status: 1, stdout: '', stderr: 'sit issue show: no issue id starts with "zzzz"; see `sit issue list --all`\n' });
+  assert.equal(unknown, {
+    status: 1,
+    stdout: '',
+    stderr: 'sit issue show: no issue id starts with "zzzz"; see `sit issue list --all`\n',
+  });
 });
 
 test('list: the default, is:, label:, -label:, no:label, author:, assignee:, milestone:', async () => {
@@ -172,10 +204,18 @@ test('list: the default, is:, label:, -label:, no:label, author:, assignee:, mil
 test('list: sort:, words, phrases, --jmespath, --json, --limit, --format and the configured one-line format', async () => {
   const list = (...pairs: Array<[string, string]>): string => lines(...pairs.map(([id, s]) => `${id} | ${s}`));
   await expectAll([
-    [['issue', 'list', 'sort:created-asc'], list([crash, 'Crash on empty repository'], [dark, 'Add a dark mode'], [typo, 'Typo in the README'])],
+    [
+      ['issue', 'list', 'sort:created-asc'],
+      list([crash, 'Crash on empty repository'], [dark, 'Add a dark mode'], [typo, 'Typo in the README']),
+    ],
     [
       ['issue', 'list', '--all', 'sort:updated-desc'],
-      list([typo, 'Typo in the README'], [slow, 'Slow list on big repositories'], [crash, 'Crash on empty repository'], [dark, 'Add a dark mode']),
+      list(
+        [typo, 'Typo in the README'],
+        [slow, 'Slow list on big repositories'],
+        [crash, 'Crash on empty repository'],
+        [dark, 'Add a dark mode'],
+      ),
     ],
     // a word found only in a comment, a word in the details, a phrase, a phrase in the wrong order
     [['issue', 'list', '--all', 'caching'], list([slow, 'Slow list on big repositories'])],
@@ -192,14 +232,21 @@ test('list: sort:, words, phrases, --jmespath, --json, --limit, --format and the
   ]);
   // The arguments are one query, as the web search box reads it.
   const phrase = run(['issue', 'list', '"repository empty"']);
-  assert.equal(phrase, { status: 0, stdout: '', stderr: 'No issues match "repository empty" (open issues only: add is:all or --all for closed ones too)\n' });
+  assert.equal(phrase, {
+    status: 0,
+    stdout: '',
+    stderr: 'No issues match "repository empty" (open issues only: add is:all or --all for closed ones too)\n',
+  });
   await expectAll([
     [['issue', 'list', 'label:bug -label:wontfix'], list([crash, 'Crash on empty repository'])],
     [['issue', 'list', 'is:closed label:bug'], ''],
     [['issue', 'list', '--all', 'is:closed caching'], list([slow, 'Slow list on big repositories'])],
     [['issue', 'list', crash.slice(0, 8)], list([crash, 'Crash on empty repository'])],
     [['issue', 'list', `#${crash.slice(0, 5)}`], list([crash, 'Crash on empty repository'])],
-    [['issue', 'list', '--format', '{{id}}\\t{{state}}\\t{{length(labels)}} {{milestone}}.', 'label:bug'], `${crash}\topen\t1 .\n`],
+    [
+      ['issue', 'list', '--format', '{{id}}\\t{{state}}\\t{{length(labels)}} {{milestone}}.', 'label:bug'],
+      `${crash}\topen\t1 .\n`,
+    ],
     [['issue', 'list', '--format', "{{summary}} it's {{state}}", '--limit', '1'], "Typo in the README it's open\n"],
     [['issue', 'list', '--filter', 'unlabelled'], list([typo, 'Typo in the README'])],
     [['issue', 'list', '--filter', 'closed', 'caching'], list([slow, 'Slow list on big repositories'])],
@@ -207,9 +254,15 @@ test('list: sort:, words, phrases, --jmespath, --json, --limit, --format and the
   ]);
   const unknownFilter = run(['issue', 'list', '--filter', 'nope']);
   assert.is(unknownFilter.status, 1);
-  assert.match(unknownFilter.stderr, /^no filter named "nope"; named filters: open, closed, all, updated, unassigned, unlabelled, mine, created \(see sit issue filters\)\n$/);
+  assert.match(
+    unknownFilter.stderr,
+    /^no filter named "nope"; named filters: open, closed, all, updated, unassigned, unlabelled, mine, created \(see sit issue filters\)\n$/,
+  );
   const state = JSON.parse(ok(['reduce', dark])) as Record<string, unknown>;
-  assert.is(ok(['issue', 'list', '--json', '--limit', '1', 'author:carol']), `${JSON.stringify(sortKeys([state]), null, 2)}\n`);
+  assert.is(
+    ok(['issue', 'list', '--json', '--limit', '1', 'author:carol']),
+    `${JSON.stringify(sortKeys([state]), null, 2)}\n`,
+  );
   assert.equal(state.authors, CAROL);
   const badQuery = run(['issue', 'list', 'kind:bug']);
   assert.is(badQuery.status, 1);
@@ -219,7 +272,10 @@ test('list: sort:, words, phrases, --jmespath, --json, --limit, --format and the
   const json = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
   json['issue-tracking'] = { cli: { oneliner: "join(' ', [state, summary])" } };
   writeFileSync(config, JSON.stringify(json, null, 2));
-  assert.is(ok(['issue', 'list', '--all', 'sort:created-asc', 'label:bug', '--', 'crash']), lines('open Crash on empty repository'));
+  assert.is(
+    ok(['issue', 'list', '--all', 'sort:created-asc', 'label:bug', '--', 'crash']),
+    lines('open Crash on empty repository'),
+  );
 });
 
 test('show: the readable layout and --json', async () => {
@@ -235,13 +291,24 @@ test('show: the readable layout and --json', async () => {
     assert.is(output.stderr, '');
     assert.is(output.status, 0);
   }
-  const [crashState, crashShownRaw, slowState, slowShownRaw, darkState, darkShown] = outputs.map((o) => o.stdout) as [string, string, string, string, string, string];
+  const [crashState, crashShownRaw, slowState, slowShownRaw, darkState, darkShown] = outputs.map((o) => o.stdout) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   // Times in the timeline are relative ("just now", "a minute ago"): the test may run slowly.
   const AGO = '<ago>';
   const ago = (text: string): string => text.replace(/\b(just now|a minute ago|\d+ minutes ago)/g, AGO);
   const crashShown = ago(crashShownRaw);
   const slowShown = ago(slowShownRaw);
-  const state = JSON.parse(crashState) as { timestamp: string; last_updated_timestamp: string; comments: Array<{ timestamp: string }> };
+  const state = JSON.parse(crashState) as {
+    timestamp: string;
+    last_updated_timestamp: string;
+    comments: Array<{ timestamp: string }>;
+  };
   assert.is(
     crashShown,
     [
@@ -304,12 +371,20 @@ test('an ambiguous id prefix, milestone, editing from standard input, and every 
   assert.equal(ambiguous, {
     status: 1,
     stdout: '',
-    stderr: 'sit issue comment: issue id prefix "same" is ambiguous, it matches 2 issues: same-1, same-2; give more characters\n',
+    stderr:
+      'sit issue comment: issue id prefix "same" is ambiguous, it matches 2 issues: same-1, same-2; give more characters\n',
   });
   assert.is(ok(['issue', 'milestone', typo, '2.0']), lines(`Milestone of ${typo}: 2.0`));
   assert.is(ok(['issue', 'milestone', typo, '--clear']), lines(`Milestone of ${typo}: -`));
-  assert.is(ok(['issue', 'edit', typo], { input: 'Typo in README.md\n\nIt says "isue" twice.\n' }), lines(`Changed the summary and details of ${typo}`));
-  assert.equal(JSON.parse(ok(['reduce', typo, '-q', '[summary, details, milestone]'])), ['Typo in README.md', 'It says "isue" twice.', null]);
+  assert.is(
+    ok(['issue', 'edit', typo], { input: 'Typo in README.md\n\nIt says "isue" twice.\n' }),
+    lines(`Changed the summary and details of ${typo}`),
+  );
+  assert.equal(JSON.parse(ok(['reduce', typo, '-q', '[summary, details, milestone]'])), [
+    'Typo in README.md',
+    'It says "isue" twice.',
+    null,
+  ]);
   const integrity = run(['integrity']);
   assert.is(integrity.stdout, '');
   assert.is(integrity.status, 0);
@@ -320,4 +395,3 @@ test.after(() => {
 });
 
 test.run();
-

@@ -13,7 +13,15 @@ import { FLATTEN_BOMB, PAD_BOMB, PROJECTION_BOMB, SHARING_BOMB } from './helpers
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const doc = { id: 'I', summary: 'A summary', comments: [{ text: 'one', timestamp: '2' }, { text: 'two', timestamp: '1' }], labels: ['b', 'a'] };
+const doc = {
+  id: 'I',
+  summary: 'A summary',
+  comments: [
+    { text: 'one', timestamp: '2' },
+    { text: 'two', timestamp: '1' },
+  ],
+  labels: ['b', 'a'],
+};
 
 function limitError(expression: string, document: unknown = doc, budget?: EvaluationBudget): string {
   const started = performance.now();
@@ -51,17 +59,32 @@ test('ordinary expressions still evaluate as the library does', () => {
     ["pad_left('7', `3`, '0')", '007'],
     ["'abc'[::-1]", 'cba'],
     ['comments[].text | [0]', 'one'],
-    ['zip(labels, labels)', [['b', 'b'], ['a', 'a']]],
+    [
+      'zip(labels, labels)',
+      [
+        ['b', 'b'],
+        ['a', 'a'],
+      ],
+    ],
   ];
-  for (const [expression, expected] of cases) assert.equal(compileExpression(expression).search(doc), expected, expression);
+  for (const [expression, expected] of cases)
+    assert.equal(compileExpression(expression).search(doc), expected, expression);
 });
 
 test('the heap-exhausting expressions get a one-line error at once', () => {
-  assert.match(limitError(PAD_BOMB), /stopped: it would build more than 2000000 values \(the limit of an expression\)$/);
+  assert.match(
+    limitError(PAD_BOMB),
+    /stopped: it would build more than 2000000 values \(the limit of an expression\)$/,
+  );
   assert.match(limitError(FLATTEN_BOMB), /stopped: /);
   assert.match(limitError(PROJECTION_BOMB), /stopped: /);
   assert.match(limitError(SHARING_BOMB), /stopped: /);
-  assert.match(limitError("join('', [pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`)])"), /stopped: /);
+  assert.match(
+    limitError(
+      "join('', [pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`), pad_left('x', `1000000`)])",
+    ),
+    /stopped: /,
+  );
   assert.match(limitError("replace(pad_left('x', `100000`), '', pad_left('y', `1000`))"), /stopped: /);
   assert.match(limitError("split(pad_left('x', `20000000`), '')"), /stopped: /);
   assert.match(limitError("replace('x', 'x', 'y', `1000000000`)"), /stopped: /);
@@ -71,18 +94,25 @@ test('the process survives them with a small heap (a child process with 256 MiB)
   for (const expression of [PAD_BOMB, PROJECTION_BOMB, SHARING_BOMB]) {
     const script = `import { compileExpression } from ${JSON.stringify(path.join(ROOT, 'src', 'jmespath.ts'))};
       try { compileExpression(process.argv[1]).search({ a: 1 }); console.log('evaluated'); } catch (e) { console.log(e.name); }`;
-    const result = spawnSync(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', '--input-type=module', '-e', script, expression], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=256', '--import', 'tsx', '--input-type=module', '-e', script, expression],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     assert.is(result.status, 0, `${expression}: ${result.stderr.slice(-300)}`);
     assert.is(result.stdout.trim(), 'JmesPathLimitError', expression);
   }
 });
 
 test('time is bounded too, and one budget covers every document of a request', () => {
-  const many = Array.from({ length: 2000 }, (_, i) => ({ id: i, labels: Array.from({ length: 200 }, (_, j) => `l${j}`) }));
+  const many = Array.from({ length: 2000 }, (_, i) => ({
+    id: i,
+    labels: Array.from({ length: 200 }, (_, j) => `l${j}`),
+  }));
   // each document is cheap, but 2000 of them under a 50 ms budget are not
   const expression = compileExpression('labels[?@ != `"x"`] | length(@)');
   const budget = new EvaluationBudget({ timeMs: 50 });
@@ -105,10 +135,17 @@ test("the linear trim_right and trim give the library's results", () => {
   };
   for (let i = 0; i < 3000; i++) {
     const subject = Array.from({ length: random(12) }, () => alphabet[random(alphabet.length)]).join('');
-    const chars = random(3) === 0 ? undefined : Array.from({ length: 1 + random(3) }, () => alphabet[random(alphabet.length)]).join('');
+    const chars =
+      random(3) === 0
+        ? undefined
+        : Array.from({ length: 1 + random(3) }, () => alphabet[random(alphabet.length)]).join('');
     for (const fn of ['trim_right', 'trim']) {
       const text = chars === undefined ? `${fn}(@)` : `${fn}(@, \`${JSON.stringify(chars)}\`)`;
-      assert.is(compileExpression(text).search(subject), librarySearch(subject, text), `${JSON.stringify(subject)} ${text}`);
+      assert.is(
+        compileExpression(text).search(subject),
+        librarySearch(subject, text),
+        `${JSON.stringify(subject)} ${text}`,
+      );
     }
   }
 });

@@ -33,7 +33,9 @@ function importsOf(source: string): string[] {
 /** The project-relative path an import names, or `undefined` for a package (`node:fs`, `hono`). */
 function target(imp: Import): string | undefined {
   if (!imp.specifier.startsWith('.')) return undefined;
-  return relative(ROOT, resolve(ROOT, dirname(imp.file), imp.specifier)).split(sep).join('/');
+  return relative(ROOT, resolve(ROOT, dirname(imp.file), imp.specifier))
+    .split(sep)
+    .join('/');
 }
 
 function within(path: string, room: string): boolean {
@@ -65,7 +67,7 @@ function sourceFiles(dir: string): string[] {
 test('the checker finds the imports of every form', () => {
   const source = [
     "import { a } from '../cli/a.ts';",
-    "import type { B } from \"../web/b.ts\";",
+    'import type { B } from "../web/b.ts";',
     "export { c } from '../server.ts';",
     "export * from './d.ts';",
     "import './side_effect.ts';",
@@ -74,7 +76,18 @@ test('the checker finds the imports of every form', () => {
     "// import { no } from '../cli/commented.ts';",
     "/* import { no } from '../web/commented.ts'; */",
   ].join('\n');
-  assert.equal(importsOf(source).sort(), ['../cli/a.ts', '../cli/e.ts', '../server.ts', '../store/mod.ts', '../web/b.ts', './d.ts', './side_effect.ts'].sort());
+  assert.equal(
+    importsOf(source).sort(),
+    [
+      '../cli/a.ts',
+      '../cli/e.ts',
+      '../server.ts',
+      '../store/mod.ts',
+      '../web/b.ts',
+      './d.ts',
+      './side_effect.ts',
+    ].sort(),
+  );
 });
 
 test('the checker reports an upward import and accepts downward and sideways ones', () => {
@@ -98,8 +111,13 @@ test('the checker reports an upward import and accepts downward and sideways one
 test('nothing in the store, the sandbox, the engine, queries or module scripts imports the command line, the web or the server', () => {
   const files = LOWER.flatMap((room) => sourceFiles(room));
   assert.ok(files.length > 40, `found only ${files.length} files`);
-  const imports = files.flatMap((file) => importsOf(readFileSync(join(ROOT, file), 'utf8')).map((specifier) => ({ file, specifier })));
-  assert.ok(imports.some((imp) => imp.file === 'src/scripts/host.ts' && imp.specifier === '../store/mod.ts'), 'imports are read');
+  const imports = files.flatMap((file) =>
+    importsOf(readFileSync(join(ROOT, file), 'utf8')).map((specifier) => ({ file, specifier })),
+  );
+  assert.ok(
+    imports.some((imp) => imp.file === 'src/scripts/host.ts' && imp.specifier === '../store/mod.ts'),
+    'imports are read',
+  );
   assert.equal(upwardImports(imports), []);
 });
 

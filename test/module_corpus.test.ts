@@ -30,11 +30,18 @@ if (!fs.existsSync(path.join(corpus, '.sit', 'config.json'))) {
         .readdirSync(reducerDir)
         .filter((f) => f.endsWith('.js'))
         .sort()
-        .map((f) => ({ file: path.join(reducerDir, f), source: fs.readFileSync(path.join(reducerDir, f), 'utf8'), dir: reducerDir })),
+        .map((f) => ({
+          file: path.join(reducerDir, f),
+          source: fs.readFileSync(path.join(reducerDir, f), 'utf8'),
+          dir: reducerDir,
+        })),
       requireFiles: {},
     });
     try {
-      const expected = JSON.parse(fs.readFileSync(path.join(corpus, 'expected-states.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+      const expected = JSON.parse(fs.readFileSync(path.join(corpus, 'expected-states.json'), 'utf8')) as Record<
+        string,
+        Record<string, unknown>
+      >;
       const repo = Repository.open(path.join(corpus, '.sit'), { integrity: true });
       const ids = repo.listItems();
       assert.is(ids.length, 191);
@@ -48,16 +55,25 @@ if (!fs.existsSync(path.join(corpus, '.sit', 'config.json'))) {
       for (const id of ids) {
         const records = readItemRecords(repo, id, { integrity: true });
         for (const r of records) assert.not.ok(DAMAGED.includes(r.hash), `damaged record ${r.hash} was applied`);
-        const state = await runtime.reduce({
+        const state = (await runtime.reduce({
           id,
           state: { id },
-          records: records.map((r) => ({ hash: r.hash, files: r.files.map((f): [string, Uint8Array] => [f.name, f.data]) })),
-        }) as Record<string, unknown>;
+          records: records.map((r) => ({
+            hash: r.hash,
+            files: r.files.map((f): [string, Uint8Array] => [f.name, f.data]),
+          })),
+        })) as Record<string, unknown>;
         const want = expected[id]!;
 
         for (const key of new Set([...Object.keys(want), ...Object.keys(state)])) {
           if (key === 'merge_requests' || ADDED_FIELDS.includes(key)) continue;
-          if (ARRAY_FIELDS.includes(key) && want[key] === undefined && Array.isArray(state[key]) && (state[key] as unknown[]).length === 0) continue;
+          if (
+            ARRAY_FIELDS.includes(key) &&
+            want[key] === undefined &&
+            Array.isArray(state[key]) &&
+            (state[key] as unknown[]).length === 0
+          )
+            continue;
           try {
             assert.equal(state[key], want[key]);
           } catch {
@@ -66,7 +82,9 @@ if (!fs.existsSync(path.join(corpus, '.sit', 'config.json'))) {
         }
 
         // Ours lists every MergeRequested record in processing order; the original kept the last.
-        const requested = records.filter((r) => r.files.some((f) => f.name === '.type/MergeRequested')).map((r) => r.hash);
+        const requested = records
+          .filter((r) => r.files.some((f) => f.name === '.type/MergeRequested'))
+          .map((r) => r.hash);
         if (requested.length === 0) {
           assert.equal(state['merge_requests'], [], id);
           assert.is(want['merge_requests'], undefined, id);

@@ -7,7 +7,10 @@ import { createReducerRuntime } from '../src/sandbox/mod.ts';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const reducerDir = path.join(root, 'modules/issue-tracking/reducers');
-const reducerFiles = fs.readdirSync(reducerDir).filter((f) => f.endsWith('.js')).sort();
+const reducerFiles = fs
+  .readdirSync(reducerDir)
+  .filter((f) => f.endsWith('.js'))
+  .sort();
 const reducers = reducerFiles.map((f) => ({
   file: path.join(reducerDir, f),
   source: fs.readFileSync(path.join(reducerDir, f), 'utf8'),
@@ -47,7 +50,12 @@ function webRecord(types: string[], files: Files, timestamp: string, author = 'A
 /** As the original CLI wrote records: nine-digit fractions and a `.prev` link. */
 function cliRecord(types: string[], files: Files, timestamp: string, prev?: string): Rec {
   const extra: Files = prev === undefined ? {} : { ['.prev/' + prev]: '' };
-  return record(types, { '.authors': 'Yurii Rashkovskii <me@yrashk.com>', '.timestamp': timestamp, ...extra, ...files });
+  return record(types, {
+    '.authors': 'Yurii Rashkovskii <me@yrashk.com>',
+    '.timestamp': timestamp,
+    ...extra,
+    ...files,
+  });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read states of many shapes
@@ -58,8 +66,17 @@ async function reduce(records: Rec[], id = 'a0d4f3b2-5c2e-4f7a-9d7c-3f2b1c0e9a11
 
 test('the module ships the reducers in the original order of application', () => {
   assert.equal(reducerFiles, [
-    'Commented.js', 'DetailsChanged.js', 'MergeRequested.js', 'Merged.js', 'State.js', 'SummaryChanged.js',
-    'activity.js', 'assignees.js', 'definitions.js', 'labels.js', 'milestone.js',
+    'Commented.js',
+    'DetailsChanged.js',
+    'MergeRequested.js',
+    'Merged.js',
+    'State.js',
+    'SummaryChanged.js',
+    'activity.js',
+    'assignees.js',
+    'definitions.js',
+    'labels.js',
+    'milestone.js',
   ]);
 });
 
@@ -67,7 +84,18 @@ test('reducer sources stay within the dialect the original SIT (Duktape) runs', 
   for (const r of reducers) {
     const code = r.source.replace(/^\s*\/\/.*$/gm, '');
     assert.match(code, /^module\.exports = function \(state, record\) \{/m, r.file);
-    for (const banned of [/=>/, /\blet\s/, /\bconst\s/, /`/, /\brequire\s*\(/, /\bexports\./, /\bclass\s/, /\.\.\./, /\bfor\s*\([^)]*\bof\b/, /\bnew (Map|Set)\b/]) {
+    for (const banned of [
+      /=>/,
+      /\blet\s/,
+      /\bconst\s/,
+      /`/,
+      /\brequire\s*\(/,
+      /\bexports\./,
+      /\bclass\s/,
+      /\.\.\./,
+      /\bfor\s*\([^)]*\bof\b/,
+      /\bnew (Map|Set)\b/,
+    ]) {
       assert.not.match(code, banned, `${path.basename(r.file)} uses ${banned}`);
     }
   }
@@ -109,8 +137,20 @@ test('comments, close and reopen as the original CLI wrote them', async () => {
   assert.is(state.timestamp, '2018-12-20T19:36:21.344727532Z');
   assert.is(state.last_updated_timestamp, '2018-12-20T19:38:00.5Z');
   assert.equal(state.comments, [
-    { text: '  Looks good\n\n', authors: 'Yurii Rashkovskii <me@yrashk.com>', timestamp: '2018-12-20T19:37:00.000000000Z', merge_request: null, merge_request_report: null },
-    { text: 'Done.', authors: 'Yurii Rashkovskii <me@yrashk.com>', timestamp: '2018-12-20T19:38:00.5Z', merge_request: null, merge_request_report: null },
+    {
+      text: '  Looks good\n\n',
+      authors: 'Yurii Rashkovskii <me@yrashk.com>',
+      timestamp: '2018-12-20T19:37:00.000000000Z',
+      merge_request: null,
+      merge_request_report: null,
+    },
+    {
+      text: 'Done.',
+      authors: 'Yurii Rashkovskii <me@yrashk.com>',
+      timestamp: '2018-12-20T19:38:00.5Z',
+      merge_request: null,
+      merge_request_report: null,
+    },
   ]);
   assert.is(state.errors, undefined);
 
@@ -118,7 +158,12 @@ test('comments, close and reopen as the original CLI wrote them', async () => {
   assert.is(reopened.state, 'open');
   const both = await reduce([s, cliRecord(['Closed', 'Reopened'], {}, '2018-12-21T00:00:00Z')]);
   assert.is(both.state, 'closed', 'Closed wins over Reopened in one record');
-  const reclosed = await reduce([s, close, cliRecord(['Reopened'], {}, '2018-12-21T00:00:00Z'), cliRecord(['Closed'], {}, '2018-12-22T00:00:00Z')]);
+  const reclosed = await reduce([
+    s,
+    close,
+    cliRecord(['Reopened'], {}, '2018-12-21T00:00:00Z'),
+    cliRecord(['Closed'], {}, '2018-12-22T00:00:00Z'),
+  ]);
   assert.is(reclosed.state, 'closed');
 });
 
@@ -142,7 +187,9 @@ test('records without .timestamp keep last_updated_timestamp; an item of them on
     record(['Commented'], { text: 'no aux files' }),
   ]);
   assert.is(state.last_updated_timestamp, '2018-03-02T08:31:52.611Z');
-  assert.equal(state.comments, [{ text: 'no aux files', authors: '', timestamp: '', merge_request: null, merge_request_report: null }]);
+  assert.equal(state.comments, [
+    { text: 'no aux files', authors: '', timestamp: '', merge_request: null, merge_request_report: null },
+  ]);
   const bare = await reduce([record(['SummaryChanged'], { text: 'S' })]);
   assert.is('last_updated_timestamp' in bare, false);
   assert.is(bare.authors, '');
@@ -152,9 +199,21 @@ test('records without .timestamp keep last_updated_timestamp; an item of them on
 test('merge requests: primary one, every one in order, revisions, reports and merges', async () => {
   const ts = (n: number) => `2018-10-03T04:1${n}:52.257592768Z`;
   const summary = cliRecord(['SummaryChanged'], { text: 'Problem: P' }, ts(0));
-  const mr1 = cliRecord(['DetailsChanged', 'MergeRequested'], { text: 'Solution: S\n', 'git/0001-fix.patch': 'From 1\n' }, ts(1));
-  const ok = record(['Commented', 'MergeRequestVerificationSucceeded'], { text: 'passed\n', record: mr1.hash, '.authors': 'SIT Merge Request CI' });
-  const mr2 = cliRecord(['Commented', 'MergeRequested'], { text: 'Revised\n', 'git/0001-fix.patch': 'From 2\n' }, ts(2));
+  const mr1 = cliRecord(
+    ['DetailsChanged', 'MergeRequested'],
+    { text: 'Solution: S\n', 'git/0001-fix.patch': 'From 1\n' },
+    ts(1),
+  );
+  const ok = record(['Commented', 'MergeRequestVerificationSucceeded'], {
+    text: 'passed\n',
+    record: mr1.hash,
+    '.authors': 'SIT Merge Request CI',
+  });
+  const mr2 = cliRecord(
+    ['Commented', 'MergeRequested'],
+    { text: 'Revised\n', 'git/0001-fix.patch': 'From 2\n' },
+    ts(2),
+  );
   const failed = record(['Commented', 'MergeRequestVerificationFailed'], { text: 'failed\n', record: mr2.hash });
   const edit = cliRecord(['DetailsChanged'], { text: 'Solution: S, edited' }, ts(3));
   const merged = cliRecord(['Merged', 'Closed'], { record: mr1.hash + '\n' }, ts(4));
@@ -165,8 +224,20 @@ test('merge requests: primary one, every one in order, revisions, reports and me
   assert.is(state.state, 'closed');
   assert.equal(state.merges, [{ hash: merged.hash, record: mr1.hash + '\n' }]);
   assert.equal(state.comments, [
-    { text: 'passed\n', authors: 'SIT Merge Request CI', timestamp: '', merge_request: null, merge_request_report: 'success' },
-    { text: 'Revised\n', authors: 'Yurii Rashkovskii <me@yrashk.com>', timestamp: ts(2), merge_request: mr2.hash, merge_request_report: null },
+    {
+      text: 'passed\n',
+      authors: 'SIT Merge Request CI',
+      timestamp: '',
+      merge_request: null,
+      merge_request_report: 'success',
+    },
+    {
+      text: 'Revised\n',
+      authors: 'Yurii Rashkovskii <me@yrashk.com>',
+      timestamp: ts(2),
+      merge_request: mr2.hash,
+      merge_request_report: null,
+    },
     { text: 'failed\n', authors: '', timestamp: '', merge_request: null, merge_request_report: 'failure' },
     { text: 'Merged ' + mr1.hash, authors: 'Yurii Rashkovskii <me@yrashk.com>', timestamp: ts(4) },
   ]);
@@ -186,7 +257,11 @@ test('Merged without a record file refers to the primary merge request, or to no
   assert.is(state.comments[0].text, 'Merged ' + mr.hash);
   const alone = await reduce([record(['Merged', 'Commented'], { text: 'merged by hand' })]);
   assert.equal(alone.merges, [{ hash: alone.merges[0].hash, record: '' }]);
-  assert.equal(alone.comments.map((c: { text: string }) => c.text), ['Merged', 'merged by hand'], 'Merged entry first, trimmed');
+  assert.equal(
+    alone.comments.map((c: { text: string }) => c.text),
+    ['Merged', 'merged by hand'],
+    'Merged entry first, trimmed',
+  );
 });
 
 test('labels: added and removed lines, trimmed, blank lines ignored, sorted, each once', async () => {
@@ -198,7 +273,11 @@ test('labels: added and removed lines, trimmed, blank lines ignored, sorted, eac
   assert.equal((await reduce([s, add])).labels, ['bug', 'good first issue']);
   assert.equal((await reduce([s, add, add2])).labels, ['Alpha', 'bug', 'good first issue', 'zeta']);
   assert.equal((await reduce([s, add, add2, remove])).labels, ['Alpha', 'good first issue', 'zeta']);
-  assert.equal((await reduce([s, add, add2, remove, swap])).labels, ['good first issue', 'zeta'], 'removed first, then added');
+  assert.equal(
+    (await reduce([s, add, add2, remove, swap])).labels,
+    ['good first issue', 'zeta'],
+    'removed first, then added',
+  );
   assert.equal((await reduce([s, record(['LabelsChanged'], {})])).labels, []);
   assert.equal((await reduce([s, record([], { added: 'bug' })])).labels, [], 'files without the type change nothing');
 });
@@ -248,7 +327,11 @@ test('bad UTF-8 becomes replacement characters and never an error', async () => 
 });
 
 test('reductions are deterministic and items do not share anything', async () => {
-  const one = [webRecord(['SummaryChanged'], { text: 'One' }, '2018-02-21T23:13:01.954Z'), record(['Commented'], { text: 'c1' }), record(['LabelsChanged'], { added: 'x' })];
+  const one = [
+    webRecord(['SummaryChanged'], { text: 'One' }, '2018-02-21T23:13:01.954Z'),
+    record(['Commented'], { text: 'c1' }),
+    record(['LabelsChanged'], { added: 'x' }),
+  ];
   const two = [webRecord(['SummaryChanged'], { text: 'Two' }, '2018-02-22T23:13:01.954Z')];
   const first = await reduce(one, 'item-1');
   const second = await reduce(two, 'item-2');
@@ -262,15 +345,25 @@ test('reductions are deterministic and items do not share anything', async () =>
 test('the original fields survive a start state and extend its lists', async () => {
   const state = await runtime.reduce({
     id: 'x',
-    state: { id: 'x', comments: [{ text: 'old', authors: '', timestamp: '' }], labels: ['keep'], merge_requests: ['OLD'] },
-    records: [record(['Commented', 'MergeRequested'], { text: 'new' }, 'NEWHASHQQQQQQQQQQQQQQQQQQQQQQQQQ'), record(['LabelsChanged'], { added: 'more' })],
+    state: {
+      id: 'x',
+      comments: [{ text: 'old', authors: '', timestamp: '' }],
+      labels: ['keep'],
+      merge_requests: ['OLD'],
+    },
+    records: [
+      record(['Commented', 'MergeRequested'], { text: 'new' }, 'NEWHASHQQQQQQQQQQQQQQQQQQQQQQQQQ'),
+      record(['LabelsChanged'], { added: 'more' }),
+    ],
   });
   const s = JSON.parse(JSON.stringify(state));
-  assert.equal(s.comments.map((c: { text: string }) => c.text), ['old', 'new']);
+  assert.equal(
+    s.comments.map((c: { text: string }) => c.text),
+    ['old', 'new'],
+  );
   assert.equal(s.merge_requests, ['OLD', 'NEWHASHQQQQQQQQQQQQQQQQQQQQQQQQQ']);
   assert.equal(s.labels, ['keep', 'more']);
 });
-
 
 // ---- timeline, comment edits and deletions, definitions -------------------------------------
 
@@ -293,7 +386,22 @@ test('timeline: events in processing order with who and when; comment-and-close 
   const reopen = webRecord(['Reopened'], {}, at(6));
   const unlabel = webRecord(['LabelsChanged'], { removed: 'ui' }, at(7));
   const clear = webRecord(['MilestoneChanged'], {}, at(7));
-  const state = await reduce([s, d, label, noop, rename, same, details, assign, milestone, close, closeAgain, reopen, unlabel, clear]);
+  const state = await reduce([
+    s,
+    d,
+    label,
+    noop,
+    rename,
+    same,
+    details,
+    assign,
+    milestone,
+    close,
+    closeAgain,
+    reopen,
+    unlabel,
+    clear,
+  ]);
   const who = (e: Record<string, unknown>) => e;
   assert.equal(state.timeline.map(who), [
     { type: 'labels', hash: label.hash, authors: BOB, timestamp: at(2), added: ['bug', 'ui'], removed: [] },
@@ -317,7 +425,10 @@ test('timeline: merge requests, revisions and merges', async () => {
   const mr3 = cliRecord(['DetailsChanged', 'MergeRequested'], { text: 'Solution 2' }, at(3));
   const merged = cliRecord(['Merged', 'Closed'], { record: mr3.hash }, at(4));
   const state = await reduce([s, mr1, mr2, mr3, merged]);
-  assert.equal(state.timeline.map((e: { type: string }) => e.type), ['comment', 'details', 'merged', 'closed']);
+  assert.equal(
+    state.timeline.map((e: { type: string }) => e.type),
+    ['comment', 'details', 'merged', 'closed'],
+  );
   assert.is(state.timeline[1].merge_request, true);
   assert.is(state.timeline[2].comment, 1);
   assert.is(state.comments[1].text, 'Merged ' + mr3.hash);
@@ -331,13 +442,26 @@ test('comment edits and deletions: only by the comment author, only comments of 
   const edit = webRecord(['CommentEdited'], { comment: c1.hash + '\n', text: 'first, corrected' }, at(5));
   const edit2 = webRecord(['CommentEdited'], { comment: c1.hash, text: 'first, again' }, at(6));
   const foreign = webRecord(['CommentEdited'], { comment: c2.hash, text: 'not yours' }, at(6));
-  const otherItem = webRecord(['CommentEdited'], { comment: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', text: 'elsewhere' }, at(6));
+  const otherItem = webRecord(
+    ['CommentEdited'],
+    { comment: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', text: 'elsewhere' },
+    at(6),
+  );
   const notAComment = webRecord(['CommentDeleted'], { comment: s.hash }, at(6));
   const anonymous = record(['CommentDeleted'], { comment: c1.hash });
   const remove = webRecord(['CommentDeleted'], { comment: c2.hash }, at(7), BOB);
   const state = await reduce([s, c1, c2, c3, edit, edit2, foreign, otherItem, notAComment, anonymous, remove]);
-  assert.equal(state.comments.map((c: { text: string }) => c.text), ['first, again', 'third']);
-  assert.equal(Object.keys(state.comments[0]).sort(), ['authors', 'merge_request', 'merge_request_report', 'text', 'timestamp']);
+  assert.equal(
+    state.comments.map((c: { text: string }) => c.text),
+    ['first, again', 'third'],
+  );
+  assert.equal(Object.keys(state.comments[0]).sort(), [
+    'authors',
+    'merge_request',
+    'merge_request_report',
+    'text',
+    'timestamp',
+  ]);
   assert.is(state.comments[0].timestamp, at(2), 'the comment keeps its own time');
   assert.equal(state.timeline, [
     { type: 'comment', hash: c1.hash, comment: 0, edited: at(6), edits: 2 },
@@ -345,13 +469,29 @@ test('comment edits and deletions: only by the comment author, only comments of 
     { type: 'comment', hash: c3.hash, comment: 1 },
   ]);
   // An edit of a deleted comment, or one that comes before its comment, changes nothing.
-  const late = await reduce([s, c1, c2, remove, webRecord(['CommentEdited'], { comment: c2.hash, text: 'zombie' }, at(8), BOB)]);
-  assert.equal(late.comments.map((c: { text: string }) => c.text), ['first']);
+  const late = await reduce([
+    s,
+    c1,
+    c2,
+    remove,
+    webRecord(['CommentEdited'], { comment: c2.hash, text: 'zombie' }, at(8), BOB),
+  ]);
+  assert.equal(
+    late.comments.map((c: { text: string }) => c.text),
+    ['first'],
+  );
   const early = await reduce([s, edit, c1]);
-  assert.equal(early.comments.map((c: { text: string }) => c.text), ['first']);
+  assert.equal(
+    early.comments.map((c: { text: string }) => c.text),
+    ['first'],
+  );
   // A Merged entry is not a comment anybody wrote: it cannot be edited.
   const merged = webRecord(['Merged'], { record: 'X' }, at(2));
-  const mergedEdit = await reduce([s, merged, webRecord(['CommentEdited'], { comment: merged.hash, text: 'rewritten' }, at(3))]);
+  const mergedEdit = await reduce([
+    s,
+    merged,
+    webRecord(['CommentEdited'], { comment: merged.hash, text: 'rewritten' }, at(3)),
+  ]);
   assert.is(mergedEdit.comments[0].text, 'Merged X');
 });
 

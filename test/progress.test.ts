@@ -104,7 +104,13 @@ test('set-up: a repository of many items with the issue-tracking module', () => 
   const encoder = new TextEncoder();
   for (let i = 0; i < ITEMS; i++) {
     const id = repo.newItem();
-    repo.newRecord([{ name: '.type/SummaryChanged', data: new Uint8Array() }, { name: 'text', data: encoder.encode(`Issue number ${i}`) }], { itemId: id });
+    repo.newRecord(
+      [
+        { name: '.type/SummaryChanged', data: new Uint8Array() },
+        { name: 'text', data: encoder.encode(`Issue number ${i}`) },
+      ],
+      { itemId: id },
+    );
   }
 });
 
@@ -115,7 +121,11 @@ test('a long reduction draws a bar on a terminal stderr; stdout gets the results
   }
   rmSync(join(sandbox.dir, 'cache'), { recursive: true, force: true });
   const file = join(sandbox.dir, 'stdout.txt');
-  const { status, output } = sitOnPty(sandbox, ['items', '-q', 'summary'], { cwd: work, stdoutFile: file, env: { SIT_PROGRESS_DELAY_MS: '0' } });
+  const { status, output } = sitOnPty(sandbox, ['items', '-q', 'summary'], {
+    cwd: work,
+    stdoutFile: file,
+    env: { SIT_PROGRESS_DELAY_MS: '0' },
+  });
   assert.is(status, 0, output);
   assert.match(output, /Reducing items \[[=> ]+\] \d+\/80/);
   assert.ok(output.endsWith(CLEAR), `the bar is cleared: ${JSON.stringify(output.slice(-40))}`);
@@ -128,7 +138,11 @@ test('a long reduction draws a bar on a terminal stderr; stdout gets the results
 test('sit integrity draws its own bar on a terminal', () => {
   if (!hasPty()) return;
   const file = join(sandbox.dir, 'stdout.txt');
-  const { status, output } = sitOnPty(sandbox, ['integrity'], { cwd: work, stdoutFile: file, env: { SIT_PROGRESS_DELAY_MS: '0' } });
+  const { status, output } = sitOnPty(sandbox, ['integrity'], {
+    cwd: work,
+    stdoutFile: file,
+    env: { SIT_PROGRESS_DELAY_MS: '0' },
+  });
   assert.is(status, 0, output);
   assert.match(output, /Checking records \[/);
   assert.is(readFileSync(file, 'utf8'), '');
@@ -150,7 +164,11 @@ test('a module script that reduces many items (sit issue list) draws the bar on 
   if (!hasPty()) return;
   rmSync(join(sandbox.dir, 'cache'), { recursive: true, force: true });
   const file = join(sandbox.dir, 'stdout.txt');
-  const { status, output } = sitOnPty(sandbox, ['issue', 'list', '--all'], { cwd: work, stdoutFile: file, env: { SIT_PROGRESS_DELAY_MS: '0' } });
+  const { status, output } = sitOnPty(sandbox, ['issue', 'list', '--all'], {
+    cwd: work,
+    stdoutFile: file,
+    env: { SIT_PROGRESS_DELAY_MS: '0' },
+  });
   assert.is(status, 0, output);
   assert.match(output, /Reducing items \[/);
   assert.match(readFileSync(file, 'utf8'), /Issue number 7/);

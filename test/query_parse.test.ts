@@ -1,13 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SitError } from '../src/errors.ts';
-import {
-  formatQuery,
-  parseQuery,
-  QuerySyntaxError,
-  UnknownQualifierError,
-  type IssueQuery,
-} from '../src/query/mod.ts';
+import { formatQuery, parseQuery, QuerySyntaxError, UnknownQualifierError, type IssueQuery } from '../src/query/mod.ts';
 
 function throwsWith(fn: () => unknown, type: new (...args: never[]) => Error, pattern: RegExp): void {
   try {
@@ -39,14 +33,20 @@ test('is:open and is:closed, negated, case-insensitive', () => {
 });
 
 test('is: with a bad value or contradicting itself is an error', () => {
-  throwsWith(() => parseQuery('is:pending'), QuerySyntaxError, /"is:pending" at column 1 is not a state; use is:open, is:closed or is:all/);
+  throwsWith(
+    () => parseQuery('is:pending'),
+    QuerySyntaxError,
+    /"is:pending" at column 1 is not a state; use is:open, is:closed or is:all/,
+  );
   throwsWith(() => parseQuery('is:open is:closed'), QuerySyntaxError, /both is:open and is:closed/);
   throwsWith(() => parseQuery('is:all is:closed'), QuerySyntaxError, /both is:all and is:closed/);
   throwsWith(() => parseQuery('-is:all'), QuerySyntaxError, /selects nothing/);
 });
 
 test('field qualifiers, negation and quoted values', () => {
-  const q = parseQuery('label:bug -label:wontfix author:alice -author:"Bob B" assignee:carol milestone:"1.0 beta" label:"good first issue"');
+  const q = parseQuery(
+    'label:bug -label:wontfix author:alice -author:"Bob B" assignee:carol milestone:"1.0 beta" label:"good first issue"',
+  );
   assert.equal(q.terms, [
     { kind: 'field', field: 'label', value: 'bug', negated: false },
     { kind: 'field', field: 'label', value: 'wontfix', negated: true },
@@ -59,7 +59,9 @@ test('field qualifiers, negation and quoted values', () => {
 });
 
 test('values may contain colons and escaped quotes', () => {
-  assert.equal(parseQuery('milestone:v1:rc').terms, [{ kind: 'field', field: 'milestone', value: 'v1:rc', negated: false }]);
+  assert.equal(parseQuery('milestone:v1:rc').terms, [
+    { kind: 'field', field: 'milestone', value: 'v1:rc', negated: false },
+  ]);
   assert.equal(parseQuery('label:"say \\"hi\\" \\\\ now"').terms, [
     { kind: 'field', field: 'label', value: 'say "hi" \\ now', negated: false },
   ]);
@@ -72,7 +74,11 @@ test('no: qualifiers and their negation', () => {
     { kind: 'missing', field: 'milestone', negated: true },
     { kind: 'missing', field: 'label', negated: false },
   ]);
-  throwsWith(() => parseQuery('no:author'), QuerySyntaxError, /"no:author" .*use no:label, no:assignee or no:milestone/);
+  throwsWith(
+    () => parseQuery('no:author'),
+    QuerySyntaxError,
+    /"no:author" .*use no:label, no:assignee or no:milestone/,
+  );
 });
 
 test('sort: keys, directions and default direction', () => {
@@ -108,28 +114,47 @@ test('unknown qualifiers are errors that list the known ones', () => {
 });
 
 test('syntax errors: unterminated quote, missing value, stray quotes, lone minus', () => {
-  throwsWith(() => parseQuery('label:bug "crash on'), QuerySyntaxError, /^bad query "label:bug \\"crash on": unterminated quote at column 11; close it with "$/);
+  throwsWith(
+    () => parseQuery('label:bug "crash on'),
+    QuerySyntaxError,
+    /^bad query "label:bug \\"crash on": unterminated quote at column 11; close it with "$/,
+  );
   throwsWith(() => parseQuery('label:"good first'), QuerySyntaxError, /unterminated quote at column 7/);
   throwsWith(() => parseQuery('label:'), QuerySyntaxError, /qualifier "label:" at column 1 needs a value/);
   throwsWith(() => parseQuery('x author: y'), QuerySyntaxError, /qualifier "author:" at column 3 needs a value/);
   throwsWith(() => parseQuery('label:""'), QuerySyntaxError, /needs a value/);
   throwsWith(() => parseQuery('foo"bar'), QuerySyntaxError, /unexpected quote at column 4/);
   throwsWith(() => parseQuery('"foo"bar'), QuerySyntaxError, /unexpected "b" after the closing quote at column 5/);
-  throwsWith(() => parseQuery('crash - x'), QuerySyntaxError, /"-" at column 7 must be followed by a word or a qualifier/);
+  throwsWith(
+    () => parseQuery('crash - x'),
+    QuerySyntaxError,
+    /"-" at column 7 must be followed by a word or a qualifier/,
+  );
   throwsWith(() => parseQuery('crash -'), QuerySyntaxError, /"-" at column 7/);
 });
 
 test('formatQuery writes canonical text', () => {
-  assert.is(formatQuery(parseQuery('  crash sort:updated is:open  label:bug ')), 'is:open crash label:bug sort:updated-desc');
+  assert.is(
+    formatQuery(parseQuery('  crash sort:updated is:open  label:bug ')),
+    'is:open crash label:bug sort:updated-desc',
+  );
   assert.is(formatQuery(parseQuery('-is:open')), 'is:closed');
-  assert.is(formatQuery(parseQuery('label:"good first issue" -"on windows" no:labels')), 'label:"good first issue" -"on windows" no:label');
+  assert.is(
+    formatQuery(parseQuery('label:"good first issue" -"on windows" no:labels')),
+    'label:"good first issue" -"on windows" no:label',
+  );
   assert.is(formatQuery(parseQuery('"foo:bar" "-x" 12:30')), '"foo:bar" "-x" "12:30"');
-  assert.is(formatQuery({ state: 'closed', terms: [], sort: { key: 'comments', direction: 'asc' } }), 'is:closed sort:comments-asc');
+  assert.is(
+    formatQuery({ state: 'closed', terms: [], sort: { key: 'comments', direction: 'asc' } }),
+    'is:closed sort:comments-asc',
+  );
 });
 
 test('formatQuery output parses back to the same query', () => {
   const queries: IssueQuery[] = [
-    parseQuery('is:open label:"a \\"quoted\\" label" -author:x milestone:v1:rc "phrase here" -neg no:assignee sort:created-asc'),
+    parseQuery(
+      'is:open label:"a \\"quoted\\" label" -author:x milestone:v1:rc "phrase here" -neg no:assignee sort:created-asc',
+    ),
     {
       state: null,
       terms: [

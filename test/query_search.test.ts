@@ -27,7 +27,13 @@ const states: IssueState[] = [
     assignees: ['Carol <carol@example.com>'],
     milestone: '1.0',
     comments: [
-      { text: 'Reproduced with a Stack Overflow sample', authors: 'Bob', timestamp: '2018-02-02T00:00:00Z', merge_request: null, merge_request_report: null },
+      {
+        text: 'Reproduced with a Stack Overflow sample',
+        authors: 'Bob',
+        timestamp: '2018-02-02T00:00:00Z',
+        merge_request: null,
+        merge_request_report: null,
+      },
     ],
   }),
   issue('b', {
@@ -40,7 +46,13 @@ const states: IssueState[] = [
     labels: ['performance'],
     comments: [
       { text: 'Merged ABC', authors: 'Bob', timestamp: '2018-02-03T00:00:00Z' },
-      { text: 'fixed on windows too', authors: 'Alice', timestamp: '2018-02-04T00:00:00Z', merge_request: null, merge_request_report: null },
+      {
+        text: 'fixed on windows too',
+        authors: 'Alice',
+        timestamp: '2018-02-04T00:00:00Z',
+        merge_request: null,
+        merge_request_report: null,
+      },
     ],
   }),
   issue('c', {
@@ -79,11 +91,27 @@ test('timestamps parse as instants with nanoseconds and offsets', () => {
 test('default order is created-desc with unparsable/missing timestamps last, ties by id', () => {
   // a is 1 ns after b; c is 07:00Z, before both; d has none.
   assert.equal(any(''), ['a', 'b', 'c', 'd']);
-  const tie = [issue('z', { timestamp: '2018-01-01T00:00:00Z' }), issue('y', { timestamp: '2018-01-01T01:00:00+01:00' })];
-  assert.equal(searchIssues(tie, parseQuery('is:all')).items.map((s) => s.id), ['y', 'z']);
-  assert.equal(searchIssues(tie, parseQuery('is:all sort:created-asc')).items.map((s) => s.id), ['y', 'z']);
-  const nanos = [issue('p', { timestamp: '2018-01-01T00:00:00.000000001Z' }), issue('q', { timestamp: '2018-01-01T00:00:00.000000002Z' })];
-  assert.equal(searchIssues(nanos, parseQuery('is:all')).items.map((s) => s.id), ['q', 'p'], 'one nanosecond apart');
+  const tie = [
+    issue('z', { timestamp: '2018-01-01T00:00:00Z' }),
+    issue('y', { timestamp: '2018-01-01T01:00:00+01:00' }),
+  ];
+  assert.equal(
+    searchIssues(tie, parseQuery('is:all')).items.map((s) => s.id),
+    ['y', 'z'],
+  );
+  assert.equal(
+    searchIssues(tie, parseQuery('is:all sort:created-asc')).items.map((s) => s.id),
+    ['y', 'z'],
+  );
+  const nanos = [
+    issue('p', { timestamp: '2018-01-01T00:00:00.000000001Z' }),
+    issue('q', { timestamp: '2018-01-01T00:00:00.000000002Z' }),
+  ];
+  assert.equal(
+    searchIssues(nanos, parseQuery('is:all')).items.map((s) => s.id),
+    ['q', 'p'],
+    'one nanosecond apart',
+  );
 });
 
 test('sort: created, updated and comments in both directions', () => {
@@ -155,13 +183,19 @@ test('qualifiers combine with AND', () => {
 
 test('limit and offset page the sorted result; total counts every match', () => {
   const all = any('sort:created-asc');
-  assert.equal(searchIssues(states, parseQuery('is:all sort:created-asc'), { limit: 2 }), { total: 4, items: [states[3]!, states[2]!] });
+  assert.equal(searchIssues(states, parseQuery('is:all sort:created-asc'), { limit: 2 }), {
+    total: 4,
+    items: [states[3]!, states[2]!],
+  });
   assert.equal(any('sort:created-asc', { offset: 1, limit: 2 }), all.slice(1, 3));
   assert.equal(any('sort:created-asc', { offset: 3 }), all.slice(3));
   assert.equal(searchIssues(states, parseQuery('is:all'), { offset: 10, limit: 5 }), { total: 4, items: [] });
   assert.equal(any('', { limit: 0 }), []);
   for (const bad of [{ limit: -1 }, { offset: 1.5 }, { offset: Number.NaN }]) {
-    assert.throws(() => searchIssues(states, parseQuery('is:all'), bad), (e: unknown) => e instanceof QueryOptionError);
+    assert.throws(
+      () => searchIssues(states, parseQuery('is:all'), bad),
+      (e: unknown) => e instanceof QueryOptionError,
+    );
   }
 });
 
@@ -169,7 +203,10 @@ test('indexStates prepares states ahead of a search without changing results', (
   const copies = states.map((s) => structuredClone(s));
   const before = searchIssues(states, parseQuery('is:all windows sort:comments')).items.map((s) => s.id);
   indexStates(copies);
-  assert.equal(searchIssues(copies, parseQuery('is:all windows sort:comments')).items.map((s) => s.id), before);
+  assert.equal(
+    searchIssues(copies, parseQuery('is:all windows sort:comments')).items.map((s) => s.id),
+    before,
+  );
 });
 
 test('items are the given state objects, unchanged', () => {
@@ -209,7 +246,7 @@ test('countStates ignores is: but applies every other term', () => {
   assert.equal(countStates(states, parseQuery('')), { open: 3, closed: 1 });
   assert.equal(countStates(states, parseQuery('is:closed windows')), { open: 1, closed: 1 });
   assert.equal(countStates(states, parseQuery('is:open author:bob')), { open: 0, closed: 1 });
-  assert.equal(countStates(states, parseQuery('is:open'), { jmespath: "milestone != null" }), { open: 2, closed: 0 });
+  assert.equal(countStates(states, parseQuery('is:open'), { jmespath: 'milestone != null' }), { open: 2, closed: 0 });
 });
 
 test('a query without is: lists open issues; is:all lists both', () => {
@@ -239,9 +276,16 @@ test('a word of 8 characters or more, or # and 4 or more, also matches issues wh
 });
 
 test('a jmespath filter that fails on one state is a miss for that state only', () => {
-  const mixed = [issue('p', { comments: [] }), issue('q', { comments: [{ text: 'a' }, { text: 'b' }, { text: 'c' }] }), issue('r')];
+  const mixed = [
+    issue('p', { comments: [] }),
+    issue('q', { comments: [{ text: 'a' }, { text: 'b' }, { text: 'c' }] }),
+    issue('r'),
+  ];
   const result = searchIssues(mixed, parseQuery(''), { jmespath: 'length(comments) > `2`' });
-  assert.equal(result.items.map((s) => s.id), ['q']);
+  assert.equal(
+    result.items.map((s) => s.id),
+    ['q'],
+  );
 });
 
 test('states of unexpected shape never make a search throw', () => {
@@ -251,7 +295,10 @@ test('states of unexpected shape never make a search throw', () => {
   ] as unknown as IssueState[];
   assert.is(searchIssues(odd, parseQuery('label:bug no:assignee no:milestone')).total, 1);
   assert.is(searchIssues(odd, parseQuery('42 sort:comments')).total, 0);
-  assert.equal(searchIssues(odd, parseQuery('sort:comments')).items.map((s) => s.id), ['x', 'y']);
+  assert.equal(
+    searchIssues(odd, parseQuery('sort:comments')).items.map((s) => s.id),
+    ['x', 'y'],
+  );
 });
 
 test.run();

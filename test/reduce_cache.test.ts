@@ -10,7 +10,11 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sit-reduce-cache-'));
 const key = { reducers: 'r1', integrity: true };
 
 function entry(n: number): CacheEntry {
-  return { mtime: 1000 + n, records: `digest${n}`, stateJson: JSON.stringify({ id: `item${n}`, text: 'é'.repeat(n % 3) }) };
+  return {
+    mtime: 1000 + n,
+    records: `digest${n}`,
+    stateJson: JSON.stringify({ id: `item${n}`, text: 'é'.repeat(n % 3) }),
+  };
 }
 
 function fileIn(name: string): string {
@@ -33,7 +37,10 @@ test('beginRewrite writes the file while entries arrive; save puts it in place w
   const started = cache.beginRewrite();
   assert.ok(Math.abs(started - Date.now()) < 5000);
   // Enough entries for several batches of 256 KiB.
-  const big = (n: number): CacheEntry => ({ ...entry(n), stateJson: JSON.stringify({ id: `item${n}`, text: 'x'.repeat(20_000) }) });
+  const big = (n: number): CacheEntry => ({
+    ...entry(n),
+    stateJson: JSON.stringify({ id: `item${n}`, text: 'x'.repeat(20_000) }),
+  });
   for (let n = 10; n < 60; n++) cache.set(`item${n}`, big(n));
   cache.set('item3', entry(33));
   assert.is(fs.readFileSync(file, 'utf8'), before, 'the old file stays until save');

@@ -24,7 +24,10 @@ function generated(name: string, items: number): Repository {
   return Repository.open(root);
 }
 
-async function reduceAll(repo: Repository, options: EngineOptions): Promise<{ states: Map<string, State>; reduced: number }> {
+async function reduceAll(
+  repo: Repository,
+  options: EngineOptions,
+): Promise<{ states: Map<string, State>; reduced: number }> {
   const engine = new Engine(repo, { env, ...options });
   try {
     const states = await engine.reduceItems();
@@ -110,7 +113,13 @@ test('states with text beyond ASCII come back from the cache unchanged', async (
   const repo = generated('unicode', 5);
   const id = repo.items()[2]!;
   const summary = 'naïve café, 東京, 🎉 and a lone \u00ff';
-  repo.newRecord([{ name: '.type/SummaryChanged', data: new Uint8Array() }, { name: 'text', data: new TextEncoder().encode(summary) }], { itemId: id });
+  repo.newRecord(
+    [
+      { name: '.type/SummaryChanged', data: new Uint8Array() },
+      { name: 'text', data: new TextEncoder().encode(summary) },
+    ],
+    { itemId: id },
+  );
   fs.rmSync(env.SIT_CACHE_DIR!, { recursive: true, force: true });
   const first = await reduceAll(repo, {});
   assert.is(first.states.get(id)!.summary, summary);
@@ -209,7 +218,13 @@ test('a few changed items are appended to the cache file; later runs use them; m
   assert.is(lines(), 41);
   const ids = repo.items();
   const comment = (id: string, n: number): void => {
-    repo.newRecord([{ name: '.type/Commented', data: new Uint8Array() }, { name: 'text', data: new TextEncoder().encode(`note ${n}`) }], { itemId: id });
+    repo.newRecord(
+      [
+        { name: '.type/Commented', data: new Uint8Array() },
+        { name: 'text', data: new TextEncoder().encode(`note ${n}`) },
+      ],
+      { itemId: id },
+    );
   };
   comment(ids[3]!, 1);
   const after = await reduceAll(repo, {});
@@ -231,7 +246,8 @@ test('a few changed items are appended to the cache file; later runs use them; m
 test('derived results (what sit items prints) are remembered per item and follow new records', async () => {
   const repo = generated('derive', 40);
   fs.rmSync(env.SIT_CACHE_DIR!, { recursive: true, force: true });
-  const derive = (state: State): unknown => (state.state === 'open' ? `${String(state.id)} | ${String(state.summary)}` : undefined);
+  const derive = (state: State): unknown =>
+    state.state === 'open' ? `${String(state.id)} | ${String(state.summary)}` : undefined;
   const run = async (options: EngineOptions = {}): Promise<{ results: Map<string, unknown>; derived: number }> => {
     const engine = new Engine(repo, { env, ...options });
     try {
@@ -245,13 +261,22 @@ test('derived results (what sit items prints) are remembered per item and follow
   assert.is(first.derived, 40);
   const uncached = await run({ cache: false });
   assert.equal([...first.results], [...uncached.results]);
-  assert.ok([...first.results.values()].some((v) => v === undefined), 'closed items derive nothing');
+  assert.ok(
+    [...first.results.values()].some((v) => v === undefined),
+    'closed items derive nothing',
+  );
   await new Promise((resolve) => setTimeout(resolve, 2100));
   const second = await run();
   assert.is(second.derived, 0);
   assert.equal([...second.results], [...first.results]);
   const id = repo.items()[5]!;
-  repo.newRecord([{ name: '.type/SummaryChanged', data: new Uint8Array() }, { name: 'text', data: new TextEncoder().encode('Renamed') }], { itemId: id });
+  repo.newRecord(
+    [
+      { name: '.type/SummaryChanged', data: new Uint8Array() },
+      { name: 'text', data: new TextEncoder().encode('Renamed') },
+    ],
+    { itemId: id },
+  );
   repo.newRecord([{ name: '.type/Reopened', data: new Uint8Array() }], { itemId: id });
   const third = await run();
   assert.is(third.derived, 1);
@@ -271,7 +296,10 @@ test('an item whose link came before its record is not cached, and shows the rec
   fs.rmSync(env.SIT_CACHE_DIR!, { recursive: true, force: true });
   const id = repo.items()[3]!;
   const hash = repo.newRecord(
-    [{ name: '.type/SummaryChanged', data: new Uint8Array() }, { name: 'text', data: new TextEncoder().encode('Arrived late') }],
+    [
+      { name: '.type/SummaryChanged', data: new Uint8Array() },
+      { name: 'text', data: new TextEncoder().encode('Arrived late') },
+    ],
     { itemId: id },
   );
   // As a synchronisation that copies items/ before records/ leaves it: the link, no record.

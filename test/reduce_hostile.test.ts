@@ -53,7 +53,11 @@ function env(name: string): NodeJS.ProcessEnv {
   return { SIT_CACHE_DIR: path.join(tmp, `cache-${name}`) };
 }
 
-async function reduce(repo: Repository, ids: string[] | undefined, options: EngineOptions): Promise<{ states: Map<string, State>; engine: Engine }> {
+async function reduce(
+  repo: Repository,
+  ids: string[] | undefined,
+  options: EngineOptions,
+): Promise<{ states: Map<string, State>; engine: Engine }> {
   const engine = new Engine(repo, options);
   try {
     return { states: await engine.reduceItems(ids), engine };
@@ -82,21 +86,28 @@ for (const [name, source] of NATIVE) {
       const b = item(repo, 'bbbb', ['Plain', 'Attack', 'Plain']);
       const c = item(repo, 'cccc', ['Plain']);
       const started = performance.now();
-      const { states } = await reduce(repo, [a, b, c], { limits: FAST, smallJobs, env: env(`native-${smallJobs}-${name.length}`) });
+      const { states } = await reduce(repo, [a, b, c], {
+        limits: FAST,
+        smallJobs,
+        env: env(`native-${smallJobs}-${name.length}`),
+      });
       const ms = performance.now() - started;
       assert.equal(states.get(a), { count: 2, id: a });
       assert.equal(states.get(c), { count: 1, id: c });
       const errors = states.get(b)!.errors as Errors;
       assert.is(errors.length, 1, JSON.stringify(states.get(b)));
       assert.is(errors[0]!.file, path.join(repo.root, 'reducers', 'Attack.js'));
-      assert.match(errors[0]!.error, /^watchdog: (stopped a long operation|worker terminated) after \d+ ms in record [A-Z2-7]+$/);
+      assert.match(
+        errors[0]!.error,
+        /^watchdog: (stopped a long operation|worker terminated) after \d+ ms in record [A-Z2-7]+$/,
+      );
       assert.is(states.get(b)!.count, 1, 'the state before the attacking record');
       process.stderr.write(`  ${name} (${smallJobs}): ${ms.toFixed(0)} ms\n`);
       // reduceItem (sit reduce) is stopped too
       const engine = new Engine(repo, { limits: FAST, smallJobs, cache: false });
       try {
         const one = await engine.reduceItem(b);
-        assert.match(((one.errors as Errors)[0]!).error, /^watchdog: /);
+        assert.match((one.errors as Errors)[0]!.error, /^watchdog: /);
       } finally {
         await engine.close();
       }
@@ -113,7 +124,7 @@ test('a state cut short by a limit is not cached: the next run reduces the item 
   const fine = item(repo, 'fine', ['Plain']);
   const options = { limits: FAST, env: env('limited') };
   const first = await reduce(repo, undefined, options);
-  assert.match(((first.states.get(slow)!.errors as Errors)[0]!).error, /^deadline exceeded \(200 ms\) in record /);
+  assert.match((first.states.get(slow)!.errors as Errors)[0]!.error, /^deadline exceeded \(200 ms\) in record /);
   assert.is(first.engine.lastReduced, 2);
   assert.equal(first.engine.lastLimited, [slow]);
   assert.equal(first.engine.lastIncomplete, []);
@@ -138,13 +149,20 @@ test('every item starts from a fresh environment: its state does not depend on t
       return s;
     };`;
   // lib/ is not a reducer of its own: only the direct .js files of reducers/ are
-  const repo = repository({ 'Leaky.js': leaky, 'lib/counter.js': 'var n = 0; exports.next = function () { return ++n; };' });
+  const repo = repository({
+    'Leaky.js': leaky,
+    'lib/counter.js': 'var n = 0; exports.next = function () { return ++n; };',
+  });
   const ids = ['i1', 'i2', 'i3', 'i4'].map((id) => item(repo, id, ['Plain', 'Plain']));
   for (const smallJobs of ['thread', 'worker'] as const) {
     const forward = (await reduce(repo, ids, { smallJobs, cache: false })).states;
     const backward = (await reduce(repo, [...ids].reverse(), { smallJobs, cache: false })).states;
     for (const id of ids) {
-      assert.equal(forward.get(id)!.counts, [2, 2, 2, 2, true, true, 'undefined'], `${smallJobs} ${id} ${JSON.stringify(forward.get(id))}`);
+      assert.equal(
+        forward.get(id)!.counts,
+        [2, 2, 2, 2, true, true, 'undefined'],
+        `${smallJobs} ${id} ${JSON.stringify(forward.get(id))}`,
+      );
       assert.equal(forward.get(id), backward.get(id));
     }
   }
@@ -172,7 +190,13 @@ test('a global that cannot be deleted makes the sandbox start over, without leak
 });
 
 test('a long issue is reduced whole, in time linear in its records, a failing record in it discarded', async () => {
-  const repo = repository({ 'Fail.js': "module.exports = function (s, r) { if (r.files['.type/Attack'] !== undefined) { s.comments.push('lost'); throw new Error('bad record'); } };" }, { module: true });
+  const repo = repository(
+    {
+      'Fail.js':
+        "module.exports = function (s, r) { if (r.files['.type/Attack'] !== undefined) { s.comments.push('lost'); throw new Error('bad record'); } };",
+    },
+    { module: true },
+  );
   const types = ['SummaryChanged'];
   for (let i = 1; i < 1000; i++) types.push(i === 750 ? 'Attack' : 'Commented');
   // about 2 KiB per comment: the state ends near 2 MiB, so a copy of it per record would be ~1 GiB of JSON
@@ -216,11 +240,18 @@ test('a state nested too deep or too large is an error of that item only', async
 test('sit items: a 5000-deep state fails only its item; a config.json nested 20000 deep is a one-line error', () => {
   const sandbox = makeSandbox();
   const repo = repository({
-    'Deep.js': "module.exports = function (s, r) { if (r.files['.type/Deep'] !== undefined) { var a = []; for (var i = 0; i < 5000; i++) a = [a]; s.deep = a; } s.ok = true; return s; };",
+    'Deep.js':
+      "module.exports = function (s, r) { if (r.files['.type/Deep'] !== undefined) { var a = []; for (var i = 0; i < 5000; i++) a = [a]; s.deep = a; } s.ok = true; return s; };",
   });
   item(repo, 'deep', ['Plain', 'Deep']);
   item(repo, 'fine', ['Plain']);
-  const items = sit(sandbox, ['-r', repo.root, 'items', '-q', "join(' ', [id, to_string(ok), to_string(length(errors || `[]`))])"]);
+  const items = sit(sandbox, [
+    '-r',
+    repo.root,
+    'items',
+    '-q',
+    "join(' ', [id, to_string(ok), to_string(length(errors || `[]`))])",
+  ]);
   assert.is(items.status, 0, items.stderr);
   assert.equal(items.stdout.trim().split('\n').sort(), ['deep true 1', 'fine true 0']);
   const config = JSON.parse(fs.readFileSync(path.join(repo.root, 'config.json'), 'utf8')) as Record<string, unknown>;

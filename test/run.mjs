@@ -15,7 +15,16 @@
 // configuration and a cache directory of its own. The slowest files start first, by the times
 // of the last run (kept in node_modules/.cache/sit-tests/times.json).
 import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -51,7 +60,12 @@ function parseArgs(argv) {
 /** The test files to run, as paths relative to the project root. */
 function testFiles(options) {
   const list = (dir) =>
-    existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((name) => name.endsWith('.test.ts')).sort().map((name) => `${dir}/${name}`) : [];
+    existsSync(join(root, dir))
+      ? readdirSync(join(root, dir))
+          .filter((name) => name.endsWith('.test.ts'))
+          .sort()
+          .map((name) => `${dir}/${name}`)
+      : [];
   const files = [...list('test'), ...(options.all ? list('test/stress') : [])];
   if (options.patterns.length === 0) return files;
   return files.filter((file) => options.patterns.some((pattern) => pattern.test(file.slice('test/'.length))));
@@ -93,7 +107,9 @@ function newest(dir) {
  */
 function buildNeeded() {
   const cli = join(root, 'dist', 'src', 'cli.js');
-  return !existsSync(cli) || statSync(cli).mtimeMs < Math.max(newest(join(root, 'src')), newest(join(root, 'templates')));
+  return (
+    !existsSync(cli) || statSync(cli).mtimeMs < Math.max(newest(join(root, 'src')), newest(join(root, 'templates')))
+  );
 }
 
 /** Counts in one file's uvu output (colours removed), or undefined when the totals are missing. */
@@ -145,7 +161,8 @@ function runFile(file) {
       const found = counts(plain) ?? { passed: 0, failed: 0, skipped: 0 };
       let problem;
       if (timedOut) problem = `stopped after ${FILE_TIMEOUT_MS / 1000} s`;
-      else if (counts(plain) === undefined || (code !== 0 && found.failed === 0)) problem = `crashed: ${signal === null ? `exit status ${code}` : signal}`;
+      else if (counts(plain) === undefined || (code !== 0 && found.failed === 0))
+        problem = `crashed: ${signal === null ? `exit status ${code}` : signal}`;
       // A file that crashed or ran out of time counts as one more failure.
       if (problem !== undefined) found.failed += 1;
       resolve({ file, name, seconds, plain, problem, ...found });
@@ -166,7 +183,8 @@ async function removeTree(dir) {
     const writable = (path) => {
       try {
         chmodSync(path, 0o700);
-        for (const entry of readdirSync(path, { withFileTypes: true })) if (entry.isDirectory()) writable(join(path, entry.name));
+        for (const entry of readdirSync(path, { withFileTypes: true }))
+          if (entry.isDirectory()) writable(join(path, entry.name));
       } catch {
         // gone, or not ours
       }
@@ -193,9 +211,13 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 /** One file's output for the log: uvu's lines without its totals, then one line of counts and time. */
 function report(result) {
-  const body = result.plain.replace(/\n\s*Total:\s+\d+\n\s*Passed:\s+\d+\n\s*Skipped:\s+\d+\n\s*Duration:\s+\S+\n*/, '\n').trimEnd();
-  const tail = `  ${result.name}: ${result.passed} passed, ${result.failed} failed` +
-    (result.skipped > 0 ? `, ${result.skipped} skipped` : '') + ` in ${result.seconds.toFixed(1)} s` +
+  const body = result.plain
+    .replace(/\n\s*Total:\s+\d+\n\s*Passed:\s+\d+\n\s*Skipped:\s+\d+\n\s*Duration:\s+\S+\n*/, '\n')
+    .trimEnd();
+  const tail =
+    `  ${result.name}: ${result.passed} passed, ${result.failed} failed` +
+    (result.skipped > 0 ? `, ${result.skipped} skipped` : '') +
+    ` in ${result.seconds.toFixed(1)} s` +
     (result.problem === undefined ? '' : ` (${result.problem})`);
   return `${body}\n${tail}\n\n`;
 }
@@ -205,7 +227,8 @@ const files = testFiles(options);
 if (files.length === 0) usage('no test file matches');
 
 try {
-  if (buildNeeded()) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (buildNeeded())
+    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 } catch {
   console.log('test/run.mjs: the build failed; nothing was tested');
   console.log('0 passed, 1 failed');
@@ -229,7 +252,8 @@ async function worker() {
 await Promise.all(Array.from({ length: Math.min(options.jobs, files.length) }, worker));
 await Promise.all(cleanups);
 
-for (const result of results) if (result.problem === undefined) times[result.file] = Math.round(result.seconds * 10) / 10;
+for (const result of results)
+  if (result.problem === undefined) times[result.file] = Math.round(result.seconds * 10) / 10;
 writeTimes(times);
 
 const sum = (key) => results.reduce((total, result) => total + result[key], 0);
@@ -237,7 +261,9 @@ const slowest = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 5);
 process.stdout.write(`Slowest: ${slowest.map((r) => `${r.name} ${r.seconds.toFixed(1)} s`).join(', ')}\n`);
 const failing = results.filter((r) => r.failed > 0).sort((a, b) => (a.name < b.name ? -1 : 1));
 for (const result of failing) {
-  process.stdout.write(`FAILED: ${result.file}: ${result.failed} failed${result.problem === undefined ? '' : ` (${result.problem})`}\n`);
+  process.stdout.write(
+    `FAILED: ${result.file}: ${result.failed} failed${result.problem === undefined ? '' : ` (${result.problem})`}\n`,
+  );
 }
 process.stdout.write(`${files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 const passed = sum('passed');

@@ -5,7 +5,11 @@ import path from 'node:path';
 import { createReducerRuntime, ReducerLoadError, type ReducerSet } from '../src/sandbox/mod.ts';
 import { FIXTURES, inlineSet, loadReducerSet, record } from './helpers/sandbox_fixtures.ts';
 
-async function reduceWith(set: ReducerSet, records: ReturnType<typeof record>[], state: Record<string, unknown> = { id: 'I' }) {
+async function reduceWith(
+  set: ReducerSet,
+  records: ReturnType<typeof record>[],
+  state: Record<string, unknown> = { id: 'I' },
+) {
   const rt = await createReducerRuntime(set);
   try {
     return await rt.reduce({ id: 'I', state, records });
@@ -15,19 +19,23 @@ async function reduceWith(set: ReducerSet, records: ReturnType<typeof record>[],
 }
 
 test('the source is wrapped in function (module) {…} with a newline, so a trailing // comment works', async () => {
-  const state = await reduceWith(inlineSet('module.exports = function (s) { s.ok = true; return s; } // last line'), [record('A', {})]);
+  const state = await reduceWith(inlineSet('module.exports = function (s) { s.ok = true; return s; } // last line'), [
+    record('A', {}),
+  ]);
   assert.equal(state, { id: 'I', ok: true });
 });
 
 test('the free variable exports does not exist; module does; top-level this is the global object', async () => {
   const set = inlineSet(
-    "var e = typeof exports, m = typeof module, g = this === globalThis; module.exports = function (s) { s.e = e; s.m = m; s.g = g; return s; };",
+    'var e = typeof exports, m = typeof module, g = this === globalThis; module.exports = function (s) { s.e = e; s.m = m; s.g = g; return s; };',
   );
   assert.equal(await reduceWith(set, [record('A', {})]), { e: 'undefined', g: true, id: 'I', m: 'object' });
 });
 
 test('properties attached to the exported function are visible', async () => {
-  const set = inlineSet('module.exports = function (s) { s.data = module.exports.data; return s; }; module.exports.data = 7;');
+  const set = inlineSet(
+    'module.exports = function (s) { s.data = module.exports.data; return s; }; module.exports.data = 7;',
+  );
   assert.equal((await reduceWith(set, [record('A', {})])).data, 7);
 });
 
@@ -91,7 +99,14 @@ test('between records the state is the object the reducers returned; it leaves t
   assert.is(state.types, 'function/object/NaN');
   // what leaves the item is JSON: functions and undefined dropped, NaN null, dates strings, keys sorted
   assert.equal(state, {
-    a: { b: 2, y: 1 }, d: '1970-01-01T00:00:00.000Z', id: 'I', nan: null, order: 'id,z,a,f,u,nan,d', same: true, types: 'function/object/NaN', z: 1,
+    a: { b: 2, y: 1 },
+    d: '1970-01-01T00:00:00.000Z',
+    id: 'I',
+    nan: null,
+    order: 'id,z,a,f,u,nan,d',
+    same: true,
+    types: 'function/object/NaN',
+    z: 1,
   });
   assert.equal(Object.keys(state), [...Object.keys(state)].sort());
   assert.equal(Object.keys(state.a as object), ['b', 'y']);
@@ -107,18 +122,24 @@ test('a failed record is discarded even when it changed the state in place, nest
     }`,
   );
   const hashes = ['A', 'X1', 'B', 'X2', 'C', 'X3', 'X4', 'X5', 'X6', 'D'];
-  const state = await reduceWith(set, hashes.map((h) => record(h, {})));
+  const state = await reduceWith(
+    set,
+    hashes.map((h) => record(h, {})),
+  );
   assert.equal(state.list, ['A', 'B', 'C', 'D']);
   assert.equal(Object.keys(state.map as object), ['A', 'B', 'C', 'D']);
   assert.is(state.first, true);
-  assert.equal((state.errors as Array<{ error: string }>).map((e) => e.error), ['Error: bad X1', 'Error: bad X2', 'Error: bad X3', 'Error: bad X4', 'Error: bad X5', 'Error: bad X6']);
+  assert.equal(
+    (state.errors as Array<{ error: string }>).map((e) => e.error),
+    ['Error: bad X1', 'Error: bad X2', 'Error: bad X3', 'Error: bad X4', 'Error: bad X5', 'Error: bad X6'],
+  );
 });
 
 test('the id of an item is always the one the host gave, whatever the reducers do to it', async () => {
   const sets = [
     "module.exports = function (s) { s.id = 'someone-else'; return s; }",
     "module.exports = function (s) { return { id: 'other', x: 1 }; }",
-    "module.exports = function (s) { delete s.id; return s; }",
+    'module.exports = function (s) { delete s.id; return s; }',
     "module.exports = function (s) { s.toJSON = function () { return { id: 'moved' }; }; return s; }",
     "module.exports = function (s) { Object.defineProperty(s, 'id', { get: function () { return 'got'; }, enumerable: true }); return s; }",
   ];
@@ -154,7 +175,9 @@ test('record is {hash, files} with every file (dot-files included) as a Uint8Arr
       return s;
     }`,
   );
-  const state = await reduceWith(set, [record('HASH1', { text: new Uint8Array([1, 2, 255]), '.type/Commented': '', '.prev/P': '', '.authors': 'A' })]);
+  const state = await reduceWith(set, [
+    record('HASH1', { text: new Uint8Array([1, 2, 255]), '.type/Commented': '', '.prev/P': '', '.authors': 'A' }),
+  ]);
   assert.equal(state, {
     absent: 'undefined',
     empty: 0,
@@ -187,7 +210,13 @@ test('returning an object replaces the state; undefined keeps it and the next re
     'module.exports = function (s) { s.touched = true; }',
     'module.exports = function (s, r) { s.hash = r.hash; s.hasFiles = typeof r.files; return s; }',
   );
-  assert.equal(await reduceWith(set, [record('A', {})]), { hasFiles: 'object', hash: 'A', id: 'I', replaced: true, touched: true });
+  assert.equal(await reduceWith(set, [record('A', {})]), {
+    hasFiles: 'object',
+    hash: 'A',
+    id: 'I',
+    replaced: true,
+    touched: true,
+  });
 });
 
 test('a throw or an invalid return adds {file, error} to the state before the record and continues', async () => {
@@ -205,7 +234,10 @@ test('a throw or an invalid return adds {file, error} to the state before the re
     }`,
   );
   const hashes = ['ok1', 'T', 'S', 'N', 'A', 'X', 'R', 'ok2'];
-  const state = await reduceWith(set, hashes.map((h) => record(h, {})));
+  const state = await reduceWith(
+    set,
+    hashes.map((h) => record(h, {})),
+  );
   const file = '/virtual/1/reducer1.js';
   assert.equal(state.errors, [
     { error: 'TypeError: bad T', file },
@@ -225,7 +257,10 @@ test('a throw or an invalid return adds {file, error} to the state before the re
 test('a function return value is invalid too', async () => {
   const set = inlineSet('module.exports = function (s) { return function f() {}; }');
   const state = await reduceWith(set, [record('A', {})]);
-  assert.match((state.errors as Array<{ error: string }>)[0]!.error, /^TypeError: invalid return value function f\(\) \{\}, expected an object$/);
+  assert.match(
+    (state.errors as Array<{ error: string }>)[0]!.error,
+    /^TypeError: invalid return value function f\(\) \{\}, expected an object$/,
+  );
 });
 
 test('a class instance is not a plain object and is refused', async () => {
@@ -235,14 +270,18 @@ test('a class instance is not a plain object and is refused', async () => {
 });
 
 test('errors stays in the state and is visible to later records; a non-array errors is replaced', async () => {
-  const set = inlineSet("module.exports = function (s, r) { if (r.hash === 'B') throw new Error('x'); s.count = (s.errors || []).length; return s; }");
+  const set = inlineSet(
+    "module.exports = function (s, r) { if (r.hash === 'B') throw new Error('x'); s.count = (s.errors || []).length; return s; }",
+  );
   const state = await reduceWith(set, [record('A', {}), record('B', {}), record('C', {})], { id: 'I', errors: 'junk' });
   assert.is(state.count, 1);
   assert.is((state.errors as unknown[]).length, 1);
 });
 
 test('a state that cannot be turned into JSON is an error of the record', async () => {
-  const set = inlineSet("module.exports = function (s, r) { if (r.hash === 'B') { s.self = s; } else s.ok = r.hash; return s; }");
+  const set = inlineSet(
+    "module.exports = function (s, r) { if (r.hash === 'B') { s.self = s; } else s.ok = r.hash; return s; }",
+  );
   const state = await reduceWith(set, [record('A', {}), record('B', {}), record('C', {})]);
   assert.is(state.ok, 'C');
   assert.match((state.errors as Array<{ error: string }>)[0]!.error, /^TypeError/);
@@ -283,7 +322,13 @@ test('require() loads files of the reducer directory only, relative to the requi
 
 test('a required file with a syntax error fails only when it is required', async () => {
   const set: ReducerSet = {
-    reducers: [{ file: '/d/r.js', dir: '/d', source: "module.exports = function (s) { try { require('./bad.js'); } catch (e) { s.e = e.name; } return s; }" }],
+    reducers: [
+      {
+        file: '/d/r.js',
+        dir: '/d',
+        source: "module.exports = function (s) { try { require('./bad.js'); } catch (e) { s.e = e.name; } return s; }",
+      },
+    ],
     requireFiles: { '/d/bad.js': 'exports.x = ;', '/d/r.js': '' },
   };
   assert.is((await reduceWith(set, [record('A', {})])).e, 'SyntaxError');
@@ -310,7 +355,9 @@ test('reductions are deterministic: fixed clock, fixed random sequence per item,
 });
 
 test('Date with arguments and its statics still work', async () => {
-  const set = inlineSet("module.exports = function (s) { s.t = new Date('2018-03-04T05:06:07Z').getTime(); s.p = Date.parse('2018-03-04T05:06:07Z'); s.u = Date.UTC(2018, 2, 4); s.inst = new Date(5) instanceof Date; return s; }");
+  const set = inlineSet(
+    "module.exports = function (s) { s.t = new Date('2018-03-04T05:06:07Z').getTime(); s.p = Date.parse('2018-03-04T05:06:07Z'); s.u = Date.UTC(2018, 2, 4); s.inst = new Date(5) instanceof Date; return s; }",
+  );
   const state = await reduceWith(set, [record('A', {})]);
   assert.equal(state, { id: 'I', inst: true, p: 1520139967000, t: 1520139967000, u: 1520121600000 });
 });
@@ -322,7 +369,13 @@ test('the issue-tracking-like fixture reduces an item', async () => {
     record('R2', { '.type/Commented': '', text: 'hi', '.authors': 'B\n', '.timestamp': 't2' }),
     record('R3', { '.type/Closed': '' }),
   ]);
-  assert.equal(state, { comments: [{ authors: 'B', text: 'hi', timestamp: 't2' }], id: 'I', records: 3, state: 'closed', summary: 'Title' });
+  assert.equal(state, {
+    comments: [{ authors: 'B', text: 'hi', timestamp: 't2' }],
+    id: 'I',
+    records: 3,
+    state: 'closed',
+    summary: 'Title',
+  });
 });
 
 test('states with custom toJSON, many keys, typed arrays or deep nesting leave the item as sorted JSON', async () => {

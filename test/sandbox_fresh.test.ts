@@ -8,7 +8,11 @@ import { createReducerPool, createReducerRuntime, type ReduceJob, type ReducerSe
 import { inlineSet, record } from './helpers/sandbox_fixtures.ts';
 
 function jobs(count: number): ReduceJob[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `i${i}`, state: { id: `i${i}` }, records: [record('A', {}), record('B', {})] }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: `i${i}`,
+    state: { id: `i${i}` },
+    records: [record('A', {}), record('B', {})],
+  }));
 }
 
 /** Each item's state from the in-thread runtime and from a pool of two workers, which must agree. */
@@ -60,7 +64,11 @@ test('built-in objects are frozen: changes to prototypes fail (silently in slopp
       return s;
     };`),
   );
-  for (const state of sloppy) assert.equal(state.seen, ['undefined', undefined, 1, false].map((v) => (v === undefined ? null : v)));
+  for (const state of sloppy)
+    assert.equal(
+      state.seen,
+      ['undefined', undefined, 1, false].map((v) => (v === undefined ? null : v)),
+    );
   const strict = await everywhere(
     inlineSet(`'use strict'; module.exports = function (s, r) {
       try { Array.prototype.sum = 1; } catch (e) { s.error = e.name; }
@@ -70,7 +78,14 @@ test('built-in objects are frozen: changes to prototypes fail (silently in slopp
       return s;
     };`),
   );
-  for (const state of strict) assert.equal(state, { define: 'TypeError', error: 'TypeError', generator: 'TypeError', id: state.id, iterator: 'TypeError' });
+  for (const state of strict)
+    assert.equal(state, {
+      define: 'TypeError',
+      error: 'TypeError',
+      generator: 'TypeError',
+      id: state.id,
+      iterator: 'TypeError',
+    });
 });
 
 test('ES5 classes written by hand still work: constructor, toString, name and message on objects that inherit frozen ones', async () => {
@@ -108,10 +123,14 @@ test('the require() cache and required files start over for every item', async (
       {
         file: '/d/Main.js',
         dir: '/d',
-        source: "var lib = require('./lib.js'); module.exports = function (s) { s.n = lib.next(); s.same = require('./lib.js') === lib; return s; };",
+        source:
+          "var lib = require('./lib.js'); module.exports = function (s) { s.n = lib.next(); s.same = require('./lib.js') === lib; return s; };",
       },
     ],
-    requireFiles: { '/d/lib.js': 'var n = 0; exports.next = function () { return ++n; }; arguments.callee.kept = (arguments.callee.kept || 0) + 1;' },
+    requireFiles: {
+      '/d/lib.js':
+        'var n = 0; exports.next = function () { return ++n; }; arguments.callee.kept = (arguments.callee.kept || 0) + 1;',
+    },
   };
   for (const state of await everywhere(set)) assert.equal([state.n, state.same], [2, true]);
 });
@@ -142,7 +161,9 @@ test('a global that cannot be deleted, or a global object made non-extensible, r
 });
 
 test('an item reduced alone and after others gives the same state (what the cache relies on)', async () => {
-  const set = inlineSet(`var all = []; module.exports = function (s, r) { all.push(s.id + r.hash); s.all = all.slice(); return s; };`);
+  const set = inlineSet(
+    `var all = []; module.exports = function (s, r) { all.push(s.id + r.hash); s.all = all.slice(); return s; };`,
+  );
   const rt = await createReducerRuntime(set);
   try {
     const alone = await rt.reduce(jobs(4)[3]!);

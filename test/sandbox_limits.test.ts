@@ -12,7 +12,11 @@ function jobs(): ReduceJob[] {
   const plain = (id: string) => ({ id, state: { id }, records: [record(`${id}1`, {}), record(`${id}2`, {})] });
   return [
     plain('a'),
-    { id: 'b', state: { id: 'b' }, records: [record('b1', {}), record('b2', { '.type/Attack': '' }), record('b3', {})] },
+    {
+      id: 'b',
+      state: { id: 'b' },
+      records: [record('b1', {}), record('b2', { '.type/Attack': '' }), record('b3', {})],
+    },
     plain('c'),
   ];
 }
@@ -58,7 +62,9 @@ test('a catastrophic regular expression is interrupted at the item deadline', as
 
 test('1 MiB allocations stop at the fixed memory; the host stays bounded and the runtime is rebuilt', async () => {
   const rssBefore = process.memoryUsage().rss;
-  const { states, ms, after } = await attack('alloc', { limits: { memoryBytes: 32 * 1024 * 1024, itemDeadlineMs: 5000 } });
+  const { states, ms, after } = await attack('alloc', {
+    limits: { memoryBytes: 32 * 1024 * 1024, itemDeadlineMs: 5000 },
+  });
   const growth = process.memoryUsage().rss - rssBefore;
   assertOnlyBSuffered(states, 'alloc', /^out of memory \(32 MiB limit\) in record b2$/);
   assert.equal(after, { count: 2, id: 'a' });
@@ -81,7 +87,12 @@ test('deep recursion is a guest stack overflow, never a host crash', async () =>
   assert.equal(a, { count: 2, id: 'a' });
   assert.equal(c, { count: 2, id: 'c' });
   const errors = b!.errors as Errors;
-  assert.equal(errors, [{ file: path.join(HOSTILE, 'recursion.js'), error: 'stack overflow (256 KiB limit): InternalError: stack overflow' }]);
+  assert.equal(errors, [
+    {
+      file: path.join(HOSTILE, 'recursion.js'),
+      error: 'stack overflow (256 KiB limit): InternalError: stack overflow',
+    },
+  ]);
   assert.is(b!.count, 2, 'the stack overflow discards only its record');
   process.stderr.write(`  recursion: ${ms.toFixed(0)} ms\n`);
 });
@@ -98,11 +109,33 @@ test('nothing of the host is reachable: no require of node modules, no process, 
   const found = state.found as Record<string, string>;
   assert.is(found['require fs'], 'threw Error: module not found: "fs"');
   assert.is(found['require child_process'], 'threw Error: module not found: "child_process"');
-  for (const name of ['process', 'fetch', 'std', 'os', 'console', 'print', 'setTimeout', 'XMLHttpRequest', 'WebAssembly', 'Function constructor']) {
+  for (const name of [
+    'process',
+    'fetch',
+    'std',
+    'os',
+    'console',
+    'print',
+    'setTimeout',
+    'XMLHttpRequest',
+    'WebAssembly',
+    'Function constructor',
+  ]) {
     assert.is(found[name], 'undefined', name);
   }
   const globals = found.globals!.split(',');
-  for (const name of ['process', 'require', 'std', 'os', 'scriptArgs', 'console', 'Intl', 'WeakRef', 'FinalizationRegistry', 'performance']) {
+  for (const name of [
+    'process',
+    'require',
+    'std',
+    'os',
+    'scriptArgs',
+    'console',
+    'Intl',
+    'WeakRef',
+    'FinalizationRegistry',
+    'performance',
+  ]) {
     assert.not.ok(globals.includes(name), name);
   }
   assert.ok(globals.includes('TextDecoder') && globals.includes('TextEncoder'));
@@ -131,9 +164,20 @@ test('an endless loop while loading is a load error, not a hang', async () => {
 
 test('an item whose records do not fit in the sandbox memory gets an error; the next item is fine', async () => {
   const rt = await createReducerRuntime(hostileSet('probe'), { limits: { memoryBytes: 32 * 1024 * 1024 } });
-  const big = await rt.reduce({ id: 'big', state: { id: 'big' }, records: [{ hash: 'H', files: [['attachment', new Uint8Array(40 * 1024 * 1024)]] }] });
-  assert.equal(big, { errors: [{ error: 'out of memory (32 MiB limit): the records of this item (40 MiB) do not fit', file: '' }], id: 'big' });
-  const fine = await rt.reduce({ id: 'ok', state: { id: 'ok' }, records: [{ hash: 'H', files: [['attachment', new Uint8Array(8 * 1024 * 1024)]] }] });
+  const big = await rt.reduce({
+    id: 'big',
+    state: { id: 'big' },
+    records: [{ hash: 'H', files: [['attachment', new Uint8Array(40 * 1024 * 1024)]] }],
+  });
+  assert.equal(big, {
+    errors: [{ error: 'out of memory (32 MiB limit): the records of this item (40 MiB) do not fit', file: '' }],
+    id: 'big',
+  });
+  const fine = await rt.reduce({
+    id: 'ok',
+    state: { id: 'ok' },
+    records: [{ hash: 'H', files: [['attachment', new Uint8Array(8 * 1024 * 1024)]] }],
+  });
   assert.is(fine.count, 1);
   rt.dispose();
 });

@@ -29,7 +29,11 @@ async function collect(results: AsyncIterable<ReduceResult>): Promise<Map<string
 function attackJobs(count: number, attacked: number): ReduceJob[] {
   return Array.from({ length: count }, (_, i) => {
     const id = `i${i}`;
-    const records = [record(`${id}-1`, {}), record(`${id}-2`, i === attacked ? { '.type/Attack': '' } : {}), record(`${id}-3`, {})];
+    const records = [
+      record(`${id}-1`, {}),
+      record(`${id}-2`, i === attacked ? { '.type/Attack': '' } : {}),
+      record(`${id}-3`, {}),
+    ];
     return { id, state: { id }, records };
   });
 }
@@ -67,7 +71,9 @@ test('QuickJS is compiled once per goal: start-up code for the calling thread, t
 });
 
 test('start() starts every worker before any job; they reduce the jobs that come later', async () => {
-  const pool = createReducerPool(inlineSet('module.exports = function (s, r) { s.h = r.hash; return s; }'), { size: 2 });
+  const pool = createReducerPool(inlineSet('module.exports = function (s, r) { s.h = r.hash; return s; }'), {
+    size: 2,
+  });
   try {
     pool.start();
     pool.start(); // starting again adds nothing
@@ -120,7 +126,11 @@ test('a reducer that cannot load fails the iteration with ReducerLoadError', asy
 });
 
 test('the watchdog terminates a worker stuck in one long native operation and the other items are reduced', async () => {
-  const pool = createReducerPool(hostileSet('native'), { size: 1, batchSize: 50, limits: { itemDeadlineMs: 200, watchdogGraceMs: 300 } });
+  const pool = createReducerPool(hostileSet('native'), {
+    size: 1,
+    batchSize: 50,
+    limits: { itemDeadlineMs: 200, watchdogGraceMs: 300 },
+  });
   const started = performance.now();
   try {
     const got = await collect(pool.reduce(attackJobs(30, 12)));
@@ -149,7 +159,10 @@ test('limits inside workers: endless loop and memory bomb only hurt their item',
     ['loop', /^deadline exceeded \(200 ms\) in record i4-2$/, 200],
     ['alloc', /^out of memory \(32 MiB limit\) in record i4-2$/, 5000],
   ] as const) {
-    const pool = createReducerPool(hostileSet(name), { size: 2, limits: { itemDeadlineMs: deadline, memoryBytes: 32 * 1024 * 1024 } });
+    const pool = createReducerPool(hostileSet(name), {
+      size: 2,
+      limits: { itemDeadlineMs: deadline, memoryBytes: 32 * 1024 * 1024 },
+    });
     try {
       const got = await collect(pool.reduce(attackJobs(10, 4)));
       assert.is(got.size, 10);
@@ -182,7 +195,10 @@ test('breaking out of the results stops the run; close() makes later runs fail',
 
 test('a reducer stuck in a native operation while loading is a load error', async () => {
   const file = path.join(HOSTILE, 'native_load.js');
-  const set: ReducerSet = { reducers: [{ file, dir: HOSTILE, source: fs.readFileSync(file, 'utf8') }], requireFiles: {} };
+  const set: ReducerSet = {
+    reducers: [{ file, dir: HOSTILE, source: fs.readFileSync(file, 'utf8') }],
+    requireFiles: {},
+  };
   const pool = createReducerPool(set, { size: 1, limits: { itemDeadlineMs: 200, watchdogGraceMs: 200 } });
   const started = performance.now();
   try {
@@ -199,8 +215,12 @@ test('a reducer stuck in a native operation while loading is a load error', asyn
 });
 
 test('two runs can share the pool at the same time', async () => {
-  const pool = createReducerPool(inlineSet('module.exports = function (s, r) { s.h = r.hash; return s; }'), { size: 2, batchSize: 8 });
-  const jobs = (prefix: string) => Array.from({ length: 40 }, (_, i) => ({ id: `${prefix}${i}`, state: {}, records: [record(`${prefix}h${i}`, {})] }));
+  const pool = createReducerPool(inlineSet('module.exports = function (s, r) { s.h = r.hash; return s; }'), {
+    size: 2,
+    batchSize: 8,
+  });
+  const jobs = (prefix: string) =>
+    Array.from({ length: 40 }, (_, i) => ({ id: `${prefix}${i}`, state: {}, records: [record(`${prefix}h${i}`, {})] }));
   try {
     const [a, b] = await Promise.all([collect(pool.reduce(jobs('a'))), collect(pool.reduce(jobs('b')))]);
     assert.is(a.size, 40);

@@ -14,7 +14,21 @@ import { preludeDefine } from '../scripts/prelude_text.mjs';
 const START = '(function (global) {';
 
 test('preludeText: the text from the start line on, the regions asked for, no markers and no type-checking directives', () => {
-  const source = ['// @ts-check', '// the file\'s own header', START, 'a();', '//#region one', 'one();', '//#endregion', '//#region two', '  // @ts-expect-error why', 'two();', '//#endregion', '})(globalThis)', ''].join('\n');
+  const source = [
+    '// @ts-check',
+    "// the file's own header",
+    START,
+    'a();',
+    '//#region one',
+    'one();',
+    '//#endregion',
+    '//#region two',
+    '  // @ts-expect-error why',
+    'two();',
+    '//#endregion',
+    '})(globalThis)',
+    '',
+  ].join('\n');
   assert.is(preludeText(source, ['one']), `${START}\na();\none();\n})(globalThis)\n`);
   assert.is(preludeText(source, ['two']), `${START}\na();\ntwo();\n})(globalThis)\n`);
   assert.is(preludeText(source, []), `${START}\na();\n})(globalThis)\n`);
@@ -22,12 +36,15 @@ test('preludeText: the text from the start line on, the regions asked for, no ma
 
 test('preludeText: a malformed file is refused', () => {
   assert.throws(() => preludeText('a();\n', []), /no line \(function \(global\) \{/);
-  assert.throws(() => preludeText(`${START}\n//#region a\n//#region b\n//#endregion\n`, []), /region b inside region a/);
+  assert.throws(
+    () => preludeText(`${START}\n//#region a\n//#region b\n//#endregion\n`, []),
+    /region b inside region a/,
+  );
   assert.throws(() => preludeText(`${START}\n//#endregion\n`, []), /without \/\/#region/);
   assert.throws(() => preludeText(`${START}\n//#region a\n`, []), /region a is not closed/);
 });
 
-test('the two preludes: the reducers\' has the reducing machinery and its driver, the scripts\' only theirs', () => {
+test("the two preludes: the reducers' has the reducing machinery and its driver, the scripts' only theirs", () => {
   for (const text of [PRELUDE, SCRIPT_PRELUDE]) {
     assert.ok(text.startsWith(`${START}\n'use strict';\n`));
     assert.ok(text.endsWith('})(globalThis)\n'));
@@ -39,7 +56,7 @@ test('the two preludes: the reducers\' has the reducing machinery and its driver
   assert.match(PRELUDE, /^ {2}reduceItem: reduceItem, progress: progress, abandon: abandon, runScript: runScript$/m);
   assert.not.match(SCRIPT_PRELUDE, /function reduceItem\(|function lockdown\(/);
   assert.ok(SCRIPT_PRELUDE.endsWith('return { runScript: runScript };\n})(globalThis)\n'));
-  assert.ok(SCRIPT_PRELUDE.length * 2 < PRELUDE.length, 'the scripts\' prelude is much smaller');
+  assert.ok(SCRIPT_PRELUDE.length * 2 < PRELUDE.length, "the scripts' prelude is much smaller");
 });
 
 test('bundled as the build bundles it, the preludes are the same text as read from prelude.js', async () => {
@@ -57,7 +74,10 @@ test('bundled as the build bundles it, the preludes are the same text as read fr
       define: preludeDefine(ROOT),
       logLevel: 'warning',
     });
-    assert.ok(readFileSync(out, 'utf8').includes("'use strict';\\nvar JSONparse = JSON.parse"), 'the text is in the bundle');
+    assert.ok(
+      readFileSync(out, 'utf8').includes("'use strict';\\nvar JSONparse = JSON.parse"),
+      'the text is in the bundle',
+    );
     // No prelude.js lies beside the bundle: importing it proves that it does not read one.
     const loaded = (await import(pathToFileURL(out).href)) as { PRELUDE: string; SCRIPT_PRELUDE: string };
     assert.is(loaded.PRELUDE, PRELUDE);
@@ -67,8 +87,11 @@ test('bundled as the build bundles it, the preludes are the same text as read fr
   }
 });
 
-test('a script runs on the scripts\' prelude', async () => {
-  const result = await runScript('module.exports = function () { return [typeof TextEncoder, new Date().getTime()]; };', { file: 's.js' });
+test("a script runs on the scripts' prelude", async () => {
+  const result = await runScript(
+    'module.exports = function () { return [typeof TextEncoder, new Date().getTime()]; };',
+    { file: 's.js' },
+  );
   assert.equal(result, { exitCode: 0, output: ['function', 0] });
 });
 

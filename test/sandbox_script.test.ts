@@ -27,11 +27,16 @@ test('the script function gets sit.<fn> host functions and args; its return valu
 });
 
 test('a script that returns nothing has undefined output', async () => {
-  assert.equal(await runScript('module.exports = function () {}', { file: 's.js' }), { exitCode: 0, output: undefined });
+  assert.equal(await runScript('module.exports = function () {}', { file: 's.js' }), {
+    exitCode: 0,
+    output: undefined,
+  });
 });
 
 test('a throw, a syntax error or a missing function gives exit code 1 and the error', async () => {
-  const thrown = await runScript("module.exports = function () { throw new RangeError('bad input'); }", { file: 's.js' });
+  const thrown = await runScript("module.exports = function () { throw new RangeError('bad input'); }", {
+    file: 's.js',
+  });
   assert.is(thrown.exitCode, 1);
   assert.is(thrown.output, undefined);
   assert.match(thrown.error!, /^RangeError: bad input \(at .*s\.js:1:\d+\)?\)$/);
@@ -48,7 +53,10 @@ test('a host function error the script catches is an ordinary Error; one it lets
       throw new SitError('item X not found');
     },
   };
-  const caught = await runScript('module.exports = function (sit) { try { sit.fail(); } catch (e) { return e.message; } }', { file: 's.js', api });
+  const caught = await runScript(
+    'module.exports = function (sit) { try { sit.fail(); } catch (e) { return e.message; } }',
+    { file: 's.js', api },
+  );
   assert.equal(caught, { exitCode: 0, output: 'item X not found' });
   try {
     await runScript('module.exports = function (sit) { sit.fail(); }', { file: 's.js', api });
@@ -60,22 +68,43 @@ test('a host function error the script catches is an ordinary Error; one it lets
 });
 
 test('unknown and asynchronous host functions are refused', async () => {
-  const result = await runScript("module.exports = function (sit) { try { sit.later(); } catch (e) { return String(e); } }", {
-    file: 's.js',
-    api: { later: async () => 1 },
-  });
+  const result = await runScript(
+    'module.exports = function (sit) { try { sit.later(); } catch (e) { return String(e); } }',
+    {
+      file: 's.js',
+      api: { later: async () => 1 },
+    },
+  );
   assert.match(String(result.output), 'asynchronous');
 });
 
 test('limits apply to scripts: deadline (not counting host time), memory, stack; nothing of the host is there', async () => {
-  const slowHost = { wait: () => { const end = Date.now() + 150; while (Date.now() < end); return true; } };
-  const waited = await runScript('module.exports = function (sit) { return sit.wait() && sit.wait(); }', { file: 's.js', api: slowHost, limits: { itemDeadlineMs: 100 } });
+  const slowHost = {
+    wait: () => {
+      const end = Date.now() + 150;
+      while (Date.now() < end);
+      return true;
+    },
+  };
+  const waited = await runScript('module.exports = function (sit) { return sit.wait() && sit.wait(); }', {
+    file: 's.js',
+    api: slowHost,
+    limits: { itemDeadlineMs: 100 },
+  });
   assert.equal(waited, { exitCode: 0, output: true });
-  const loop = await runScript('module.exports = function () { for (;;) {} }', { file: 's.js', limits: { itemDeadlineMs: 100 } });
+  const loop = await runScript('module.exports = function () { for (;;) {} }', {
+    file: 's.js',
+    limits: { itemDeadlineMs: 100 },
+  });
   assert.equal(loop, { exitCode: 1, output: undefined, error: 'deadline exceeded (100 ms)' });
-  const memory = await runScript('module.exports = function () { var a = []; for (;;) a.push(new Uint8Array(1 << 20)); }', { file: 's.js', limits: { memoryBytes: 32 << 20 } });
+  const memory = await runScript(
+    'module.exports = function () { var a = []; for (;;) a.push(new Uint8Array(1 << 20)); }',
+    { file: 's.js', limits: { memoryBytes: 32 << 20 } },
+  );
   assert.is(memory.error, 'out of memory (32 MiB limit)');
-  const stack = await runScript('function f() { return f() + 1; } module.exports = function () { return f(); }', { file: 's.js' });
+  const stack = await runScript('function f() { return f() + 1; } module.exports = function () { return f(); }', {
+    file: 's.js',
+  });
   assert.is(stack.error, 'stack overflow (256 KiB limit)');
   const probe = await runScript(
     "module.exports = function () { var r; try { require('fs'); } catch (e) { r = String(e); } return [r, typeof process, typeof fetch, typeof std, Date.now()]; }",
@@ -115,8 +144,13 @@ test('every script gets a fresh context', async () => {
 test('require(): the files given, relative to the requiring file, each loaded once; .js and /index.js found', async () => {
   const files = {
     'issue.js': { source: 'module.exports = "entry";' },
-    'parse.js': { source: 'var count = 0; exports.parse = function (a) { count++; return a.split(","); }; exports.count = function () { return count; };' },
-    'sub/index.js': { source: 'var p = require("../parse"); module.exports = { list: function (a) { return p.parse(a).length; } };' },
+    'parse.js': {
+      source:
+        'var count = 0; exports.parse = function (a) { count++; return a.split(","); }; exports.count = function () { return count; };',
+    },
+    'sub/index.js': {
+      source: 'var p = require("../parse"); module.exports = { list: function (a) { return p.parse(a).length; } };',
+    },
     'sub/deep/x.js': { source: 'module.exports = require("../../parse.js").count;' },
   };
   const result = await runScript(
@@ -131,19 +165,32 @@ test('require(): the files given, relative to the requiring file, each loaded on
 test('require(): a path leading outside, a refused file or directory, an unknown file and a bad file fail clearly', async () => {
   const files = {
     'evil.js': { refused: 'cannot require evil.js: it is a link that leads outside /m/cli' },
-    'outside': { refused: 'cannot require outside: it is a link that leads outside /m/cli' },
+    outside: { refused: 'cannot require outside: it is a link that leads outside /m/cli' },
     'broken.js': { source: 'module.exports = function ( {' },
     'sub/a.js': { source: 'module.exports = require("../../secret");' },
   };
-  const attempt = (id: string) => runScript(`module.exports = function () { try { require(${JSON.stringify(id)}); return 'loaded'; } catch (e) { return String(e); } };`, { file: '/m/cli/s.js', files });
-  assert.match((await attempt('../secret')).output as string, /^Error: require\("\.\.\/secret"\) leads outside the directory of the module script/);
+  const attempt = (id: string) =>
+    runScript(
+      `module.exports = function () { try { require(${JSON.stringify(id)}); return 'loaded'; } catch (e) { return String(e); } };`,
+      { file: '/m/cli/s.js', files },
+    );
+  assert.match(
+    (await attempt('../secret')).output as string,
+    /^Error: require\("\.\.\/secret"\) leads outside the directory of the module script/,
+  );
   assert.match((await attempt('./sub/a')).output as string, /^Error: require\("\.\.\/\.\.\/secret"\) leads outside/);
   assert.match((await attempt('/etc/passwd')).output as string, /^TypeError: cannot resolve module id/);
   assert.is((await attempt('./evil')).output, 'Error: cannot require evil.js: it is a link that leads outside /m/cli');
-  assert.is((await attempt('./outside/x.js')).output, 'Error: cannot require outside: it is a link that leads outside /m/cli');
+  assert.is(
+    (await attempt('./outside/x.js')).output,
+    'Error: cannot require outside: it is a link that leads outside /m/cli',
+  );
   assert.is((await attempt('./nothing')).output, 'Error: module not found: "./nothing"');
   assert.match((await attempt('./broken')).output as string, /^SyntaxError/);
-  const none = await runScript(`module.exports = function () { try { require('./parse'); } catch (e) { return String(e); } };`, { file: '/m/cli/s.js' });
+  const none = await runScript(
+    `module.exports = function () { try { require('./parse'); } catch (e) { return String(e); } };`,
+    { file: '/m/cli/s.js' },
+  );
   assert.is(none.output, 'Error: module not found: "./parse"');
 });
 

@@ -65,7 +65,10 @@ test('a damaged or forged memo means the script runs', () => {
   assert.is(ok(['issue', 'show', id]), expected);
   // A memo that claims a write (and another key) is refused whole.
   for (const file of memoFiles()) {
-    const memo = JSON.parse(readFileSync(file, 'utf8')) as { key: string; calls: Array<{ name: string; args: string; answer: string }> };
+    const memo = JSON.parse(readFileSync(file, 'utf8')) as {
+      key: string;
+      calls: Array<{ name: string; args: string; answer: string }>;
+    };
     memo.calls.unshift({ name: 'newRecord', args: '[]', answer: 'vundefined' });
     writeFileSync(file, JSON.stringify(memo));
   }

@@ -19,7 +19,10 @@ function fileText(files: { name: string; data: Uint8Array }[], name: string): st
 }
 
 test('composeRecord: the given files, a .type per type, .authors and a chrono .timestamp', () => {
-  const files = composeRecord([text('text', 'hello')], { types: ['Commented', 'Closed'], author: { name: 'Ada', email: 'ada@example.org' } });
+  const files = composeRecord([text('text', 'hello')], {
+    types: ['Commented', 'Closed'],
+    author: { name: 'Ada', email: 'ada@example.org' },
+  });
   assert.equal(
     files.map((f) => f.name),
     ['text', '.type/Commented', '.type/Closed', '.authors', '.timestamp'],
@@ -41,7 +44,10 @@ test('composeRecord: an author given as text is written as it is, with no newlin
 test('composeRecord: without author or timestamp, neither file is added; the input is not changed', () => {
   const input = [text('a', '1')];
   const files = composeRecord(input, { timestamp: false });
-  assert.equal(files.map((f) => f.name), ['a']);
+  assert.equal(
+    files.map((f) => f.name),
+    ['a'],
+  );
   assert.is(input.length, 1);
   assert.not.ok(composeRecord(input).some((f) => f.name === '.authors'));
   assert.ok(composeRecord(input).some((f) => f.name === '.timestamp'));
@@ -51,14 +57,20 @@ test('composeRecord: timestamps of records composed one after another strictly i
   const stamps = Array.from({ length: 50 }, () => parseTimestamp(fileText(composeRecord([]), '.timestamp')!)!);
   for (let i = 1; i < stamps.length; i++) {
     const [a, b] = [stamps[i - 1]!, stamps[i]!];
-    assert.ok(a.seconds < b.seconds || (a.seconds === b.seconds && a.nanos < b.nanos), `${JSON.stringify(a)} then ${JSON.stringify(b)}`);
+    assert.ok(
+      a.seconds < b.seconds || (a.seconds === b.seconds && a.nanos < b.nanos),
+      `${JSON.stringify(a)} then ${JSON.stringify(b)}`,
+    );
   }
 });
 
 test('composeRecord: a repeated type is refused when the record is written, and nothing is written', () => {
   const repo = newRepository(temp);
   const files = composeRecord([], { types: ['A', 'A'] });
-  assert.throws(() => repo.newRecord(files), (error: unknown) => error instanceof InvalidRecordFileNameError);
+  assert.throws(
+    () => repo.newRecord(files),
+    (error: unknown) => error instanceof InvalidRecordFileNameError,
+  );
   assert.equal(repo.heads(), []);
 });
 
@@ -75,11 +87,16 @@ test('recordSigner: runs the configured program with the key on the hash of the 
   chmodSync(program, 0o755);
   const sign = recordSigner({ enabled: true, gnupg: program, key: 'KEY1' })!;
   const repo = newRepository(temp);
-  const hash = repo.newRecord(composeRecord([text('text', 'signed')], { types: ['Commented'], author: 'Ada' }), { sign });
+  const hash = repo.newRecord(composeRecord([text('text', 'signed')], { types: ['Commented'], author: 'Ada' }), {
+    sign,
+  });
   const record = repo.readRecord(hash, { full: true })!;
   const signature = fileText(record.files, '.signature')!;
   const unsigned = record.files.filter((f) => f.name !== '.signature');
-  assert.is(signature, `--sign --armor --detach-sign -o - --default-key KEY1 ${recordHash(unsigned, { algorithm: repo.hashingAlgorithm })}`);
+  assert.is(
+    signature,
+    `--sign --armor --detach-sign -o - --default-key KEY1 ${recordHash(unsigned, { algorithm: repo.hashingAlgorithm })}`,
+  );
 });
 
 test.run();

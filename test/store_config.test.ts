@@ -3,7 +3,12 @@ import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  InvalidConfigError, Repository, defaultConfig, parseConfig, readConfig, serializeConfig,
+  InvalidConfigError,
+  Repository,
+  defaultConfig,
+  parseConfig,
+  readConfig,
+  serializeConfig,
 } from '../src/store/mod.ts';
 import { tempDirs } from './helpers/store_fixtures.ts';
 
@@ -38,7 +43,9 @@ test('Repository.init writes exactly that file and records/', () => {
 });
 
 test('parse then serialise keeps unknown keys in their order, integer-like keys included', () => {
-  const text = INIT_CONFIG.slice(0, -2) + `,
+  const text =
+    INIT_CONFIG.slice(0, -2) +
+    `,
   "zeta": {
     "b": [
       1,
@@ -50,7 +57,10 @@ test('parse then serialise keeps unknown keys in their order, integer-like keys 
   "alpha": null
 }`;
   const config = parseConfig(text);
-  assert.equal(config.extra.map(([k]) => k), ['zeta', 'external_module_manager', '10', 'alpha']);
+  assert.equal(
+    config.extra.map(([k]) => k),
+    ['zeta', 'external_module_manager', '10', 'alpha'],
+  );
   assert.is(serializeConfig(config), text);
 });
 
@@ -81,18 +91,30 @@ test('invalid and truncated configurations are refused with the path and what to
   invalid('', /not valid JSON/);
   invalid('[]', /not a JSON object/);
   invalid('{"encoding": "base32", "id_generator": "uuiv4", "version": "1"}', /hashing_algorithm/);
-  invalid('{"hashing_algorithm": {"blake2b": {"size": 0}}, "encoding": "base32", "id_generator": "uuiv4", "version": "1"}', /hashing_algorithm/);
+  invalid(
+    '{"hashing_algorithm": {"blake2b": {"size": 0}}, "encoding": "base32", "id_generator": "uuiv4", "version": "1"}',
+    /hashing_algorithm/,
+  );
   invalid('{"hashing_algorithm": "sha1", "encoding": "hex", "id_generator": "uuiv4", "version": "1"}', /encoding/);
   invalid('{"hashing_algorithm": "sha1", "encoding": "base32", "version": "1"}', /id_generator/);
-  invalid('{"hashing_algorithm": "sha1", "encoding": "base32", "id_generator": "uuiv4", "version": "1", "features": "x"}', /features/);
+  invalid(
+    '{"hashing_algorithm": "sha1", "encoding": "base32", "id_generator": "uuiv4", "version": "1", "features": "x"}',
+    /features/,
+  );
 });
 
 test('a repository with a truncated config.json does not open and names the file', () => {
   const dir = tempDir();
   const { path } = Repository.init(dir);
   writeFileSync(join(path, 'config.json'), INIT_CONFIG.slice(0, 40));
-  assert.throws(() => Repository.open(path), (e: Error) => e instanceof InvalidConfigError && e.message.includes(join(path, 'config.json')));
-  assert.throws(() => readConfig(join(dir, 'missing.json')), (e: Error) => e instanceof InvalidConfigError && /cannot read/.test(e.message));
+  assert.throws(
+    () => Repository.open(path),
+    (e: Error) => e instanceof InvalidConfigError && e.message.includes(join(path, 'config.json')),
+  );
+  assert.throws(
+    () => readConfig(join(dir, 'missing.json')),
+    (e: Error) => e instanceof InvalidConfigError && /cannot read/.test(e.message),
+  );
 });
 
 test('an unsupported version is refused on open', () => {

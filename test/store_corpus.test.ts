@@ -3,7 +3,14 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Repository, checkIntegrity, checkIntegrityParallel, isIntact, itemLinkText, prepareHashing, readItemRecords, readRepositoryRecords,
+  Repository,
+  checkIntegrity,
+  checkIntegrityParallel,
+  isIntact,
+  itemLinkText,
+  prepareHashing,
+  readItemRecords,
+  readRepositoryRecords,
 } from '../src/store/mod.ts';
 import { recordParents } from '../src/store/record.ts';
 import { corpusRepository, tempDirs } from './helpers/store_fixtures.ts';
@@ -43,10 +50,7 @@ if (path === undefined) {
   test('corpus: the strict integrity check finds exactly the two damaged records', () => {
     const report = checkIntegrity(repo);
     assert.equal(report.itemDamage.map((d) => d.hash).sort(), DAMAGED);
-    assert.equal(
-      report.itemDamage.map((d) => d.item.slice(0, 8)).sort(),
-      ['40edf9a2', 'cdbea4e3'],
-    );
+    assert.equal(report.itemDamage.map((d) => d.item.slice(0, 8)).sort(), ['40edf9a2', 'cdbea4e3']);
     assert.equal(report.repositoryDamage, []);
     assert.is(report.checked.length, 717 * 2);
     assert.is(report.checked.filter((c) => !c.intact).length, 4);
@@ -62,7 +66,10 @@ if (path === undefined) {
 
   test('corpus: every other record is intact, also with .type/.prev files not opened', () => {
     const records = repo.readAllRecords();
-    const damaged = records.filter((r) => !isIntact(r, repo.hashingAlgorithm)).map((r) => r.hash).sort();
+    const damaged = records
+      .filter((r) => !isIntact(r, repo.hashingAlgorithm))
+      .map((r) => r.hash)
+      .sort();
     assert.equal(damaged, DAMAGED);
   });
 
@@ -85,7 +92,7 @@ if (path === undefined) {
     assert.is(readRepositoryRecords(repo, { integrity: false }).length, 717);
   });
 
-  test('corpus: a new record in an item has the canonical link file and links to that item\'s heads', () => {
+  test("corpus: a new record in an item has the canonical link file and links to that item's heads", () => {
     const id = '40edf9a2-495e-434b-a857-1a86924ec2b3';
     const copy = temp.copyCorpusItems([id])!;
     const repo = Repository.open(copy);
@@ -94,7 +101,13 @@ if (path === undefined) {
     assert.equal(heads, Repository.open(path).heads(id));
     assert.ok(heads.length >= 1);
     const before = repo.itemRecordHashes(id);
-    const hash = repo.newRecord([{ name: 'text', data: new TextEncoder().encode('a new comment') }, { name: '.type/Commented', data: new Uint8Array(0) }], { itemId: id });
+    const hash = repo.newRecord(
+      [
+        { name: 'text', data: new TextEncoder().encode('a new comment') },
+        { name: '.type/Commented', data: new Uint8Array(0) },
+      ],
+      { itemId: id },
+    );
     assert.is(readFileSync(join(copy, 'items', id, hash), 'utf8'), itemLinkText(hash));
     const record = repo.readRecord(hash, { item: id, full: true })!;
     assert.equal(recordParents(record), heads);

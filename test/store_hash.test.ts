@@ -3,7 +3,16 @@ import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { blake2b } from '@noble/hashes/blake2.js';
 import {
-  base32Decode, base32Encode, compareUtf8, hashBytes, sortUtf8, isBase32, isHashingPrepared, prepareHashing, recordHash, recordHashOf,
+  base32Decode,
+  base32Encode,
+  compareUtf8,
+  hashBytes,
+  sortUtf8,
+  isBase32,
+  isHashingPrepared,
+  prepareHashing,
+  recordHash,
+  recordHashOf,
 } from '../src/store/hash.ts';
 import type { RecordFile, RecordFileReader } from '../src/store/hash.ts';
 import { bytes } from './helpers/store_fixtures.ts';
@@ -24,7 +33,11 @@ const vectors: Array<[string, RecordFile[], string]> = [
   ['z/a, test', files(['z/a', '\x02'], ['test', '\x01']), 'N6EJF4URG4ASBPI3KJNNI5HXP4ROPWPM'],
   ['test, z/a (other order)', files(['test', '\x01'], ['z/a', '\x02']), 'N6EJF4URG4ASBPI3KJNNI5HXP4ROPWPM'],
   ['z\\a, test', files(['z\\a', '\x02'], ['test', '\x01']), 'N6EJF4URG4ASBPI3KJNNI5HXP4ROPWPM'],
-  ['.type/SummaryChanged, text', files(['.type/SummaryChanged', ''], ['text', 'Title']), 'OU6DLR5CV5V3RD62QIG5GXKWTQIWPHPR'],
+  [
+    '.type/SummaryChanged, text',
+    files(['.type/SummaryChanged', ''], ['text', 'Title']),
+    'OU6DLR5CV5V3RD62QIG5GXKWTQIWPHPR',
+  ],
 ];
 
 for (const [label, input, expected] of vectors) {
@@ -71,13 +84,18 @@ test('record hash: records that share their first file (hashed once, then resume
     for (const [name, content] of firsts) {
       // Every name above sorts before these two, so that it is the first file of the stream.
       const input = files([name, content], ['zz', `comment ${round}`], ['zzz', '']);
-      assert.is(recordHash(input), recordHash(input, { portable: true }), `${JSON.stringify([name, content])}, round ${round}`);
+      assert.is(
+        recordHash(input),
+        recordHash(input, { portable: true }),
+        `${JSON.stringify([name, content])}, round ${round}`,
+      );
     }
   }
 });
 
 test('sortUtf8 sorts by UTF-8 bytes, with and without characters beyond the BMP', () => {
-  const byBytes = (list: string[]): string[] => [...list].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const byBytes = (list: string[]): string[] =>
+    [...list].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const bmp = ['z', '\uFFFD', 'a', 'é', '\uE000', 'ab', '', 'A', '東京'];
   assert.equal(sortUtf8([...bmp]), byBytes(bmp));
   const astral = [...bmp, '😀', 'a😀', 'a\uFFFD'];
@@ -92,7 +110,10 @@ test('record hash: SHA-1 vector', () => {
 });
 
 test('record hash: explicit blake2b size 20 equals the default', () => {
-  assert.is(recordHash(files(['test', 'hello']), { algorithm: { blake2b: { size: 20 } } }), '7TVNNJXPVZPZFJW5WOUIFYCR2XTN5TNG');
+  assert.is(
+    recordHash(files(['test', 'hello']), { algorithm: { blake2b: { size: 20 } } }),
+    '7TVNNJXPVZPZFJW5WOUIFYCR2XTN5TNG',
+  );
 });
 
 test('record hash: the naive name||content hash is not what we compute', () => {
@@ -106,7 +127,10 @@ test('record hash: a file at the exact buffer size plus one differs from the buf
 test('raw hasher vectors: "test" then "that"', () => {
   const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
   assert.is(hex(hashBytes([bytes('test'), bytes('that')])), 'ef9ebcc4562d63642ef13cabe77a33a6994ead7f');
-  assert.is(hex(hashBytes([bytes('test'), bytes('that')], { algorithm: 'sha1' })), '294863232e30c5580ee9410b7c35a2c6d3b6ceb3');
+  assert.is(
+    hex(hashBytes([bytes('test'), bytes('that')], { algorithm: 'sha1' })),
+    '294863232e30c5580ee9410b7c35a2c6d3b6ceb3',
+  );
   assert.is(hex(hashBytes([bytes('abc')])), '384264f676f39536840523f284921cdc68b6846b');
 });
 
@@ -159,8 +183,13 @@ test('other BLAKE2b sizes use a real parameterised digest', () => {
 
 test('base32: RFC 4648 vectors with "-" padding', () => {
   const cases: Array<[string, string]> = [
-    ['', ''], ['f', 'MY------'], ['fo', 'MZXQ----'], ['foo', 'MZXW6---'], ['foob', 'MZXW6YQ-'],
-    ['fooba', 'MZXW6YTB'], ['foobar', 'MZXW6YTBOI------'],
+    ['', ''],
+    ['f', 'MY------'],
+    ['fo', 'MZXQ----'],
+    ['foo', 'MZXW6---'],
+    ['foob', 'MZXW6YQ-'],
+    ['fooba', 'MZXW6YTB'],
+    ['foobar', 'MZXW6YTBOI------'],
   ];
   for (const [plain, encoded] of cases) {
     assert.is(base32Encode(bytes(plain)), encoded);

@@ -4,7 +4,16 @@ import { existsSync, mkdirSync, renameSync, symlinkSync, utimesSync, writeFileSy
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { type Repository, checkIntegrity, checkIntegrityParallel, isIntact, itemLinkText, prepareHashing, recordHash, splitPath } from '../src/store/mod.ts';
+import {
+  type Repository,
+  checkIntegrity,
+  checkIntegrityParallel,
+  isIntact,
+  itemLinkText,
+  prepareHashing,
+  recordHash,
+  splitPath,
+} from '../src/store/mod.ts';
 import { PARALLEL_MIN_ITEMS } from '../src/store/integrity.ts';
 import { checkStoredRecord, tryReadRecord } from '../src/store/record.ts';
 import type { IntegrityReport, RecordFile } from '../src/store/mod.ts';
@@ -17,12 +26,16 @@ function newRepo(): Repository {
   return newRepository(temp);
 }
 
-
 /** Stores `files` as a record directory at `records/<prefix dirs of host>/<hash of files>`. */
 function storeBeside(repo: Repository, host: string, levels: number, replacement: string, files: RecordFile[]): string {
   const hash = recordHash(files);
   const parts = splitPath(host).split('/').slice(0, levels);
-  parts.push(...splitPath(hash).split('/').slice(levels, 15).map(() => replacement));
+  parts.push(
+    ...splitPath(hash)
+      .split('/')
+      .slice(levels, 15)
+      .map(() => replacement),
+  );
   const dir = join(repo.root, 'records', ...parts, hash);
   mkdirSync(dir, { recursive: true });
   for (const file of files) {
@@ -60,7 +73,10 @@ function hostileRepository(): { repo: Repository; names: Record<string, string> 
   const beside14 = storeBeside(repo, a1, 14, 'ZZ', [text('text', 'beside 14')]);
   const besideLeaf = storeBeside(repo, a1, 15, 'ZZ', [text('text', 'beside leaf')]);
   const besideBad = storeBeside(repo, b1, 3, 'YY', [text('text', 'beside bad')]);
-  writeFileSync(join(repo.root, 'records', ...splitPath(b1).split('/').slice(0, 3), ...Array(12).fill('YY'), besideBad, 'text'), 'tampered');
+  writeFileSync(
+    join(repo.root, 'records', ...splitPath(b1).split('/').slice(0, 3), ...Array(12).fill('YY'), besideBad, 'text'),
+    'tampered',
+  );
   // A leaf that is a text link to a record directory elsewhere in the repository.
   const movedFiles = [text('text', 'moved')];
   const moved = recordHash(movedFiles);
@@ -79,7 +95,10 @@ function hostileRepository(): { repo: Repository; names: Record<string, string> 
   // Junk at intermediate levels: a file, and a symbolic link to a subtree (never followed).
   writeFileSync(join(repo.root, 'records', a1.slice(0, 2), 'junk'), 'x');
   symlinkSync(join(repo.root, 'records', b1.slice(0, 2)), join(repo.root, 'records', a1.slice(0, 2), 'LL'));
-  return { repo, names: { a1, leaky, b1, shared, loose, looseMarker, beside2, beside14, besideLeaf, besideBad, moved, legacy } };
+  return {
+    repo,
+    names: { a1, leaky, b1, shared, loose, looseMarker, beside2, beside14, besideLeaf, besideBad, moved, legacy },
+  };
 }
 
 function damaged(report: IntegrityReport): string[] {
@@ -97,15 +116,30 @@ test('parallel check: same report as the check in one thread, on every kind of e
   const byItem = (item: string) => single.checked.filter((c) => c.item === item).map((c) => c.hash);
   assert.equal(byItem('a'), [n.a1!, n.leaky!, n.shared!].sort());
   assert.equal(byItem('b'), [n.b1!, n.shared!, n.legacy!].sort());
-  assert.equal(
-    single.itemDamage,
-    [...[n.leaky!, n.shared!].sort().map((hash) => ({ item: 'a', hash })), { item: 'b', hash: n.shared! }],
-  );
+  assert.equal(single.itemDamage, [
+    ...[n.leaky!, n.shared!].sort().map((hash) => ({ item: 'a', hash })),
+    { item: 'b', hash: n.shared! },
+  ]);
   const repository = single.checked.filter((c) => c.item === undefined).map((c) => c.hash);
-  const inRecords = [n.a1, n.leaky, n.b1, n.shared, n.loose, n.looseMarker, n.beside2, n.beside14, n.besideLeaf, n.besideBad, n.moved];
+  const inRecords = [
+    n.a1,
+    n.leaky,
+    n.b1,
+    n.shared,
+    n.loose,
+    n.looseMarker,
+    n.beside2,
+    n.beside14,
+    n.besideLeaf,
+    n.besideBad,
+    n.moved,
+  ];
   assert.equal(repository, (inRecords as string[]).sort());
   assert.equal(single.repositoryDamage, [n.besideBad!, n.looseMarker!].sort());
-  assert.equal(damaged(single).sort(), [n.leaky!, n.shared!, n.shared!, n.leaky!, n.shared!, n.looseMarker!, n.besideBad!].sort());
+  assert.equal(
+    damaged(single).sort(),
+    [n.leaky!, n.shared!, n.shared!, n.leaky!, n.shared!, n.looseMarker!, n.besideBad!].sort(),
+  );
 });
 
 test('checkStoredRecord agrees with reading the record strictly and checking it, on every kind of entry', () => {
@@ -149,7 +183,12 @@ test('the walk of records/ finds the same entries whatever hashes it expects', (
   assert.equal(repo.recordEntries({ expected: Object.values(names) }), all);
   assert.equal(repo.recordEntries({ expected: ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'not a hash', ''] }), all);
   const tops = [...new Set(all.map((e) => e.hash.slice(0, 2)))];
-  assert.equal(tops.flatMap((top) => repo.recordEntries({ top: [top], expected: linked })).sort((a, b) => (a.hash < b.hash ? -1 : 1)), all);
+  assert.equal(
+    tops
+      .flatMap((top) => repo.recordEntries({ top: [top], expected: linked }))
+      .sort((a, b) => (a.hash < b.hash ? -1 : 1)),
+    all,
+  );
   assert.equal(repo.recordEntries({ top: ['..', '.', 'a/b', ''] }), []);
 });
 
@@ -168,14 +207,24 @@ test('parallel check: records written by the store only, many items, several wor
 
 test('parallel check: a repository without items or records', async () => {
   const repo = newRepo();
-  assert.equal(await checkIntegrityParallel(repo, { workers: 2 }), { checked: [], itemDamage: [], repositoryDamage: [], removedTemporaries: [], problems: [] });
+  assert.equal(await checkIntegrityParallel(repo, { workers: 2 }), {
+    checked: [],
+    itemDamage: [],
+    repositoryDamage: [],
+    removedTemporaries: [],
+    problems: [],
+  });
 });
 
 test('parallel check: old temporaries are removed, in the root, records/ and item directories', async () => {
   const repo = newRepo();
   const id = repo.newItem('i');
   repo.newRecord([text('text', 'x')], { itemId: id });
-  const old = [join(repo.root, '.tmp-old'), join(repo.root, 'records', '.tmp-old'), join(repo.root, 'items', id, '.tmp-oldlink')];
+  const old = [
+    join(repo.root, '.tmp-old'),
+    join(repo.root, 'records', '.tmp-old'),
+    join(repo.root, 'items', id, '.tmp-oldlink'),
+  ];
   const fresh = join(repo.root, 'items', id, '.tmp-fresh');
   for (const path of [...old, fresh]) writeFileSync(path, 'partial');
   const past = new Date(Date.now() - 3_600_000);
@@ -198,7 +247,10 @@ test('parallel check: an item directory that is a text link is checked and swept
   writeFileSync(leftover, 'partial');
   utimesSync(leftover, new Date(0), new Date(0));
   const report = await checkIntegrityParallel(repo, { workers: 2 });
-  assert.equal(report.checked, [{ hash, intact: true, item: 'linked' }, { hash, intact: true }]);
+  assert.equal(report.checked, [
+    { hash, intact: true, item: 'linked' },
+    { hash, intact: true },
+  ]);
   assert.equal(report.removedTemporaries, [leftover]);
 });
 

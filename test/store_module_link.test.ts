@@ -18,7 +18,10 @@ test('sit:NAME names the module shipped with sit; the repository lists it as a m
   const { path } = Repository.init(join(dir, 'project'));
   mkdirSync(join(path, 'modules'));
   writeFileSync(join(path, 'modules', 'issue-tracking'), 'sit:issue-tracking\n');
-  assert.is(resolveShippedLink(join(path, 'modules', 'issue-tracking')), join(PROJECT_ROOT, 'modules', 'issue-tracking'));
+  assert.is(
+    resolveShippedLink(join(path, 'modules', 'issue-tracking')),
+    join(PROJECT_ROOT, 'modules', 'issue-tracking'),
+  );
   assert.equal(Repository.open(path).directoryModules(), [join(PROJECT_ROOT, 'modules', 'issue-tracking')]);
 });
 
@@ -41,7 +44,10 @@ test('not a shipped-module link: other text, a directory, a large file, a missin
 
 test('a link to a module this sit does not ship is a ModuleError', () => {
   writeFileSync(join(dir, 'unknown'), 'sit:no-such-module');
-  assert.throws(() => resolveShippedLink(join(dir, 'unknown')), (e: unknown) => e instanceof ModuleError && /does not ship/.test((e as Error).message));
+  assert.throws(
+    () => resolveShippedLink(join(dir, 'unknown')),
+    (e: unknown) => e instanceof ModuleError && /does not ship/.test((e as Error).message),
+  );
 });
 
 test('a FIFO among the modules neither hangs nor resolves', () => {

@@ -63,7 +63,10 @@ test('prepareRecordFiles: refuses hostile names with a message naming the file',
 
 test('prepareRecordFiles: normalises and sorts by UTF-8 bytes; /abs is stored as abs', () => {
   const out = prepareRecordFiles(names('/abs', 'z', 'é', 'B', './c/../d', '\u{1F600}', '\uFFFD'));
-  assert.equal(out.map((f) => f.name), ['B', 'abs', 'd', 'z', 'é', '\uFFFD', '\u{1F600}']);
+  assert.equal(
+    out.map((f) => f.name),
+    ['B', 'abs', 'd', 'z', 'é', '\uFFFD', '\u{1F600}'],
+  );
 });
 
 test.run();

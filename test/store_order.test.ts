@@ -38,7 +38,12 @@ test('duplicate parent links and duplicate records count once', () => {
 });
 
 test('non-intact records are dropped but still count as emitted; a generation can become empty', () => {
-  const nodes = [node('A', [], { intact: false }), node('B', ['A']), node('C', ['B'], { intact: false }), node('D', ['C'])];
+  const nodes = [
+    node('A', [], { intact: false }),
+    node('B', ['A']),
+    node('C', ['B'], { intact: false }),
+    node('D', ['C']),
+  ];
   assert.equal(hashes(orderGenerations(nodes)), [[], ['B'], [], ['D']]);
 });
 
@@ -47,7 +52,10 @@ test('fixed roots: the four tested cases', () => {
   const withRoots = (roots: string[]) => hashes(orderGenerations(nodes, { roots })).filter((g) => g.length > 0);
   assert.equal(withRoots(['R1']), [['R1'], ['R3']]);
   assert.equal(withRoots(['R2']), [['R2'], ['R4']]);
-  assert.equal(withRoots(['R1', 'R2']), [['R1', 'R2'], ['R3', 'R4']]);
+  assert.equal(withRoots(['R1', 'R2']), [
+    ['R1', 'R2'],
+    ['R3', 'R4'],
+  ]);
   assert.equal(withRoots(['R1', 'R4']), [['R1'], ['R3', 'R4']]);
 });
 
@@ -72,7 +80,11 @@ test('tie-break: no timestamp first, then time across all three precisions, then
 });
 
 test('the tie-break orders inside a generation only', () => {
-  const nodes = [node('A', [], { timestamp: '2018-12-01T00:00:00Z' }), node('B', ['A'], { timestamp: '2018-01-01T00:00:00Z' }), node('C', [], { timestamp: '2018-06-01T00:00:00Z' })];
+  const nodes = [
+    node('A', [], { timestamp: '2018-12-01T00:00:00Z' }),
+    node('B', ['A'], { timestamp: '2018-01-01T00:00:00Z' }),
+    node('C', [], { timestamp: '2018-06-01T00:00:00Z' }),
+  ];
   assert.equal(hashes(orderGenerations(nodes)), [['C', 'A'], ['B']]);
 });
 

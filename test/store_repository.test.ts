@@ -1,11 +1,34 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import {
-  InvalidItemIdError, InvalidRecordFileNameError, ItemExistsError, ItemNotFoundError, ModuleError, Repository,
-  RepositoryNotFoundError, UpgradeRequiredError, checkIntegrity, isIntact, itemLinkText, readItemRecords, recordHash, splitPath,
+  InvalidItemIdError,
+  InvalidRecordFileNameError,
+  ItemExistsError,
+  ItemNotFoundError,
+  ModuleError,
+  Repository,
+  RepositoryNotFoundError,
+  UpgradeRequiredError,
+  checkIntegrity,
+  isIntact,
+  itemLinkText,
+  readItemRecords,
+  recordHash,
+  splitPath,
 } from '../src/store/mod.ts';
 import type { RecordFile } from '../src/store/mod.ts';
 import { bytes, newRepository, repositoryWithLinkedRecords, tempDirs, text } from './helpers/store_fixtures.ts';
@@ -16,7 +39,6 @@ const tempDir = temp.make;
 function newRepo(): Repository {
   return newRepository(temp);
 }
-
 
 /** Every path below `dir` with its content (files) or `/` (directories). */
 function snapshot(dir: string): string[] {
@@ -63,7 +85,10 @@ test('discovery: an empty .sit directory stops the search', () => {
   mkdirSync(join(child, '.sit'), { recursive: true });
   assert.throws(
     () => Repository.findPath(child, { env: {} }),
-    (e: Error) => e instanceof RepositoryNotFoundError && e.message.includes(join(child, '.sit')) && /stopped the search/.test(e.message),
+    (e: Error) =>
+      e instanceof RepositoryNotFoundError &&
+      e.message.includes(join(child, '.sit')) &&
+      /stopped the search/.test(e.message),
   );
   assert.is(Repository.findPath(project, { env: {} }), join(project, '.sit'));
 });
@@ -87,7 +112,10 @@ test('discovery: -r and SIT_DIR are used as given; a missing repository there is
   assert.is(Repository.findPath(elsewhere, { repository: path, env: {} }), path);
   assert.is(Repository.findPath(elsewhere, { env: { SIT_DIR: path } }), path);
   assert.is(Repository.discover(elsewhere, { env: { SIT_DIR: path } }).root, path);
-  assert.throws(() => Repository.discover(elsewhere, { repository: elsewhere, env: {} }), (e: Error) => e instanceof RepositoryNotFoundError);
+  assert.throws(
+    () => Repository.discover(elsewhere, { repository: elsewhere, env: {} }),
+    (e: Error) => e instanceof RepositoryNotFoundError,
+  );
 });
 
 test('discovery: a repository that needs an upgrade is found but does not open', () => {
@@ -95,7 +123,10 @@ test('discovery: a repository that needs an upgrade is found but does not open',
   const { path } = Repository.init(project);
   mkdirSync(join(path, 'issues'));
   assert.is(Repository.findPath(project, { env: {} }), path);
-  assert.throws(() => Repository.discover(project, { env: {} }), (e: Error) => e instanceof UpgradeRequiredError && /sit upgrade/.test(e.message));
+  assert.throws(
+    () => Repository.discover(project, { env: {} }),
+    (e: Error) => e instanceof UpgradeRequiredError && /sit upgrade/.test(e.message),
+  );
 });
 
 test('init: an existing non-empty directory is left alone; --no-dot-sit initialises the directory itself', () => {
@@ -123,8 +154,14 @@ test('items: items/ is created on listing; ids sorted; UUID v4 by default; dupli
   repo.newItem('b');
   repo.newItem('B');
   repo.newItem('a');
-  assert.equal(repo.items(), ['B', 'a', 'b', id].sort((x, y) => (x < y ? -1 : 1)));
-  assert.throws(() => repo.newItem('a'), (e: Error) => e instanceof ItemExistsError && e.message === 'Item a already exists');
+  assert.equal(
+    repo.items(),
+    ['B', 'a', 'b', id].sort((x, y) => (x < y ? -1 : 1)),
+  );
+  assert.throws(
+    () => repo.newItem('a'),
+    (e: Error) => e instanceof ItemExistsError && e.message === 'Item a already exists',
+  );
 });
 
 test('items: names must be direct children of items/', () => {
@@ -133,11 +170,18 @@ test('items: names must be direct children of items/', () => {
   mkdirSync(join(repo.root, 'items', 'one', 'it'));
   for (const bad of ['', '/', '..', '.', 'one/..', 'one/it', 'a\\b', 'a\0b']) {
     assert.is(repo.hasItem(bad), false, JSON.stringify(bad));
-    assert.throws(() => repo.newItem(bad), (e: Error) => e instanceof InvalidItemIdError || e instanceof ItemExistsError, JSON.stringify(bad));
+    assert.throws(
+      () => repo.newItem(bad),
+      (e: Error) => e instanceof InvalidItemIdError || e instanceof ItemExistsError,
+      JSON.stringify(bad),
+    );
   }
   assert.is(repo.hasItem('one'), true);
   assert.is(repo.hasItem('two'), false);
-  assert.throws(() => repo.itemRecordHashes('two'), (e: Error) => e instanceof ItemNotFoundError && e.message === 'Item two not found');
+  assert.throws(
+    () => repo.itemRecordHashes('two'),
+    (e: Error) => e instanceof ItemNotFoundError && e.message === 'Item two not found',
+  );
 });
 
 test('items: an item may be a text link to a directory inside the repository, never outside', () => {
@@ -167,7 +211,10 @@ test('newRecord in an item: canonical link file, record in records/, hash as com
   assert.equal(repo.itemRecordHashes(id), [hash]);
   assert.is(repo.recordPath(hash), join(repo.root, 'records', splitPath(hash)));
   const record = repo.readRecord(hash)!;
-  assert.equal(record.files.map((f) => f.name), ['.type/SummaryChanged', 'text']);
+  assert.equal(
+    record.files.map((f) => f.name),
+    ['.type/SummaryChanged', 'text'],
+  );
   assert.ok(isIntact(record));
   assert.equal(readdirSync(repo.root).sort(), ['config.json', 'items', 'records']);
 });
@@ -176,12 +223,19 @@ test('record files of any size read back whole: empty, one byte, exactly 64 KiB 
   const repo = newRepo();
   const id = repo.newItem('item');
   const sizes = [0, 1, 65535, 65536, 65537, 300000];
-  const files = sizes.map((size, i) => ({ name: `f${i}`, data: Uint8Array.from({ length: size }, (_, k) => (k * 31 + i) & 255) }));
+  const files = sizes.map((size, i) => ({
+    name: `f${i}`,
+    data: Uint8Array.from({ length: size }, (_, k) => (k * 31 + i) & 255),
+  }));
   const hash = repo.newRecord(files, { itemId: id });
   const [record] = repo.readItemRecords(id);
   assert.is(record!.hash, hash);
-  assert.equal(record!.files.map((f) => f.data.length), sizes);
-  for (const [i, f] of record!.files.entries()) assert.ok(Buffer.from(f.data).equals(Buffer.from(files[i]!.data)), `f${i}`);
+  assert.equal(
+    record!.files.map((f) => f.data.length),
+    sizes,
+  );
+  for (const [i, f] of record!.files.entries())
+    assert.ok(Buffer.from(f.data).equals(Buffer.from(files[i]!.data)), `f${i}`);
   assert.ok(isIntact(record!));
 });
 
@@ -193,10 +247,16 @@ test('a .type/ file with content is read when the record does not hash without i
   const [, second] = readItemRecords(repo, id);
   assert.is(second!.hash, noted);
   assert.is(Buffer.from(second!.files.find((f) => f.name === '.type/Note')!.data).toString(), 'not empty');
-  assert.equal(readItemRecords(repo, id).map((r) => r.hash), [plain, noted]);
+  assert.equal(
+    readItemRecords(repo, id).map((r) => r.hash),
+    [plain, noted],
+  );
   // A record that is damaged stays out, markers or not.
   writeFileSync(join(repo.recordPath(noted)!, 'text'), 'changed');
-  assert.equal(readItemRecords(repo, id).map((r) => r.hash), [plain]);
+  assert.equal(
+    readItemRecords(repo, id).map((r) => r.hash),
+    [plain],
+  );
 });
 
 test('newRecord: parents are every head of the item, not of other items', () => {
@@ -218,7 +278,13 @@ test('newRecord: parents are every head of the item, not of other items', () => 
   // Repository heads: across all records.
   assert.equal(repo.heads(), [join_, other].sort());
   const top = repo.newRecord([text('text', 'repository level')]);
-  assert.equal(repo.readRecord(top)!.files.filter((f) => f.name.startsWith('.prev/')).map((f) => f.name.slice(6)), [join_, other].sort());
+  assert.equal(
+    repo
+      .readRecord(top)!
+      .files.filter((f) => f.name.startsWith('.prev/'))
+      .map((f) => f.name.slice(6)),
+    [join_, other].sort(),
+  );
   assert.equal(repo.repositoryGenerations().flat().length, 6);
 });
 
@@ -230,7 +296,10 @@ test('newRecord: an identical record is reused; explicit .prev links are kept', 
   assert.is(first, second);
   assert.equal(repo.itemRecordHashes(id), [first]);
   const withPrev = repo.newRecord([text('text', 'x'), text(`.prev/${first}`, '')], { itemId: id });
-  assert.equal(repo.readRecord(withPrev)!.files.map((f) => f.name), [`.prev/${first}`, 'text']);
+  assert.equal(
+    repo.readRecord(withPrev)!.files.map((f) => f.name),
+    [`.prev/${first}`, 'text'],
+  );
 });
 
 test('newRecord: a record with no files at all is valid', () => {
@@ -255,13 +324,23 @@ test('newRecord: hostile names are refused and leave the repository unchanged', 
     [text('', 'x')],
   ];
   for (const files of cases) {
-    assert.throws(() => repo.newRecord(files, { itemId: id }), (e: Error) => e instanceof InvalidRecordFileNameError, JSON.stringify(files.map((f) => f.name)));
+    assert.throws(
+      () => repo.newRecord(files, { itemId: id }),
+      (e: Error) => e instanceof InvalidRecordFileNameError,
+      JSON.stringify(files.map((f) => f.name)),
+    );
   }
   assert.equal(snapshot(repo.root), before);
-  assert.throws(() => repo.newRecord([text('t', 'x')], { itemId: 'missing' }), (e: Error) => e instanceof ItemNotFoundError);
+  assert.throws(
+    () => repo.newRecord([text('t', 'x')], { itemId: 'missing' }),
+    (e: Error) => e instanceof ItemNotFoundError,
+  );
   assert.equal(snapshot(repo.root), before);
   const abs = repo.newRecord([text('/abs', 'x')], { itemId: id, linkParents: false });
-  assert.equal(repo.readRecord(abs)!.files.map((f) => f.name), ['abs']);
+  assert.equal(
+    repo.readRecord(abs)!.files.map((f) => f.name),
+    ['abs'],
+  );
 });
 
 test('newRecord with a signer signs the hash of every other file, parent links included', () => {
@@ -275,7 +354,10 @@ test('newRecord with a signer signs the hash of every other file, parent links i
     },
   });
   const record = repo.readRecord(hash)!;
-  assert.equal(record.files.map((f) => f.name), [`.prev/${root}`, '.signature', 'text']);
+  assert.equal(
+    record.files.map((f) => f.name),
+    [`.prev/${root}`, '.signature', 'text'],
+  );
   assert.is(signed, recordHash(record.files.filter((f) => f.name !== '.signature')));
 });
 
@@ -291,12 +373,21 @@ test('a record containing a symlink to a file outside is not read and not intact
   const dir = repo.recordPath(hash)!;
   symlinkSync(outside, join(dir, 'leak'));
   const record = repo.readRecord(hash)!;
-  assert.equal(record.files.map((f) => f.name), ['.prev/' + good, 'text']);
+  assert.equal(
+    record.files.map((f) => f.name),
+    ['.prev/' + good, 'text'],
+  );
   assert.equal(record.problems, ['leak: symbolic link not followed']);
   assert.is(isIntact(record), false);
   assert.ok(!JSON.stringify(record).includes('SECRET'));
-  assert.equal(readItemRecords(repo, id).map((r) => r.hash), [good]);
-  assert.equal(readItemRecords(repo, id, { integrity: false }).map((r) => r.hash), [good, hash]);
+  assert.equal(
+    readItemRecords(repo, id).map((r) => r.hash),
+    [good],
+  );
+  assert.equal(
+    readItemRecords(repo, id, { integrity: false }).map((r) => r.hash),
+    [good, hash],
+  );
   const report = checkIntegrity(repo);
   assert.equal(report.itemDamage, [{ item: id, hash }]);
   assert.equal(report.repositoryDamage, []);
@@ -350,7 +441,10 @@ test('a record leaf may be a text link inside the repository (sixteen ../ then t
   const leaf = join(repo.root, 'records', splitPath(hash));
   mkdirSync(join(leaf, '..'), { recursive: true });
   writeFileSync(leaf, '../'.repeat(16) + hash);
-  assert.equal(repo.recordEntries().map((e) => e.hash), [hash]);
+  assert.equal(
+    repo.recordEntries().map((e) => e.hash),
+    [hash],
+  );
   assert.is(repo.recordPath(hash), join(repo.root, hash));
   assert.ok(isIntact(repo.readRecord(hash)!));
 });
@@ -364,7 +458,10 @@ test('entries whose names are not base32 are ignored; missing targets are skippe
   const missing = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
   writeFileSync(join(repo.root, 'items', id, missing), itemLinkText(missing));
   assert.equal(repo.itemRecordHashes(id), [hash]);
-  assert.equal(repo.readItemRecords(id).map((r) => r.hash), [hash]);
+  assert.equal(
+    repo.readItemRecords(id).map((r) => r.hash),
+    [hash],
+  );
 });
 
 test('leftover temporaries are ignored by readers and removed by the integrity check once old', () => {
@@ -380,7 +477,10 @@ test('leftover temporaries are ignored by readers and removed by the integrity c
   assert.equal(repo.items(), [id]);
   assert.equal(repo.itemRecordHashes(id), [hash]);
   const report = checkIntegrity(repo);
-  assert.equal(report.removedTemporaries, [join(repo.root, '.tmp-old'), join(repo.root, 'items', id, '.tmp-oldlink')].sort());
+  assert.equal(
+    report.removedTemporaries,
+    [join(repo.root, '.tmp-old'), join(repo.root, 'items', id, '.tmp-oldlink')].sort(),
+  );
   assert.ok(existsSync(join(repo.root, '.tmp-fresh')));
   assert.not.ok(existsSync(join(repo.root, '.tmp-old')));
 });
@@ -393,14 +493,20 @@ test('records/ may be a text link inside the repository; writing and reading fol
   assert.ok(statSync(join(repo.root, 'store', splitPath(first))).isDirectory());
   assert.is(readFileSync(join(repo.root, 'items', id, first), 'utf8'), `../../store/${splitPath(first)}`);
   assert.equal(repo.itemGenerations(id), [[first], [second]]);
-  assert.equal(repo.recordEntries().map((e) => e.hash), [first, second].sort());
+  assert.equal(
+    repo.recordEntries().map((e) => e.hash),
+    [first, second].sort(),
+  );
   assert.equal(checkIntegrity(repo).itemDamage, []);
 });
 
 test('a SHA-1 repository hashes and stores with SHA-1', () => {
   const repo0 = newRepo();
   const configPath = join(repo0.root, 'config.json');
-  writeFileSync(configPath, readFileSync(configPath, 'utf8').replace(/"hashing_algorithm": \{[^}]*\}\s*\}/, '"hashing_algorithm": "sha1"'));
+  writeFileSync(
+    configPath,
+    readFileSync(configPath, 'utf8').replace(/"hashing_algorithm": \{[^}]*\}\s*\}/, '"hashing_algorithm": "sha1"'),
+  );
   const repo = Repository.open(repo0.root);
   assert.is(repo.hashingAlgorithm, 'sha1');
   const hash = repo.newRecord([text('test', 'hello')]);
@@ -426,10 +532,17 @@ test('modules: directories, symlinks and files holding a path, sorted; none with
   symlinkSync(far, join(modules, 'a-symlink'));
   writeFileSync(join(modules, 'e-absolute'), far);
   assert.equal(repo.modules(), [
-    join(modules, 'a-symlink'), join(modules, 'b-dir'), join(repo.root, 'module1'), join(project, 'module'), far,
+    join(modules, 'a-symlink'),
+    join(modules, 'b-dir'),
+    join(repo.root, 'module1'),
+    join(project, 'module'),
+    far,
   ]);
   writeFileSync(join(modules, 'f-broken'), '../nothing');
-  assert.throws(() => repo.modules(), (e: Error) => e instanceof ModuleError && e.message.includes('f-broken'));
+  assert.throws(
+    () => repo.modules(),
+    (e: Error) => e instanceof ModuleError && e.message.includes('f-broken'),
+  );
 });
 
 test('modules: the external module manager on PATH adds its lines; a missing one is an error', () => {
@@ -459,9 +572,15 @@ test('modules: a manager shipped in the repository runs only when trusted; only 
     chmodSync(join(dir, 'sit-mm'), 0o755);
   }
   // .sit/cli is not searched for the manager: only PATH is.
-  assert.throws(() => Repository.open(path).modules({ env: { PATH: tempDir() } }), /Can't find external module manager/);
+  assert.throws(
+    () => Repository.open(path).modules({ env: { PATH: tempDir() } }),
+    /Can't find external module manager/,
+  );
   for (const dir of [join(path, 'cli'), join(project, 'tools')]) {
-    assert.throws(() => Repository.open(path).modules({ env: { PATH: dir } }), /comes from the repository; review it and run `sit trust`/);
+    assert.throws(
+      () => Repository.open(path).modules({ env: { PATH: dir } }),
+      /comes from the repository; review it and run `sit trust`/,
+    );
     assert.not.ok(existsSync(marker), 'nothing ran');
     assert.equal(Repository.open(path).modules({ env: { PATH: dir }, trusted: true }), ['/repo']);
     assert.equal(Repository.open(path, { trust: () => true }).modules({ env: { PATH: dir } }), ['/repo']);
@@ -484,7 +603,10 @@ test('modules: an external module manager name that is not a plain program name 
   // `sit-` + `/../<path>` climbs out of the PATH entry onto the repository's script.
   const climb = relative(join(bin, 'sit-'), join(path, 'evil', 'x'));
   for (const name of [`/${climb}`, `/../${relative(bin, join(path, 'evil', 'x'))}`, 'a/b', '..', '', 'x y', 42]) {
-    writeFileSync(join(path, 'config.json'), config.slice(0, -2) + `,\n  "external_module_manager": ${JSON.stringify(name)}\n}`);
+    writeFileSync(
+      join(path, 'config.json'),
+      config.slice(0, -2) + `,\n  "external_module_manager": ${JSON.stringify(name)}\n}`,
+    );
     assert.throws(
       () => Repository.open(path).modules({ env: { PATH: bin } }),
       (e: Error) => e instanceof ModuleError && /must be a plain program name/.test(e.message),

@@ -18,7 +18,10 @@ if (!hasGpg) {
   const home = tempDir('sit-gpg-');
   const env = { ...process.env, GNUPGHOME: home };
   const params = join(home, 'params');
-  writeFileSync(params, '%no-protection\nKey-Type: EDDSA\nKey-Curve: ed25519\nName-Real: Store Test\nName-Email: store@example.org\nExpire-Date: 0\n%commit\n');
+  writeFileSync(
+    params,
+    '%no-protection\nKey-Type: EDDSA\nKey-Curve: ed25519\nName-Real: Store Test\nName-Email: store@example.org\nExpire-Date: 0\n%commit\n',
+  );
   const generated = spawnSync('gpg', ['--batch', '--gen-key', params], { env });
   const gpg = 'gpg';
 
@@ -34,7 +37,9 @@ if (!hasGpg) {
   test('a record signed with its parent links verifies; a changed record does not', () => {
     const repo = Repository.open(Repository.init(tempDir()).path);
     repo.newRecord([{ name: 'text', data: bytes('root') }]);
-    const hash = repo.newRecord([{ name: 'text', data: bytes('signed child') }], { sign: (h) => signRecordHash(h, { gnupg: gpg, env }) });
+    const hash = repo.newRecord([{ name: 'text', data: bytes('signed child') }], {
+      sign: (h) => signRecordHash(h, { gnupg: gpg, env }),
+    });
     const record = repo.readRecord(hash, { full: true })!;
     assert.ok(record.files.some((f) => f.name.startsWith('.prev/')));
     const dir = repo.recordPath(hash)!;
@@ -50,7 +55,11 @@ if (!hasGpg) {
     const files: RecordFile[] = [{ name: 'text', data: bytes('old style') }];
     const signature = signRecordHash(recordHash(files), { gnupg: gpg, env });
     writeFileSync(join(dir, '.signature'), signature);
-    const withParent = [...files, { name: '.prev/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', data: new Uint8Array(0) }, { name: '.signature', data: signature }];
+    const withParent = [
+      ...files,
+      { name: '.prev/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', data: new Uint8Array(0) },
+      { name: '.signature', data: signature },
+    ];
     assert.is(verifySignature(dir, withParent, { gnupg: gpg, env }).success, true);
   });
 
@@ -60,9 +69,15 @@ if (!hasGpg) {
     // It exits without reading the hash it is given: some writes fail with EPIPE, which must
     // still read as a refusal, not as a program that could not run.
     for (let i = 0; i < 50; i++) {
-      assert.throws(() => signRecordHash('X', { gnupg: failing, env }), (e: Error) => e instanceof SigningError && /refused to sign.*no default secret key/.test(e.message));
+      assert.throws(
+        () => signRecordHash('X', { gnupg: failing, env }),
+        (e: Error) => e instanceof SigningError && /refused to sign.*no default secret key/.test(e.message),
+      );
     }
-    assert.throws(() => signRecordHash('X', { gnupg: join(home, 'no-such-gpg'), env }), (e: Error) => e instanceof SigningError && /cannot run GnuPG/.test(e.message));
+    assert.throws(
+      () => signRecordHash('X', { gnupg: join(home, 'no-such-gpg'), env }),
+      (e: Error) => e instanceof SigningError && /cannot run GnuPG/.test(e.message),
+    );
   });
 
   test.after(() => {

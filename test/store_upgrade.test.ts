@@ -3,8 +3,17 @@ import * as assert from 'uvu/assert';
 import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Repository, StoreOperationError, UpgradeRequiredError, checkIntegrity, itemLinkText, pendingUpgrades, readItemRecords, rebuildRepository,
-  recordHash, splitPath, upgradeRepository,
+  Repository,
+  StoreOperationError,
+  UpgradeRequiredError,
+  checkIntegrity,
+  itemLinkText,
+  pendingUpgrades,
+  readItemRecords,
+  rebuildRepository,
+  recordHash,
+  splitPath,
+  upgradeRepository,
 } from '../src/store/mod.ts';
 import { ISSUES_TO_ITEMS, ITEMS_TO_FLAT_RECORDS } from '../src/store/discovery.ts';
 import { recordParents } from '../src/store/record.ts';
@@ -40,9 +49,15 @@ test('upgrade: issues/ with record directories becomes items/ with flat records'
   mkdirSync(join(root, 'issues', 'one'), { recursive: true });
   writeFileSync(join(root, 'config.json'), OLD_CONFIG);
   const first = writeLegacyRecord(join(root, 'issues', 'one'), [{ name: 'text', data: bytes('first') }]);
-  const second = writeLegacyRecord(join(root, 'issues', 'one'), [{ name: 'text', data: bytes('second') }, { name: `.prev/${first}`, data: new Uint8Array(0) }]);
+  const second = writeLegacyRecord(join(root, 'issues', 'one'), [
+    { name: 'text', data: bytes('second') },
+    { name: `.prev/${first}`, data: new Uint8Array(0) },
+  ]);
   assert.equal(pendingUpgrades(root), [ISSUES_TO_ITEMS, ITEMS_TO_FLAT_RECORDS]);
-  assert.throws(() => Repository.open(root), (e: Error) => e instanceof UpgradeRequiredError && (e as UpgradeRequiredError).upgrade === ISSUES_TO_ITEMS);
+  assert.throws(
+    () => Repository.open(root),
+    (e: Error) => e instanceof UpgradeRequiredError && (e as UpgradeRequiredError).upgrade === ISSUES_TO_ITEMS,
+  );
   const seen: string[] = [];
   assert.equal(upgradeRepository(root, { onUpgrade: (u) => seen.push(u) }), [ISSUES_TO_ITEMS, ITEMS_TO_FLAT_RECORDS]);
   assert.equal(seen, [ISSUES_TO_ITEMS, ITEMS_TO_FLAT_RECORDS]);
@@ -73,12 +88,21 @@ test('upgrade: re-runnable; legacy record directories arriving later are migrate
   const repo = Repository.open(path);
   const id = repo.newItem('late');
   const current = repo.newRecord([{ name: 'text', data: bytes('current') }], { itemId: id });
-  const legacy = writeLegacyRecord(join(path, 'items', id), [{ name: 'text', data: bytes('legacy') }, { name: `.prev/${current}`, data: new Uint8Array(0) }]);
-  assert.equal(readItemRecords(Repository.open(path), id).map((r) => r.hash), [current, legacy]);
+  const legacy = writeLegacyRecord(join(path, 'items', id), [
+    { name: 'text', data: bytes('legacy') },
+    { name: `.prev/${current}`, data: new Uint8Array(0) },
+  ]);
+  assert.equal(
+    readItemRecords(Repository.open(path), id).map((r) => r.hash),
+    [current, legacy],
+  );
   assert.equal(pendingUpgrades(path), [ITEMS_TO_FLAT_RECORDS]);
   assert.equal(upgradeRepository(path), [ITEMS_TO_FLAT_RECORDS]);
   assert.is(readFileSync(join(path, 'items', id, legacy), 'utf8'), itemLinkText(legacy));
-  assert.equal(readItemRecords(Repository.open(path), id).map((r) => r.hash), [current, legacy]);
+  assert.equal(
+    readItemRecords(Repository.open(path), id).map((r) => r.hash),
+    [current, legacy],
+  );
   assert.equal(checkIntegrity(Repository.open(path)).itemDamage, []);
 });
 
@@ -94,7 +118,10 @@ test('rebuild: every record re-hashed in order, .prev mapped, item links recreat
   const dest = join(tempDir(), 'rebuilt');
   const progress: number[] = [];
   const result = await rebuildRepository(source, dest, {
-    transform: (files) => [...files.filter((f) => f.name !== 'text'), { name: 'text', data: bytes(new TextDecoder().decode(files.find((f) => f.name === 'text')!.data).toUpperCase()) }],
+    transform: (files) => [
+      ...files.filter((f) => f.name !== 'text'),
+      { name: 'text', data: bytes(new TextDecoder().decode(files.find((f) => f.name === 'text')!.data).toUpperCase()) },
+    ],
     onProgress: (done) => progress.push(done),
   });
   assert.equal(result.copied, ['reducers']);
@@ -110,7 +137,10 @@ test('rebuild: every record re-hashed in order, .prev mapped, item links recreat
   assert.is(readFileSync(join(dest, 'items', id, newB), 'utf8'), itemLinkText(newB));
   assert.ok(existsSync(join(dest, 'reducers', 'r.js')));
   assert.equal(checkIntegrity(rebuilt).itemDamage, []);
-  const refused = await rebuildRepository(source, dest).then(() => undefined, (e: unknown) => e);
+  const refused = await rebuildRepository(source, dest).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.ok(refused instanceof StoreOperationError && /not an empty directory/.test(refused.message), String(refused));
 });
 

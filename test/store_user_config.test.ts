@@ -3,7 +3,13 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  InvalidConfigError, deriveAuthor, emptyUserConfig, formatAuthor, loadUserConfig, saveUserConfig, serializeUserConfig,
+  InvalidConfigError,
+  deriveAuthor,
+  emptyUserConfig,
+  formatAuthor,
+  loadUserConfig,
+  saveUserConfig,
+  serializeUserConfig,
 } from '../src/store/mod.ts';
 import { gitConfigPaths, parseGitUser, userConfigPath } from '../src/store/user_config.ts';
 import { tempDirs } from './helpers/store_fixtures.ts';
@@ -25,27 +31,42 @@ test('loading lower-cases keys, drops nulls, keeps other keys; a missing file is
   const env = { HOME: home };
   assert.equal(serializeUserConfig(loadUserConfig({ env })), '{}');
   mkdirSync(join(home, '.config', 'sit'), { recursive: true });
-  writeFileSync(join(home, '.config', 'sit', 'config.json'), JSON.stringify({
-    Extra: { Nested: 1 },
-    Author: { Name: 'Ann', EMAIL: 'ann@example.org' },
-    items: { filters: { F1: 'state == `open`' }, queries: {} },
-    signing: { enabled: true, key: null },
-    nothing: null,
-  }));
+  writeFileSync(
+    join(home, '.config', 'sit', 'config.json'),
+    JSON.stringify({
+      Extra: { Nested: 1 },
+      Author: { Name: 'Ann', EMAIL: 'ann@example.org' },
+      items: { filters: { F1: 'state == `open`' }, queries: {} },
+      signing: { enabled: true, key: null },
+      nothing: null,
+    }),
+  );
   const config = loadUserConfig({ env });
   assert.equal(config.author, { name: 'Ann', email: 'ann@example.org' });
   assert.equal(config.items.filters, { f1: 'state == `open`' });
   assert.equal(config.signing, { enabled: true, key: undefined, gnupg: undefined });
   assert.is(
     serializeUserConfig(config),
-    JSON.stringify({ author: { name: 'Ann', email: 'ann@example.org' }, items: { filters: { f1: 'state == `open`' } }, signing: { enabled: true }, extra: { nested: 1 } }, null, 2),
+    JSON.stringify(
+      {
+        author: { name: 'Ann', email: 'ann@example.org' },
+        items: { filters: { f1: 'state == `open`' } },
+        signing: { enabled: true },
+        extra: { nested: 1 },
+      },
+      null,
+      2,
+    ),
   );
 });
 
 test('invalid JSON is an error naming the file', () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'bad.json'), '{"author": ');
-  assert.throws(() => loadUserConfig({ path: join(dir, 'bad.json') }), (e: Error) => e instanceof InvalidConfigError && e.message.includes(join(dir, 'bad.json')));
+  assert.throws(
+    () => loadUserConfig({ path: join(dir, 'bad.json') }),
+    (e: Error) => e instanceof InvalidConfigError && e.message.includes(join(dir, 'bad.json')),
+  );
 });
 
 test('saving writes pretty JSON and creates the directory', () => {
@@ -81,7 +102,12 @@ test('authorship: user config first, then git config files with the working dire
   const work = tempDir();
   const env = { HOME: home };
   const paths = gitConfigPaths({ workDir: work, env });
-  assert.equal(paths, ['/etc/gitconfig', join(home, '.config', 'git', 'config'), join(home, '.gitconfig'), join(work, '.git', 'config')]);
+  assert.equal(paths, [
+    '/etc/gitconfig',
+    join(home, '.config', 'git', 'config'),
+    join(home, '.gitconfig'),
+    join(work, '.git', 'config'),
+  ]);
   const files = paths.slice(1);
   assert.is(deriveAuthor(emptyUserConfig(), { gitConfigFiles: files }), undefined);
   writeFileSync(join(home, '.gitconfig'), '[user]\n  name = Global\n  email = g@example.org\n');

@@ -10,7 +10,10 @@ import { hasPty, sitOnPty } from './helpers/pty.ts';
 const HOSTILE = 'Title\x1b[2K\x1b]52;c;ZWNobyBvd25lZA==\x07\x1b]0;pwned\x07\r\x9b31m\x7f end';
 
 test('escapeControls shows every control character but newline and tab as \\xHH', () => {
-  assert.is(escapeControls(HOSTILE), 'Title\\x1b[2K\\x1b]52;c;ZWNobyBvd25lZA==\\x07\\x1b]0;pwned\\x07\\x0d\\x9b31m\\x7f end');
+  assert.is(
+    escapeControls(HOSTILE),
+    'Title\\x1b[2K\\x1b]52;c;ZWNobyBvd25lZA==\\x07\\x1b]0;pwned\\x07\\x0d\\x9b31m\\x7f end',
+  );
   assert.is(escapeControls('a\tb\nc é ✓ \u2028'), 'a\tb\nc é ✓ \u2028');
   assert.is(escapeControls('\x00\x1f'), '\\x00\\x1f');
   assert.is(forTerminal(HOSTILE, false), HOSTILE);
@@ -26,7 +29,7 @@ test('sit items, sit reduce and sit records escape record text on a terminal and
   mkdirSync(join(dir, '.sit', 'reducers'));
   writeFileSync(
     join(dir, '.sit', 'reducers', 'text.js'),
-    "module.exports = function (state, record) { var t = record.files.text; return t ? { id: state.id, text: new TextDecoder().decode(t) } : state; };",
+    'module.exports = function (state, record) { var t = record.files.text; return t ? { id: state.id, text: new TextDecoder().decode(t) } : state; };',
   );
   assert.is(sit(sandbox, ['item', '--id', 'one'], { cwd: dir }).status, 0);
   writeFileSync(join(dir, 'text'), HOSTILE);
@@ -37,10 +40,17 @@ test('sit items, sit reduce and sit records escape record text on a terminal and
     process.stderr.write('skipping the terminal half: python3 with pty is not available\n');
     return;
   }
-  for (const args of [['items', '-q', 'text'], ['reduce', 'one', '-q', 'text'], ['records', 'one', '-q', 'files.text']]) {
+  for (const args of [
+    ['items', '-q', 'text'],
+    ['reduce', 'one', '-q', 'text'],
+    ['records', 'one', '-q', 'files.text'],
+  ]) {
     const { status, output } = sitOnPty(sandbox, args, { cwd: dir });
     assert.is(status, 0, args.join(' '));
-    assert.not.ok(/[\x1b\x07\x9b\x7f]/.test(output), `no control characters reach the terminal: ${JSON.stringify(output)}`);
+    assert.not.ok(
+      /[\x1b\x07\x9b\x7f]/.test(output),
+      `no control characters reach the terminal: ${JSON.stringify(output)}`,
+    );
     assert.ok(output.includes('Title\\x1b[2K\\x1b]52;c;'), output);
   }
 });
@@ -56,7 +66,11 @@ test('sit issue show (a module script) escapes record text on a terminal', () =>
   assert.is(sit(sandbox, ['init', '--module', 'issue-tracking'], { cwd: dir }).status, 0);
   const created = sit(sandbox, ['issue', 'new', '--summary', 'plain', '--details', HOSTILE], { cwd: dir });
   assert.is(created.status, 0, created.stderr);
-  const id = created.stdout.trim().split(/\s+/).find((word) => /^[0-9a-f-]{36}$/.test(word)) ?? created.stdout.trim();
+  const id =
+    created.stdout
+      .trim()
+      .split(/\s+/)
+      .find((word) => /^[0-9a-f-]{36}$/.test(word)) ?? created.stdout.trim();
   const piped = sit(sandbox, ['issue', 'show', id], { cwd: dir });
   assert.ok(piped.stdout.includes(HOSTILE), 'a pipe gets the bytes as they are');
   const { status, output } = sitOnPty(sandbox, ['issue', 'show', id], { cwd: dir });

@@ -62,7 +62,13 @@ test('prefixes resolve only when unique; mentions point at the issue named', () 
   assert.is(resolvePrefix(ids, 'BBBB'), 'bbbb0000');
   const mentions = mentionIndex(
     [
-      ['bbbb0000', [{ prefix: 'aaaa1', place: 'details', authors: 'A', timestamp: 't' }, { prefix: 'aaaa', place: 'details', authors: 'A', timestamp: 't' }]],
+      [
+        'bbbb0000',
+        [
+          { prefix: 'aaaa1', place: 'details', authors: 'A', timestamp: 't' },
+          { prefix: 'aaaa', place: 'details', authors: 'A', timestamp: 't' },
+        ],
+      ],
       ['aaaa1111', [{ prefix: 'aaaa1', place: 'comment', authors: 'B', timestamp: 't' }]],
     ],
     index,
@@ -72,9 +78,30 @@ test('prefixes resolve only when unique; mentions point at the issue named', () 
 });
 
 test('templates: front matter parsed, bad files skipped, nothing outside the directory read', () => {
-  const t = parseTemplate('bug', '\uFEFF---\r\nname: Bug report\r\nabout: "When it breaks"\r\ntitle: \'Bug: \'\r\nlabels: [bug, "needs triage", bug]\r\nassignees: ada\r\nmilestone: 1.0\r\nunknown: x\r\n---\r\n\r\n**What happened**\r\n\r\n');
-  assert.equal(t, { name: 'bug', title: 'Bug report', about: 'When it breaks', summary: 'Bug: ', labels: ['bug', 'needs triage'], assignees: ['ada'], milestone: '1.0', body: '**What happened**' });
-  assert.equal(parseTemplate('plain', 'Just a body'), { name: 'plain', title: 'plain', about: '', summary: '', labels: [], assignees: [], milestone: '', body: 'Just a body' });
+  const t = parseTemplate(
+    'bug',
+    '\uFEFF---\r\nname: Bug report\r\nabout: "When it breaks"\r\ntitle: \'Bug: \'\r\nlabels: [bug, "needs triage", bug]\r\nassignees: ada\r\nmilestone: 1.0\r\nunknown: x\r\n---\r\n\r\n**What happened**\r\n\r\n',
+  );
+  assert.equal(t, {
+    name: 'bug',
+    title: 'Bug report',
+    about: 'When it breaks',
+    summary: 'Bug: ',
+    labels: ['bug', 'needs triage'],
+    assignees: ['ada'],
+    milestone: '1.0',
+    body: '**What happened**',
+  });
+  assert.equal(parseTemplate('plain', 'Just a body'), {
+    name: 'plain',
+    title: 'plain',
+    about: '',
+    summary: '',
+    labels: [],
+    assignees: [],
+    milestone: '',
+    body: 'Just a body',
+  });
   const repo = join(base, 'repo', '.sit');
   mkdirSync(join(repo, 'templates'), { recursive: true });
   writeFileSync(join(repo, 'templates', 'a.md'), '---\nname: A\n---\nbody');
@@ -82,36 +109,64 @@ test('templates: front matter parsed, bad files skipped, nothing outside the dir
   writeFileSync(join(repo, 'templates', '.hidden.md'), 'x');
   writeFileSync(join(repo, 'templates', 'big.md'), 'x'.repeat(300 * 1024));
   mkdirSync(join(repo, 'templates', 'dir.md'));
-  assert.equal(readTemplates(repo).map((x) => x.name), ['a']);
+  assert.equal(
+    readTemplates(repo).map((x) => x.name),
+    ['a'],
+  );
   assert.equal(readTemplates(join(base, 'none')), []);
 });
 
 test('named filters: built-in (with mine and created for a name), repository, user; later names win', () => {
-  assert.equal(builtinFilters().map((f) => f.name), ['open', 'closed', 'all', 'updated', 'unassigned', 'unlabelled']);
-  const all = namedFilters({ me: 'Ada "A" Lovelace', repository: { team: 'label:team', bad: 3 }, user: { open: 'is:open label:bug', 'two\nlines': 'x' } });
-  assert.equal(all.map((f) => [f.name, f.query, f.source]), [
-    ['closed', 'is:closed sort:updated-desc', 'built-in'],
-    ['all', 'is:all', 'built-in'],
-    ['updated', 'is:open sort:updated-desc', 'built-in'],
-    ['unassigned', 'is:open no:assignee', 'built-in'],
-    ['unlabelled', 'is:open no:label', 'built-in'],
-    ['mine', 'is:open assignee:"Ada \\"A\\" Lovelace"', 'built-in'],
-    ['created', 'is:open author:"Ada \\"A\\" Lovelace"', 'built-in'],
-    ['team', 'label:team', 'repository'],
-    ['open', 'is:open label:bug', 'user'],
-  ]);
+  assert.equal(
+    builtinFilters().map((f) => f.name),
+    ['open', 'closed', 'all', 'updated', 'unassigned', 'unlabelled'],
+  );
+  const all = namedFilters({
+    me: 'Ada "A" Lovelace',
+    repository: { team: 'label:team', bad: 3 },
+    user: { open: 'is:open label:bug', 'two\nlines': 'x' },
+  });
+  assert.equal(
+    all.map((f) => [f.name, f.query, f.source]),
+    [
+      ['closed', 'is:closed sort:updated-desc', 'built-in'],
+      ['all', 'is:all', 'built-in'],
+      ['updated', 'is:open sort:updated-desc', 'built-in'],
+      ['unassigned', 'is:open no:assignee', 'built-in'],
+      ['unlabelled', 'is:open no:label', 'built-in'],
+      ['mine', 'is:open assignee:"Ada \\"A\\" Lovelace"', 'built-in'],
+      ['created', 'is:open author:"Ada \\"A\\" Lovelace"', 'built-in'],
+      ['team', 'label:team', 'repository'],
+      ['open', 'is:open label:bug', 'user'],
+    ],
+  );
 });
 
 test('definitions: read defensively from an untrusted state; colours parsed and suggested', () => {
   const defs = readDefinitions({
-    label_definitions: [{ name: 'b', color: '#ABCDEF', description: 'x' }, { name: 'a', color: 'red' }, { name: 'b', color: '#000000' }, { name: '' }, 'junk', { name: 'two\nlines' }],
-    milestone_definitions: [{ title: 'z', due: '2020-01-01', state: 'closed' }, { title: 'y', due: 'soon' }, { title: 'x', due: '2021-01-01' }],
+    label_definitions: [
+      { name: 'b', color: '#ABCDEF', description: 'x' },
+      { name: 'a', color: 'red' },
+      { name: 'b', color: '#000000' },
+      { name: '' },
+      'junk',
+      { name: 'two\nlines' },
+    ],
+    milestone_definitions: [
+      { title: 'z', due: '2020-01-01', state: 'closed' },
+      { title: 'y', due: 'soon' },
+      { title: 'x', due: '2021-01-01' },
+    ],
   });
   assert.equal(defs.labels, [
     { name: 'a', color: null, description: '' },
     { name: 'b', color: '#abcdef', description: 'x' },
   ]);
-  assert.equal(defs.milestones.map((m) => m.title), ['x', 'y', 'z'], 'open ones by due date (none last), then closed');
+  assert.equal(
+    defs.milestones.map((m) => m.title),
+    ['x', 'y', 'z'],
+    'open ones by due date (none last), then closed',
+  );
   assert.equal(readDefinitions(undefined), { labels: [], milestones: [] });
   assert.is(parseColor('F00'), '#ff0000');
   assert.is(parseColor(' #0e8A16 '), '#0e8a16');
@@ -138,7 +193,10 @@ test('createItem: the records first, then the item; bad names write nothing; the
   assert.is(records.length, 2);
   const details = records.find((r) => r.files.some((f) => f.name === '.type/DetailsChanged'))!;
   const summary = records.find((r) => r !== details)!;
-  assert.ok(details.files.some((f) => f.name === `.prev/${summary.hash}`), 'the second record names the first as its parent');
+  assert.ok(
+    details.files.some((f) => f.name === `.prev/${summary.hash}`),
+    'the second record names the first as its parent',
+  );
   assert.throws(() => createItem(repo, [rec('SummaryChanged', 'again')], { id: 'fixed-id' }), /already exists/);
   assert.equal(readdirSync(join(path, 'items')), ['fixed-id']);
 });

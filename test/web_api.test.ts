@@ -27,7 +27,11 @@ test.after(async () => {
 async function getJson(path: string): Promise<{ status: number; body: unknown; type: string | null }> {
   const res = await f.app.request(path);
   const text = await res.text();
-  return { status: res.status, body: res.status === 200 ? JSON.parse(text) : text, type: res.headers.get('content-type') };
+  return {
+    status: res.status,
+    body: res.status === 200 ? JSON.parse(text) : text,
+    type: res.headers.get('content-type'),
+  };
 }
 
 test('/config and /user/config', async () => {
@@ -37,7 +41,10 @@ test('/config and /user/config', async () => {
   const config = emptyUserConfig();
   config.extra.push(['issues', { filters: { mine: 'assignee:me' } }]);
   const app = createApp({ repo: f.repo, index: f.index, author: { name: 'X' }, userConfig: config });
-  assert.equal(JSON.parse(await (await app.request('/user/config')).text()), { author: { name: 'X' }, issues: { filters: { mine: 'assignee:me' } } });
+  assert.equal(JSON.parse(await (await app.request('/user/config')).text()), {
+    author: { name: 'X' },
+    issues: { filters: { mine: 'assignee:me' } },
+  });
 });
 
 test('/api/items/{filter}/{query}: empty filter, filters, sorted compact JSON, bad expressions', async () => {
@@ -45,9 +52,13 @@ test('/api/items/{filter}/{query}: empty filter, filters, sorted compact JSON, b
   assert.is(all.status, 200);
   assert.match(all.type ?? '', /application\/json/);
   assert.equal([...(all.body as string[])].sort(), [openId, closedId].sort());
-  const open = await getJson(`/api/items/${encodeURIComponent("state == 'open'")}/${encodeURIComponent('{s: summary, n: length(comments)}')}`);
+  const open = await getJson(
+    `/api/items/${encodeURIComponent("state == 'open'")}/${encodeURIComponent('{s: summary, n: length(comments)}')}`,
+  );
   assert.equal(open.body, [{ n: 2, s: 'Open one' }]);
-  const raw = await (await f.app.request(`/api/items/${encodeURIComponent("state == 'open'")}/${encodeURIComponent('{z: `1`, a: `2`}')}`)).text();
+  const raw = await (
+    await f.app.request(`/api/items/${encodeURIComponent("state == 'open'")}/${encodeURIComponent('{z: `1`, a: `2`}')}`)
+  ).text();
   assert.is(raw, '[{"a":2,"z":1}]', 'keys sorted, compact');
   // A filter that is not boolean true drops the item.
   assert.equal((await getJson(`/api/items/${encodeURIComponent('summary')}/id`)).body, []);
@@ -85,7 +96,12 @@ test('POST /api/item and multipart records, as the original web UI sent them', a
   const id = JSON.parse(await created.text()) as string;
   assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   const form = new FormData();
-  for (const file of recordFiles(['SummaryChanged'], 'From the API', '2024-01-02T03:04:05.678Z', 'API <api@example.com>')) {
+  for (const file of recordFiles(
+    ['SummaryChanged'],
+    'From the API',
+    '2024-01-02T03:04:05.678Z',
+    'API <api@example.com>',
+  )) {
     form.append(file.name, new Blob([file.data as Uint8Array<ArrayBuffer>], { type: 'text/plain' }), file.name);
   }
   const res = await f.app.request(`/api/item/${id}/records`, { method: 'POST', headers: ORIGIN, body: form });
@@ -102,21 +118,34 @@ test('POST /api/item and multipart records, as the original web UI sent them', a
   const form2 = new FormData();
   form2.append('.type/Commented', new Blob([]), '.type/Commented');
   form2.append('text', new Blob(['second']), 'text');
-  const h2 = JSON.parse(await (await f.app.request(`/api/item/${id}/records`, { method: 'POST', headers: ORIGIN, body: form2 })).text()) as string;
-  assert.ok(f.repo.readRecord(h2)!.files.some((x) => x.name === `.prev/${hash}`), 'auto-linked to the head');
+  const h2 = JSON.parse(
+    await (await f.app.request(`/api/item/${id}/records`, { method: 'POST', headers: ORIGIN, body: form2 })).text(),
+  ) as string;
+  assert.ok(
+    f.repo.readRecord(h2)!.files.some((x) => x.name === `.prev/${hash}`),
+    'auto-linked to the head',
+  );
   const form3 = new FormData();
   form3.append('.type/Commented', new Blob([]), '.type/Commented');
   form3.append('text', new Blob(['third']), 'text');
   form3.append(`.prev/${hash}`, new Blob([]), `.prev/${hash}`);
-  const h3 = JSON.parse(await (await f.app.request(`/api/item/${id}/records`, { method: 'POST', headers: ORIGIN, body: form3 })).text()) as string;
-  const prevs = f.repo.readRecord(h3)!.files.filter((x) => x.name.startsWith('.prev/')).map((x) => x.name);
+  const h3 = JSON.parse(
+    await (await f.app.request(`/api/item/${id}/records`, { method: 'POST', headers: ORIGIN, body: form3 })).text(),
+  ) as string;
+  const prevs = f.repo
+    .readRecord(h3)!
+    .files.filter((x) => x.name.startsWith('.prev/'))
+    .map((x) => x.name);
   assert.equal(prevs, [`.prev/${hash}`], 'client-given parents only');
 });
 
 test('multipart records: unknown item 404, hostile names 400, not multipart 400, nothing written', async () => {
   const form = new FormData();
   form.append('text', new Blob(['x']), 'text');
-  assert.is((await f.app.request('/api/item/no-such/records', { method: 'POST', headers: ORIGIN, body: form })).status, 404);
+  assert.is(
+    (await f.app.request('/api/item/no-such/records', { method: 'POST', headers: ORIGIN, body: form })).status,
+    404,
+  );
   for (const name of ['../escape', 'a/../../b', 'x\0y', '']) {
     const bad = new FormData();
     bad.append(name, new Blob(['x']), 'x');
@@ -156,7 +185,11 @@ test('/api/reduce/{query} and /api/{roots}/reduce/{query}', async () => {
   assert.ok((counted.body as number) >= 1);
   assert.is((await getJson(`/api/reduce/${encodeURIComponent('[')}`)).status, 400);
   assert.is((await getJson(`/api/reduce/@?state=${encodeURIComponent('[1]')}`)).status, 500);
-  assert.is((await getJson(`/api/reduce/@?reducers=${encodeURIComponent('../../etc')}`)).status, 500, 'reducers must be names inside the repository');
+  assert.is(
+    (await getJson(`/api/reduce/@?reducers=${encodeURIComponent('../../etc')}`)).status,
+    500,
+    'reducers must be names inside the repository',
+  );
   const seeded = await getJson(`/api/reduce/seed?state=${encodeURIComponent('{"seed": 7}')}`);
   assert.is(seeded.body, 7);
   assert.is((await getJson('/api/NOT-A-HASH/reduce/@')).status, 400);
@@ -171,7 +204,11 @@ test('/repo/: files, item link files followed, directory listings, ETags', async
   const etag = config.headers.get('etag');
   assert.match(etag ?? '', /^"[0-9a-f]{40}"$/);
   assert.is((await f.app.request('/repo/config.json', { headers: { 'if-none-match': etag! } })).status, 304);
-  assert.is((await f.app.request('/repo/config.json', { headers: { 'if-none-match': etag!.slice(1, -1) } })).status, 304, 'bare form as the original');
+  assert.is(
+    (await f.app.request('/repo/config.json', { headers: { 'if-none-match': etag!.slice(1, -1) } })).status,
+    304,
+    'bare form as the original',
+  );
   const listing = await (await f.app.request(`/repo/items/${openId}/${hash}`)).text();
   assert.ok(listing.split('\n').includes('.authors'), 'the link file lists the record');
   assert.ok(listing.split('\n').includes('.type/'), 'sub-directories end in /');
@@ -187,7 +224,10 @@ test('write API answers 404 in read-only mode, like the original', async () => {
   assert.is((await ro.request('/api/item', { method: 'POST', headers: ORIGIN })).status, 404);
   const form = new FormData();
   form.append('text', new Blob(['x']), 'text');
-  assert.is((await ro.request(`/api/item/${openId}/records`, { method: 'POST', headers: ORIGIN, body: form })).status, 404);
+  assert.is(
+    (await ro.request(`/api/item/${openId}/records`, { method: 'POST', headers: ORIGIN, body: form })).status,
+    404,
+  );
   assert.is((await ro.request('/api/records', { method: 'POST', headers: ORIGIN, body: form })).status, 404);
   assert.is((await ro.request('/api/items//id')).status, 200, 'reads still work');
 });

@@ -15,7 +15,9 @@ const available = existsSync(CHROMIUM);
 const required = process.env['SIT_REQUIRE_BROWSER'] === '1';
 
 if (!available && !required) {
-  process.stderr.write(`web_browser.test.ts: skipped, ${CHROMIUM} is not installed (set SIT_REQUIRE_BROWSER=1 to fail instead)\n`);
+  process.stderr.write(
+    `web_browser.test.ts: skipped, ${CHROMIUM} is not installed (set SIT_REQUIRE_BROWSER=1 to fail instead)\n`,
+  );
 }
 
 const run = available || required ? test : test.skip;
@@ -28,7 +30,16 @@ run('browser: create, comment, live comment from another process, close, search'
   let server: RunningServer | undefined;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
   try {
     fixture = await webFixture();
@@ -90,12 +101,28 @@ run('browser: create, comment, live comment from another process, close, search'
       });
     }
     await page.waitForTimeout(300);
-    execFileSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/write_comment.ts'), fixture.repo.root, id, 'Written in another terminal'], {
-      cwd: PROJECT_ROOT,
-    });
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(PROJECT_ROOT, 'test/helpers/write_comment.ts'),
+        fixture.repo.root,
+        id,
+        'Written in another terminal',
+      ],
+      {
+        cwd: PROJECT_ROOT,
+      },
+    );
     await page.waitForSelector('.comment .markdown:has-text("Written in another terminal")', { timeout: 10_000 });
-    await list.waitForFunction((sel) => document.querySelector(sel)?.textContent?.replace(/\D+/g, '') === '2', count, { timeout: 10_000 });
-    assert.ok(await list.$eval('.sort-menu', (menu) => (menu as HTMLDetailsElement).open), 'the sort menu is still open');
+    await list.waitForFunction((sel) => document.querySelector(sel)?.textContent?.replace(/\D+/g, '') === '2', count, {
+      timeout: 10_000,
+    });
+    assert.ok(
+      await list.$eval('.sort-menu', (menu) => (menu as HTMLDetailsElement).open),
+      'the sort menu is still open',
+    );
     for (const p of [page, list]) {
       const marker = await p.evaluate(() => (window as unknown as { sitMarker?: number }).sitMarker);
       assert.is(marker, 42, 'the page was not reloaded');

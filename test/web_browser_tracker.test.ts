@@ -12,11 +12,13 @@ const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const required = process.env['SIT_REQUIRE_BROWSER'] === '1';
 if (!available && !required) {
-  process.stderr.write(`web_browser_tracker.test.ts: skipped, ${CHROMIUM} is not installed (set SIT_REQUIRE_BROWSER=1 to fail instead)\n`);
+  process.stderr.write(
+    `web_browser_tracker.test.ts: skipped, ${CHROMIUM} is not installed (set SIT_REQUIRE_BROWSER=1 to fail instead)\n`,
+  );
 }
 const run = available || required ? test : test.skip;
 
-type Browser = Awaited<ReturnType<(typeof import('playwright-core'))['chromium']['launch']>>;
+type Browser = Awaited<ReturnType<typeof import('playwright-core')['chromium']['launch']>>;
 let browser: Browser | undefined;
 let fixture: WebFixture | undefined;
 let server: RunningServer | undefined;
@@ -29,10 +31,21 @@ test.before(async () => {
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
   fixture = await webFixture();
-  other = await fixture.issue('Another issue that mentions things', { at: new Date(Date.now() - 5 * 86400_000).toISOString() });
+  other = await fixture.issue('Another issue that mentions things', {
+    at: new Date(Date.now() - 5 * 86400_000).toISOString(),
+  });
   server = await startServer({
     repo: fixture.repo,
     index: fixture.index,
@@ -83,7 +96,11 @@ run('timeline: labels, a comment and comment-and-close appear in order with who 
   await p.click('button[value="comment-close"]');
   await p.waitForSelector('.state-pill.closed');
   const entries = await p.$$eval('.timeline > .comment:not(.opening), .timeline > .tl-event', (els) =>
-    els.map((e) => (e.classList.contains('tl-event') ? `event: ${e.textContent!.replace(/\s+/g, ' ').trim()}` : `comment: ${e.querySelector('.markdown')!.textContent!.trim()}`)),
+    els.map((e) =>
+      e.classList.contains('tl-event')
+        ? `event: ${e.textContent!.replace(/\s+/g, ' ').trim()}`
+        : `comment: ${e.querySelector('.markdown')!.textContent!.trim()}`,
+    ),
   );
   assert.equal(entries.length, 3, entries.join(' | '));
   assert.match(entries[0]!, /^event: Browser Tester added bug label (?:just now|a minute ago|\d+ minutes ago)$/);
@@ -91,7 +108,10 @@ run('timeline: labels, a comment and comment-and-close appear in order with who 
   assert.match(entries[2]!, /^event: Browser Tester closed this (?:just now|a minute ago|\d+ minutes ago)$/);
   // The other issue shows where it was mentioned.
   await p.goto(`${base}/issue/${other}`);
-  assert.match((await p.textContent('.tl-mentioned'))!, /mentioned this issue in #[0-9a-f]{8} Timeline issue about wombats/);
+  assert.match(
+    (await p.textContent('.tl-mentioned'))!,
+    /mentioned this issue in #[0-9a-f]{8} Timeline issue about wombats/,
+  );
   // A short id in the address leads to the issue.
   await p.goto(`${base}/issue/${id.slice(0, 8)}`);
   assert.is(p.url(), `${base}/issue/${id}`);
@@ -100,7 +120,10 @@ run('timeline: labels, a comment and comment-and-close appear in order with who 
 
 run('comment edit and delete: only on your own comments; the timeline says edited, then deleted', async () => {
   const id = await fixture!.issue('Comments to change');
-  fixture!.repo.newRecord(recordFiles(['Commented'], 'Written by someone else', new Date().toISOString(), 'Someone Else <else@example.com>'), { itemId: id });
+  fixture!.repo.newRecord(
+    recordFiles(['Commented'], 'Written by someone else', new Date().toISOString(), 'Someone Else <else@example.com>'),
+    { itemId: id },
+  );
   await fixture!.index.refresh([id]);
   const p = await page();
   await p.goto(`${base}/issue/${id}`);
@@ -114,7 +137,10 @@ run('comment edit and delete: only on your own comments; the timeline says edite
   await p.fill('#comment-text', 'My **better** wording');
   await p.click('button:has-text("Save comment")');
   await p.waitForSelector('.comment .markdown strong:has-text("better")');
-  assert.match((await p.textContent('.comment:has-text("better") .edited'))!, /edited (?:just now|a minute ago|\d+ minutes ago)/);
+  assert.match(
+    (await p.textContent('.comment:has-text("better") .edited'))!,
+    /edited (?:just now|a minute ago|\d+ minutes ago)/,
+  );
   await p.click('.comment-menu summary');
   await p.click('.comment-menu a:has-text("Delete")');
   await p.click('button:has-text("Delete comment")');
@@ -138,10 +164,16 @@ run('labels page: define a label with a colour; chips take it under the strict C
   assert.is(await chip.getAttribute('title'), 'About wombats');
   // An issue carrying it shows the same colour in the list.
   const id = await fixture!.issue('A wombat issue');
-  fixture!.repo.newRecord([...recordFiles(['LabelsChanged']), { name: 'added', data: new TextEncoder().encode('wombat\n') }], { itemId: id });
+  fixture!.repo.newRecord(
+    [...recordFiles(['LabelsChanged']), { name: 'added', data: new TextEncoder().encode('wombat\n') }],
+    { itemId: id },
+  );
   await fixture!.index.refresh([id]);
   await p.goto(base + '/?q=label:wombat');
-  assert.is(await p.locator('.issue-row .label:has-text("wombat")').evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(14, 138, 22)');
+  assert.is(
+    await p.locator('.issue-row .label:has-text("wombat")').evaluate((e) => getComputedStyle(e).backgroundColor),
+    'rgb(14, 138, 22)',
+  );
   await p.goto(base + '/labels');
   assert.match((await p.textContent('.def-row:has-text("wombat") .def-counts'))!, /1 open\s+0 closed/);
   await p.context().close();
@@ -159,7 +191,10 @@ run('preview: the server renders the Markdown with the same sanitiser; Write goe
   assert.not.match(preview, /<script|onclick|hx-get/);
   await p.click('[data-editor-write]');
   assert.ok(await p.isVisible('#comment-text'));
-  assert.is(await p.inputValue('#comment-text'), '**bold** and <script>alert(1)</script> <b onclick="alert(1)" hx-get="/x">b</b>');
+  assert.is(
+    await p.inputValue('#comment-text'),
+    '**bold** and <script>alert(1)</script> <b onclick="alert(1)" hx-get="/x">b</b>',
+  );
   await p.context().close();
 });
 
@@ -172,7 +207,12 @@ run('keyboard shortcuts: / focuses the search, j and k move, o opens, ? lists th
   await p.keyboard.press('j');
   await p.keyboard.press('j');
   await p.keyboard.press('k');
-  const titles = await p.$$eval('.issue-row', (rows) => rows.map((r) => ({ selected: r.classList.contains('selected'), title: r.querySelector('.issue-title')!.textContent!.trim() })));
+  const titles = await p.$$eval('.issue-row', (rows) =>
+    rows.map((r) => ({
+      selected: r.classList.contains('selected'),
+      title: r.querySelector('.issue-title')!.textContent!.trim(),
+    })),
+  );
   assert.is(titles.filter((t) => t.selected).length, 1);
   assert.ok(titles[0]!.selected, 'j, j, k: the first row');
   await p.keyboard.press('o');

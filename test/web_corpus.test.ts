@@ -40,7 +40,9 @@ run('the corpus: list, every issue page, merge request patches, JSON API', async
     assert.ok(withPatches > 50, `merge requests with highlighted patches: ${withPatches}`);
     const ids = JSON.parse(await (await app.request('/api/items//id')).text()) as string[];
     assert.is(ids.length, 191);
-    const mr = JSON.parse(await (await app.request('/api/item/c27ffb7e-5b3d-40f7-a13c-e14ab2d5cbb6/state')).text()) as string;
+    const mr = JSON.parse(
+      await (await app.request('/api/item/c27ffb7e-5b3d-40f7-a13c-e14ab2d5cbb6/state')).text(),
+    ) as string;
     assert.is(mr, 'closed');
   } finally {
     await index.close();

@@ -31,13 +31,25 @@ function shown(record: RecordFile[]): Record<string, string> {
   return Object.fromEntries(record.map((f) => [f.name, dec.decode(f.data)]));
 }
 
-const values = { summary: '  A summary  ', details: 'Details', labels: 'web, bug,\nbug', assignees: '', milestone: ' 1.0 ' };
+const values = {
+  summary: '  A summary  ',
+  details: 'Details',
+  labels: 'web, bug,\nbug',
+  assignees: '',
+  milestone: ' 1.0 ',
+};
 
 test('field and formValues: text with \\n line ends; anything else is empty', () => {
   assert.is(field({ a: 'x\r\ny\rz' }, 'a'), 'x\ny\nz');
   assert.is(field({ a: new Blob(['file']) }, 'a'), '');
   assert.is(field({}, 'a'), '');
-  assert.equal(formValues({ summary: 'S', labels: 'l' }), { summary: 'S', details: '', labels: 'l', assignees: '', milestone: '' });
+  assert.equal(formValues({ summary: 'S', labels: 'l' }), {
+    summary: 'S',
+    details: '',
+    labels: 'l',
+    assignees: '',
+    milestone: '',
+  });
 });
 
 test('splitList: trimmed, sorted, without blanks or repeats', () => {
@@ -52,7 +64,9 @@ test('a new issue: summary (trimmed), details, labels added, milestone; nothing 
     { types: 'LabelsChanged', added: 'bug\nweb\n' },
     { types: 'MilestoneChanged', milestone: '1.0' },
   ]);
-  assert.equal(newIssueRecords(w, { ...values, details: ' ', labels: '', milestone: '' }).map(shown), [{ types: 'SummaryChanged', text: 'A summary' }]);
+  assert.equal(newIssueRecords(w, { ...values, details: ' ', labels: '', milestone: '' }).map(shown), [
+    { types: 'SummaryChanged', text: 'A summary' },
+  ]);
 });
 
 test('an edit: one record per changed field, lists as added and removed', () => {
@@ -65,11 +79,24 @@ test('an edit: one record per changed field, lists as added and removed', () => 
     assignees: ['Ada'],
     milestone: '1.0',
   } as IssueView;
-  assert.equal(editRecords(w, before, values).map(shown), [{ types: 'LabelsChanged', added: 'web\n', removed: 'old\n' }, { types: 'AssigneesChanged', removed: 'Ada\n' }]);
-  assert.equal(editRecords(w, before, { ...values, summary: 'New', details: 'Details\n', labels: 'bug, old', assignees: 'Ada', milestone: '' }).map(shown), [
-    { types: 'SummaryChanged', text: 'New' },
-    { types: 'MilestoneChanged', milestone: '' },
+  assert.equal(editRecords(w, before, values).map(shown), [
+    { types: 'LabelsChanged', added: 'web\n', removed: 'old\n' },
+    { types: 'AssigneesChanged', removed: 'Ada\n' },
   ]);
+  assert.equal(
+    editRecords(w, before, {
+      ...values,
+      summary: 'New',
+      details: 'Details\n',
+      labels: 'bug, old',
+      assignees: 'Ada',
+      milestone: '',
+    }).map(shown),
+    [
+      { types: 'SummaryChanged', text: 'New' },
+      { types: 'MilestoneChanged', milestone: '' },
+    ],
+  );
 });
 
 test('a comment: the types of each action; an unknown action has none', () => {
@@ -78,7 +105,11 @@ test('a comment: the types of each action; an unknown action has none', () => {
   assert.equal(commentTypes('close', false), ['Closed']);
   assert.equal(commentTypes('reopen', false), ['Reopened']);
   assert.is(commentTypes('delete-everything', true), undefined);
-  assert.equal(shown(commentEditedRecord(w, 'HASH', 'new text')), { types: 'CommentEdited', text: 'new text', comment: 'HASH' });
+  assert.equal(shown(commentEditedRecord(w, 'HASH', 'new text')), {
+    types: 'CommentEdited',
+    text: 'new text',
+    comment: 'HASH',
+  });
   assert.equal(shown(commentDeletedRecord(w, 'HASH')), { types: 'CommentDeleted', comment: 'HASH' });
 });
 

@@ -17,7 +17,10 @@ git(sandbox, top, ['tag', 'v1']);
 git(sandbox, top, ['checkout', '-q', '-b', 'patches']);
 const mr = repo.newItem();
 record(repo, mr, ['SummaryChanged'], { text: 'Only on a branch' });
-const mrRecord = record(repo, mr, ['DetailsChanged', 'MergeRequested'], { text: 'A patch', 'git/0001-x.patch': 'diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n' });
+const mrRecord = record(repo, mr, ['DetailsChanged', 'MergeRequested'], {
+  text: 'A patch',
+  'git/0001-x.patch': 'diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n',
+});
 commitAll(sandbox, top, 'A merge request');
 git(sandbox, top, ['checkout', '-q', 'main']);
 record(repo, id, ['Closed']);
@@ -35,7 +38,11 @@ test('the issue page loads the Branches and tags panel lazily; the panel shows t
   assert.match(page.text, new RegExp(`hx-get="/issue/${id}/refs" hx-trigger="load"`));
   const panel = await get(`/issue/${id}/refs`);
   assert.is(panel.status, 200);
-  const states = [...panel.text.matchAll(/<li class="ref-(\w+)"><a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => [m[3], m[1], m[2]]);
+  const states = [...panel.text.matchAll(/<li class="ref-(\w+)"><a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => [
+    m[3],
+    m[1],
+    m[2],
+  ]);
   assert.equal(states, [
     ['main', 'closed', `/issue/${id}?at=main`],
     ['patches', 'open', `/issue/${id}?at=patches`],
@@ -47,7 +54,10 @@ test('the issue page loads the Branches and tags panel lazily; the panel shows t
 test('?at=REV shows the tracker at that revision: read-only, a banner, links kept at the revision', async () => {
   const list = await get('/?at=v1');
   assert.is(list.status, 200);
-  assert.match(list.text, /class="revision-banner"[\s\S]*<code>v1<\/code>[\s\S]*read-only[\s\S]*<a href="\/">Back to the working tree<\/a>/);
+  assert.match(
+    list.text,
+    /class="revision-banner"[\s\S]*<code>v1<\/code>[\s\S]*read-only[\s\S]*<a href="\/">Back to the working tree<\/a>/,
+  );
   assert.match(list.text, /Seen from &lt;b&gt;history&lt;\/b&gt;/);
   assert.not.match(list.text, /href="\/new"/);
   assert.match(list.text, new RegExp(`class="issue-title" href="/issue/${id}\\?at=v1"`));

@@ -79,7 +79,9 @@ async function readEvents(
     while (Date.now() < deadline && !until(events)) {
       const chunk = await Promise.race([
         reader.read(),
-        new Promise<{ done: true; value: undefined }>((r) => setTimeout(() => r({ done: true, value: undefined }), deadline - Date.now())),
+        new Promise<{ done: true; value: undefined }>((r) =>
+          setTimeout(() => r({ done: true, value: undefined }), deadline - Date.now()),
+        ),
       ]);
       if (chunk.done) break;
       buffer += dec.decode(chunk.value, { stream: true });
@@ -130,7 +132,10 @@ test('a record written by another process reaches /events of the item and of the
     const itemUpdates = itemEvents.filter((e) => e['event'] === 'situpdate');
     assert.is(itemUpdates.length, 1, 'the item stream hears about its own item only');
     assert.ok(listEvents.filter((e) => e['event'] === 'situpdate').length >= 2, 'the list hears about both');
-    assert.ok(itemEvents.some((e) => e['data'] === 'This issue was updated.'), 'a status line for screen readers');
+    assert.ok(
+      itemEvents.some((e) => e['data'] === 'This issue was updated.'),
+      'a status line for screen readers',
+    );
     const comments = f.index.get(id)!['comments'] as Array<{ text: string }>;
     assert.is(comments[0]!.text, 'from elsewhere', 'the index was refreshed from disk');
 
@@ -138,9 +143,14 @@ test('a record written by another process reaches /events of the item and of the
     const late = await fetch(`${base}/events?item=${id}&since=0`);
     const lateEvents = await readEvents(late.body!, (e) => e.some((x) => x['event'] === 'situpdate'), 2000);
     assert.ok(lateEvents.some((e) => e['event'] === 'situpdate'));
-    const reconnect = await fetch(`${base}/events?item=${id}`, { headers: { 'last-event-id': String(server.feed.seq) } });
+    const reconnect = await fetch(`${base}/events?item=${id}`, {
+      headers: { 'last-event-id': String(server.feed.seq) },
+    });
     const quiet = await readEvents(reconnect.body!, (e) => e.some((x) => x['event'] === 'situpdate'), 500);
-    assert.not.ok(quiet.some((e) => e['event'] === 'situpdate'), 'nothing new since Last-Event-ID');
+    assert.not.ok(
+      quiet.some((e) => e['event'] === 'situpdate'),
+      'nothing new since Last-Event-ID',
+    );
   } finally {
     await server.close();
     await f.close();
@@ -157,12 +167,21 @@ test('a record that arrives after its item link still reaches the index and /eve
   renameSync(recordDir, away);
   await f.index.refresh([id]);
   assert.equal(f.index.incomplete(), [id]);
-  const server = await startServer({ repo: f.repo, index: f.index, author: { name: 'Live' }, listen: '127.0.0.1:0', print: () => undefined });
+  const server = await startServer({
+    repo: f.repo,
+    index: f.index,
+    author: { name: 'Live' },
+    listen: '127.0.0.1:0',
+    print: () => undefined,
+  });
   try {
     const stream = await fetch(`http://127.0.0.1:${server.port}/events?item=${id}&since=${server.feed.seq}`);
     setTimeout(() => renameSync(away, recordDir), 200);
     const events = await readEvents(stream.body!, (e) => e.some((x) => x['event'] === 'situpdate'), 8000);
-    assert.ok(events.some((e) => e['event'] === 'situpdate'), 'the page hears about the late record');
+    assert.ok(
+      events.some((e) => e['event'] === 'situpdate'),
+      'the page hears about the late record',
+    );
     const comments = f.index.get(id)!['comments'] as Array<{ text: string }>;
     assert.is(comments.at(-1)!.text, 'late record');
   } finally {
@@ -175,18 +194,36 @@ test('non-loopback listening needs a token, printed with the address', async () 
   const f = await webFixture();
   const lines: string[] = [];
   // 0.0.0.0 is not loopback; bind it on a random port.
-  const server = await startServer({ repo: f.repo, index: f.index, author: { name: 'T' }, listen: '0.0.0.0:0', print: (l) => lines.push(l), watch: false });
+  const server = await startServer({
+    repo: f.repo,
+    index: f.index,
+    author: { name: 'T' },
+    listen: '0.0.0.0:0',
+    print: (l) => lines.push(l),
+    watch: false,
+  });
   try {
     assert.ok(server.token !== undefined && server.token.length >= 20);
     assert.match(lines[0]!, new RegExp(`^Serving on http://0\\.0\\.0\\.0:${server.port}/\\?token=${server.token}$`));
     assert.is((await fetch(`http://127.0.0.1:${server.port}/`)).status, 401);
-    assert.is((await fetch(`http://127.0.0.1:${server.port}/`, { headers: { authorization: `Bearer ${server.token}` } })).status, 200);
+    assert.is(
+      (await fetch(`http://127.0.0.1:${server.port}/`, { headers: { authorization: `Bearer ${server.token}` } }))
+        .status,
+      200,
+    );
   } finally {
     await server.close();
     await f.close();
   }
   const g = await webFixture();
-  const local = await startServer({ repo: g.repo, index: g.index, author: { name: 'T' }, listen: '127.0.0.1:0', print: (l) => lines.push(l), watch: false });
+  const local = await startServer({
+    repo: g.repo,
+    index: g.index,
+    author: { name: 'T' },
+    listen: '127.0.0.1:0',
+    print: (l) => lines.push(l),
+    watch: false,
+  });
   try {
     assert.is(local.token, undefined);
     assert.is(lines[1], `Serving on http://127.0.0.1:${local.port}`);

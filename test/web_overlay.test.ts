@@ -28,7 +28,12 @@ test.after(async () => {
   rmSync(base, { recursive: true, force: true });
 });
 
-function app(options: { overlays?: string[]; repositoryOverlays?: OverlayDir[]; ui?: 'auto' | 'builtin'; notice?: string }) {
+function app(options: {
+  overlays?: string[];
+  repositoryOverlays?: OverlayDir[];
+  ui?: 'auto' | 'builtin';
+  notice?: string;
+}) {
   return createApp({ repo: f.repo, index: f.index, author: { name: 'O', email: 'o@example.org' }, ...options });
 }
 
@@ -39,7 +44,14 @@ function sha(text: string | Buffer): string {
 test('an overlay app: its files by path, index.html for page addresses, our API and /repo/ unchanged', async () => {
   const server = app({ overlays: [APP] });
   const index = readFileSync(join(APP, 'index.html'), 'utf8');
-  for (const path of ['/', '/issue/' + id, '/new', '/search/state%20%3D%3D%20%27open%27', '/doc/getting_started.md', '/deep/er/path/']) {
+  for (const path of [
+    '/',
+    '/issue/' + id,
+    '/new',
+    '/search/state%20%3D%3D%20%27open%27',
+    '/doc/getting_started.md',
+    '/deep/er/path/',
+  ]) {
     const res = await server.request(path);
     assert.is(res.status, 200, path);
     assert.is(res.headers.get('content-type'), 'text/html; charset=utf-8', path);
@@ -50,7 +62,11 @@ test('an overlay app: its files by path, index.html for page addresses, our API 
   assert.is(script.headers.get('content-type'), 'text/javascript; charset=utf-8');
   assert.is(await script.text(), readFileSync(join(APP, 'app.js'), 'utf8'));
   const etag = script.headers.get('etag')!;
-  assert.is((await server.request('/app.js', { headers: { 'if-none-match': etag.slice(1, -1) } })).status, 304, 'a bare ETag, as the original sent');
+  assert.is(
+    (await server.request('/app.js', { headers: { 'if-none-match': etag.slice(1, -1) } })).status,
+    304,
+    'a bare ETag, as the original sent',
+  );
   assert.is((await server.request('/style.css')).headers.get('content-type'), 'text/css; charset=utf-8');
   const api = await server.request('/api/items//' + encodeURIComponent('{id: id, summary: summary}'));
   assert.equal(await api.json(), [{ id, summary: 'Overlay issue' }]);
@@ -71,7 +87,11 @@ test('the first overlay that has a file wins; any file type is served with its t
   writeFileSync(join(second, 'data.bin'), Buffer.from([0, 1, 2]));
   const server = app({ overlays: [first, second] });
   assert.is(await (await server.request('/src/part.html')).text(), '<dom-module>first</dom-module>');
-  assert.is(await (await server.request('/')).text(), '<!doctype html><p>second index', 'the first index.html of any overlay');
+  assert.is(
+    await (await server.request('/')).text(),
+    '<!doctype html><p>second index',
+    'the first index.html of any overlay',
+  );
   assert.is((await server.request('/manifest.json')).headers.get('content-type'), 'application/json');
   assert.is((await server.request('/data.bin')).headers.get('content-type'), 'application/octet-stream');
 });
@@ -84,7 +104,11 @@ test('the built-in interface keeps its strict policy: --ui builtin, and overlays
     assert.match(csp, /script-src 'self'(;|$)/);
     assert.not.match(csp, /data:|unsafe-inline/);
     assert.match(await res.text(), /Overlay issue/, 'the built-in list');
-    assert.is((await server.request('/app.js')).status, 404, 'overlay scripts are not served beside the built-in interface');
+    assert.is(
+      (await server.request('/app.js')).status,
+      404,
+      'overlay scripts are not served beside the built-in interface',
+    );
   }
 });
 
@@ -147,8 +171,22 @@ test('/user/config leaves out which repositories the user trusts; built-in pages
   const { loadUserConfig } = await import('../src/store/mod.ts');
   const dir = mkdtempSync(join(base, 'cfg-'));
   const path = join(dir, 'config.json');
-  writeFileSync(path, JSON.stringify({ author: { name: 'U' }, trusted_executables: { k: 'd' }, trusted_web: { k: 'd' }, issues: { filters: {} } }));
-  const server = createApp({ repo: f.repo, index: f.index, author: { name: 'U' }, userConfig: loadUserConfig({ path }), notice: 'Run `sit trust` to serve it.' });
+  writeFileSync(
+    path,
+    JSON.stringify({
+      author: { name: 'U' },
+      trusted_executables: { k: 'd' },
+      trusted_web: { k: 'd' },
+      issues: { filters: {} },
+    }),
+  );
+  const server = createApp({
+    repo: f.repo,
+    index: f.index,
+    author: { name: 'U' },
+    userConfig: loadUserConfig({ path }),
+    notice: 'Run `sit trust` to serve it.',
+  });
   const json = (await (await server.request('/user/config')).json()) as Record<string, unknown>;
   assert.equal(Object.keys(json).sort(), ['author', 'issues']);
   const page = await (await server.request('/')).text();

@@ -24,7 +24,12 @@ test.before(async () => {
   f.repo.newRecord(
     [
       ...recordFiles(['DetailsChanged', 'MergeRequested'], 'Solution: highlight them', day(3)),
-      { name: 'git/0001-Highlight.patch', data: new TextEncoder().encode('Subject: x\n---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old <b>line</b>\n+new line\n') },
+      {
+        name: 'git/0001-Highlight.patch',
+        data: new TextEncoder().encode(
+          'Subject: x\n---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old <b>line</b>\n+new line\n',
+        ),
+      },
     ],
     { itemId: mr },
   );
@@ -141,7 +146,13 @@ function lastRecordFiles(id: string): Map<string, string> {
 }
 
 test('new issue: writes summary, details, labels, assignees, milestone records with authorship', async () => {
-  const res = await post('/new', { summary: '  A new issue  ', details: 'Some *details*', labels: 'bug, web,bug', assignees: 'Ada', milestone: '1.0' });
+  const res = await post('/new', {
+    summary: '  A new issue  ',
+    details: 'Some *details*',
+    labels: 'bug, web,bug',
+    assignees: 'Ada',
+    milestone: '1.0',
+  });
   assert.is(res.status, 303);
   const id = decodeURIComponent(res.headers.get('location')!.replace('/issue/', ''));
   const state = f.index.get(id)!;
@@ -158,11 +169,17 @@ test('new issue: writes summary, details, labels, assignees, milestone records w
     assert.ok(names.some((n) => n.startsWith('.type/')));
     assert.is(dec.decode(r.files.find((x) => x.name === '.authors')!.data), 'Web Tester <web@example.com>');
     // The form the command line writes (and the original `sit record`): chrono's, nanoseconds and all.
-    assert.match(dec.decode(r.files.find((x) => x.name === '.timestamp')!.data), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6}|\.\d{9})?Z$/);
+    assert.match(
+      dec.decode(r.files.find((x) => x.name === '.timestamp')!.data),
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6}|\.\d{9})?Z$/,
+    );
   }
   // Not toISOString()'s milliseconds: nanoseconds (a fraction of 3 or 6 digits only when it ends in zeros).
   const stamps = records.map((r) => dec.decode(r.files.find((x) => x.name === '.timestamp')!.data));
-  assert.ok(stamps.some((stamp) => /\.\d{9}Z$/.test(stamp)), stamps.join(' '));
+  assert.ok(
+    stamps.some((stamp) => /\.\d{9}Z$/.test(stamp)),
+    stamps.join(' '),
+  );
   const page = await html(`/issue/${id}`);
   assert.match(page.text, /<em>details<\/em>/);
 });
@@ -206,7 +223,10 @@ test('comment, comment-and-close, reopen, close without text', async () => {
 
 test('edit: writes only what changed; labels as added/removed lines', async () => {
   const id = ids['newest']!;
-  f.repo.newRecord([...recordFiles(['LabelsChanged']), { name: 'added', data: new TextEncoder().encode('old\nkeep\n') }], { itemId: id });
+  f.repo.newRecord(
+    [...recordFiles(['LabelsChanged']), { name: 'added', data: new TextEncoder().encode('old\nkeep\n') }],
+    { itemId: id },
+  );
   await f.index.refresh([id]);
   const before = f.repo.listItemRecords(id).length;
   const state = f.index.get(id)!;
@@ -224,7 +244,13 @@ test('edit: writes only what changed; labels as added/removed lines', async () =
   assert.is(files.get('added'), 'new\n');
   assert.is(files.get('removed'), 'old\n');
   assert.equal(f.index.get(id)!['labels'], ['keep', 'new']);
-  await post(`/issue/${id}/edit`, { summary: 'Renamed', details: state['details'] as string, labels: 'keep, new', assignees: '', milestone: '' });
+  await post(`/issue/${id}/edit`, {
+    summary: 'Renamed',
+    details: state['details'] as string,
+    labels: 'keep, new',
+    assignees: '',
+    milestone: '',
+  });
   assert.is(f.index.get(id)!['summary'], 'Renamed');
   const form = await html(`/issue/${id}/edit`);
   assert.match(form.text, /value="keep, new"/);
@@ -269,7 +295,6 @@ test('static assets: htmx 4 and the SSE extension come from node_modules, no CDN
   assert.is((await f.app.request('/static/htmx.js', { headers: { 'if-none-match': etag } })).status, 304);
 });
 
-
 test('an issue by a unique prefix of its id (with or without #) redirects to its full address; ambiguous or unknown ones do not', async () => {
   const id = ids['newest']!;
   const res = await f.app.request(`/issue/${id.slice(0, 8)}`);
@@ -294,15 +319,24 @@ test('labels and milestones: defining writes records of the definitions item; th
   }
   const records = f.repo.listItemRecords('issue-tracking-definitions').length;
   res = await post('/labels', { name: 'quokka', color: '#0e8a16', description: 'Small marsupials' });
-  assert.is(f.repo.listItemRecords('issue-tracking-definitions').length, records, 'an unchanged definition writes nothing');
+  assert.is(
+    f.repo.listItemRecords('issue-tracking-definitions').length,
+    records,
+    'an unchanged definition writes nothing',
+  );
   assert.is((await post('/labels', { name: 'bad', color: 'red' })).status, 422);
   assert.is((await post('/labels', { name: '', color: '#000000' })).status, 422);
-  f.repo.newRecord([...recordFiles(['LabelsChanged']), { name: 'added', data: new TextEncoder().encode('quokka\n') }], { itemId: ids['closed']! });
+  f.repo.newRecord([...recordFiles(['LabelsChanged']), { name: 'added', data: new TextEncoder().encode('quokka\n') }], {
+    itemId: ids['closed']!,
+  });
   await f.index.refresh([ids['closed']!]);
   const labels = await html('/labels');
   assert.match(labels.text, /class="label lc-0e8a16" href="[^"]*" title="Small marsupials">quokka<\/a>/);
   assert.match(labels.text, /0 open<\/a> <a href="[^"]*">[\s\S]{0,400}1 closed/);
-  assert.match(await (await f.app.request('/labels.css')).text(), /\.label\.lc-0e8a16\{background:#0e8a16;color:#000000/);
+  assert.match(
+    await (await f.app.request('/labels.css')).text(),
+    /\.label\.lc-0e8a16\{background:#0e8a16;color:#000000/,
+  );
   res = await post('/milestones', { title: '2.0', due: '2000-01-01', description: 'Long ago' });
   assert.is(res.status, 303);
   assert.is((await post('/milestones', { title: '2.0', due: 'tomorrow' })).status, 422);
@@ -318,7 +352,10 @@ test('new issue: templates offered, one used to fill the form; previews without 
   const { mkdirSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   mkdirSync(join(f.repo.root, 'templates'), { recursive: true });
-  writeFileSync(join(f.repo.root, 'templates', 'bug.md'), '---\nname: Bug report\nabout: It broke\ntitle: "Bug: "\nlabels: bug\n---\n**What happened**\n');
+  writeFileSync(
+    join(f.repo.root, 'templates', 'bug.md'),
+    '---\nname: Bug report\nabout: It broke\ntitle: "Bug: "\nlabels: bug\n---\n**What happened**\n',
+  );
   const chooser = await html('/new');
   assert.match(chooser.text, /Bug report[\s\S]*It broke[\s\S]*href="\/new\?template=bug"/);
   assert.match(chooser.text, /href="\/new\?template="/);
@@ -327,11 +364,20 @@ test('new issue: templates offered, one used to fill the form; previews without 
   assert.match(form.text, />\*\*What happened\*\*<\/textarea>/);
   assert.match(form.text, /id="labels" name="labels" type="text" value="bug"/);
   const items = f.repo.items().length;
-  const preview = await post('/new', { summary: 'x', details: '**strong** #' + ids['oldest']!.slice(0, 8), preview: 'details' });
+  const preview = await post('/new', {
+    summary: 'x',
+    details: '**strong** #' + ids['oldest']!.slice(0, 8),
+    preview: 'details',
+  });
   assert.is(preview.status, 200);
   const text = await preview.text();
   assert.match(text, /<strong>strong<\/strong>/);
-  assert.match(text, new RegExp(`<a class="issue-ref( closed)?" href="/issue/${ids['oldest']}" title="Oldest open issue( \\(closed\\))?">`));
+  assert.match(
+    text,
+    new RegExp(
+      `<a class="issue-ref( closed)?" href="/issue/${ids['oldest']}" title="Oldest open issue( \\(closed\\))?">`,
+    ),
+  );
   assert.is(f.repo.items().length, items, 'a preview writes nothing');
   const fragment = await post('/preview', { text: '*em*' });
   assert.is(await fragment.text(), '<div class="markdown" hx-ignore><p><em>em</em></p>\n</div>');
@@ -350,7 +396,11 @@ test('the issue page: the timeline between the comments, and the commits panel o
 });
 
 test('an empty tracker invites the first issue', async () => {
-  const empty = createApp({ repo: f.repo, author: { name: 'E' }, index: { states: () => [], get: () => undefined, refresh: async () => [] } });
+  const empty = createApp({
+    repo: f.repo,
+    author: { name: 'E' },
+    index: { states: () => [], get: () => undefined, refresh: async () => [] },
+  });
   const text = await (await empty.request('/')).text();
   assert.match(text, /Welcome to your issue tracker/);
   assert.match(text, /Create the first issue/);

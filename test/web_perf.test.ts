@@ -9,7 +9,8 @@ import { indexStates, type IssueState } from '../src/query/mod.ts';
 import { webFixture } from './helpers/web_fixtures.ts';
 
 function states(n: number): IssueState[] {
-  const words = 'record item reducer module issue tracker merge request branch patch commit history repository state'.split(' ');
+  const words =
+    'record item reducer module issue tracker merge request branch patch commit history repository state'.split(' ');
   const out: IssueState[] = [];
   let clock = Date.UTC(2018, 0, 29);
   for (let i = 0; i < n; i++) {
@@ -64,7 +65,9 @@ test('10 000 issues: first list page of is:open sort:updated-desc within 50 ms w
     assert.is(rows, 25);
     const warm = times.slice(5).sort((a, b) => a - b);
     const median = warm[Math.floor(warm.length / 2)]!;
-    process.stderr.write(`web_perf: 10 000 issues, first page warm median ${median.toFixed(1)} ms (max ${warm[warm.length - 1]!.toFixed(1)} ms)\n`);
+    process.stderr.write(
+      `web_perf: 10 000 issues, first page warm median ${median.toFixed(1)} ms (max ${warm[warm.length - 1]!.toFixed(1)} ms)\n`,
+    );
     assert.ok(median <= 50, `median ${median.toFixed(1)} ms exceeds 50 ms`);
   } finally {
     await f.close();

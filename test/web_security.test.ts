@@ -58,36 +58,53 @@ function tags(html: string): Array<{ name: string; attrs: string }> {
 function attributes(attrs: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const re = /\s([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?/g;
-  for (let m = re.exec(attrs); m !== null; m = re.exec(attrs)) out.push([m[1]!.toLowerCase(), m[2] ?? m[3] ?? m[4] ?? '']);
+  for (let m = re.exec(attrs); m !== null; m = re.exec(attrs))
+    out.push([m[1]!.toLowerCase(), m[2] ?? m[3] ?? m[4] ?? '']);
   return out;
 }
 
-const OUR_HTMX = /^(hx-get|hx-post|hx-trigger|hx-select|hx-swap|hx-target|hx-push-url|hx-sse:connect|hx-ignore|hx-disable)$/;
+const OUR_HTMX =
+  /^(hx-get|hx-post|hx-trigger|hx-select|hx-swap|hx-target|hx-push-url|hx-sse:connect|hx-ignore|hx-disable)$/;
 
 function assertInert(html: string, where: string): void {
   const all = tags(html);
   for (const s of all.filter((t) => t.name === 'script')) {
     assert.match(s.attrs, /^ src="\/static\/(htmx|hx-sse|sit)\.js" defer$/, `${where}: only our own scripts`);
   }
-  assert.not.ok(all.some((t) => t.name === 'iframe' || t.name === 'object' || t.name === 'embed'), `${where}: no frames`);
+  assert.not.ok(
+    all.some((t) => t.name === 'iframe' || t.name === 'object' || t.name === 'embed'),
+    `${where}: no frames`,
+  );
   for (const t of all) {
     const show = `<${t.name}${t.attrs}>`;
     for (const [name, value] of attributes(t.attrs)) {
       assert.not.match(name, /^on/, `${where}: event handler attribute in ${show}`);
       assert.is.not(name, 'style', `${where}: style attribute in ${show}`);
       if (name === 'href' || name === 'src' || name === 'action' || name === 'formaction') {
-        assert.not.match(value.replace(/&#?\w+;/g, ''), /^\s*(javascript|data|vbscript):/i, `${where}: script URL in ${show}`);
+        assert.not.match(
+          value.replace(/&#?\w+;/g, ''),
+          /^\s*(javascript|data|vbscript):/i,
+          `${where}: script URL in ${show}`,
+        );
       }
       if (/^(data-)?hx-/.test(name)) {
         // Only our own templates carry htmx attributes: known names, requests to our own routes.
         assert.match(name, OUR_HTMX, `${where}: unexpected htmx attribute ${name} in ${show}`);
         if (name === 'hx-get' || name === 'hx-post' || name === 'hx-sse:connect') {
-          assert.match(value, /^\/($|\?|issue\/|events\?|new$|preview$)/, `${where}: htmx request to ${value} in ${show}`);
+          assert.match(
+            value,
+            /^\/($|\?|issue\/|events\?|new$|preview$)/,
+            `${where}: htmx request to ${value} in ${show}`,
+          );
         }
       }
     }
     if (t.name === 'form') {
-      assert.match(t.attrs, /class="(comment-form|search|issue-form card|shortcuts-close|card|card def-form new-def|def-form|def-delete)"/, `${where}: a form from user content`);
+      assert.match(
+        t.attrs,
+        /class="(comment-form|search|issue-form card|shortcuts-close|card|card def-form new-def|def-form|def-delete)"/,
+        `${where}: a form from user content`,
+      );
     }
   }
 }
@@ -99,7 +116,10 @@ test('issue page: hostile summary, details, comment, label and author render ine
   assertInert(html, 'issue page');
   // The text is still there, escaped, so the reader sees what was written.
   assert.ok(html.includes('&lt;script&gt;alert(&quot;summary&quot;)&lt;/script&gt;'));
-  assert.ok(html.includes('&lt;script&gt;alert(&quot;s&quot;)&lt;/script&gt;') || html.includes('&lt;script&gt;alert("s")&lt;/script&gt;'));
+  assert.ok(
+    html.includes('&lt;script&gt;alert(&quot;s&quot;)&lt;/script&gt;') ||
+      html.includes('&lt;script&gt;alert("s")&lt;/script&gt;'),
+  );
   assert.ok(html.includes('>hx link</a>'), 'the link text survives without its htmx attributes');
   assert.ok(html.includes('>click me</a>'), 'the javascript: link keeps its text, loses its target');
   // User markdown sits inside hx-ignore containers.
@@ -204,8 +224,12 @@ test('CSRF: cross-origin, cross-site and origin-less writes are refused and writ
   ];
   for (const route of writeRoutes(itemId)) {
     for (const headers of variants) {
-      const init = { ...route.init, headers: { ...(route.init.headers as Record<string, string> | undefined), ...headers } };
-      if (init.body instanceof URLSearchParams) init.headers = { ...init.headers, 'content-type': 'application/x-www-form-urlencoded' };
+      const init = {
+        ...route.init,
+        headers: { ...(route.init.headers as Record<string, string> | undefined), ...headers },
+      };
+      if (init.body instanceof URLSearchParams)
+        init.headers = { ...init.headers, 'content-type': 'application/x-www-form-urlencoded' };
       const res = await f.app.request(route.path, init);
       assert.is(res.status, 403, `${route.path} with ${JSON.stringify(headers)} → ${res.status}`);
     }
@@ -344,7 +368,13 @@ test('path traversal: overlays serve styles but never escape, and never serve sc
 });
 
 test('access token: required, accepted once by query (cookie), by bearer; Host check', async () => {
-  const app = createApp({ repo: f.repo, index: f.index, author: { name: 'T' }, token: 'tok-123', allowedHosts: ['localhost'] });
+  const app = createApp({
+    repo: f.repo,
+    index: f.index,
+    author: { name: 'T' },
+    token: 'tok-123',
+    allowedHosts: ['localhost'],
+  });
   assert.is((await app.request('/')).status, 401);
   assert.is((await app.request('/?token=wrong')).status, 401);
   assert.is((await app.request('/api/items//id', { headers: { authorization: 'Bearer wrong' } })).status, 401);
@@ -358,7 +388,11 @@ test('access token: required, accepted once by query (cookie), by bearer; Host c
   assert.is((await app.request('/', { headers: { cookie: 'sit_token=tok-123' } })).status, 200);
   assert.is((await app.request('/api/items//id', { headers: { authorization: 'Bearer tok-123' } })).status, 200);
   assert.is((await app.request('/static/style.css')).status, 401, 'assets need the token too');
-  assert.is((await app.request('http://evil.example/', { headers: { cookie: 'sit_token=tok-123', host: 'evil.example' } })).status, 421);
+  assert.is(
+    (await app.request('http://evil.example/', { headers: { cookie: 'sit_token=tok-123', host: 'evil.example' } }))
+      .status,
+    421,
+  );
 });
 
 test('body limits: large forms get 413 and write nothing', async () => {
@@ -373,21 +407,40 @@ test('body limits: large forms get 413 and write nothing', async () => {
   assert.is(countRecords(f.repo.root), before);
 });
 
-
 // ---- the tracker's newer inputs: definitions, templates, references, timeline, edits -----------
 
 const enc = new TextEncoder();
 
-function files(types: string[], named: Record<string, string>, authors = 'Mallory <m@example.com>'): Parameters<typeof f.repo.newRecord>[0] {
-  return [...recordFiles(types, undefined, undefined, authors), ...Object.entries(named).map(([name, text]) => ({ name, data: enc.encode(text) }))];
+function files(
+  types: string[],
+  named: Record<string, string>,
+  authors = 'Mallory <m@example.com>',
+): Parameters<typeof f.repo.newRecord>[0] {
+  return [
+    ...recordFiles(types, undefined, undefined, authors),
+    ...Object.entries(named).map(([name, text]) => ({ name, data: enc.encode(text) })),
+  ];
 }
 
 test('hostile label and milestone definitions render inert; the label style sheet holds only #rrggbb rules', async () => {
   const defs = 'issue-tracking-definitions';
   if (!f.repo.hasItem(defs)) f.repo.newItem(defs);
-  f.repo.newRecord(files(['LabelDefined'], { name: '"><script>alert(7)</script>', color: '#112233', description: '<b hx-get="/api/item" hx-trigger="load" onclick="x()">d</b>' }), { itemId: defs });
-  f.repo.newRecord(files(['LabelDefined'], { name: 'evil-colour', color: 'red;}body{background:url(javascript:alert(1))' }), { itemId: defs });
-  f.repo.newRecord(files(['MilestoneDefined'], { title: '<img src=x onerror=alert(8)>', due: '2020-01-01', description: HOSTILE }), { itemId: defs });
+  f.repo.newRecord(
+    files(['LabelDefined'], {
+      name: '"><script>alert(7)</script>',
+      color: '#112233',
+      description: '<b hx-get="/api/item" hx-trigger="load" onclick="x()">d</b>',
+    }),
+    { itemId: defs },
+  );
+  f.repo.newRecord(
+    files(['LabelDefined'], { name: 'evil-colour', color: 'red;}body{background:url(javascript:alert(1))' }),
+    { itemId: defs },
+  );
+  f.repo.newRecord(
+    files(['MilestoneDefined'], { title: '<img src=x onerror=alert(8)>', due: '2020-01-01', description: HOSTILE }),
+    { itemId: defs },
+  );
   await f.index.refresh([defs]);
   f.repo.newRecord(files(['LabelsChanged'], { added: '"><script>alert(7)</script>\nevil-colour\n' }), { itemId });
   f.repo.newRecord(files(['MilestoneChanged'], { milestone: '<img src=x onerror=alert(8)>' }), { itemId });
@@ -398,7 +451,11 @@ test('hostile label and milestone definitions render inert; the label style shee
     assertInert(await res.text(), path);
   }
   const css = await (await f.app.request('/labels.css')).text();
-  for (const line of css.trim().split('\n')) assert.match(line, /^\.label\.lc-[0-9a-f]{6}\{background:#[0-9a-f]{6};color:#(000000|ffffff);border-color:rgba\(0,0,0,\.15\)\}$/);
+  for (const line of css.trim().split('\n'))
+    assert.match(
+      line,
+      /^\.label\.lc-[0-9a-f]{6}\{background:#[0-9a-f]{6};color:#(000000|ffffff);border-color:rgba\(0,0,0,\.15\)\}$/,
+    );
   assert.not.match(css, /url|javascript|\}body/);
 });
 
@@ -422,7 +479,10 @@ test('hostile issue templates render inert; templates outside .sit/templates are
       assert.not.match(html, /TOP SECRET|Secret/);
     }
     const form = await (await f.app.request('/new?template=evil')).text();
-    assert.ok(form.includes('&lt;/textarea&gt;&lt;script&gt;alert(11)&lt;/script&gt;'), 'the body is escaped inside the text area');
+    assert.ok(
+      form.includes('&lt;/textarea&gt;&lt;script&gt;alert(11)&lt;/script&gt;'),
+      'the body is escaped inside the text area',
+    );
     assert.is((await (await f.app.request('/new?template=leak')).text()).includes('TOP SECRET'), false);
   } finally {
     rmSync(outside, { recursive: true, force: true });
@@ -435,11 +495,19 @@ test('references to a hostile id, and mentions from a hostile issue, render iner
   f.repo.newRecord(files(['SummaryChanged'], { text: '<img src=x onerror=alert(13)> "quoted"' }), { itemId: evil });
   const mentioning = f.repo.newItem();
   f.repo.newRecord(files(['SummaryChanged'], { text: '<script>alert(14)</script>' }), { itemId: mentioning });
-  f.repo.newRecord(files(['DetailsChanged'], { text: `See #deadbeef and #${itemId.slice(0, 8)}: <a class="issue-ref" href="/issue/deadbeef">#deadbeef</a>` }), { itemId: mentioning });
+  f.repo.newRecord(
+    files(['DetailsChanged'], {
+      text: `See #deadbeef and #${itemId.slice(0, 8)}: <a class="issue-ref" href="/issue/deadbeef">#deadbeef</a>`,
+    }),
+    { itemId: mentioning },
+  );
   await f.index.refresh([evil, mentioning]);
   const page = await (await f.app.request(`/issue/${mentioning}`)).text();
   assertInert(page, 'mentioning issue');
-  assert.match(page, /<a class="issue-ref" href="\/issue\/deadbeef-%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert\(12\)%3E" title="&lt;img src=x onerror=alert\(13\)&gt; &quot;quoted&quot;">#deadbeef<\/a>/);
+  assert.match(
+    page,
+    /<a class="issue-ref" href="\/issue\/deadbeef-%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert\(12\)%3E" title="&lt;img src=x onerror=alert\(13\)&gt; &quot;quoted&quot;">#deadbeef<\/a>/,
+  );
   const target = await (await f.app.request(`/issue/${encodeURIComponent(evil)}`)).text();
   assertInert(target, 'the hostile id');
   assert.match(target, /mentioned this issue in/);
@@ -456,7 +524,10 @@ test('comment edits: records that target another item, another author or no comm
   const hash = (state['timeline'] as Array<{ type: string; hash: string }>).find((e) => e.type === 'comment')!.hash;
   // Written into another item, or by another author: ignored by the reducers.
   const elsewhere = await f.issue('Elsewhere');
-  f.repo.newRecord(files(['CommentEdited'], { comment: hash, text: 'Edited from elsewhere' }, 'Ada Lovelace <ada@example.com>'), { itemId: elsewhere });
+  f.repo.newRecord(
+    files(['CommentEdited'], { comment: hash, text: 'Edited from elsewhere' }, 'Ada Lovelace <ada@example.com>'),
+    { itemId: elsewhere },
+  );
   f.repo.newRecord(files(['CommentEdited'], { comment: hash, text: 'Edited by Mallory' }), { itemId: victim });
   f.repo.newRecord(files(['CommentDeleted'], { comment: hash }), { itemId: victim });
   await f.index.refresh([victim, elsewhere]);
@@ -469,9 +540,17 @@ test('comment edits: records that target another item, another author or no comm
   for (const mode of ['edit', 'delete']) {
     const get = await f.app.request(`/issue/${victim}/comment/${hash}/${mode}`);
     assert.is(get.status, 403, `GET ${mode}`);
-    const post = await f.app.request(`/issue/${victim}/comment/${hash}/${mode}`, { method: 'POST', headers: formHeaders(), body: new URLSearchParams({ text: 'x' }) });
+    const post = await f.app.request(`/issue/${victim}/comment/${hash}/${mode}`, {
+      method: 'POST',
+      headers: formHeaders(),
+      body: new URLSearchParams({ text: 'x' }),
+    });
     assert.is(post.status, 403, `POST ${mode}`);
-    const other = await f.app.request(`/issue/${elsewhere}/comment/${hash}/${mode}`, { method: 'POST', headers: formHeaders(), body: new URLSearchParams({ text: 'x' }) });
+    const other = await f.app.request(`/issue/${elsewhere}/comment/${hash}/${mode}`, {
+      method: 'POST',
+      headers: formHeaders(),
+      body: new URLSearchParams({ text: 'x' }),
+    });
     assert.is(other.status, 404, `a comment of another item (${mode})`);
   }
   assert.is(countRecords(f.repo.root), before, 'nothing written');
@@ -485,8 +564,15 @@ test('timeline events carrying hostile values, and previews, render inert', asyn
   await f.index.refresh([id]);
   const page = await (await f.app.request(`/issue/${id}`)).text();
   assertInert(page, 'timeline');
-  assert.match(page, /changed the summary from <del>Timeline<\/del> to <ins>&lt;script&gt;alert\(15\)&lt;\/script&gt;<\/ins>/);
-  const preview = await f.app.request('/preview', { method: 'POST', headers: formHeaders(), body: new URLSearchParams({ preview: 'text', text: HOSTILE }) });
+  assert.match(
+    page,
+    /changed the summary from <del>Timeline<\/del> to <ins>&lt;script&gt;alert\(15\)&lt;\/script&gt;<\/ins>/,
+  );
+  const preview = await f.app.request('/preview', {
+    method: 'POST',
+    headers: formHeaders(),
+    body: new URLSearchParams({ preview: 'text', text: HOSTILE }),
+  });
   assert.is(preview.status, 200);
   const html = await preview.text();
   assert.match(html, /^<div class="markdown" hx-ignore>/);

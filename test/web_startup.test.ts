@@ -40,7 +40,10 @@ test('while indexing: API 503 with Retry-After, banner with counts, issue pages 
     assert.match(api.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
     const apiText = await api.text();
     assert.not.match(apiText, /\n/, 'one line');
-    assert.match(String((JSON.parse(apiText) as { error: string }).error), /^indexing: (\d+ of 41 items so far|listing the items); try again in \d+ s$/);
+    assert.match(
+      String((JSON.parse(apiText) as { error: string }).error),
+      /^indexing: (\d+ of 41 items so far|listing the items); try again in \d+ s$/,
+    );
 
     // What does not need the index answers as always.
     assert.is((await app.request('/static/style.css')).status, 200);
@@ -52,12 +55,18 @@ test('while indexing: API 503 with Retry-After, banner with counts, issue pages 
     const listPage = await list.text();
     const banner = bannerOf(listPage);
     assert.ok(banner !== undefined, 'the list page has the banner');
-    assert.match(banner!, /Indexing:<\/strong> <span class="indexing-count">(\d+ of 41 items|listing the items)<\/span>/);
+    assert.match(
+      banner!,
+      /Indexing:<\/strong> <span class="indexing-count">(\d+ of 41 items|listing the items)<\/span>/,
+    );
     assert.match(banner!, /hx-get="\/indexing\?then=update" hx-trigger="every 1s" hx-swap="outerHTML"/);
     assert.ok(listPage.indexOf(banner!) < listPage.indexOf('<main id="main"'), 'above the main landmark');
 
     // An issue the index has not reached is answered by reducing that one item.
-    const late = f.ids.slice(0, ITEMS).reverse().find((id) => index.get(id) === undefined);
+    const late = f.ids
+      .slice(0, ITEMS)
+      .reverse()
+      .find((id) => index.get(id) === undefined);
     assert.ok(late !== undefined, 'some item is not indexed yet');
     const issue = await app.request(`/issue/${late}`);
     assert.is(issue.status, 200);
@@ -170,7 +179,14 @@ test('startServer prints its address before the index is ready; closing while in
   coldCache(f, 'server');
   const index = ItemIndex.start(f.repo, { limits: LIMITS });
   const lines: string[] = [];
-  const server = await startServer({ repo: f.repo, index, author: { name: 'T' }, listen: '127.0.0.1:0', print: (l) => lines.push(l), watch: false });
+  const server = await startServer({
+    repo: f.repo,
+    index,
+    author: { name: 'T' },
+    listen: '127.0.0.1:0',
+    print: (l) => lines.push(l),
+    watch: false,
+  });
   try {
     assert.match(lines[0] ?? '', /^Serving on http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${server.url}/api/items//id`);

@@ -14,7 +14,9 @@ const available = existsSync(CHROMIUM);
 const required = process.env['SIT_REQUIRE_BROWSER'] === '1';
 
 if (!available && !required) {
-  process.stderr.write(`web_startup_browser.test.ts: skipped, ${CHROMIUM} is not installed (set SIT_REQUIRE_BROWSER=1 to fail instead)\n`);
+  process.stderr.write(
+    `web_startup_browser.test.ts: skipped, ${CHROMIUM} is not installed (set SIT_REQUIRE_BROWSER=1 to fail instead)\n`,
+  );
 }
 
 const run = available || required ? test : test.skip;
@@ -31,10 +33,25 @@ run('browser: the indexing banner counts up, then the list shows every issue wit
   let server: RunningServer | undefined;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
   try {
-    server = await startServer({ repo: f.repo, index, author: { name: 'Browser Tester' }, listen: '127.0.0.1:0', print: () => undefined });
+    server = await startServer({
+      repo: f.repo,
+      index,
+      author: { name: 'Browser Tester' },
+      listen: '127.0.0.1:0',
+      print: () => undefined,
+    });
     const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
     const errors: string[] = [];
     page.on('console', (m) => {

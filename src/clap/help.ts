@@ -25,13 +25,38 @@ export function versionFlag(app: AppSpec): ArgSpec | undefined {
 }
 
 function builtin(name: string, short: string | undefined, help: string): ArgSpec {
-  return { name, short, long: name, help, required: false, takesValue: false, multiple: false, useDelimiter: false, hidden: false, conflictsWith: [], requires: [], order: 999 };
+  return {
+    name,
+    short,
+    long: name,
+    help,
+    required: false,
+    takesValue: false,
+    multiple: false,
+    useDelimiter: false,
+    hidden: false,
+    conflictsWith: [],
+    requires: [],
+    order: 999,
+  };
 }
 
 /** The automatic `help` subcommand, unless disabled, declared, or there are no subcommands. */
 export function helpSubcommand(app: AppSpec): AppSpec | undefined {
-  if (app.subcommands.length === 0 || has(app, 'DisableHelpSubcommand') || app.subcommands.some((s) => s.name === 'help')) return undefined;
-  return { name: 'help', about: 'Prints this message or the help of the given subcommand(s)', aliases: [], settings: new Set(), args: [], subcommands: [] };
+  if (
+    app.subcommands.length === 0 ||
+    has(app, 'DisableHelpSubcommand') ||
+    app.subcommands.some((s) => s.name === 'help')
+  )
+    return undefined;
+  return {
+    name: 'help',
+    about: 'Prints this message or the help of the given subcommand(s)',
+    aliases: [],
+    settings: new Set(),
+    args: [],
+    subcommands: [],
+  };
 }
 
 /** How an argument is shown: `--long`, `-s`, `--long <value>`, `<NAME>...`. */
@@ -119,8 +144,14 @@ export function helpMessage(app: AppSpec, binName: string | undefined): string {
   out += `\nUSAGE:\n${TAB}${usage(app, binName)}\n\n`;
   const builtins = [helpFlag(app), versionFlag(app)].filter((a): a is ArgSpec => a !== undefined);
   const visible = [...app.args, ...builtins].filter((a) => !a.hidden);
-  const flags = sorted(app, visible.filter((a) => a.index === undefined && !a.takesValue));
-  const options = sorted(app, visible.filter((a) => a.index === undefined && a.takesValue));
+  const flags = sorted(
+    app,
+    visible.filter((a) => a.index === undefined && !a.takesValue),
+  );
+  const options = sorted(
+    app,
+    visible.filter((a) => a.index === undefined && a.takesValue),
+  );
   const pos = positionals(app).filter((a) => !a.hidden);
   const autoHelp = helpSubcommand(app);
   const subs = [...app.subcommands, ...(autoHelp === undefined ? [] : [autoHelp])].filter((s) => !has(s, 'Hidden'));
@@ -132,11 +163,17 @@ export function helpMessage(app: AppSpec, binName: string | undefined): string {
     if (options.length > 0) sections.push(`OPTIONS:\n${switchLines(options).join('\n')}`);
   }
   if (pos.length > 0) {
-    sections.push(`ARGS:\n${namedLines(pos.map((a) => ({ shown: display(a), help: argHelp(a, specValues(a)) }))).join('\n')}`);
+    sections.push(
+      `ARGS:\n${namedLines(pos.map((a) => ({ shown: display(a), help: argHelp(a, specValues(a)) }))).join('\n')}`,
+    );
   }
   if (subs.length > 0) {
-    const ordered = has(app, 'DeriveDisplayOrder') ? subs : [...subs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    sections.push(`SUBCOMMANDS:\n${namedLines(ordered.map((s) => ({ shown: s.name, help: s.about ?? '' }))).join('\n')}`);
+    const ordered = has(app, 'DeriveDisplayOrder')
+      ? subs
+      : [...subs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    sections.push(
+      `SUBCOMMANDS:\n${namedLines(ordered.map((s) => ({ shown: s.name, help: s.about ?? '' }))).join('\n')}`,
+    );
   }
   out += sections.join('\n\n');
   if (app.afterHelp !== undefined) out += `${sections.length > 0 ? '\n\n' : ''}${app.afterHelp}`;

@@ -32,11 +32,19 @@ export type ParseOutcome =
   | { kind: 'exit'; text: string; stream: 'stdout' | 'stderr'; status: number };
 
 class Exit {
-  constructor(readonly text: string, readonly stream: 'stdout' | 'stderr', readonly status: number) {}
+  constructor(
+    readonly text: string,
+    readonly stream: 'stdout' | 'stderr',
+    readonly status: number,
+  ) {}
 }
 
 function error(app: AppSpec, binName: string | undefined, message: string): Exit {
-  return new Exit(`error: ${message}\n\nUSAGE:\n    ${usage(app, binName)}\n\nFor more information try --help\n`, 'stderr', 1);
+  return new Exit(
+    `error: ${message}\n\nUSAGE:\n    ${usage(app, binName)}\n\nFor more information try --help\n`,
+    'stderr',
+    1,
+  );
 }
 
 function isNumber(text: string): boolean {
@@ -65,7 +73,11 @@ function addValue(state: State, arg: ArgSpec, value: string): void {
   values.forEach((v, k) => {
     if (k > 0) state.idx++;
     if (arg.possibleValues !== undefined && !arg.possibleValues.includes(v)) {
-      throw error(state.app, state.binName, `'${v}' isn't a valid value for '${display(arg)}'\n\t[values: ${arg.possibleValues.join(', ')}]`);
+      throw error(
+        state.app,
+        state.binName,
+        `'${v}' isn't a valid value for '${display(arg)}'\n\t[values: ${arg.possibleValues.join(', ')}]`,
+      );
     }
     m.vals.push(v);
     m.indices.push(state.idx);
@@ -80,7 +92,11 @@ function occurrence(state: State, arg: ArgSpec): void {
       m.indices = [];
       m.vals = [];
     } else {
-      throw error(state.app, state.binName, `The argument '${display(arg)}' was provided more than once, but cannot be used multiple times`);
+      throw error(
+        state.app,
+        state.binName,
+        `The argument '${display(arg)}' was provided more than once, but cannot be used multiple times`,
+      );
     }
   }
   m.occurs++;
@@ -229,7 +245,9 @@ function parseApp(app: AppSpec, binName: string | undefined, argv: readonly stri
       break;
     }
     if (pos.length === 0 && has(app, 'AllowExternalSubcommands')) {
-      const external: Matches = { args: new Map([['', { occurs: argv.length - i - 1, indices: [], vals: argv.slice(i + 1) }]]) };
+      const external: Matches = {
+        args: new Map([['', { occurs: argv.length - i - 1, indices: [], vals: argv.slice(i + 1) }]]),
+      };
       external.args.get('')!.indices = argv.slice(i + 1).map((_, k) => k + 1);
       subcommand = { name: arg, matches: external };
       break;
@@ -239,7 +257,8 @@ function parseApp(app: AppSpec, binName: string | undefined, argv: readonly stri
   if (pending !== undefined && !pendingHasValue) {
     throw error(app, binName, `The argument '${display(pending)}' requires a value but none was supplied`);
   }
-  if (argv.length === 0 && has(app, 'ArgRequiredElseHelp')) throw new Exit(`${helpMessage(app, binName)}\n`, 'stderr', 1);
+  if (argv.length === 0 && has(app, 'ArgRequiredElseHelp'))
+    throw new Exit(`${helpMessage(app, binName)}\n`, 'stderr', 1);
   if (subcommand === undefined && (app.subcommands.length > 0 || has(app, 'AllowExternalSubcommands'))) {
     if (has(app, 'SubcommandRequiredElseHelp')) throw new Exit(`${helpMessage(app, binName)}\n`, 'stderr', 1);
     if (has(app, 'SubcommandRequired')) {
@@ -271,13 +290,22 @@ function validate(state: State, hasSubcommand: boolean): void {
     }
     if (arg.index === undefined && arg.takesValue && !arg.multiple && (found.get(arg.name)?.vals.length ?? 0) > 1) {
       const extra = found.get(arg.name)!.vals[1]!;
-      throw error(app, binName, `The value '${extra}' was provided to '${display(arg)}', but it wasn't expecting any more values`);
+      throw error(
+        app,
+        binName,
+        `The value '${extra}' was provided to '${display(arg)}', but it wasn't expecting any more values`,
+      );
     }
   }
   if (hasSubcommand && has(app, 'SubcommandsNegateReqs')) return;
-  const missing = app.args.filter((a) => (a.required && !present(a)) || app.args.some((b) => present(b) && b.requires.includes(a.name) && !present(a)));
+  const missing = app.args.filter(
+    (a) =>
+      (a.required && !present(a)) || app.args.some((b) => present(b) && b.requires.includes(a.name) && !present(a)),
+  );
   if (missing.length > 0) {
-    const list = missing.map((a) => `    ${a.index === undefined ? display(a) : `<${a.valueName ?? a.name}>`}`).join('\n');
+    const list = missing
+      .map((a) => `    ${a.index === undefined ? display(a) : `<${a.valueName ?? a.name}>`}`)
+      .join('\n');
     throw error(app, binName, `The following required arguments were not provided:\n${list}`);
   }
 }
@@ -293,7 +321,8 @@ export function parseArgs(app: AppSpec, argv: readonly string[]): ParseOutcome {
   try {
     return { kind: 'matches', matches: parseApp(app, binName, noBin ? argv : argv.slice(1)) };
   } catch (thrown) {
-    if (thrown instanceof Exit) return { kind: 'exit', text: thrown.text, stream: thrown.stream, status: thrown.status };
+    if (thrown instanceof Exit)
+      return { kind: 'exit', text: thrown.text, stream: thrown.stream, status: thrown.status };
     throw thrown;
   }
 }

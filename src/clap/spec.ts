@@ -55,12 +55,39 @@ export interface AppSpec {
 /** clap 2's `AppSettings`, lower-cased (it parses them case-insensitively). */
 const KNOWN_SETTINGS = new Set(
   [
-    'ArgRequiredElseHelp', 'ArgsNegateSubcommands', 'AllArgsOverrideSelf', 'AllowExternalSubcommands', 'AllowInvalidUtf8',
-    'AllowLeadingHyphen', 'AllowNegativeNumbers', 'AllowMissingPositional', 'ColoredHelp', 'ColorAlways', 'ColorAuto',
-    'ColorNever', 'DontDelimitTrailingValues', 'DontCollapseArgsInUsage', 'DeriveDisplayOrder', 'DisableHelpFlags',
-    'DisableHelpSubcommand', 'DisableVersion', 'GlobalVersion', 'HidePossibleValuesInHelp', 'Hidden', 'InferSubcommands',
-    'NoBinaryName', 'NextLineHelp', 'PropagateGlobalValuesDown', 'SubcommandsNegateReqs', 'SubcommandRequiredElseHelp',
-    'StrictUtf8', 'SubcommandRequired', 'TrailingVarArg', 'UnifiedHelpMessage', 'VersionlessSubcommands', 'WaitOnError',
+    'ArgRequiredElseHelp',
+    'ArgsNegateSubcommands',
+    'AllArgsOverrideSelf',
+    'AllowExternalSubcommands',
+    'AllowInvalidUtf8',
+    'AllowLeadingHyphen',
+    'AllowNegativeNumbers',
+    'AllowMissingPositional',
+    'ColoredHelp',
+    'ColorAlways',
+    'ColorAuto',
+    'ColorNever',
+    'DontDelimitTrailingValues',
+    'DontCollapseArgsInUsage',
+    'DeriveDisplayOrder',
+    'DisableHelpFlags',
+    'DisableHelpSubcommand',
+    'DisableVersion',
+    'GlobalVersion',
+    'HidePossibleValuesInHelp',
+    'Hidden',
+    'InferSubcommands',
+    'NoBinaryName',
+    'NextLineHelp',
+    'PropagateGlobalValuesDown',
+    'SubcommandsNegateReqs',
+    'SubcommandRequiredElseHelp',
+    'StrictUtf8',
+    'SubcommandRequired',
+    'TrailingVarArg',
+    'UnifiedHelpMessage',
+    'VersionlessSubcommands',
+    'WaitOnError',
   ].map((s) => s.toLowerCase()),
 );
 
@@ -69,11 +96,43 @@ const PROPAGATED = new Set(['colorauto', 'coloralways', 'colornever', 'coloredhe
 
 /** Argument keys clap 2 knows that this subset does not implement. */
 const UNSUPPORTED_ARG_KEYS = new Set([
-  'aliases', 'visible_aliases', 'long_help', 'required_if', 'required_ifs', 'global', 'next_line_help', 'empty_values', 'group',
-  'groups', 'number_of_values', 'max_values', 'min_values', 'value_names', 'last', 'require_delimiter', 'value_delimiter',
-  'required_unless', 'required_unless_one', 'required_unless_all', 'display_order', 'requires_if', 'requires_ifs', 'overrides_with',
-  'overrides_with_all', 'case_insensitive', 'default_value_if', 'default_value_ifs', 'env', 'hide_env_values', 'raw',
-  'allow_hyphen_values', 'require_equals', 'hide_default_value', 'hide_possible_values', 'conflicts_with_all', 'requires_all',
+  'aliases',
+  'visible_aliases',
+  'long_help',
+  'required_if',
+  'required_ifs',
+  'global',
+  'next_line_help',
+  'empty_values',
+  'group',
+  'groups',
+  'number_of_values',
+  'max_values',
+  'min_values',
+  'value_names',
+  'last',
+  'require_delimiter',
+  'value_delimiter',
+  'required_unless',
+  'required_unless_one',
+  'required_unless_all',
+  'display_order',
+  'requires_if',
+  'requires_ifs',
+  'overrides_with',
+  'overrides_with_all',
+  'case_insensitive',
+  'default_value_if',
+  'default_value_ifs',
+  'env',
+  'hide_env_values',
+  'raw',
+  'allow_hyphen_values',
+  'require_equals',
+  'hide_default_value',
+  'hide_possible_values',
+  'conflicts_with_all',
+  'requires_all',
 ]);
 
 function fail(where: string, message: string): never {
@@ -112,7 +171,15 @@ function entry(value: YamlValue, where: string): [string, YamlValue] {
 function argFromYaml(name: string, value: YamlValue, order: number, app: string): ArgSpec {
   const where = `argument ${JSON.stringify(name)} of ${JSON.stringify(app)}`;
   const arg: ArgSpec = {
-    name, required: false, takesValue: false, multiple: false, useDelimiter: false, hidden: false, conflictsWith: [], requires: [], order,
+    name,
+    required: false,
+    takesValue: false,
+    multiple: false,
+    useDelimiter: false,
+    hidden: false,
+    conflictsWith: [],
+    requires: [],
+    order,
   };
   for (const [key, v] of asMap(value, where)) {
     const at = `${where}, key ${key}`;
@@ -169,10 +236,16 @@ function argFromYaml(name: string, value: YamlValue, order: number, app: string)
         arg.requires = asStrings(v, at);
         break;
       default:
-        fail(at, UNSUPPORTED_ARG_KEYS.has(key) ? 'this setting is not supported by sit args' : 'unknown setting (clap would refuse it too)');
+        fail(
+          at,
+          UNSUPPORTED_ARG_KEYS.has(key)
+            ? 'this setting is not supported by sit args'
+            : 'unknown setting (clap would refuse it too)',
+        );
     }
   }
-  if (arg.index !== undefined && (arg.short !== undefined || arg.long !== undefined)) fail(where, 'a positional argument (index) cannot have short or long');
+  if (arg.index !== undefined && (arg.short !== undefined || arg.long !== undefined))
+    fail(where, 'a positional argument (index) cannot have short or long');
   if (arg.index !== undefined || (arg.short === undefined && arg.long === undefined)) arg.takesValue = true;
   return arg;
 }
@@ -293,7 +366,8 @@ function checkArgs(app: AppSpec, where: string): void {
   }
   for (const arg of app.args) {
     for (const other of [...arg.conflictsWith, ...arg.requires]) {
-      if (!names.has(other)) fail(where, `argument ${JSON.stringify(arg.name)} names an unknown argument ${JSON.stringify(other)}`);
+      if (!names.has(other))
+        fail(where, `argument ${JSON.stringify(arg.name)} names an unknown argument ${JSON.stringify(other)}`);
     }
   }
 }

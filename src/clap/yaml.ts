@@ -55,7 +55,8 @@ function splitLines(source: string): Line[] {
   let started = false;
   for (let i = 0; i < raw.length; i++) {
     const line = raw[i]!;
-    if (/^\t/.test(line)) fail({ number: i + 1, indent: 0, text: '', raw: line }, 'tabs cannot indent YAML; use spaces');
+    if (/^\t/.test(line))
+      fail({ number: i + 1, indent: 0, text: '', raw: line }, 'tabs cannot indent YAML; use spaces');
     const text = stripComment(line).replace(/\s+$/, '');
     const trimmed = text.trimStart();
     if (/^(---|\.\.\.)(\s|$)/.test(text)) {
@@ -90,8 +91,24 @@ function plainScalar(text: string): YamlValue {
 }
 
 const ESCAPES: Record<string, string> = {
-  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
-  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  '\t': '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\x85',
+  _: '\xa0',
+  L: '\u2028',
+  P: '\u2029',
 };
 
 /** Reads a quoted scalar starting at `text[start]`; returns its value and the index after it. */
@@ -146,7 +163,8 @@ function flowValue(text: string, i: number, line: Line, inFlow: boolean): { valu
     for (;;) {
       while (text[i] === ' ') i++;
       if (text[i] === close) return { value: ch === '[' ? seq : map, end: i + 1 };
-      if (i >= text.length) fail(line, `"${ch}" is not closed on its line (multi-line flow collections are not supported)`);
+      if (i >= text.length)
+        fail(line, `"${ch}" is not closed on its line (multi-line flow collections are not supported)`);
       const item = flowValue(text, i, line, true);
       i = item.end;
       while (text[i] === ' ') i++;
@@ -290,14 +308,20 @@ class Parser {
     const first = text[start];
     const { value, end } = flowValue(text, start, line, false);
     if (text.slice(end).trim() !== '') fail(line, `unexpected ${JSON.stringify(text.slice(end).trim())} after a value`);
-    if (typeof value !== 'string' && value !== null && !(typeof value === 'number' || typeof value === 'boolean')) return value;
+    if (typeof value !== 'string' && value !== null && !(typeof value === 'number' || typeof value === 'boolean'))
+      return value;
     if (first === '"' || first === "'") return value;
     // Plain scalars continue on more-indented lines, folded with spaces.
     let folded = text.slice(start).trim();
     let more = false;
     for (;;) {
       const next = this.peek();
-      if (next === undefined || next.indent <= parentIndent || (next.text.startsWith('- ') && next.indent <= parentIndent + 1)) break;
+      if (
+        next === undefined ||
+        next.indent <= parentIndent ||
+        (next.text.startsWith('- ') && next.indent <= parentIndent + 1)
+      )
+        break;
       if (keyColon(next.text) >= 0) break;
       folded += ' ' + next.text;
       more = true;

@@ -51,23 +51,30 @@ export async function runArgs(_context: Context, argv: string[]): Promise<number
       break;
     }
     if (arg === '-h' || arg === '--help') help = true;
-    else throw new UsageError(`sit args: unexpected ${JSON.stringify(arg)}: the arguments to parse follow \`--\` (sit args -- "PROGRAM" ARGS...); see \`sit args --help\``);
+    else
+      throw new UsageError(
+        `sit args: unexpected ${JSON.stringify(arg)}: the arguments to parse follow \`--\` (sit args -- "PROGRAM" ARGS...); see \`sit args --help\``,
+      );
   }
-  if (help && rest !== undefined) throw new UsageError('sit args: --help cannot be used with arguments to parse; see `sit args --help`');
+  if (help && rest !== undefined)
+    throw new UsageError('sit args: --help cannot be used with arguments to parse; see `sit args --help`');
   if (process.stdin.isTTY) {
     // Nobody piped a specification in: explain the command instead of waiting for one.
     if (help) {
       process.stdout.write(OWN_HELP);
       return 0;
     }
-    throw new UsageError('sit args reads a clap YAML specification from standard input: pipe one in, e.g. `sit args -- "sit issue" list < spec.yaml`; see `sit args --help`');
+    throw new UsageError(
+      'sit args reads a clap YAML specification from standard input: pipe one in, e.g. `sit args -- "sit issue" list < spec.yaml`; see `sit args --help`',
+    );
   }
   const source = readStdin();
   if (source.trim() === '' && help) {
     process.stdout.write(OWN_HELP);
     return 0;
   }
-  if (source.trim() === '') throw new SitError('sit args: no specification on standard input; pipe a clap YAML application specification in');
+  if (source.trim() === '')
+    throw new SitError('sit args: no specification on standard input; pipe a clap YAML application specification in');
   let app;
   try {
     app = appFromYamlDocument(parseYaml(source));

@@ -10,8 +10,14 @@ import { join } from 'node:path';
 import { formatQueryResult } from '../json.ts';
 import { loadReducers } from '../reduce/reducers.ts';
 import {
-  ItemNotFoundError, prepareHashing, readItemRecords, readRepositoryRecords, verifySignature,
-  type RepositoryConfig, type StoredRecord, type Verification,
+  ItemNotFoundError,
+  prepareHashing,
+  readItemRecords,
+  readRepositoryRecords,
+  verifySignature,
+  type RepositoryConfig,
+  type StoredRecord,
+  type Verification,
 } from '../store/mod.ts';
 import { GitRecordSource } from '../git/source.ts';
 import { checkRevisionIntegrity } from '../git/integrity.ts';
@@ -44,7 +50,12 @@ export function itemsAt(context: Context, expressions: Expressions, options: { c
     const ids = await view.ids();
     const reducer = options.cache
       ? view.side.reducer
-      : new RevisionReducer({ reducers: loadReducers(context.repository()), integrity: context.integrity, cache: false, onProgress: context.onProgress });
+      : new RevisionReducer({
+          reducers: loadReducers(context.repository()),
+          integrity: context.integrity,
+          cache: false,
+          onProgress: context.onProgress,
+        });
     const lines = new Map<string, string>();
     try {
       await reducer.reduce(view.revision, ids, (id, state) => {
@@ -70,7 +81,8 @@ export function itemsAt(context: Context, expressions: Expressions, options: { c
 export function recordsAt(context: Context, item: string | undefined): Promise<StoredRecord[]> {
   return withRevision(context, async (view) => {
     if (context.integrity) await prepareHashing();
-    if (item !== undefined && !(await view.revision.hasItem(item))) throw new ItemNotFoundError(`Item ${item} not found at ${view.revision.name}`);
+    if (item !== undefined && !(await view.revision.hasItem(item)))
+      throw new ItemNotFoundError(`Item ${item} not found at ${view.revision.name}`);
     const source = await GitRecordSource.load(view.revision, {
       ...(item === undefined ? { all: true } : { items: [item] }),
       integrity: context.integrity,
@@ -80,7 +92,10 @@ export function recordsAt(context: Context, item: string | undefined): Promise<S
 }
 
 /** Verifies a record's `.signature` read from git (GnuPG needs it as a file). */
-export function verifyAt(record: StoredRecord, options: { gnupg: string | undefined; config: RepositoryConfig | undefined }): Verification {
+export function verifyAt(
+  record: StoredRecord,
+  options: { gnupg: string | undefined; config: RepositoryConfig | undefined },
+): Verification {
   const dir = mkdtempSync(join(tmpdir(), 'sit-verify-'));
   try {
     const signature = record.files.find((f) => f.name === '.signature');
@@ -109,15 +124,24 @@ export function reduceAt(context: Context, request: ReduceRequest, expressions: 
     if (request.item !== undefined && !(await revision.hasItem(request.item))) {
       throw new ItemNotFoundError(`Item ${request.item} not found at ${revision.name}`);
     }
-    const reducers = loadReducers(context.repository(), request.sources.length === 0 ? {} : { sources: request.sources });
-    const options = { ...(request.state === undefined ? {} : { state: request.state }), ...(request.roots.length === 0 ? {} : { roots: request.roots }) };
+    const reducers = loadReducers(
+      context.repository(),
+      request.sources.length === 0 ? {} : { sources: request.sources },
+    );
+    const options = {
+      ...(request.state === undefined ? {} : { state: request.state }),
+      ...(request.roots.length === 0 ? {} : { roots: request.roots }),
+    };
     let result: State | undefined;
     if (reducers.set.reducers.length === 0) {
       result = request.item === undefined ? { ...request.state } : { ...request.state, id: request.item };
     } else {
       const reducer = new RevisionReducer({ reducers, integrity: context.integrity, cache: false });
       try {
-        result = request.item === undefined ? await reducer.reduceRepository(revision, options) : await reducer.reduceItem(revision, request.item, options);
+        result =
+          request.item === undefined
+            ? await reducer.reduceRepository(revision, options)
+            : await reducer.reduceItem(revision, request.item, options);
       } finally {
         await reducer.close();
       }
@@ -132,7 +156,10 @@ export function integrityAt(context: Context): Promise<number> {
   return withRevision(context, async (view) => {
     const report = await checkRevisionIntegrity(view.revision);
     process.stderr.write(report.checked.map((r) => `${r.hash} ${r.intact}\n`).join(''));
-    const out = [...report.itemDamage.map((d) => `${d.item} ${d.hash}\n`), ...report.repositoryDamage.map((h) => `${h}\n`)];
+    const out = [
+      ...report.itemDamage.map((d) => `${d.item} ${d.hash}\n`),
+      ...report.repositoryDamage.map((h) => `${h}\n`),
+    ];
     process.stdout.write(out.join(''));
     return out.length > 0 ? 1 : 0;
   });

@@ -14,7 +14,8 @@ export async function runConfig(context: Context, argv: string[]): Promise<numbe
     {
       name: 'config',
       usage: 'config [kind]',
-      description: 'Print the user configuration (kind: user, the default) or the repository configuration (kind: repository)',
+      description:
+        'Print the user configuration (kind: user, the default) or the repository configuration (kind: repository)',
       options: [['-q, --query <expr>', 'JMESPath query over the configuration']],
       examples: ['sit config', "sit config repository -q 'features'"],
     },
@@ -26,7 +27,8 @@ export async function runConfig(context: Context, argv: string[]): Promise<numbe
     throw new UsageError(`unknown configuration kind ${JSON.stringify(kind)}: use user or repository`);
   }
   const query = stringOption(parsed.options, 'query');
-  const repositoryConfig = kind === 'repository' && context.at !== undefined ? await (await import('./at.ts')).configAt(context) : undefined;
+  const repositoryConfig =
+    kind === 'repository' && context.at !== undefined ? await (await import('./at.ts')).configAt(context) : undefined;
   const repository = () => repositoryConfig ?? context.repository().config;
   if (query === undefined) {
     // Without a query the configuration prints in its own field order, as the original does.
@@ -57,7 +59,9 @@ export async function runJmespath(context: Context, argv: string[]): Promise<num
   try {
     document = JSON.parse(input);
   } catch (error) {
-    throw new SitError(`standard input is not JSON: ${(error as Error).message}; pipe one JSON document into sit jmespath`);
+    throw new SitError(
+      `standard input is not JSON: ${(error as Error).message}; pipe one JSON document into sit jmespath`,
+    );
   }
   context.print(stringifySorted(expression.search(document), { pretty: parsed.options.pretty === true }));
   return 0;

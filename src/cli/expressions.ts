@@ -30,11 +30,19 @@ export function expressionOptions(withFilter: boolean): Array<[string, string]> 
   return options;
 }
 
-function pick(context: Context, options: Record<string, unknown>, inline: string, named: string, place: NamedPlace | undefined): string | undefined {
+function pick(
+  context: Context,
+  options: Record<string, unknown>,
+  inline: string,
+  named: string,
+  place: NamedPlace | undefined,
+): string | undefined {
   const text = stringOption(options, inline);
   const name = stringOption(options, named);
   if (text !== undefined && name !== undefined) {
-    throw new UsageError(`--${inline} and --${named.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} cannot be used together`);
+    throw new UsageError(
+      `--${inline} and --${named.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} cannot be used together`,
+    );
   }
   if (name !== undefined && place !== undefined) return namedExpression(context, place, name);
   return text;
@@ -47,7 +55,8 @@ export function compileExpressions(
   places: ExpressionPlaces,
   defaultQuery: string,
 ): Expressions {
-  const filterText = places.filters === undefined ? undefined : pick(context, options, 'filter', 'namedFilter', places.filters);
+  const filterText =
+    places.filters === undefined ? undefined : pick(context, options, 'filter', 'namedFilter', places.filters);
   const queryText = pick(context, options, 'query', 'namedQuery', places.queries) ?? defaultQuery;
   const result: Expressions = { query: compileExpression(queryText, { role: 'query' }) };
   if (filterText !== undefined) result.filter = compileExpression(filterText, { role: 'filter' });

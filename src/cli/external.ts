@@ -11,7 +11,14 @@ import { SitError } from '../errors.ts';
 import { findExecutable, isConfined, saveUserConfig, type Repository } from '../store/mod.ts';
 import type { Context } from './context.ts';
 import { childEnvironment } from './program.ts';
-import { isTrusted as isTrustedBy, isWebTrusted, recordTrust, repositoryCliDirs, trustedFiles, webManifest } from './trust.ts';
+import {
+  isTrusted as isTrustedBy,
+  isWebTrusted,
+  recordTrust,
+  repositoryCliDirs,
+  trustedFiles,
+  webManifest,
+} from './trust.ts';
 
 /** An executable shipped in the repository that the user has not trusted (or that changed since). */
 export class UntrustedExecutableError extends SitError {}
@@ -80,13 +87,19 @@ export async function runExternal(context: Context, name: string, args: string[]
   const repo = context.repository();
   const script = findModuleScript(repo, name);
   if (script !== undefined) {
-    const [{ runModuleScript }, { scriptEnvironment }] = await Promise.all([import('../scripts/mod.ts'), import('./script_environment.ts')]);
+    const [{ runModuleScript }, { scriptEnvironment }] = await Promise.all([
+      import('../scripts/mod.ts'),
+      import('./script_environment.ts'),
+    ]);
     return await runModuleScript(scriptEnvironment(context), script, { name, args });
   }
   const program = `sit-${name}`;
   const cliDirs = [join(repo.root, 'cli'), ...repo.modules().map((module) => join(resolve(module), 'cli'))];
   const inRepository = findExecutable(program, cliDirs);
-  const onPath = findExecutable(program, (process.env.PATH ?? '').split(delimiter).filter((p) => p !== '' && isAbsolute(p)));
+  const onPath = findExecutable(
+    program,
+    (process.env.PATH ?? '').split(delimiter).filter((p) => p !== '' && isAbsolute(p)),
+  );
   let command: string[] | undefined;
   if (inRepository !== undefined) command = [inRepository];
   else if (onPath !== undefined) command = [onPath];
@@ -103,7 +116,9 @@ export async function runExternal(context: Context, name: string, args: string[]
     const { emptyModuleHints, hasNoModules, NO_MODULE_HINT } = await import('./modules.ts');
     const hints = hasNoModules(repo) ? [NO_MODULE_HINT] : emptyModuleHints(repo).map((h) => h.replace(/^hint: /, ''));
     const why = hints.length > 0 ? `; ${hints.join('; ')}` : '; see `sit --help`';
-    throw new SitError(`unknown command ${JSON.stringify(name)}: not a built-in, a module script or a ${program} program${why}`);
+    throw new SitError(
+      `unknown command ${JSON.stringify(name)}: not a built-in, a module script or a ${program} program${why}`,
+    );
   }
   const fromRepository = command[0] === inRepository || command[0] === 'sh';
   if (fromRepository && !isTrusted(context, repo)) {

@@ -64,7 +64,8 @@ export function repositoryCommands(repo: string, builtins: ReadonlySet<string>):
   };
   for (const { name, dir } of modules) {
     for (const file of list(join(dir, 'cli'))) {
-      if (file.endsWith('.js') && isFile(join(dir, 'cli', file))) add(file.slice(0, -3), `a script of the ${name} module`);
+      if (file.endsWith('.js') && isFile(join(dir, 'cli', file)))
+        add(file.slice(0, -3), `a script of the ${name} module`);
     }
   }
   const repoCli = join(repo, 'cli');
@@ -77,14 +78,19 @@ export function repositoryCommands(repo: string, builtins: ReadonlySet<string>):
       const m = /^sit-(.+?)(\.sh)?$/.exec(file);
       if (m === null) continue;
       const stats = statSync(join(dir, file), { throwIfNoEntry: false });
-      if (stats?.isFile() && (m[2] !== undefined || (stats.mode & 0o111) !== 0)) add(m[1]!, `a program ${from} (runs after \`sit trust\`)`);
+      if (stats?.isFile() && (m[2] !== undefined || (stats.mode & 0o111) !== 0))
+        add(m[1]!, `a program ${from} (runs after \`sit trust\`)`);
     }
   }
   return [...found].map(([name, what]) => ({ name, what }));
 }
 
 /** The `sit --help` section for the repository at or above `workDir`, or '' when there is none. */
-export function repositoryCommandsHelp(workDir: string, given: string | undefined, builtins: ReadonlySet<string>): string {
+export function repositoryCommandsHelp(
+  workDir: string,
+  given: string | undefined,
+  builtins: ReadonlySet<string>,
+): string {
   const repo = findRepositoryQuickly(workDir, given);
   if (repo === undefined) return '';
   const commands = repositoryCommands(repo, builtins);

@@ -9,7 +9,14 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
 import { InvalidConfigError, RepositoryNotFoundError } from '../store/mod.ts';
-import { applyMailbox, checkCommits, headOf, preReceiveHook, withTemporaryWorktree, type InboxReport } from '../git/inbox.ts';
+import {
+  applyMailbox,
+  checkCommits,
+  headOf,
+  preReceiveHook,
+  withTemporaryWorktree,
+  type InboxReport,
+} from '../git/inbox.ts';
 import { currentBranch } from '../git/mr.ts';
 import { GitRepository } from '../git/repository.ts';
 import { git } from '../git/run.ts';
@@ -71,31 +78,40 @@ async function runCheck(context: Context, argv: string[]): Promise<number> {
     {
       name: 'inbox check',
       usage: 'inbox check [range]',
-      description: 'Check that every commit of RANGE (e.g. origin/master..FETCH_HEAD) only adds complete, intact records and item links naming them; one line per violation and exit 1, else a summary',
+      description:
+        'Check that every commit of RANGE (e.g. origin/master..FETCH_HEAD) only adds complete, intact records and item links naming them; one line per violation and exit 1, else a summary',
       options: [
         ['--new <rev>', 'check the commits of REV that no branch or tag has yet (a newly pushed branch)'],
         ['--require-signature', 'also require a good GnuPG signature on every commit'],
-        ['--sit-path <path>', 'where the SIT repository lies in the tree (default: the working tree\'s, else .sit)'],
+        ['--sit-path <path>', "where the SIT repository lies in the tree (default: the working tree's, else .sit)"],
       ],
-      examples: ['sit inbox check origin/master..FETCH_HEAD', 'sit inbox check --require-signature main..contributor/branch', 'sit inbox check --new FETCH_HEAD'],
+      examples: [
+        'sit inbox check origin/master..FETCH_HEAD',
+        'sit inbox check --require-signature main..contributor/branch',
+        'sit inbox check --new FETCH_HEAD',
+      ],
     },
     argv,
   );
   if (parsed === undefined) return 0;
   const range = parsed.args[0];
   const fresh = stringOption(parsed.options, 'new');
-  if ((range === undefined) === (fresh === undefined)) throw new UsageError('give either a RANGE or --new REV; see `sit inbox check --help`');
+  if ((range === undefined) === (fresh === undefined))
+    throw new UsageError('give either a RANGE or --new REV; see `sit inbox check --help`');
   const repository = await inboxRepository(context, stringOption(parsed.options, 'sitPath'));
   try {
     let revisions: string[];
     if (fresh !== undefined) {
       revisions = [await repository.resolveCommit(fresh), '--not', '--all'];
     } else {
-      if (range!.startsWith('-') || /[\0\n]/.test(range!)) throw new UsageError(`invalid range ${JSON.stringify(range)}: give e.g. origin/master..FETCH_HEAD`);
+      if (range!.startsWith('-') || /[\0\n]/.test(range!))
+        throw new UsageError(`invalid range ${JSON.stringify(range)}: give e.g. origin/master..FETCH_HEAD`);
       await checkRange(repository, range!);
       revisions = ['--end-of-options', range!];
     }
-    const result = await checkCommits(repository, revisions, { commitSignatures: parsed.options.requireSignature === true });
+    const result = await checkCommits(repository, revisions, {
+      commitSignatures: parsed.options.requireSignature === true,
+    });
     return report(context, result, fresh ?? range!);
   } finally {
     await repository.close();
@@ -104,8 +120,14 @@ async function runCheck(context: Context, argv: string[]): Promise<number> {
 
 /** Fails with a one-line error when git does not understand `range`. */
 async function checkRange(repository: GitRepository, range: string): Promise<void> {
-  const result = await git(['rev-list', '--max-count=1', '--end-of-options', range], { ...repository.gitOptions(), okStatus: [128, 129] });
-  if (result.status !== 0) throw new UsageError(`unknown range ${JSON.stringify(range)}: git knows no such revisions (e.g. origin/master..FETCH_HEAD)`);
+  const result = await git(['rev-list', '--max-count=1', '--end-of-options', range], {
+    ...repository.gitOptions(),
+    okStatus: [128, 129],
+  });
+  if (result.status !== 0)
+    throw new UsageError(
+      `unknown range ${JSON.stringify(range)}: git knows no such revisions (e.g. origin/master..FETCH_HEAD)`,
+    );
 }
 
 async function runHook(argv: string[]): Promise<number> {
@@ -113,19 +135,28 @@ async function runHook(argv: string[]): Promise<number> {
     {
       name: 'inbox hook',
       usage: 'inbox hook',
-      description: 'Print a git pre-receive hook that runs `sit inbox check` on every pushed ref (save it as hooks/pre-receive, executable)',
+      description:
+        'Print a git pre-receive hook that runs `sit inbox check` on every pushed ref (save it as hooks/pre-receive, executable)',
       options: [
         ['--require-signature', 'the hook also requires signed commits'],
         ['--sit-path <path>', 'where the SIT repository lies in the tree (default .sit)'],
       ],
-      examples: ['sit inbox hook > /srv/git/project.git/hooks/pre-receive && chmod +x /srv/git/project.git/hooks/pre-receive'],
+      examples: [
+        'sit inbox hook > /srv/git/project.git/hooks/pre-receive && chmod +x /srv/git/project.git/hooks/pre-receive',
+      ],
     },
     argv,
   );
   if (parsed === undefined) return 0;
   const self = process.argv[1];
   const sit = self !== undefined && isAbsolute(self) && existsSync(self) ? self : 'sit';
-  process.stdout.write(preReceiveHook({ sit, sitPath: stringOption(parsed.options, 'sitPath') ?? '.sit', requireSignature: parsed.options.requireSignature === true }));
+  process.stdout.write(
+    preReceiveHook({
+      sit,
+      sitPath: stringOption(parsed.options, 'sitPath') ?? '.sit',
+      requireSignature: parsed.options.requireSignature === true,
+    }),
+  );
   return 0;
 }
 
@@ -134,12 +165,16 @@ async function runApply(context: Context, argv: string[]): Promise<number> {
     {
       name: 'inbox apply',
       usage: 'inbox apply <mbox>',
-      description: 'Check a patch series (git format-patch / git send-email, as one mailbox) in a temporary worktree and apply it to the current branch only if it passes',
+      description:
+        'Check a patch series (git format-patch / git send-email, as one mailbox) in a temporary worktree and apply it to the current branch only if it passes',
       options: [
         ['--require-signature', 'also require every new record to carry a .signature that GnuPG verifies'],
         ['--gnupg <command>', 'the GnuPG program to verify record signatures with'],
       ],
-      examples: ['sit inbox apply series.mbox', 'git format-patch --stdout origin/master..mr | sit inbox apply /dev/stdin'],
+      examples: [
+        'sit inbox apply series.mbox',
+        'git format-patch --stdout origin/master..mr | sit inbox apply /dev/stdin',
+      ],
     },
     argv,
   );
@@ -163,10 +198,17 @@ async function runApply(context: Context, argv: string[]): Promise<number> {
       recordSignatures: parsed.options.requireSignature === true,
       gnupg: stringOption(parsed.options, 'gnupg') ?? context.userConfig().signing.gnupg,
     });
-    if (report(context, result, parsed.args[0]!) !== 0) throw new InboxRefusedError('the series was refused; nothing was applied');
+    if (report(context, result, parsed.args[0]!) !== 0)
+      throw new InboxRefusedError('the series was refused; nothing was applied');
     if (result.commits > 0) {
-      const merged = await git(['merge', '--ff-only', '--quiet', tip], { ...repository.gitOptions(), okStatus: [1, 128] });
-      if (merged.status !== 0) throw new SitError(`the series passed, but git could not fast-forward ${branch} to it: ${merged.stderr.split('\n')[0] ?? ''}`);
+      const merged = await git(['merge', '--ff-only', '--quiet', tip], {
+        ...repository.gitOptions(),
+        okStatus: [1, 128],
+      });
+      if (merged.status !== 0)
+        throw new SitError(
+          `the series passed, but git could not fast-forward ${branch} to it: ${merged.stderr.split('\n')[0] ?? ''}`,
+        );
       context.print(`applied to ${branch} (now at ${tip.slice(0, 12)})`);
     }
     return 0;
@@ -185,5 +227,7 @@ export async function runInbox(context: Context, argv: string[]): Promise<number
     process.stdout.write(USAGE);
     return sub === undefined ? 1 : 0;
   }
-  throw new UsageError(`unknown inbox command ${JSON.stringify(sub)}: use check, hook or apply; see \`sit inbox --help\``);
+  throw new UsageError(
+    `unknown inbox command ${JSON.stringify(sub)}: use check, hook or apply; see \`sit inbox --help\``,
+  );
 }

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { SitError } from '../errors.ts';
 import { withProgress } from '../progress.ts';
-import { checkIntegrityParallel, rebuildRepository, Repository, upgradeRepository, type RecordFile } from '../store/mod.ts';
+import {
+  checkIntegrityParallel,
+  rebuildRepository,
+  Repository,
+  upgradeRepository,
+  type RecordFile,
+} from '../store/mod.ts';
 import type { Context } from './context.ts';
 import { parseCommand, stringOption } from './parse.ts';
 
@@ -38,10 +44,19 @@ export async function runIntegrity(context: Context, argv: string[]): Promise<nu
 
 /** Runs `sit upgrade`. */
 export async function runUpgrade(context: Context, argv: string[]): Promise<number> {
-  const parsed = parseCommand({ name: 'upgrade', usage: 'upgrade', description: 'Upgrade a repository made by an older SIT to the current layout' }, argv);
+  const parsed = parseCommand(
+    {
+      name: 'upgrade',
+      usage: 'upgrade',
+      description: 'Upgrade a repository made by an older SIT to the current layout',
+    },
+    argv,
+  );
   if (parsed === undefined) return 0;
   const path = Repository.findPath(context.workDir, { repository: context.globals.repository });
-  await withProgress('Moving records', (onProgress) => upgradeRepository(path, { onUpgrade: (name) => process.stdout.write(`${name}\n`), onProgress }));
+  await withProgress('Moving records', (onProgress) =>
+    upgradeRepository(path, { onUpgrade: (name) => process.stdout.write(`${name}\n`), onProgress }),
+  );
   return 0;
 }
 
@@ -55,8 +70,10 @@ function transformWith(command: string): (files: RecordFile[], hash: string) => 
         writeFileSync(join(dir, file.name), file.data);
       }
       const result = spawnSync(command, [dir], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
-      if (result.error !== undefined) throw new SitError(`cannot run --on-record command ${command}: ${result.error.message}`);
-      if (result.status !== 0) throw new SitError(`--on-record command ${command} failed on record ${hash} (exit status ${result.status})`);
+      if (result.error !== undefined)
+        throw new SitError(`cannot run --on-record command ${command}: ${result.error.message}`);
+      if (result.status !== 0)
+        throw new SitError(`--on-record command ${command} failed on record ${hash} (exit status ${result.status})`);
       const out: RecordFile[] = [];
       const walk = (sub: string): void => {
         for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
@@ -79,8 +96,14 @@ export async function runRebuild(context: Context, argv: string[]): Promise<numb
     {
       name: 'rebuild',
       usage: 'rebuild <src> <dest>',
-      description: 'Re-hash every record of SRC into the new repository DEST, mapping parent links and recreating item links',
-      options: [['--on-record <command>', 'run `command <dir>` on each record\'s files (in a temporary directory) before it is written']],
+      description:
+        'Re-hash every record of SRC into the new repository DEST, mapping parent links and recreating item links',
+      options: [
+        [
+          '--on-record <command>',
+          "run `command <dir>` on each record's files (in a temporary directory) before it is written",
+        ],
+      ],
     },
     argv,
   );

@@ -10,7 +10,10 @@ import { parseCommand } from './parse.ts';
 
 /** Runs `sit modules`. */
 export async function runModules(context: Context, argv: string[]): Promise<number> {
-  const parsed = parseCommand({ name: 'modules', usage: 'modules', description: 'Print the path of every module, one per line' }, argv);
+  const parsed = parseCommand(
+    { name: 'modules', usage: 'modules', description: 'Print the path of every module, one per line' },
+    argv,
+  );
   if (parsed === undefined) return 0;
   const repo = context.repository();
   for (const path of repo.modules()) {
@@ -55,7 +58,8 @@ export function emptyModuleHints(repo: Repository): string[] {
 }
 
 /** What to tell the user of a repository with no module at all. */
-export const NO_MODULE_HINT = 'this repository has no modules: add the issue tracker with `sit module add issue-tracking` (see `sit module --help`)';
+export const NO_MODULE_HINT =
+  'this repository has no modules: add the issue tracker with `sit module add issue-tracking` (see `sit module --help`)';
 
 /** Whether `.sit/modules/` has no entry at all. */
 export function hasNoModules(repo: Repository): boolean {
@@ -90,7 +94,8 @@ export function addModule(repo: Repository, name: string, options: { copy: boole
     cpSync(source, target, { recursive: true });
     return `Module ${name} copied into the empty directory ${target}`;
   }
-  if (existsSync(target)) throw new SitError(`module ${name} is already installed at ${target}; remove it first to replace it`);
+  if (existsSync(target))
+    throw new SitError(`module ${name} is already installed at ${target}; remove it first to replace it`);
   mkdirSync(modulesDir, { recursive: true });
   if (options.copy) {
     cpSync(source, target, { recursive: true });
@@ -119,7 +124,8 @@ export async function runModule(context: Context, argv: string[]): Promise<numbe
   );
   if (parsed === undefined) return 0;
   const [action, name] = parsed.args as [string, string];
-  if (action !== 'add') throw new UsageError(`unknown module action ${JSON.stringify(action)}: use \`sit module add NAME\``);
+  if (action !== 'add')
+    throw new UsageError(`unknown module action ${JSON.stringify(action)}: use \`sit module add NAME\``);
   context.print(addModule(context.repository(), name, { copy: parsed.options.copy === true }));
   return 0;
 }

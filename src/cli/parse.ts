@@ -76,13 +76,24 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand |
  * usage, the options as the spec gives them (cac adds "(default: true)" to negated flags such as
  * `--no-cache`, which reads as if the flag were on) and the examples.
  */
-function helpSections(spec: CommandSpec, sections: Array<{ title?: string; body: string }>): Array<{ title?: string; body: string }> {
+function helpSections(
+  spec: CommandSpec,
+  sections: Array<{ title?: string; body: string }>,
+): Array<{ title?: string; body: string }> {
   const options: Array<[string, string]> = [...(spec.options ?? []), ['-h, --help', 'display this help']];
   const width = Math.max(...options.map(([flags]) => flags.length));
   return sections.map((section, i) => {
     if (i === 0) return { body: spec.description };
-    if (section.title === 'Options') return { title: 'Options', body: options.map(([flags, text]) => `  ${flags.padEnd(width)}  ${text}`).join('\n') };
-    if (section.title === 'Examples') return { title: 'Examples', body: section.body.split('\n').map((line) => `  ${line}`).join('\n') };
+    if (section.title === 'Options')
+      return { title: 'Options', body: options.map(([flags, text]) => `  ${flags.padEnd(width)}  ${text}`).join('\n') };
+    if (section.title === 'Examples')
+      return {
+        title: 'Examples',
+        body: section.body
+          .split('\n')
+          .map((line) => `  ${line}`)
+          .join('\n'),
+      };
     return section;
   });
 }
@@ -105,7 +116,11 @@ export function stringOption(options: Record<string, unknown>, key: string): str
 }
 
 /** The values of an option that may be repeated or (with `split`, the default) comma-separated. */
-export function listOption(options: Record<string, unknown>, key: string, { split = true }: { split?: boolean } = {}): string[] {
+export function listOption(
+  options: Record<string, unknown>,
+  key: string,
+  { split = true }: { split?: boolean } = {},
+): string[] {
   const value = options[key];
   if (value === undefined || value === false) return [];
   const values = (Array.isArray(value) ? value : [value]).map(String);

@@ -31,7 +31,8 @@ export async function runRecord(context: Context, argv: string[]): Promise<numbe
     {
       name: 'record',
       usage: 'record [item] [...files]',
-      description: 'Create a record from files (named by their path relative to the current directory) and print its hash',
+      description:
+        'Create a record from files (named by their path relative to the current directory) and print its hash',
       options: [
         ['-t, --type <types>', 'record types, comma-separated (adds empty .type/<T> files)'],
         ['--no-timestamp', 'do not add .timestamp'],
@@ -75,7 +76,9 @@ export async function runRecord(context: Context, argv: string[]): Promise<numbe
     const real = realpathSync(path);
     const name = relative(cwd, real);
     if (name.startsWith('..') || name === '' || name.split(sep)[0] === '..') {
-      throw new SitError(`Path "${path}" is not relative to ${cwd} current directory; run sit record from a directory that contains the files`);
+      throw new SitError(
+        `Path "${path}" is not relative to ${cwd} current directory; run sit record from a directory that contains the files`,
+      );
     }
     files.push({ name: name.split(sep).join('/'), data: readFileSync(real) });
   }

@@ -2,7 +2,14 @@
 import { join } from 'node:path';
 import { forTerminal } from '../terminal.ts';
 import { formatQueryResult } from '../json.ts';
-import { prepareHashing, readItemRecords, readRepositoryRecords, verifySignature, ItemNotFoundError, type StoredRecord } from '../store/mod.ts';
+import {
+  prepareHashing,
+  readItemRecords,
+  readRepositoryRecords,
+  verifySignature,
+  ItemNotFoundError,
+  type StoredRecord,
+} from '../store/mod.ts';
 import type { Context } from './context.ts';
 import { compileExpressions, expressionOptions, passes } from './expressions.ts';
 import { UsageError } from './globals.ts';
@@ -35,7 +42,11 @@ export async function runRecords(context: Context, argv: string[]): Promise<numb
         ['-v, --verify', 'verify PGP signatures (adds "verification" to the record JSON)'],
         ['--gnupg <command>', 'the GnuPG program to verify with (needs --verify)'],
       ],
-      examples: ['sit records', "sit records ITEM -q 'files.text'", "sit records -f \"contains(keys(files), '.type/Closed')\""],
+      examples: [
+        'sit records',
+        "sit records ITEM -q 'files.text'",
+        'sit records -f "contains(keys(files), \'.type/Closed\')"',
+      ],
     },
     argv,
   );

@@ -15,9 +15,14 @@ export async function runItems(context: Context, argv: string[]): Promise<number
     {
       name: 'items',
       usage: 'items',
-      description: 'Reduce every item and print the query result (default: the id) for each item that passes the filter, sorted by id',
+      description:
+        'Reduce every item and print the query result (default: the id) for each item that passes the filter, sorted by id',
       options: [...expressionOptions(true), ['--no-cache', 'reduce every item again instead of using the cache']],
-      examples: ['sit items', "sit items -q \"join(' | ', [id, summary])\"", "sit items -f \"state == 'open'\" -q summary"],
+      examples: [
+        'sit items',
+        'sit items -q "join(\' | \', [id, summary])"',
+        'sit items -f "state == \'open\'" -q summary',
+      ],
     },
     argv,
   );
@@ -26,16 +31,24 @@ export async function runItems(context: Context, argv: string[]): Promise<number
   const expressions = compileExpressions(
     context,
     parsed.options,
-    { filters: { folder: '.items/filters', section, kind: 'filters' }, queries: { folder: '.items/queries', section, kind: 'queries' } },
+    {
+      filters: { folder: '.items/filters', section, kind: 'filters' },
+      queries: { folder: '.items/queries', section, kind: 'queries' },
+    },
     'id',
   );
-  if (context.at !== undefined) return (await import('./at.ts')).itemsAt(context, expressions, { cache: parsed.options.cache !== false });
+  if (context.at !== undefined)
+    return (await import('./at.ts')).itemsAt(context, expressions, { cache: parsed.options.cache !== false });
   const repo = context.repository();
   warnModuleProblems(repo);
   if (parsed.options.cache !== false) {
     // A running `sit daemon` (or `sit web`) has every state in memory already.
     const { daemonItemLines } = await import('../daemon/reader.ts');
-    const lines = await daemonItemLines(repo.root, { filter: expressions.filter?.text, query: expressions.query.text }, { integrity: context.integrity });
+    const lines = await daemonItemLines(
+      repo.root,
+      { filter: expressions.filter?.text, query: expressions.query.text },
+      { integrity: context.integrity },
+    );
     if (lines !== undefined) {
       process.stdout.write(forTerminal(lines.map((line) => `${line}\n`).join(''), process.stdout.isTTY));
       return 0;
@@ -43,14 +56,21 @@ export async function runItems(context: Context, argv: string[]): Promise<number
   }
   const ids = repo.items();
   if (ids.length === 0) return 0;
-  const engine = new Engine(repo, { integrity: context.integrity, cache: parsed.options.cache !== false, onProgress: context.onProgress });
+  const engine = new Engine(repo, {
+    integrity: context.integrity,
+    cache: parsed.options.cache !== false,
+    onProgress: context.onProgress,
+  });
   try {
     // The printed line of each item is a pure function of its state, the filter and the query:
     // it is remembered per item, so that items unchanged since the last run are not read at all.
     const key = `items\0${expressions.filter?.text ?? ''}\0${expressions.query.text}`;
     const lines = await engine.deriveItems(
       key,
-      (state) => (passes(expressions.filter, state, `item ${String(state.id)}`) ? formatQueryResult(expressions.query.search(state)) : undefined),
+      (state) =>
+        passes(expressions.filter, state, `item ${String(state.id)}`)
+          ? formatQueryResult(expressions.query.search(state))
+          : undefined,
       ids,
     );
     const out: string[] = [];
@@ -73,7 +93,8 @@ function parseState(text: string | undefined): Record<string, unknown> | undefin
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UsageError(`Expected JSON object in --state, got ${text}`);
   }
-  if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) throw new UsageError(`--state is nested more than ${MAX_JSON_DEPTH} levels deep; give a shallower initial state`);
+  if (jsonDepthExceeds(value, MAX_JSON_DEPTH))
+    throw new UsageError(`--state is nested more than ${MAX_JSON_DEPTH} levels deep; give a shallower initial state`);
   return value as Record<string, unknown>;
 }
 
@@ -83,35 +104,47 @@ export async function runReduce(context: Context, argv: string[]): Promise<numbe
     {
       name: 'reduce',
       usage: 'reduce [item]',
-      description: 'Reduce an item (or, without one, the repository-level records) and print the query result (default: the whole state)',
+      description:
+        'Reduce an item (or, without one, the repository-level records) and print the query result (default: the whole state)',
       options: [
-        ['-r, --reducer <path>', 'reducer file or directory (repeatable or comma-separated); default: the repository and module reducers'],
+        [
+          '-r, --reducer <path>',
+          'reducer file or directory (repeatable or comma-separated); default: the repository and module reducers',
+        ],
         ['-R, --root <hash>', 'fixed root: only these records and their descendants (repeatable or comma-separated)'],
         ['-s, --state <json>', 'initial state, a JSON object'],
         ['-f, --format <format>', 'output format (only json)'],
         ...expressionOptions(false),
       ],
-      examples: ['sit reduce ITEM', "sit reduce ITEM -q summary", 'sit reduce -r ./my-reducers -s \'{"count": 0}\''],
+      examples: ['sit reduce ITEM', 'sit reduce ITEM -q summary', 'sit reduce -r ./my-reducers -s \'{"count": 0}\''],
     },
     argv,
   );
   if (parsed === undefined) return 0;
   const format = stringOption(parsed.options, 'format');
-  if (format !== undefined && format !== 'json') throw new UsageError(`unknown format ${JSON.stringify(format)}: only json is supported`);
+  if (format !== undefined && format !== 'json')
+    throw new UsageError(`unknown format ${JSON.stringify(format)}: only json is supported`);
   const state = parseState(stringOption(parsed.options, 'state'));
   const roots = listOption(parsed.options, 'root');
   const sources = listOption(parsed.options, 'reducer');
   const item = parsed.args[0];
   const repo = context.repository();
   warnModuleProblems(repo);
-  if (item !== undefined && context.at === undefined && !repo.hasItem(item)) throw new ItemNotFoundError(`Item ${item} not found`);
+  if (item !== undefined && context.at === undefined && !repo.hasItem(item))
+    throw new ItemNotFoundError(`Item ${item} not found`);
   const expressions = compileExpressions(
     context,
     parsed.options,
-    { queries: item === undefined ? { folder: '.queries', section: 'items', kind: 'queries' } : { folder: '.items/queries', section: 'items', kind: 'queries' } },
+    {
+      queries:
+        item === undefined
+          ? { folder: '.queries', section: 'items', kind: 'queries' }
+          : { folder: '.items/queries', section: 'items', kind: 'queries' },
+    },
     '@',
   );
-  if (context.at !== undefined) return (await import('./at.ts')).reduceAt(context, { item, state, roots, sources }, expressions);
+  if (context.at !== undefined)
+    return (await import('./at.ts')).reduceAt(context, { item, state, roots, sources }, expressions);
   const reducers = loadReducers(repo, sources.length === 0 ? {} : { sources });
   const engine = new Engine(repo, { integrity: context.integrity, reducers, cache: false });
   try {

@@ -14,7 +14,8 @@ function promptOf(io: ScriptIo): AuthorPrompt {
   return {
     interactive: io.stdinIsTTY && question !== undefined,
     write: (text) => io.stdout(text),
-    question: (prompt) => (question === undefined ? Promise.reject(new Error('no terminal to ask on')) : question(prompt)),
+    question: (prompt) =>
+      question === undefined ? Promise.reject(new Error('no terminal to ask on')) : question(prompt),
   };
 }
 

@@ -35,7 +35,8 @@ export function trustedFiles(repo: Repository, options: { env?: NodeJS.ProcessEn
     }
   }
   const manager = externalModuleManager(repo, options);
-  if (manager?.inRepository === true && manager.path !== undefined && !files.includes(manager.path)) files.push(manager.path);
+  if (manager?.inRepository === true && manager.path !== undefined && !files.includes(manager.path))
+    files.push(manager.path);
   return files;
 }
 

@@ -33,7 +33,9 @@ export interface WebRequest {
 export function parseUi(value: string | undefined): UiChoice {
   if (value === undefined || value === 'auto') return 'auto';
   if (value === 'builtin' || value === 'overlay') return value;
-  throw new UsageError(`unknown --ui ${JSON.stringify(value)}: use auto (an overlay web app when there is one), builtin or overlay`);
+  throw new UsageError(
+    `unknown --ui ${JSON.stringify(value)}: use auto (an overlay web app when there is one), builtin or overlay`,
+  );
 }
 
 /** Runs `sit web`; resolves when the server stops (on SIGINT or SIGTERM). */
@@ -47,8 +49,14 @@ export async function runWeb(context: Context, argv: string[]): Promise<number> 
       options: [
         ['--readonly', 'refuse every write and hide the controls'],
         ['--listen <host:port>', 'address to listen on (also accepted as the positional argument)'],
-        ['-o, --overlay <dir>', 'a web overlay directory of your own, served first (repeatable); with an index.html it is a whole web app'],
-        ['--ui <mode>', 'auto (default: an overlay web app when one has an index.html), builtin, or overlay (fail without one)'],
+        [
+          '-o, --overlay <dir>',
+          'a web overlay directory of your own, served first (repeatable); with an index.html it is a whole web app',
+        ],
+        [
+          '--ui <mode>',
+          'auto (default: an overlay web app when one has an index.html), builtin, or overlay (fail without one)',
+        ],
       ],
       examples: ['sit web', 'sit web --readonly --listen 0.0.0.0:8080', 'sit web -o ./my-ui', 'sit web --ui builtin'],
     },
@@ -57,7 +65,8 @@ export async function runWeb(context: Context, argv: string[]): Promise<number> 
   if (parsed === undefined) return 0;
   const positional = parsed.args[0];
   const option = stringOption(parsed.options, 'listen');
-  if (positional !== undefined && option !== undefined) throw new UsageError('give the address either as an argument or with --listen, not both');
+  if (positional !== undefined && option !== undefined)
+    throw new UsageError('give the address either as an argument or with --listen, not both');
   return await serveWeb(context, {
     readonly: parsed.options.readonly === true,
     listen: positional ?? option ?? '127.0.0.1:8080',
@@ -72,7 +81,9 @@ function shown(dir: string): string {
 }
 
 function hasIndex(dir: WebDir): boolean {
-  return dir.files !== undefined ? dir.files.has('index.html') : statSync(resolve(dir.dir, 'index.html'), { throwIfNoEntry: false })?.isFile() === true;
+  return dir.files !== undefined
+    ? dir.files.has('index.html')
+    : statSync(resolve(dir.dir, 'index.html'), { throwIfNoEntry: false })?.isFile() === true;
 }
 
 /** The notice for repository overlays that are not served, or undefined when all are. */
@@ -93,7 +104,8 @@ function untrustedNotice(untrusted: WebDir[], changed: boolean): string | undefi
 export async function serveWeb(context: Context, request: WebRequest): Promise<number> {
   const userOverlays = request.overlays.map((dir) => resolve(dir));
   for (const dir of userOverlays) {
-    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`overlay ${dir} is not a directory`);
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+      throw new UsageError(`overlay ${dir} is not a directory`);
   }
   const repo = context.repository();
   // A reader writes nothing, so needs no identity: use the configured one if any, else a placeholder.
@@ -101,7 +113,9 @@ export async function serveWeb(context: Context, request: WebRequest): Promise<n
     ? (deriveAuthor(context.userConfig(), { workDir: context.workDir }) ?? { name: 'Read-only reader' })
     : await requireAuthor(context);
   if (hasNoModules(repo)) {
-    process.stderr.write('sit web: this repository has no modules, so items have no summary or state: add the issue tracker with `sit module add issue-tracking`\n');
+    process.stderr.write(
+      'sit web: this repository has no modules, so items have no summary or state: add the issue tracker with `sit module add issue-tracking`\n',
+    );
   }
   warnModuleProblems(repo);
   const modules = repo.modules();
@@ -116,19 +130,29 @@ export async function serveWeb(context: Context, request: WebRequest): Promise<n
   if (request.ui === 'overlay' && app === undefined) {
     throw new UsageError(
       notice !== undefined && untrusted.some(hasIndex)
-        ? `the repository's web app (${untrusted.filter(hasIndex).map((d) => shown(d.dir)).join(', ')}) is not trusted: review it and run \`sit trust\``
+        ? `the repository's web app (${untrusted
+            .filter(hasIndex)
+            .map((d) => shown(d.dir))
+            .join(', ')}) is not trusted: review it and run \`sit trust\``
         : 'no overlay has an index.html to serve: give a web app with -o DIR, or drop --ui overlay',
     );
   }
   const overlayApp = request.ui !== 'builtin' && app !== undefined;
-  if (overlayApp) process.stderr.write(`sit web: serving the web app of ${shown(app.dir)} (\`--ui builtin\` for the built-in interface)\n`);
-  else if (notice !== undefined) process.stderr.write(`sit web: ${notice.replace(/ instead of this interface \(`sit web --ui builtin` keeps this one\)/, ' instead of the built-in interface')}\n`);
+  if (overlayApp)
+    process.stderr.write(
+      `sit web: serving the web app of ${shown(app.dir)} (\`--ui builtin\` for the built-in interface)\n`,
+    );
+  else if (notice !== undefined)
+    process.stderr.write(
+      `sit web: ${notice.replace(/ instead of this interface \(`sit web --ui builtin` keeps this one\)/, ' instead of the built-in interface')}\n`,
+    );
   const [{ startServer }, { ItemIndex }] = await Promise.all([import('../server.ts'), import('../reduce/mod.ts')]);
   // The server answers at once; the index is built after it binds (pages say how far it got).
   const index = ItemIndex.start(repo, { integrity: context.integrity });
   void index.whenReady().then(() => {
     const { done, total, failed } = index.progress();
-    if (failed !== undefined) process.stderr.write(`sit web: indexing stopped after ${done} of ${total} items: ${failed}\n`);
+    if (failed !== undefined)
+      process.stderr.write(`sit web: indexing stopped after ${done} of ${total} items: ${failed}\n`);
   });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {

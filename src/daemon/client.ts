@@ -61,7 +61,12 @@ export function trustedSocket(root: string, env: NodeJS.ProcessEnv = process.env
  * or to undefined when there is no usable answer (no daemon, a foreign or stale socket, another
  * build, garbage, too long an answer, too long a wait); never rejects.
  */
-export function askDaemon(root: string, op: Operation, args: unknown[], options: AskOptions): Promise<DaemonAnswer | undefined> {
+export function askDaemon(
+  root: string,
+  op: Operation,
+  args: unknown[],
+  options: AskOptions,
+): Promise<DaemonAnswer | undefined> {
   const env = options.env ?? process.env;
   if (daemonDisabled(env)) return Promise.resolve(undefined);
   const path = trustedSocket(root, env);

@@ -26,7 +26,8 @@ function repositoryRoot(globals: GlobalOptions, workDir: string): string | undef
     return undefined;
   }
   for (let dir = workDir; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.sit'))) return existsSync(join(dir, '.sit', 'config.json')) ? join(dir, '.sit') : undefined;
+    if (existsSync(join(dir, '.sit')))
+      return existsSync(join(dir, '.sit', 'config.json')) ? join(dir, '.sit') : undefined;
     // A repository without `.sit` (sit init --no-dot-sit) is left to the full discovery.
     if (existsSync(join(dir, 'config.json'))) return undefined;
     if (dirname(dir) === dir) return undefined;
@@ -42,11 +43,19 @@ export async function runThroughDaemon(globals: GlobalOptions, argv: readonly st
   const workDir = resolve(globals.workDir ?? '.');
   const root = repositoryRoot(globals, workDir);
   if (root === undefined) return undefined;
-  const answer = await askDaemon(root, 'run', [{ argv, cwd: process.cwd(), env: process.env }], { integrity: !globals.disableIntegrityCheck });
+  const answer = await askDaemon(root, 'run', [{ argv, cwd: process.cwd(), env: process.env }], {
+    integrity: !globals.disableIntegrityCheck,
+  });
   if (answer?.ok !== true) return undefined;
   const value = answer.value as { stdout?: unknown; stderr?: unknown; status?: unknown };
   const { stdout, stderr, status } = value ?? {};
-  if (typeof stdout !== 'string' || typeof stderr !== 'string' || typeof status !== 'number' || !Number.isInteger(status)) return undefined;
+  if (
+    typeof stdout !== 'string' ||
+    typeof stderr !== 'string' ||
+    typeof status !== 'number' ||
+    !Number.isInteger(status)
+  )
+    return undefined;
   if (process.env.SIT_DEBUG) process.stderr.write('sit: answered whole by the sit daemon\n');
   if (stderr !== '') process.stderr.write(forTerminal(stderr, process.stderr.isTTY));
   if (stdout !== '') await new Promise<void>((done) => process.stdout.write(stdout, () => done()));

@@ -31,7 +31,18 @@ export const ANSWER_TIMEOUT_MS = 2000;
  * `lines` (what `sit items -f FILTER -q QUERY` prints for each item) and `run` (a whole module
  * command answered from the memo of its last run, see src/scripts/memo.ts).
  */
-export const OPERATIONS = ['ping', 'ids', 'state', 'states', 'damaged', 'search', 'references', 'summaries', 'lines', 'run'] as const;
+export const OPERATIONS = [
+  'ping',
+  'ids',
+  'state',
+  'states',
+  'damaged',
+  'search',
+  'references',
+  'summaries',
+  'lines',
+  'run',
+] as const;
 
 /** One operation. */
 export type Operation = (typeof OPERATIONS)[number];
@@ -78,7 +89,12 @@ export function parseRequest(line: string): DaemonRequest | string {
   }
   if (!isPlainObject(value)) return 'not an object';
   const { protocol, build, root, integrity, op, args } = value;
-  if (typeof protocol !== 'string' || typeof build !== 'string' || typeof root !== 'string' || typeof integrity !== 'boolean') {
+  if (
+    typeof protocol !== 'string' ||
+    typeof build !== 'string' ||
+    typeof root !== 'string' ||
+    typeof integrity !== 'boolean'
+  ) {
     return 'protocol, build, root or integrity missing';
   }
   if (typeof op !== 'string' || !(OPERATIONS as readonly string[]).includes(op)) return 'unknown operation';

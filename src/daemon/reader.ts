@@ -29,8 +29,12 @@ export async function daemonItemLines(
   const env = options.env ?? process.env;
   const required = env.SIT_DAEMON === 'require';
   const answer = await askDaemon(root, 'lines', [expressions.filter ?? null, expressions.query], options);
-  if (answer?.ok === true && Array.isArray(answer.value) && answer.value.every((line) => typeof line === 'string')) return answer.value as string[];
-  if (required) throw new DaemonUnavailableError(`no sit daemon answered (${answer !== undefined && 'unsure' in answer ? answer.unsure : 'no answer'}) (SIT_DAEMON=require)`);
+  if (answer?.ok === true && Array.isArray(answer.value) && answer.value.every((line) => typeof line === 'string'))
+    return answer.value as string[];
+  if (required)
+    throw new DaemonUnavailableError(
+      `no sit daemon answered (${answer !== undefined && 'unsure' in answer ? answer.unsure : 'no answer'}) (SIT_DAEMON=require)`,
+    );
   return undefined;
 }
 
@@ -65,14 +69,23 @@ export class DaemonReader implements ItemReader {
   }
 
   /** `op(...args)` from the daemon (`convert` applied), else `direct()`. */
-  #ask<T>(op: Operation, args: unknown[], convert: (value: unknown) => T, direct: (reader: ItemReader) => Maybe<T>): Maybe<T> {
-    if (this.#required && !this.#useDaemon) throw new DaemonUnavailableError('no sit daemon answers for this repository (SIT_DAEMON=require)');
+  #ask<T>(
+    op: Operation,
+    args: unknown[],
+    convert: (value: unknown) => T,
+    direct: (reader: ItemReader) => Maybe<T>,
+  ): Maybe<T> {
+    if (this.#required && !this.#useDaemon)
+      throw new DaemonUnavailableError('no sit daemon answers for this repository (SIT_DAEMON=require)');
     if (!this.#useDaemon) return direct(this.#directReader());
     return askDaemon(this.#root, op, args, { integrity: this.#integrity }).then((answer) => {
       if (answer?.ok === true) return convert(answer.value);
       if (answer !== undefined && 'notFound' in answer) throw new ItemNotFoundError(answer.notFound);
       this.#useDaemon = false;
-      if (this.#required) throw new DaemonUnavailableError(`the sit daemon did not answer ${op} (${answer === undefined ? 'no answer' : answer.unsure}) (SIT_DAEMON=require)`);
+      if (this.#required)
+        throw new DaemonUnavailableError(
+          `the sit daemon did not answer ${op} (${answer === undefined ? 'no answer' : answer.unsure}) (SIT_DAEMON=require)`,
+        );
       return direct(this.#directReader());
     });
   }
@@ -83,29 +96,59 @@ export class DaemonReader implements ItemReader {
   }
 
   state(id: string): Maybe<State> {
-    return this.#ask('state', [id], (value) => value as State, (reader) => reader.state(id));
+    return this.#ask(
+      'state',
+      [id],
+      (value) => value as State,
+      (reader) => reader.state(id),
+    );
   }
 
   states(): Maybe<State[]> {
-    return this.#ask('states', [], (value) => value as State[], (reader) => reader.states());
+    return this.#ask(
+      'states',
+      [],
+      (value) => value as State[],
+      (reader) => reader.states(),
+    );
   }
 
   damaged(id: string): Maybe<readonly string[]> {
-    return this.#ask('damaged', [id], (value) => value as string[], (reader) => reader.damaged(id));
+    return this.#ask(
+      'damaged',
+      [id],
+      (value) => value as string[],
+      (reader) => reader.damaged(id),
+    );
   }
 
   search(query: IssueQuery, options: ReaderSearch): Maybe<ReaderPage> {
     const { select, ...rest } = options;
     const args = [query, { ...rest, ...(select === undefined ? {} : { select: select.text }) }];
-    return this.#ask('search', args, (value) => value as ReaderPage, (reader) => reader.search(query, options));
+    return this.#ask(
+      'search',
+      args,
+      (value) => value as ReaderPage,
+      (reader) => reader.search(query, options),
+    );
   }
 
   references(): Maybe<Array<[string, Reference[]]>> {
-    return this.#ask('references', [], (value) => value as Array<[string, Reference[]]>, (reader) => reader.references());
+    return this.#ask(
+      'references',
+      [],
+      (value) => value as Array<[string, Reference[]]>,
+      (reader) => reader.references(),
+    );
   }
 
   summaries(): Maybe<Map<string, [string, string]>> {
-    return this.#ask('summaries', [], (value) => new Map(value as Array<[string, [string, string]]>), (reader) => reader.summaries());
+    return this.#ask(
+      'summaries',
+      [],
+      (value) => new Map(value as Array<[string, [string, string]]>),
+      (reader) => reader.summaries(),
+    );
   }
 
   written(): void {

@@ -82,7 +82,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * `HOME`, `PATH`, the pager, the editor, colours), and those of the programs and the runtime it
  * relies on (git, GnuPG, the time zone and locale, the temporary directory).
  */
-const RELEVANT = /^(SIT_|XDG_|GIT_|GNUPG|LC_)|^(HOME|PATH|TZ|LANG|LANGUAGE|NO_COLOR|FORCE_COLOR|TERM|COLUMNS|LINES|PAGER|LESS|LV|VISUAL|EDITOR|EMAIL|USER|LOGNAME|TMPDIR|NODE_OPTIONS)$/;
+const RELEVANT =
+  /^(SIT_|XDG_|GIT_|GNUPG|LC_)|^(HOME|PATH|TZ|LANG|LANGUAGE|NO_COLOR|FORCE_COLOR|TERM|COLUMNS|LINES|PAGER|LESS|LV|VISUAL|EDITOR|EMAIL|USER|LOGNAME|TMPDIR|NODE_OPTIONS)$/;
 
 /** Variables that say how to run rather than what to print. */
 const IGNORED = new Set(['SIT_DAEMON', 'SIT_DEBUG']);
@@ -117,19 +118,26 @@ async function clearSocketPath(path: string, root: string, env: NodeJS.ProcessEn
   if (found.isSocket()) {
     const live = await new Promise<boolean>((done) => {
       // Any daemon that accepts the connection is alive, whatever its build.
-      void import('node:net').then(({ createConnection }) => {
-        const probe = createConnection(path);
-        probe.on('connect', () => {
-          probe.destroy();
-          done(true);
-        });
-        probe.on('error', (error: NodeJS.ErrnoException) => done(error.code !== 'ECONNREFUSED' && error.code !== 'ENOENT'));
-      }, () => done(false));
+      void import('node:net').then(
+        ({ createConnection }) => {
+          const probe = createConnection(path);
+          probe.on('connect', () => {
+            probe.destroy();
+            done(true);
+          });
+          probe.on('error', (error: NodeJS.ErrnoException) =>
+            done(error.code !== 'ECONNREFUSED' && error.code !== 'ENOENT'),
+          );
+        },
+        () => done(false),
+      );
     });
     if (live) {
       const answer = await askDaemon(root, 'ping', [], { integrity: true, env, timeoutMs: 1000 });
       const pid = answer?.ok === true && isPlainObject(answer.value) ? ` (process ${String(answer.value['pid'])})` : '';
-      throw new DaemonStartError(`another sit daemon${pid} already answers for this repository at ${path}; stop it first`);
+      throw new DaemonStartError(
+        `another sit daemon${pid} already answers for this repository at ${path}; stop it first`,
+      );
     }
   }
   // A socket nobody listens on, or a file or link in our own cache directory: ours to replace.
@@ -159,7 +167,14 @@ export class DaemonService {
   /** The inode of the socket this service made. */
   #socketIno = -1;
 
-  private constructor(repo: Repository, index: ServedIndex, watch: RepositoryWatch, server: Server, path: string, options: DaemonServiceOptions) {
+  private constructor(
+    repo: Repository,
+    index: ServedIndex,
+    watch: RepositoryWatch,
+    server: Server,
+    path: string,
+    options: DaemonServiceOptions,
+  ) {
     this.#repo = repo;
     this.#root = repo.root;
     this.#integrity = options.integrity ?? true;
@@ -180,7 +195,9 @@ export class DaemonService {
     const env = options.env ?? process.env;
     const path = socketPath(repo.root, env);
     if (Buffer.byteLength(path) > 100) {
-      throw new DaemonStartError(`the socket path ${path} is too long for a Unix socket; set SIT_CACHE_DIR to a shorter directory`);
+      throw new DaemonStartError(
+        `the socket path ${path} is too long for a Unix socket; set SIT_CACHE_DIR to a shorter directory`,
+      );
     }
     const dir = dirname(path);
     makeDirectory(dir);
@@ -276,14 +293,17 @@ export class DaemonService {
     });
   }
 
-  #line(answer: { ok: true; value: unknown } | { ok: false; notFound: string } | { ok: false; unsure: string }): string {
+  #line(
+    answer: { ok: true; value: unknown } | { ok: false; notFound: string } | { ok: false; unsure: string },
+  ): string {
     return `${JSON.stringify({ protocol: PROTOCOL, build: buildId(), ...answer })}\n`;
   }
 
   async #answer(line: string): Promise<string> {
     const request = parseRequest(line);
     if (typeof request === 'string') return this.#line({ ok: false, unsure: `bad request: ${request}` });
-    if (request.protocol !== PROTOCOL || request.build !== buildId()) return this.#line({ ok: false, unsure: 'another protocol or build' });
+    if (request.protocol !== PROTOCOL || request.build !== buildId())
+      return this.#line({ ok: false, unsure: 'another protocol or build' });
     if (request.op === 'ping') return this.#line({ ok: true, value: { pid: process.pid, root: this.#root } });
     if (!this.#sameRepository(request.root)) return this.#line({ ok: false, unsure: 'another repository' });
     if (request.integrity !== this.#integrity) return this.#line({ ok: false, unsure: 'another integrity setting' });
@@ -300,7 +320,8 @@ export class DaemonService {
     } catch (error) {
       if (error instanceof ItemNotFoundError) return this.#line({ ok: false, notFound: error.message });
       // Anything else the command finds out (and reports) by itself.
-      if (process.env.SIT_DEBUG) this.#options.onWarning?.(`${request.op} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      if (process.env.SIT_DEBUG)
+        this.#options.onWarning?.(`${request.op} failed: ${error instanceof Error ? error.stack : String(error)}`);
       return this.#line({ ok: false, unsure: 'failed' });
     }
     if (this.#answers.size > 256) this.#answers.clear();
@@ -374,7 +395,9 @@ export class DaemonService {
         // Changes seen while the new index was made are left to the next request to refresh.
         if (this.#watch.blind === undefined) this.#unsure = undefined;
       } catch (error) {
-        this.#options.onWarning?.(`cannot read the repository again: ${error instanceof Error ? error.message : String(error)}`);
+        this.#options.onWarning?.(
+          `cannot read the repository again: ${error instanceof Error ? error.message : String(error)}`,
+        );
         this.#unsure = 'the repository cannot be read';
       } finally {
         this.#rebuilding = undefined;
@@ -392,20 +415,23 @@ export class DaemonService {
   async #run(spec: unknown, reader: StatesReader): Promise<{ stdout: string; stderr: string; status: number }> {
     if (!isPlainObject(spec)) throw new Error('bad run');
     const { argv, cwd, env } = spec;
-    if (!Array.isArray(argv) || argv.length > 1000 || !argv.every((arg) => typeof arg === 'string')) throw new Error('bad argv');
+    if (!Array.isArray(argv) || argv.length > 1000 || !argv.every((arg) => typeof arg === 'string'))
+      throw new Error('bad argv');
     if (typeof cwd !== 'string' || !isAbsolute(cwd) || !isPlainObject(env)) throw new Error('bad cwd or env');
     if (!sameEnvironment(env, process.env)) throw new Error('another environment');
-    const [{ parseGlobalOptions }, { Context }, { findModuleScript }, { runModuleScript }, { scriptEnvironment }] = await Promise.all([
-      import('../cli/globals.ts'),
-      import('../cli/context.ts'),
-      import('../cli/external.ts'),
-      import('../scripts/run.ts'),
-      import('../cli/script_environment.ts'),
-    ]);
+    const [{ parseGlobalOptions }, { Context }, { findModuleScript }, { runModuleScript }, { scriptEnvironment }] =
+      await Promise.all([
+        import('../cli/globals.ts'),
+        import('../cli/context.ts'),
+        import('../cli/external.ts'),
+        import('../scripts/run.ts'),
+        import('../cli/script_environment.ts'),
+      ]);
     const globals = parseGlobalOptions(argv as string[]);
     const name = globals.command;
     // (The asker sends only commands that are not built in.)
-    if (name === undefined || name === 'help' || globals.help || globals.version || globals.at !== undefined) throw new Error('not a module command');
+    if (name === undefined || name === 'help' || globals.help || globals.version || globals.at !== undefined)
+      throw new Error('not a module command');
     if (globals.disableIntegrityCheck === this.#integrity) throw new Error('another integrity setting');
     globals.workDir = resolve(cwd, globals.workDir ?? '.');
     const context = new Context(globals);
@@ -427,7 +453,13 @@ export class DaemonService {
       stdoutIsTTY: false,
       rawStdout: (text: string) => void out.push(text),
     };
-    const status = await runModuleScript(scriptEnvironment(context), file, { name, args: globals.rest, io, memoOnly: true, reader });
+    const status = await runModuleScript(scriptEnvironment(context), file, {
+      name,
+      args: globals.rest,
+      io,
+      memoOnly: true,
+      reader,
+    });
     return { stdout: out.join(''), stderr: err.join(''), status };
   }
 
@@ -455,11 +487,17 @@ export class DaemonService {
       case 'search': {
         if (!isPlainObject(first) || !isPlainObject(second)) throw new Error('bad search');
         const { select, jmespath, limit, offset } = second;
-        const options: { jmespath?: string; limit?: number; offset?: number; select?: import('../jmespath.ts').Expression } = {};
+        const options: {
+          jmespath?: string;
+          limit?: number;
+          offset?: number;
+          select?: import('../jmespath.ts').Expression;
+        } = {};
         if (typeof jmespath === 'string') options.jmespath = jmespath;
         if (typeof limit === 'number') options.limit = limit;
         if (typeof offset === 'number') options.offset = offset;
-        if (typeof select === 'string') options.select = (await loadJmespath()).compileExpression(select, { role: 'select' });
+        if (typeof select === 'string')
+          options.select = (await loadJmespath()).compileExpression(select, { role: 'select' });
         const page: ReaderPage = await reader.search(first as unknown as IssueQuery, options);
         return page;
       }

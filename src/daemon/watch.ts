@@ -176,7 +176,8 @@ export class RepositoryWatch {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Not a directory, or gone already: nothing to watch (the item's refresh finds out).
-      if (code === 'ENOSPC' || code === 'EMFILE' || code === 'ENFILE' || code === 'ENOMEM') this.#refused(join(this.#itemsDir, id), error);
+      if (code === 'ENOSPC' || code === 'EMFILE' || code === 'ENFILE' || code === 'ENOMEM')
+        this.#refused(join(this.#itemsDir, id), error);
     }
   }
 }

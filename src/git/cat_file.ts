@@ -77,7 +77,8 @@ export class CatFile {
   read(oid: string): Promise<GitObject | undefined> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new GitError('git cat-file was closed'));
-    if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(oid)) return Promise.reject(new GitError(`not an object id: ${JSON.stringify(oid)}`));
+    if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(oid))
+      return Promise.reject(new GitError(`not an object id: ${JSON.stringify(oid)}`));
     return new Promise((resolve, reject) => {
       const pending = { oid, resolve, reject };
       if (this.#inFlight.length >= IN_FLIGHT) {

@@ -10,7 +10,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isBase32, isIntact, isValidItemId, itemLinkText, prepareHashing, splitPath, verifySignature } from '../store/mod.ts';
+import {
+  isBase32,
+  isIntact,
+  isValidItemId,
+  itemLinkText,
+  prepareHashing,
+  splitPath,
+  verifySignature,
+} from '../store/mod.ts';
 import { GitError } from './errors.ts';
 import { blobOid, MODE_EXECUTABLE, MODE_FILE, MODE_GITLINK, MODE_SYMLINK, MODE_TREE, utf8Name } from './objects.ts';
 import type { GitRepository } from './repository.ts';
@@ -90,7 +98,10 @@ function parseRaw(out: Buffer): Change[] {
 }
 
 /** The commits of `revisions` (arguments of `git rev-list`), oldest first, with their parents. */
-async function commitsOf(repository: GitRepository, revisions: readonly string[]): Promise<Array<{ commit: string; parents: string[] }>> {
+async function commitsOf(
+  repository: GitRepository,
+  revisions: readonly string[],
+): Promise<Array<{ commit: string; parents: string[] }>> {
   const out = await git(['rev-list', '--reverse', '--topo-order', '--parents', ...revisions], repository.gitOptions());
   return out.stdout
     .toString('latin1')
@@ -128,11 +139,21 @@ const WHY_SIGNATURE: Record<string, string> = {
  * `[NEW, '--not', '--all']` for a new branch): each must only add complete, intact records and
  * item links naming records that exist, under the SIT directory of `repository`.
  */
-export async function checkCommits(repository: GitRepository, revisions: readonly string[], options: InboxOptions = {}): Promise<InboxReport> {
+export async function checkCommits(
+  repository: GitRepository,
+  revisions: readonly string[],
+  options: InboxOptions = {},
+): Promise<InboxReport> {
   await prepareHashing();
   const commits = await commitsOf(repository, revisions);
   const report: InboxReport = { commits: commits.length, records: 0, links: 0, violations: [] };
-  const letters = options.commitSignatures === true ? await signatures(repository, commits.map((c) => c.commit)) : new Map<string, string>();
+  const letters =
+    options.commitSignatures === true
+      ? await signatures(
+          repository,
+          commits.map((c) => c.commit),
+        )
+      : new Map<string, string>();
   const sit = repository.sitPath === '' ? [] : repository.sitPath.split('/');
   const show = (parts: readonly string[]): string => utf8Name(parts.join('/'));
   for (const { commit, parents } of commits) {
@@ -141,11 +162,15 @@ export async function checkCommits(repository: GitRepository, revisions: readonl
     };
     if (options.commitSignatures === true) {
       const letter = letters.get(commit) ?? 'N';
-      if (letter !== 'G' && letter !== 'U') refuse('-', WHY_SIGNATURE[letter] ?? `the commit signature is not good (${letter})`);
+      if (letter !== 'G' && letter !== 'U')
+        refuse('-', WHY_SIGNATURE[letter] ?? `the commit signature is not good (${letter})`);
     }
-    const args = parents.length === 0 ? ['diff-tree', '-r', '-z', '--raw', '--no-renames', '--root', commit]
-      : parents.length === 1 ? ['diff-tree', '-r', '-z', '--raw', '--no-renames', parents[0]!, commit]
-        : ['diff-tree', '-r', '-z', '--raw', '--no-renames', '-c', commit];
+    const args =
+      parents.length === 0
+        ? ['diff-tree', '-r', '-z', '--raw', '--no-renames', '--root', commit]
+        : parents.length === 1
+          ? ['diff-tree', '-r', '-z', '--raw', '--no-renames', parents[0]!, commit]
+          : ['diff-tree', '-r', '-z', '--raw', '--no-renames', '-c', commit];
     const changes = parseRaw((await git(args, repository.gitOptions())).stdout);
     const revision = await Revision.open(repository, commit);
     const before = await Promise.all(parents.map((parent) => Revision.open(repository, parent)));
@@ -156,11 +181,17 @@ export async function checkCommits(repository: GitRepository, revisions: readonl
       const inside = parts.length > sit.length && sit.every((part, i) => parts[i] === part);
       const rest = inside ? parts.slice(sit.length) : [];
       if (change.status !== 'A') {
-        refuse(show(parts), WHY_STATUS[change.status] ?? `changes a file (${change.status}); only new records are accepted`);
+        refuse(
+          show(parts),
+          WHY_STATUS[change.status] ?? `changes a file (${change.status}); only new records are accepted`,
+        );
         continue;
       }
       if (!inside || (rest[0] !== 'records' && rest[0] !== 'items')) {
-        refuse(show(parts), `is outside ${repository.sitPath === '' ? '' : `${repository.sitPath}/`}records/ and items/; only new records and item links are accepted`);
+        refuse(
+          show(parts),
+          `is outside ${repository.sitPath === '' ? '' : `${repository.sitPath}/`}records/ and items/; only new records and item links are accepted`,
+        );
         continue;
       }
       const modeWhy = modeProblem(change.mode);
@@ -171,7 +202,12 @@ export async function checkCommits(repository: GitRepository, revisions: readonl
       if (rest[0] === 'records') {
         const depth = revision.recordDepth;
         const hash = rest[depth];
-        if (rest.length < depth + 2 || hash === undefined || !isBase32(hash) || rest.slice(1, depth + 1).join('/') !== splitPath(hash)) {
+        if (
+          rest.length < depth + 2 ||
+          hash === undefined ||
+          !isBase32(hash) ||
+          rest.slice(1, depth + 1).join('/') !== splitPath(hash)
+        ) {
           refuse(show(parts), 'is not inside a record directory records/<split path of its hash>/<HASH>/');
           continue;
         }
@@ -187,7 +223,10 @@ export async function checkCommits(repository: GitRepository, revisions: readonl
       }
     }
     if ((records.size > 0 || links.length > 0) && !revision.exists) {
-      refuse(repository.sitPath || '.', revision.configProblem ?? 'the commit has no SIT repository (config.json) to add records to');
+      refuse(
+        repository.sitPath || '.',
+        revision.configProblem ?? 'the commit has no SIT repository (config.json) to add records to',
+      );
       continue;
     }
     for (const [hash, path] of records) {
@@ -248,7 +287,14 @@ function recordSignatureProblem(
   try {
     writeFileSync(join(dir, '.signature'), signature.data);
     const result = verifySignature(dir, files, { gnupg, algorithm: revision.hashingAlgorithm });
-    return result.success ? undefined : `the record's signature does not verify (${result.output.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'GnuPG refused it'})`;
+    return result.success
+      ? undefined
+      : `the record's signature does not verify (${
+          result.output
+            .split('\n')
+            .find((l) => l.trim() !== '')
+            ?.trim() ?? 'GnuPG refused it'
+        })`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -257,7 +303,10 @@ function recordSignatureProblem(
 /** The `pre-receive` hook that runs `sit inbox check` on every pushed ref. */
 export function preReceiveHook(options: { sit: string; sitPath: string; requireSignature: boolean }): string {
   const quote = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;
-  const flags = [`--sit-path ${quote(options.sitPath === '' ? '.' : options.sitPath)}`, ...(options.requireSignature ? ['--require-signature'] : [])].join(' ');
+  const flags = [
+    `--sit-path ${quote(options.sitPath === '' ? '.' : options.sitPath)}`,
+    ...(options.requireSignature ? ['--require-signature'] : []),
+  ].join(' ');
   return `#!/bin/sh
 # pre-receive hook written by \`sit inbox hook\`: a push is accepted only when every new commit
 # adds complete, intact SIT records (and item links naming them) and nothing else. Install it as
@@ -287,14 +336,20 @@ exit $status
 }
 
 /** A temporary worktree at `base`, for applying a series without touching the user's. */
-export async function withTemporaryWorktree<T>(repository: GitRepository, base: string, fn: (dir: string) => Promise<T>): Promise<T> {
+export async function withTemporaryWorktree<T>(
+  repository: GitRepository,
+  base: string,
+  fn: (dir: string) => Promise<T>,
+): Promise<T> {
   const parent = mkdtempSync(join(tmpdir(), 'sit-inbox-'));
   const dir = join(parent, 'worktree');
   await git(['worktree', 'add', '--quiet', '--detach', dir, base], repository.gitOptions());
   try {
     return await fn(dir);
   } finally {
-    await git(['worktree', 'remove', '--force', dir], { ...repository.gitOptions(), okStatus: [128] }).catch(() => undefined);
+    await git(['worktree', 'remove', '--force', dir], { ...repository.gitOptions(), okStatus: [128] }).catch(
+      () => undefined,
+    );
     rmSync(parent, { recursive: true, force: true });
     await git(['worktree', 'prune'], repository.gitOptions()).catch(() => undefined);
   }
@@ -306,7 +361,12 @@ export async function applyMailbox(dir: string, mbox: string): Promise<string | 
   if (result.status === 0) return undefined;
   await git(['am', '--abort'], { cwd: dir, okStatus: [1, 128] }).catch(() => undefined);
   const text = `${result.stderr}\n${result.stdout.toString('utf8')}`;
-  return text.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('hint:')) ?? 'git am failed';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '' && !l.startsWith('hint:')) ?? 'git am failed'
+  );
 }
 
 /** The commit checked out in `dir`. */

@@ -12,7 +12,13 @@ import type { RecordPlace, Revision } from './revision.ts';
 /** Checks every record of `revision`. */
 export async function checkRevisionIntegrity(revision: Revision): Promise<IntegrityReport> {
   await prepareHashing();
-  const report: IntegrityReport = { checked: [], itemDamage: [], repositoryDamage: [], removedTemporaries: [], problems: [] };
+  const report: IntegrityReport = {
+    checked: [],
+    itemDamage: [],
+    repositoryDamage: [],
+    removedTemporaries: [],
+    problems: [],
+  };
   const records = await revision.recordsTree();
   const index = records === undefined ? undefined : await listRecords(revision.git, records, revision.recordDepth);
   const known = new Map<string, boolean>();
@@ -34,7 +40,11 @@ export async function checkRevisionIntegrity(revision: Revision): Promise<Integr
       listing?.places.forEach((place, j) => {
         const intact = results[i]![j];
         if (intact === undefined) {
-          report.problems.push({ item: window[i]!, path: `items/${window[i]!}/${place.hash}`, reason: `record ${place.hash} is missing at this revision` });
+          report.problems.push({
+            item: window[i]!,
+            path: `items/${window[i]!}/${place.hash}`,
+            reason: `record ${place.hash} is missing at this revision`,
+          });
           return;
         }
         report.checked.push({ hash: place.hash, intact, item: window[i]! });

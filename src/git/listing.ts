@@ -102,7 +102,11 @@ export function listRecords(git: GitRepository, records: string, depth: number):
         current = { hash, prefix, keep: isBase32(hash) && prefix === splitPath(hash) };
       }
       const oid = text.slice(text.lastIndexOf(' ', tab) + 1, tab);
-      files.push({ path: path.slice(prefixLength + 1), mode: Number.parseInt(text.slice(0, text.indexOf(' ')), 8), oid });
+      files.push({
+        path: path.slice(prefixLength + 1),
+        mode: Number.parseInt(text.slice(0, text.indexOf(' ')), 8),
+        oid,
+      });
     };
     /** A line that is not a file of a record: a record leaf that is a text link, or something stray. */
     const strange = (meta: string, path: string): void => {

@@ -7,7 +7,13 @@
  * except the merge request commands, which say so.
  * @module
  */
-export { GitError, GitNotFoundError, NotAGitRepositoryError, ReadOnlyRevisionError, UnknownRevisionError } from './errors.ts';
+export {
+  GitError,
+  GitNotFoundError,
+  NotAGitRepositoryError,
+  ReadOnlyRevisionError,
+  UnknownRevisionError,
+} from './errors.ts';
 export { git, gitText, type GitOptions, type GitResult } from './run.ts';
 export { CatFile, type GitObject } from './cat_file.ts';
 export type { ObjectFormat, TreeEntry, TreeFile } from './objects.ts';
@@ -20,6 +26,12 @@ export { RevisionReducer, type RevisionReducerOptions, type State } from './redu
 export { checkRevisionIntegrity } from './integrity.ts';
 export { issueState, itemAtRefs, listRefs, type GitRef, type RefState } from './refs.ts';
 export { statesAtRefs, type RefItemState, type WhereOptions } from './where.ts';
-export { NoRepositoryAtRevisionError, openGitSide, RevisionView, type GitSide, type RevisionViewOptions } from './view.ts';
+export {
+  NoRepositoryAtRevisionError,
+  openGitSide,
+  RevisionView,
+  type GitSide,
+  type RevisionViewOptions,
+} from './view.ts';
 export { branchPatches, commitFilesOnBranch, currentBranch, type BranchPatches, type CommitMessage } from './mr.ts';
 export { checkCommits, preReceiveHook, type InboxOptions, type InboxReport, type Violation } from './inbox.ts';

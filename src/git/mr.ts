@@ -36,7 +36,10 @@ export interface BranchPatches {
 
 /** The checked-out branch, or undefined when HEAD is detached. */
 export async function currentBranch(repository: GitRepository): Promise<string | undefined> {
-  const result = await git(['symbolic-ref', '--quiet', '--short', 'HEAD'], { ...repository.gitOptions(), okStatus: [1] });
+  const result = await git(['symbolic-ref', '--quiet', '--short', 'HEAD'], {
+    ...repository.gitOptions(),
+    okStatus: [1],
+  });
   const name = result.stdout.toString('utf8').trim();
   return result.status === 0 && name !== '' ? name : undefined;
 }
@@ -65,17 +68,23 @@ export async function branchPatches(repository: GitRepository, branch: string): 
   const options = repository.gitOptions();
   let base = '';
   if (current !== undefined) {
-    const fork = await git(['merge-base', '--fork-point', '--end-of-options', current, tip], { ...options, okStatus: [1] });
+    const fork = await git(['merge-base', '--fork-point', '--end-of-options', current, tip], {
+      ...options,
+      okStatus: [1],
+    });
     base = fork.status === 0 ? fork.stdout.toString('latin1').trim() : '';
   }
   if (base === '') {
     const merged = await git(['merge-base', 'HEAD', tip], { ...options, okStatus: [1] });
     base = merged.stdout.toString('latin1').trim();
-    if (merged.status !== 0 || base === '') throw new GitError(`${branch} and ${current ?? 'HEAD'} have no common history; nothing to merge`);
+    if (merged.status !== 0 || base === '')
+      throw new GitError(`${branch} and ${current ?? 'HEAD'} have no common history; nothing to merge`);
   }
   const commits = await commitMessages(repository, base, tip);
   if (commits.length === 0) {
-    throw new GitError(`${branch} has no commits that ${current ?? 'HEAD'} lacks (it forked at ${base.slice(0, 12)}); nothing to request`);
+    throw new GitError(
+      `${branch} has no commits that ${current ?? 'HEAD'} lacks (it forked at ${base.slice(0, 12)}); nothing to request`,
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'sit-mr-'));
   try {
@@ -92,14 +101,18 @@ export async function branchPatches(repository: GitRepository, branch: string): 
 
 /** Whether a branch called `name` exists. */
 export async function branchExists(repository: GitRepository, name: string): Promise<boolean> {
-  const result = await git(['show-ref', '--verify', '--quiet', `refs/heads/${name}`], { ...repository.gitOptions(), okStatus: [1] });
+  const result = await git(['show-ref', '--verify', '--quiet', `refs/heads/${name}`], {
+    ...repository.gitOptions(),
+    okStatus: [1],
+  });
   return result.status === 0;
 }
 
 /** Checks that `name` can name a new branch. */
 export async function checkBranchName(repository: GitRepository, name: string): Promise<void> {
   const result = await git(['check-ref-format', '--branch', name], { ...repository.gitOptions(), okStatus: [1, 128] });
-  if (result.status !== 0 || name.startsWith('-')) throw new GitError(`${JSON.stringify(name)} is not a valid branch name`);
+  if (result.status !== 0 || name.startsWith('-'))
+    throw new GitError(`${JSON.stringify(name)} is not a valid branch name`);
   if (await branchExists(repository, name)) throw new GitError(`a branch ${name} exists already; choose another name`);
 }
 
@@ -110,7 +123,12 @@ export async function checkBranchName(repository: GitRepository, name: string): 
  */
 export async function commitFilesOnBranch(
   repository: GitRepository,
-  options: { branch: string; parent: string; files: ReadonlyArray<{ path: string; data: Uint8Array }>; message: string },
+  options: {
+    branch: string;
+    parent: string;
+    files: ReadonlyArray<{ path: string; data: Uint8Array }>;
+    message: string;
+  },
 ): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'sit-index-'));
   try {
@@ -122,7 +140,10 @@ export async function commitFilesOnBranch(
       const oid = (await gitText(['hash-object', '-w', '--stdin'], { ...run, input: file.data })).trim();
       lines.push(`100644 ${oid}\t${file.path}`);
     }
-    await git(['update-index', '--add', '-z', '--index-info'], { ...run, input: lines.map((line) => `${line}\0`).join('') });
+    await git(['update-index', '--add', '-z', '--index-info'], {
+      ...run,
+      input: lines.map((line) => `${line}\0`).join(''),
+    });
     const tree = await gitText(['write-tree'], run);
     const commit = await gitText(['commit-tree', tree, '-p', options.parent, '-m', options.message], run);
     await git(['update-ref', `refs/heads/${options.branch}`, commit, '0'.repeat(commit.length)], run);
@@ -168,7 +189,10 @@ export function checkout(repository: GitRepository, branch: string): Promise<voi
 }
 
 /** Applies `patches` with `git am -3`; resolves to false (with git's output) when it stops on a conflict. */
-export async function applyPatches(repository: GitRepository, patches: readonly RecordFile[]): Promise<{ ok: boolean; output: string }> {
+export async function applyPatches(
+  repository: GitRepository,
+  patches: readonly RecordFile[],
+): Promise<{ ok: boolean; output: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'sit-am-'));
   try {
     const files = patches.map((patch, i) => {
@@ -191,11 +215,19 @@ export async function commitPaths(repository: GitRepository, paths: readonly str
 
 /** `git merge --no-ff BRANCH` into the checked-out branch. */
 export function mergeNoFastForward(repository: GitRepository, branch: string, message: string): Promise<void> {
-  return porcelain(repository, ['merge', '--no-ff', '--quiet', '-m', message, '--end-of-options', branch], `git merge --no-ff ${branch}`);
+  return porcelain(
+    repository,
+    ['merge', '--no-ff', '--quiet', '-m', message, '--end-of-options', branch],
+    `git merge --no-ff ${branch}`,
+  );
 }
 
 /** Remembers (or reads back) the branch a merge branch is to be merged into: `branch.<NAME>.sit-merge-into`. */
-export async function mergeTarget(repository: GitRepository, branch: string, target?: string): Promise<string | undefined> {
+export async function mergeTarget(
+  repository: GitRepository,
+  branch: string,
+  target?: string,
+): Promise<string | undefined> {
   const key = `branch.${branch}.sit-merge-into`;
   if (target !== undefined) {
     await git(['config', key, target], repository.gitOptions());

@@ -56,7 +56,8 @@ export function parseTree(data: Buffer, format: ObjectFormat): TreeEntry[] {
   while (at < data.length) {
     const space = data.indexOf(0x20, at);
     const nul = space < 0 ? -1 : data.indexOf(0, space + 1);
-    if (space < 0 || nul < 0 || nul + 1 + size > data.length) throw new GitError('a tree object of the repository is malformed');
+    if (space < 0 || nul < 0 || nul + 1 + size > data.length)
+      throw new GitError('a tree object of the repository is malformed');
     const mode = Number.parseInt(data.toString('latin1', at, space), 8);
     const name = data.toString('latin1', space + 1, nul);
     const oid = data.toString('hex', nul + 1, nul + 1 + size);
@@ -77,9 +78,14 @@ export function findTreeEntry(data: Buffer, name: string, format: ObjectFormat):
   while (at < data.length) {
     const space = data.indexOf(0x20, at);
     const nul = space < 0 ? -1 : data.indexOf(0, space + 1);
-    if (space < 0 || nul < 0 || nul + 1 + size > data.length) throw new GitError('a tree object of the repository is malformed');
+    if (space < 0 || nul < 0 || nul + 1 + size > data.length)
+      throw new GitError('a tree object of the repository is malformed');
     if (nul - space - 1 === target.length && data.compare(target, 0, target.length, space + 1, nul) === 0) {
-      return { mode: Number.parseInt(data.toString('latin1', at, space), 8), name, oid: data.toString('hex', nul + 1, nul + 1 + size) };
+      return {
+        mode: Number.parseInt(data.toString('latin1', at, space), 8),
+        name,
+        oid: data.toString('hex', nul + 1, nul + 1 + size),
+      };
     }
     at = nul + 1 + size;
   }

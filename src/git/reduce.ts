@@ -80,20 +80,31 @@ export class RevisionReducer {
   /** Creates a reducer; the sandbox starts on first use. */
   constructor(options: RevisionReducerOptions) {
     this.#options = options;
-    this.#cache = options.cache === false ? undefined : GitStateCache.open({ reducers: options.reducers.digest, integrity: options.integrity }, options.env);
+    this.#cache =
+      options.cache === false
+        ? undefined
+        : GitStateCache.open({ reducers: options.reducers.digest, integrity: options.integrity }, options.env);
   }
 
   /** The records of an item, ordered (and checked) for reducing. */
   #order(records: readonly StoredRecord[], revision: Revision, roots?: readonly string[]): StoredRecord[] {
     const order = roots === undefined ? {} : { roots };
-    return orderStoredRecords(records, { hashingAlgorithm: revision.hashingAlgorithm, integrity: this.#options.integrity }, order).flat();
+    return orderStoredRecords(
+      records,
+      { hashingAlgorithm: revision.hashingAlgorithm, integrity: this.#options.integrity },
+      order,
+    ).flat();
   }
 
   /**
    * The states of items `ids` at `revision`, each given to `onState` as soon as it is known (in
    * no fixed order). Resolves to the ids that do not exist there.
    */
-  async reduce(revision: Revision, ids: readonly string[], onState: (id: string, state: State) => void): Promise<string[]> {
+  async reduce(
+    revision: Revision,
+    ids: readonly string[],
+    onState: (id: string, state: State) => void,
+  ): Promise<string[]> {
     let index: RecordsIndex | undefined;
     if (ids.length > LIST_THRESHOLD) {
       const records = await revision.recordsTree();
@@ -105,7 +116,9 @@ export class RevisionReducer {
     const waits: Array<Promise<void>> = [];
     for (let at = 0; at < ids.length; at += WINDOW) {
       const listings = await Promise.all(ids.slice(at, at + WINDOW).map((id) => revision.itemListing(id, index)));
-      const keys = await Promise.all(listings.map((listing) => (listing === undefined ? '' : revision.stateKey(listing))));
+      const keys = await Promise.all(
+        listings.map((listing) => (listing === undefined ? '' : revision.stateKey(listing))),
+      );
       listings.forEach((listing, i) => {
         if (listing === undefined) {
           absent.push(ids[at + i]!);
@@ -195,16 +208,27 @@ export class RevisionReducer {
    * Reduces one item of `revision` from scratch (no cache), optionally from an initial state or
    * fixed roots; undefined when the item does not exist there.
    */
-  async reduceItem(revision: Revision, id: string, options: { state?: State; roots?: readonly string[] } = {}): Promise<State | undefined> {
+  async reduceItem(
+    revision: Revision,
+    id: string,
+    options: { state?: State; roots?: readonly string[] } = {},
+  ): Promise<State | undefined> {
     const read = await revision.readItem(id);
     if (read === undefined) return undefined;
     if (this.#options.integrity) await prepareHashing();
     const runtime = await this.#inThread();
-    return runtime.reduce({ id, state: { ...options.state, id }, records: toSandboxRecords(this.#order(read.records, revision, options.roots)) });
+    return runtime.reduce({
+      id,
+      state: { ...options.state, id },
+      records: toSandboxRecords(this.#order(read.records, revision, options.roots)),
+    });
   }
 
   /** Reduces the repository-level records of `revision` (initial state `{}` unless given). */
-  async reduceRepository(revision: Revision, options: { state?: State; roots?: readonly string[] } = {}): Promise<State> {
+  async reduceRepository(
+    revision: Revision,
+    options: { state?: State; roots?: readonly string[] } = {},
+  ): Promise<State> {
     if (this.#options.integrity) await prepareHashing();
     const records = toSandboxRecords(this.#order(await revision.readAllRecords(), revision, options.roots));
     const state = options.state ?? {};
@@ -217,7 +241,9 @@ export class RevisionReducer {
   }
 
   #inThread(): Promise<ReducerRuntime> {
-    this.#runtime ??= import('../sandbox/mod.ts').then((sandbox) => sandbox.createReducerRuntime(this.#options.reducers.set, this.#limits()));
+    this.#runtime ??= import('../sandbox/mod.ts').then((sandbox) =>
+      sandbox.createReducerRuntime(this.#options.reducers.set, this.#limits()),
+    );
     return this.#runtime;
   }
 

@@ -31,7 +31,10 @@ export interface RefState {
 
 /** The regular expression of a ref glob: `*` any characters, `?` one, everything else literal. */
 function globPattern(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -41,13 +44,25 @@ function globPattern(glob: string): RegExp {
  * `v1.*`, `refs/tags/*`). Symbolic refs (`origin/HEAD`) and tags of anything but a commit are left out.
  */
 export async function listRefs(repository: GitRepository, patterns: readonly string[] = []): Promise<GitRef[]> {
-  const format = '%(refname)%00%(refname:short)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(symref)';
-  const result = await git(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/remotes', 'refs/tags'], repository.gitOptions());
+  const format =
+    '%(refname)%00%(refname:short)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(symref)';
+  const result = await git(
+    ['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/remotes', 'refs/tags'],
+    repository.gitOptions(),
+  );
   const globs = patterns.map(globPattern);
   const refs: GitRef[] = [];
   for (const line of result.stdout.toString('utf8').split('\n')) {
     if (line === '') continue;
-    const [name, ref, type, oid, peeledType, peeled, symref] = line.split('\0') as [string, string, string, string, string, string, string];
+    const [name, ref, type, oid, peeledType, peeled, symref] = line.split('\0') as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     if (symref !== '') continue;
     const commit = type === 'commit' ? oid : type === 'tag' && peeledType === 'commit' ? peeled : undefined;
     if (commit === undefined) continue;

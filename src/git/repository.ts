@@ -113,7 +113,9 @@ export class GitRepository {
     });
     const oid = result.stdout.toString('latin1').trim();
     if (result.status !== 0 || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(oid)) {
-      throw new UnknownRevisionError(`unknown revision ${JSON.stringify(revision)}: git knows no commit by that name (see \`git log --oneline\`, \`git branch -a\`, \`git tag\`)`);
+      throw new UnknownRevisionError(
+        `unknown revision ${JSON.stringify(revision)}: git knows no commit by that name (see \`git log --oneline\`, \`git branch -a\`, \`git tag\`)`,
+      );
     }
     return oid;
   }
@@ -134,7 +136,9 @@ export class GitRepository {
     let found = this.#trees.get(oid);
     if (found === undefined) {
       if (this.#trees.size >= TREE_MEMO) this.#trees.clear();
-      found = this.readObject(oid).then((object) => (object?.type === 'tree' ? parseTree(object.data, formatOf(oid)) : undefined));
+      found = this.readObject(oid).then((object) =>
+        object?.type === 'tree' ? parseTree(object.data, formatOf(oid)) : undefined,
+      );
       this.#trees.set(oid, found);
     }
     return found;
@@ -177,7 +181,8 @@ export class GitRepository {
   /** The tree of commit `oid`. */
   async commitTree(oid: string): Promise<string> {
     const object = await this.readObject(oid);
-    if (object?.type !== 'commit') throw new GitError(`commit ${oid} is missing from the repository (a damaged or shallow clone?)`);
+    if (object?.type !== 'commit')
+      throw new GitError(`commit ${oid} is missing from the repository (a damaged or shallow clone?)`);
     return commitTree(object.data);
   }
 

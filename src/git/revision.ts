@@ -10,13 +10,32 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  compareUtf8, digestSize, InvalidConfigError, isBase32, isValidItemId, itemLinkText, parseConfig, splitPath, sortUtf8,
-  type HashingAlgorithm, type RecordFile, type RepositoryConfig, type StoredRecord,
+  compareUtf8,
+  digestSize,
+  InvalidConfigError,
+  isBase32,
+  isValidItemId,
+  itemLinkText,
+  parseConfig,
+  splitPath,
+  sortUtf8,
+  type HashingAlgorithm,
+  type RecordFile,
+  type RepositoryConfig,
+  type StoredRecord,
 } from '../store/mod.ts';
 import { GitError } from './errors.ts';
 import {
-  blobOid, MODE_EXECUTABLE, MODE_FILE, MODE_GITLINK, MODE_SYMLINK, MODE_TREE, rawName, utf8Name,
-  type TreeEntry, type TreeFile,
+  blobOid,
+  MODE_EXECUTABLE,
+  MODE_FILE,
+  MODE_GITLINK,
+  MODE_SYMLINK,
+  MODE_TREE,
+  rawName,
+  utf8Name,
+  type TreeEntry,
+  type TreeFile,
 } from './objects.ts';
 import { listRecords, packFiles, type ListedRecord, type RecordsIndex, type RecordsListing } from './listing.ts';
 import type { GitRepository } from './repository.ts';
@@ -25,10 +44,7 @@ import type { GitRepository } from './repository.ts';
 const MAX_LINK_HOPS = 16;
 
 /** Where a path inside the SIT directory leads. */
-type Located =
-  | { entry: TreeEntry; path: string[] }
-  | { absent: true }
-  | { problem: string; missing?: boolean };
+type Located = { entry: TreeEntry; path: string[] } | { absent: true } | { problem: string; missing?: boolean };
 
 /** Where one record link of an item leads. */
 export interface RecordPlace {
@@ -115,7 +131,13 @@ export class Revision {
   #recordsTree: Promise<Located> | undefined;
   readonly #walks = new Map<string, Promise<{ files: TreeFile[]; missing: string[] }>>();
 
-  private constructor(git: GitRepository, name: string, commit: string, sitTree: string | undefined, config: RepositoryConfig | undefined) {
+  private constructor(
+    git: GitRepository,
+    name: string,
+    commit: string,
+    sitTree: string | undefined,
+    config: RepositoryConfig | undefined,
+  ) {
     this.git = git;
     this.name = name;
     this.commit = commit;
@@ -141,7 +163,8 @@ export class Revision {
       const entry = await git.treeEntry(tree, 'config.json');
       const text = typeof entry === 'object' && entry.mode === MODE_FILE ? await git.readBlob(entry.oid) : undefined;
       try {
-        if (text !== undefined) config = parseConfig(text.toString('utf8'), `${git.sitPath || '.'}/config.json at ${name}`);
+        if (text !== undefined)
+          config = parseConfig(text.toString('utf8'), `${git.sitPath || '.'}/config.json at ${name}`);
       } catch (error) {
         if (!(error instanceof InvalidConfigError)) throw error;
         problem = error.message;
@@ -183,7 +206,8 @@ export class Revision {
         if (!('path' in target)) return target;
         return this.#locate([...target.path, ...path.slice(i)], hops + 1);
       }
-      if (entry.mode !== MODE_TREE) return { problem: `${path.slice(0, i).map(utf8Name).join('/')} is not a directory` };
+      if (entry.mode !== MODE_TREE)
+        return { problem: `${path.slice(0, i).map(utf8Name).join('/')} is not a directory` };
       const next = await this.git.treeEntry(entry.oid, path[i]!);
       if (next === 'missing') return { problem: `tree ${entry.oid} is missing from this clone`, missing: true };
       if (next === undefined) return { absent: true };
@@ -221,7 +245,11 @@ export class Revision {
   }
 
   /** The path a text link (blob `oid` in directory `parent`) names, confined to the SIT directory. */
-  async #linkTarget(parent: readonly string[], oid: string, hops: number): Promise<{ path: string[] } | { problem: string; missing?: boolean }> {
+  async #linkTarget(
+    parent: readonly string[],
+    oid: string,
+    hops: number,
+  ): Promise<{ path: string[] } | { problem: string; missing?: boolean }> {
     if (hops >= MAX_LINK_HOPS) return { problem: 'too many text links in a row' };
     const data = await this.git.readBlob(oid);
     if (data === undefined) return { problem: `blob ${oid} is missing from this clone`, missing: true };
@@ -243,7 +271,8 @@ export class Revision {
     for (const folder of ['items', 'issues']) {
       const found = await this.#locateDir([folder]);
       if (!('entry' in found)) {
-        if ('missing' in found && found.missing === true) throw new GitError(`the ${folder}/ tree of ${this.name} is missing from this clone`);
+        if ('missing' in found && found.missing === true)
+          throw new GitError(`the ${folder}/ tree of ${this.name} is missing from this clone`);
         continue;
       }
       const entries = (await this.git.readTree(found.entry.oid)) ?? [];
@@ -267,12 +296,14 @@ export class Revision {
     for (const folder of ['items', 'issues']) {
       const found = await this.#locateDir([folder]);
       if (!('entry' in found)) {
-        if ('missing' in found && found.missing === true) throw new GitError(`the ${folder}/ tree of ${this.name} is missing from this clone`);
+        if ('missing' in found && found.missing === true)
+          throw new GitError(`the ${folder}/ tree of ${this.name} is missing from this clone`);
         continue;
       }
       const entry = await this.git.treeEntry(found.entry.oid, rawName(id));
       if (entry === 'missing') throw new GitError(`the ${folder}/ tree of ${this.name} is missing from this clone`);
-      if (entry !== undefined && (entry.mode === MODE_TREE || entry.mode === MODE_FILE)) dirs.push({ base: [...found.path, entry.name], entry });
+      if (entry !== undefined && (entry.mode === MODE_TREE || entry.mode === MODE_FILE))
+        dirs.push({ base: [...found.path, entry.name], entry });
     }
     return dirs.length === 0 ? undefined : dirs;
   }
@@ -330,7 +361,12 @@ export class Revision {
   }
 
   /** Fills in where the item entry `entry` (in directory `base`) leads. */
-  async #place(place: RecordPlace, entry: TreeEntry, base: readonly string[], index: RecordsIndex | undefined): Promise<void> {
+  async #place(
+    place: RecordPlace,
+    entry: TreeEntry,
+    base: readonly string[],
+    index: RecordsIndex | undefined,
+  ): Promise<void> {
     if (entry.mode === MODE_TREE) {
       place.tree = entry.oid;
       return;
@@ -396,7 +432,11 @@ export class Revision {
   async #walkBelow(tree: string, prefix: string, depth: number): Promise<{ files: TreeFile[]; missing: string[] }> {
     const entries = depth > 32 ? undefined : await this.git.readTree(tree);
     const where = prefix === '' ? '.' : utf8Name(prefix.slice(0, -1));
-    if (entries === undefined) return { files: [], missing: [`${where}: tree ${tree} is ${depth > 32 ? 'nested too deep' : 'missing from this clone'}`] };
+    if (entries === undefined)
+      return {
+        files: [],
+        missing: [`${where}: tree ${tree} is ${depth > 32 ? 'nested too deep' : 'missing from this clone'}`],
+      };
     const out = { files: [] as TreeFile[], missing: [] as string[] };
     const below = await Promise.all(
       entries.map((entry) =>
@@ -438,7 +478,10 @@ export class Revision {
     }
     if (entries === undefined) {
       if (place.problem === undefined) return undefined;
-      return { record: { hash: place.hash, files: [], problems: [`.: ${place.problem}`] }, missing: place.missing === true };
+      return {
+        record: { hash: place.hash, files: [], problems: [`.: ${place.problem}`] },
+        missing: place.missing === true,
+      };
     }
     const listed: TreeFile[] = [];
     for (const file of entries) {
@@ -562,9 +605,10 @@ export class Revision {
     const names = await Promise.all(listing.places.map((place) => this.#recordName(place)));
     if (listing.places.some((place) => place.missing === true)) listing.missing = true;
     const hash = createHash('sha256');
-    hash.update(`sit-git-state 1\0${JSON.stringify(this.hashingAlgorithm)}\0${listing.id}\0${listing.trees.join(',')}\0`);
+    hash.update(
+      `sit-git-state 1\0${JSON.stringify(this.hashingAlgorithm)}\0${listing.id}\0${listing.trees.join(',')}\0`,
+    );
     for (const [i, place] of listing.places.entries()) hash.update(`${place.hash}\n${names[i]}\0`);
     return hash.digest('hex');
   }
-
 }

@@ -34,13 +34,18 @@ export function gitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 /** The one-line message of a spawn failure. */
 function spawnFailure(error: NodeJS.ErrnoException): GitError {
   if (error.code === 'ENOENT') {
-    return new GitNotFoundError('git is not installed or not on PATH; install git (https://git-scm.com) to use SIT with git');
+    return new GitNotFoundError(
+      'git is not installed or not on PATH; install git (https://git-scm.com) to use SIT with git',
+    );
   }
   return new GitError(`cannot run git: ${error.code ?? error.message}`);
 }
 
 /** Starts `git ARGS` with piped standard streams. */
-export function spawnGit(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcessWithoutNullStreams {
+export function spawnGit(
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): ChildProcessWithoutNullStreams {
   return spawn('git', [...args], { cwd: options.cwd, env: gitEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 

@@ -54,7 +54,9 @@ export class GitRecordSource implements RecordSource {
     const records = this.#records.get(id);
     if (records !== undefined) return records;
     if (!this.#items.includes(id)) throw new ItemNotFoundError(`Item ${id} not found at ${this.revision.name}`);
-    throw new GitError(`the records of item ${id} at ${this.revision.name} were not loaded; name it in GitRecordSource.load`);
+    throw new GitError(
+      `the records of item ${id} at ${this.revision.name} were not loaded; name it in GitRecordSource.load`,
+    );
   }
 
   /** Item identifiers at the revision, sorted. */
@@ -85,7 +87,8 @@ export class GitRecordSource implements RecordSource {
 
   /** Every record of `records/` (when loaded with `all`). */
   readAllRecords(): StoredRecord[] {
-    if (this.#all === undefined) throw new GitError(`the records of ${this.revision.name} were not loaded; load them with {all: true}`);
+    if (this.#all === undefined)
+      throw new GitError(`the records of ${this.revision.name} were not loaded; load them with {all: true}`);
     return [...this.#all];
   }
 }

@@ -9,7 +9,16 @@
  * past 4 MiB keeps its newer half. Anything unreadable is simply not a hit; deleting it is safe.
  * @module
  */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { cacheRoot } from '../reduce/cache.ts';
 
@@ -42,7 +51,9 @@ export class GitStateCache {
 
   /** The cache for one reducer set, in the cache directory that `env` names. */
   static open(key: StateCacheKey, env: NodeJS.ProcessEnv = process.env): GitStateCache {
-    return new GitStateCache(join(cacheRoot(env), 'git', `${key.reducers.slice(0, 24)}-${key.integrity ? 'checked' : 'unchecked'}`));
+    return new GitStateCache(
+      join(cacheRoot(env), 'git', `${key.reducers.slice(0, 24)}-${key.integrity ? 'checked' : 'unchecked'}`),
+    );
   }
 
   #shard(key: string): Map<string, string> {

@@ -130,7 +130,10 @@ export class RevisionView {
   async records(id: string): Promise<StoredRecord[] | undefined> {
     const read = await this.revision.readItem(id);
     if (read === undefined) return undefined;
-    return orderStoredRecords(read.records, { hashingAlgorithm: this.revision.hashingAlgorithm, integrity: this.#integrity }).flat();
+    return orderStoredRecords(read.records, {
+      hashingAlgorithm: this.revision.hashingAlgorithm,
+      integrity: this.#integrity,
+    }).flat();
   }
 
   /**
@@ -142,7 +145,11 @@ export class RevisionView {
     if (read === undefined) return undefined;
     if (!this.#integrity) return [];
     const damaged: string[] = [];
-    orderStoredRecords(read.records, { hashingAlgorithm: this.revision.hashingAlgorithm, integrity: true }, { damaged });
+    orderStoredRecords(
+      read.records,
+      { hashingAlgorithm: this.revision.hashingAlgorithm, integrity: true },
+      { damaged },
+    );
     return damaged.sort();
   }
 

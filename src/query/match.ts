@@ -127,7 +127,11 @@ function fromFields(id: string, fields: SearchFields, text: string): Prepared {
  * matching, order and paging, without a JMESPath filter. Entries need their `text` when the query
  * has words ({@linkcode queryReadsText}).
  */
-export function searchEntries(entries: readonly SearchEntry[], query: IssueQuery, options: PageOptions = {}): EntrySearchResult {
+export function searchEntries(
+  entries: readonly SearchEntry[],
+  query: IssueQuery,
+  options: PageOptions = {},
+): EntrySearchResult {
   const offset = checkCount('offset', options.offset, 0);
   const limit = checkCount('limit', options.limit, Infinity);
   const matches = matcher(query.terms);
@@ -238,7 +242,9 @@ export function searchedTexts(query: IssueQuery): string[] {
 }
 
 /** The order of a query's `sort:` (ties by id). */
-export function comparator(sort: Readonly<QuerySort>): (a: { prepared: Prepared }, b: { prepared: Prepared }) => number {
+export function comparator(
+  sort: Readonly<QuerySort>,
+): (a: { prepared: Prepared }, b: { prepared: Prepared }) => number {
   const sign = sort.direction === 'asc' ? 1 : -1;
   const byKey =
     sort.key === 'created'

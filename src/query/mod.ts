@@ -21,7 +21,15 @@ export {
   type SortDirection,
   type SortKey,
 } from './parse.ts';
-export { countStates, indexStates, searchIssues, type CountOptions, type SearchOptions, type SearchResult, type StateCounts } from './search.ts';
+export {
+  countStates,
+  indexStates,
+  searchIssues,
+  type CountOptions,
+  type SearchOptions,
+  type SearchResult,
+  type StateCounts,
+} from './search.ts';
 export {
   idPrefix,
   queryReadsText,

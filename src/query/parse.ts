@@ -136,7 +136,8 @@ function applyQualifier(query: IssueQuery, q: Qualifier, scanner: Scanner): void
     if (lower !== 'open' && lower !== 'closed' && lower !== 'all') {
       throw scanner.error(`"is:${value}" at column ${q.column} is not a state; use is:open, is:closed or is:all`);
     }
-    if (lower === 'all' && q.negated) throw scanner.error(`"-is:all" at column ${q.column} selects nothing; use is:open or is:closed`);
+    if (lower === 'all' && q.negated)
+      throw scanner.error(`"-is:all" at column ${q.column} selects nothing; use is:open or is:closed`);
     const state: QueryState = lower === 'all' ? 'all' : (lower === 'open') !== q.negated ? 'open' : 'closed';
     if (query.state !== null && query.state !== state) {
       throw scanner.error(`the query asks for both is:${query.state} and is:${state}; keep one`);
@@ -145,7 +146,9 @@ function applyQualifier(query: IssueQuery, q: Qualifier, scanner: Scanner): void
   } else if (q.name === 'no') {
     const field = MISSING[lower];
     if (field === undefined) {
-      throw scanner.error(`"no:${value}" at column ${q.column} is not supported; use no:label, no:assignee or no:milestone`);
+      throw scanner.error(
+        `"no:${value}" at column ${q.column} is not supported; use no:label, no:assignee or no:milestone`,
+      );
     }
     query.terms.push({ kind: 'missing', field, negated: q.negated });
   } else if (q.name === 'sort') {
@@ -223,7 +226,9 @@ class Scanner {
       }
     }
     if (!this.done() && !this.atSpace()) {
-      throw this.error(`unexpected ${JSON.stringify(this.peek())} after the closing quote at column ${this.pos}; put a space after it`);
+      throw this.error(
+        `unexpected ${JSON.stringify(this.peek())} after the closing quote at column ${this.pos}; put a space after it`,
+      );
     }
     return value;
   }
@@ -255,4 +260,3 @@ function quote(value: string, force: boolean): string {
   if (!force && value !== '' && !/[\s"\\]/.test(value)) return value;
   return '"' + value.replace(/[\\"]/g, (c) => '\\' + c) + '"';
 }
-

@@ -46,7 +46,11 @@ export interface CountOptions {
  * A filter that fails on one state (e.g. `length()` of a missing field) does not match it. The
  * item that holds label and milestone definitions is not an issue and never matches.
  */
-export function searchIssues(states: readonly IssueState[], query: IssueQuery, options: SearchOptions = {}): SearchResult {
+export function searchIssues(
+  states: readonly IssueState[],
+  query: IssueQuery,
+  options: SearchOptions = {},
+): SearchResult {
   const offset = checkCount('offset', options.offset, 0);
   const limit = checkCount('limit', options.limit, Infinity);
   const matches = matcher(query.terms);

@@ -14,7 +14,19 @@
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import {
-  closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync,
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
@@ -171,7 +183,9 @@ export function cacheFile(root: string, env: NodeJS.ProcessEnv = process.env, na
 
 /** The digest of an item's record set (its record names in any order). */
 export function recordSetDigest(names: readonly string[]): string {
-  return createHash('sha1').update([...names].sort().join('\n')).digest('hex');
+  return createHash('sha1')
+    .update([...names].sort().join('\n'))
+    .digest('hex');
 }
 
 /**
@@ -318,7 +332,10 @@ export class ReductionCache {
     if (lineEnd < 0) lineEnd = text.length;
     const header = text.slice(0, lineEnd).split('\t');
     if (
-      header.length !== 5 || header[0] !== FORMAT || header[1] !== key.reducers || header[2] !== String(key.integrity) ||
+      header.length !== 5 ||
+      header[0] !== FORMAT ||
+      header[1] !== key.reducers ||
+      header[2] !== String(key.integrity) ||
       header[4] !== lineCheck(header.slice(0, 4))
     ) {
       const cache = new ReductionCache(path, key, 0);
@@ -338,14 +355,26 @@ export class ReductionCache {
       const d = c < 0 ? -1 : text.indexOf('\t', c + 1);
       const e = d < 0 ? -1 : text.indexOf('\t', d + 1);
       const mtime = e < 0 ? NaN : Number(text.slice(a + 1, b));
-      if (a <= start || e < 0 || e >= lineEnd || e - d !== 9 || !Number.isFinite(mtime) || text.charCodeAt(e + 1) !== 123 /* { */) {
+      if (
+        a <= start ||
+        e < 0 ||
+        e >= lineEnd ||
+        e - d !== 9 ||
+        !Number.isFinite(mtime) ||
+        text.charCodeAt(e + 1) !== 123 /* { */
+      ) {
         cache.#rewrite = true;
         continue;
       }
       const id = text.slice(start, a);
       // Appended lines come later in the file and win over earlier ones for the same item.
       if (cache.#entries.has(id)) superseded++;
-      const entry: StoredEntry = { mtime, records: text.slice(b + 1, c), stateJson: text.slice(e + 1, lineEnd), check: text.slice(d + 1, e) };
+      const entry: StoredEntry = {
+        mtime,
+        records: text.slice(b + 1, c),
+        stateJson: text.slice(e + 1, lineEnd),
+        check: text.slice(d + 1, e),
+      };
       if (d > c + 1) entry.damaged = text.slice(c + 1, d);
       cache.#entries.set(id, entry);
     }
@@ -419,7 +448,10 @@ export class ReductionCache {
   set(id: string, entry: CacheEntry): void {
     const old = this.#entries.get(id);
     if (
-      old !== undefined && old.mtime === entry.mtime && old.records === entry.records && old.stateJson === entry.stateJson &&
+      old !== undefined &&
+      old.mtime === entry.mtime &&
+      old.records === entry.records &&
+      old.stateJson === entry.stateJson &&
       (old.damaged ?? '') === (entry.damaged ?? '')
     ) {
       return;
@@ -502,7 +534,9 @@ export class ReductionCache {
     }
     if (!this.#rewrite && this.#changed.size === 0) return;
     const appendable =
-      !this.#rewrite && this.#changed.size <= APPEND_LIMIT && [...this.#changed].every((id) => (this.#entries.get(id)?.records ?? '') !== '');
+      !this.#rewrite &&
+      this.#changed.size <= APPEND_LIMIT &&
+      [...this.#changed].every((id) => (this.#entries.get(id)?.records ?? '') !== '');
     if (appendable) {
       const lines: string[] = [];
       for (const id of this.#changed) {

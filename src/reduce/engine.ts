@@ -13,9 +13,23 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { LoadJob, ReduceJob, ReducerPool, ReducerRuntime, SandboxLimits, SandboxRecord } from '../sandbox/mod.ts';
-import { isValidItemId, ItemNotFoundError, orderStoredRecords, readCheckedRecord, type Repository, type StoredRecord } from '../store/mod.ts';
+import {
+  isValidItemId,
+  ItemNotFoundError,
+  orderStoredRecords,
+  readCheckedRecord,
+  type Repository,
+  type StoredRecord,
+} from '../store/mod.ts';
 import { MTIME_SLACK_MS, ReductionCache, cacheFile, recordSetDigest } from './cache.ts';
-import { loadItem, prepareLoading, toSandboxRecords, type ItemDescriptor, type ItemInfo, type LoadItemOptions } from './load_item.ts';
+import {
+  loadItem,
+  prepareLoading,
+  toSandboxRecords,
+  type ItemDescriptor,
+  type ItemInfo,
+  type LoadItemOptions,
+} from './load_item.ts';
 import { loadReducers, type LoadedReducers } from './reducers.ts';
 import { ownModule } from '../worker_entry.ts';
 
@@ -163,7 +177,11 @@ export class Engine {
 
   #jobRecords(records: Iterable<StoredRecord>, roots?: readonly string[]): SandboxRecord[] {
     const order = roots === undefined ? {} : { roots };
-    const generations = orderStoredRecords(records, { hashingAlgorithm: this.repo.hashingAlgorithm, integrity: this.#integrity }, order);
+    const generations = orderStoredRecords(
+      records,
+      { hashingAlgorithm: this.repo.hashingAlgorithm, integrity: this.#integrity },
+      order,
+    );
     return toSandboxRecords(generations.flat());
   }
 
@@ -201,7 +219,8 @@ export class Engine {
       for (const job of jobs) out.set(job.id, await reducer.reduceJson(job));
       return out;
     }
-    for await (const result of (reducer as ReducerPool).reduceJson(jobs)) out.set(result.id, { json: result.json, limited: result.limited === true });
+    for await (const result of (reducer as ReducerPool).reduceJson(jobs))
+      out.set(result.id, { json: result.json, limited: result.limited === true });
     return out;
   }
 
@@ -320,7 +339,8 @@ export class Engine {
     const itemsDir = this.repo.itemsDir();
     let looked = 0;
     for (const id of wanted) {
-      if (options.yielding === true && ++looked % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (options.yielding === true && ++looked % YIELD_EVERY === 0)
+        await new Promise((resolve) => setImmediate(resolve));
       const stamp = stamps?.get(id) ?? this.#itemStamp(itemsDir, id);
       const { mtime } = stamp;
       const found = cache === undefined ? { records: undefined } : this.#lookUp(cache, id, stamp);
@@ -422,7 +442,11 @@ export class Engine {
    * state cache. `derive` must be a pure function of the state; its results cross as JSON
    * (`undefined` stays `undefined`). Without the cache this is `derive` over `reduceItems`.
    */
-  async deriveItems(key: string, derive: (state: State) => unknown, ids?: readonly string[]): Promise<Map<string, unknown>> {
+  async deriveItems(
+    key: string,
+    derive: (state: State) => unknown,
+    ids?: readonly string[],
+  ): Promise<Map<string, unknown>> {
     return await this.deriveItemsNow(key, derive, ids, { early: true });
   }
 
@@ -446,11 +470,17 @@ export class Engine {
       integrity: this.#integrity,
     });
     // An empty cache: the pool's workers start before the items are looked at (see #startPoolEarly).
-    if (memo.size === 0 && options.early === true) return this.#startPoolEarly(wanted.length).then(() => this.#derive(memo, derive, wanted, ids === undefined));
+    if (memo.size === 0 && options.early === true)
+      return this.#startPoolEarly(wanted.length).then(() => this.#derive(memo, derive, wanted, ids === undefined));
     return this.#derive(memo, derive, wanted, ids === undefined);
   }
 
-  #derive(memo: ReductionCache, derive: (state: State) => unknown, wanted: readonly string[], all: boolean): Map<string, unknown> | Promise<Map<string, unknown>> {
+  #derive(
+    memo: ReductionCache,
+    derive: (state: State) => unknown,
+    wanted: readonly string[],
+    all: boolean,
+  ): Map<string, unknown> | Promise<Map<string, unknown>> {
     const results = new Map<string, unknown>();
     const stale = new Map<string, ItemStamp & { records: string | undefined }>();
     const itemsDir = this.repo.itemsDir();
@@ -586,11 +616,20 @@ export class Engine {
    * entry is dropped), else the digest of the item's record set when the lookup took one, for the
    * entry that replaces it.
    */
-  #lookUp(cache: ReductionCache, id: string, stamp: ItemStamp): { hit: { value: unknown; size: number } } | { records: string | undefined } {
+  #lookUp(
+    cache: ReductionCache,
+    id: string,
+    stamp: ItemStamp,
+  ): { hit: { value: unknown; size: number } } | { records: string | undefined } {
     const found = cache.lookup(id, stamp.dir, stamp.mtime);
     const entry = found.entry;
-    const parsed = entry !== undefined && this.#stillDamaged(id, entry.damaged) ? this.#parseEntry(cache, id, entry.stateJson) : undefined;
-    return parsed === undefined ? { records: found.records } : { hit: { value: parsed.value, size: entry!.stateJson.length } };
+    const parsed =
+      entry !== undefined && this.#stillDamaged(id, entry.damaged)
+        ? this.#parseEntry(cache, id, entry.stateJson)
+        : undefined;
+    return parsed === undefined
+      ? { records: found.records }
+      : { hit: { value: parsed.value, size: entry!.stateJson.length } };
   }
 
   #parseEntry(cache: ReductionCache, id: string, json: string): { value: unknown } | undefined {
@@ -637,7 +676,13 @@ export class Engine {
         const { json, limited } = results.get(job.id)!;
         const state = JSON.parse(json) as State;
         yield {
-          id: job.id, state, json, records: job.info.records, incomplete: job.info.incomplete === true, limited, damaged: job.info.damaged ?? [],
+          id: job.id,
+          state,
+          json,
+          records: job.info.records,
+          incomplete: job.info.incomplete === true,
+          limited,
+          damaged: job.info.damaged ?? [],
         };
       }
       return;
@@ -654,7 +699,12 @@ export class Engine {
         const state = JSON.parse(result.json) as State;
         const info = result.info as ItemInfo | undefined;
         yield {
-          id: result.id, state, json: result.json, records: info?.records, incomplete: info?.incomplete === true, limited: result.limited === true,
+          id: result.id,
+          state,
+          json: result.json,
+          records: info?.records,
+          incomplete: info?.incomplete === true,
+          limited: result.limited === true,
           damaged: info?.damaged ?? [],
         };
       }

@@ -82,7 +82,10 @@ export class ItemIndex {
    */
   static async open(repo: Repository, options: EngineOptions & { maxChars?: number } = {}): Promise<ItemIndex> {
     const { maxChars, ...engineOptions } = options;
-    const index = new ItemIndex(new Engine(repo, { smallJobs: 'worker', ...engineOptions }), maxChars ?? MAX_INDEX_CHARS);
+    const index = new ItemIndex(
+      new Engine(repo, { smallJobs: 'worker', ...engineOptions }),
+      maxChars ?? MAX_INDEX_CHARS,
+    );
     await index.refresh();
     return index;
   }
@@ -96,7 +99,10 @@ export class ItemIndex {
    */
   static start(repo: Repository, options: EngineOptions & { maxChars?: number } = {}): ItemIndex {
     const { maxChars, ...engineOptions } = options;
-    const index = new ItemIndex(new Engine(repo, { smallJobs: 'worker', ...engineOptions }), maxChars ?? MAX_INDEX_CHARS);
+    const index = new ItemIndex(
+      new Engine(repo, { smallJobs: 'worker', ...engineOptions }),
+      maxChars ?? MAX_INDEX_CHARS,
+    );
     index.#progress = { done: 0, total: 0, ready: false };
     const first = index.#firstIndexing();
     index.#refreshing = first.catch(() => []);

@@ -7,7 +7,14 @@
  */
 import { readdirSync } from 'node:fs';
 import type { LoadedJob, SandboxRecord } from '../sandbox/mod.ts';
-import { ItemNotFoundError, orderStoredRecords, prepareHashing, Repository, type HashingAlgorithm, type StoredRecord } from '../store/mod.ts';
+import {
+  ItemNotFoundError,
+  orderStoredRecords,
+  prepareHashing,
+  Repository,
+  type HashingAlgorithm,
+  type StoredRecord,
+} from '../store/mod.ts';
 import { recordSetDigest } from './cache.ts';
 
 /** The loader options the engine gives the pool (plain data: they cross to the workers). */
@@ -71,7 +78,11 @@ export async function prepareLoading(): Promise<void> {
  * (without the non-intact ones when `integrity` is on). The digest is taken from the listing made
  * before the records are read, so that a record arriving meanwhile makes the cache entry stale.
  */
-export function loadItem(repo: Repository, id: string, options: { integrity: boolean; algorithm?: HashingAlgorithm; digest: boolean }): LoadedItem {
+export function loadItem(
+  repo: Repository,
+  id: string,
+  options: { integrity: boolean; algorithm?: HashingAlgorithm; digest: boolean },
+): LoadedItem {
   const info: ItemInfo = {};
   if (options.digest) {
     const dir = repo.itemDir(id);
@@ -81,7 +92,9 @@ export function loadItem(repo: Repository, id: string, options: { integrity: boo
   const source = { hashingAlgorithm: options.algorithm ?? repo.hashingAlgorithm, integrity: options.integrity };
   const missing: string[] = [];
   const damaged: string[] = [];
-  const records = toSandboxRecords(orderStoredRecords(repo.readItemRecords(id, { missing }), source, { damaged }).flat());
+  const records = toSandboxRecords(
+    orderStoredRecords(repo.readItemRecords(id, { missing }), source, { damaged }).flat(),
+  );
   if (missing.length > 0) info.incomplete = true;
   if (damaged.length > 0) info.damaged = damaged.sort();
   return { id, state: { id }, records, info };
@@ -90,7 +103,8 @@ export function loadItem(repo: Repository, id: string, options: { integrity: boo
 let opened: { root: string; repo: Repository } | undefined;
 
 function repository(options: LoadItemOptions): Repository {
-  if (opened?.root !== options.root) opened = { root: options.root, repo: Repository.open(options.root, { integrity: options.integrity }) };
+  if (opened?.root !== options.root)
+    opened = { root: options.root, repo: Repository.open(options.root, { integrity: options.integrity }) };
   return opened.repo;
 }
 
@@ -103,6 +117,7 @@ export async function init(options: LoadItemOptions): Promise<void> {
 /** Pool-worker hook: loads the item that `load` ({@linkcode ItemDescriptor}) names ({@linkcode loadItem}). */
 export function loadJob(load: unknown, options: LoadItemOptions): LoadedItem {
   const { id, digest } = (load ?? {}) as Partial<ItemDescriptor>;
-  if (typeof id !== 'string') throw new TypeError(`an item job is described by {id, digest}, got ${JSON.stringify(load)}`);
+  if (typeof id !== 'string')
+    throw new TypeError(`an item job is described by {id, digest}, got ${JSON.stringify(load)}`);
   return loadItem(repository(options), id, { ...options, digest: digest === true });
 }

@@ -73,7 +73,8 @@ function collectRequireFiles(dir: string, into: Record<string, string>, depth = 
     const path = join(dir, entry.name);
     if (entry.isDirectory()) collectRequireFiles(path, into, depth - 1, top);
     else if (!entry.name.endsWith('.js')) continue;
-    else if (entry.isFile() || (entry.isSymbolicLink() && isFile(path) && isConfined(path, top))) into[path] = readFileSync(path, 'utf8');
+    else if (entry.isFile() || (entry.isSymbolicLink() && isFile(path) && isConfined(path, top)))
+      into[path] = readFileSync(path, 'utf8');
   }
 }
 
@@ -103,7 +104,9 @@ function resolveSource(repo: Repository, value: string, cwd: string): string {
   const asFile = resolve(cwd, value);
   if (isFile(asFile) && usable(asFile)) return asFile;
   // A name is repository content: its text links may not lead out of the repository (SPEC §8).
-  const named = isAbsolute(value) ? resolveDirectory(value, '/') : resolveDirectory(resolve(repo.root, 'reducers', value), repo.root);
+  const named = isAbsolute(value)
+    ? resolveDirectory(value, '/')
+    : resolveDirectory(resolve(repo.root, 'reducers', value), repo.root);
   const dir = named !== undefined && usable(named) ? named : isDirectory(asFile) && usable(asFile) ? asFile : undefined;
   if (dir === undefined) {
     throw new ReducerNotFoundError(
@@ -111,7 +114,9 @@ function resolveSource(repo: Repository, value: string, cwd: string): string {
     );
   }
   if (reducerFiles(dir).length === 0) {
-    throw new ReducerNotFoundError(`reducer directory ${dir} (from -r ${JSON.stringify(value)}) has no .js files directly in it; give the directory that holds them`);
+    throw new ReducerNotFoundError(
+      `reducer directory ${dir} (from -r ${JSON.stringify(value)}) has no .js files directly in it; give the directory that holds them`,
+    );
   }
   return dir;
 }
@@ -119,7 +124,8 @@ function resolveSource(repo: Repository, value: string, cwd: string): string {
 /** Reads the reducer set of `repo` (or of the given sources) and computes its digest. */
 export function loadReducers(repo: Repository, options: LoadReducersOptions = {}): LoadedReducers {
   const cwd = options.cwd ?? process.cwd();
-  const sources = options.sources === undefined ? defaultSources(repo) : options.sources.map((s) => resolveSource(repo, s, cwd));
+  const sources =
+    options.sources === undefined ? defaultSources(repo) : options.sources.map((s) => resolveSource(repo, s, cwd));
   const reducers: ReducerSource[] = [];
   const requireFiles: Record<string, string> = {};
   const hash = createHash('sha256');

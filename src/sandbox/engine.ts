@@ -87,7 +87,12 @@ export class ReducerEngine {
   /** The probe (see {@linkcode ReducerEngine.setProbe}), installed again when the runtime is rebuilt. */
   private probeFn: ((record: number, reducer: number, state: string) => void) | undefined;
 
-  private constructor(module: QuickJSWASMModule, set: ReducerSet, limits: ResolvedLimits, onDeadline: ((ms: number) => void) | undefined) {
+  private constructor(
+    module: QuickJSWASMModule,
+    set: ReducerSet,
+    limits: ResolvedLimits,
+    onDeadline: ((ms: number) => void) | undefined,
+  ) {
     this.module = module;
     this.set = set;
     this.limits = limits;
@@ -96,7 +101,11 @@ export class ReducerEngine {
   }
 
   /** Instantiates QuickJS with the limits and loads the set; throws `ReducerLoadError`. */
-  static async create(set: ReducerSet, limits: ResolvedLimits, options: ReducerEngineOptions = {}): Promise<ReducerEngine> {
+  static async create(
+    set: ReducerSet,
+    limits: ResolvedLimits,
+    options: ReducerEngineOptions = {},
+  ): Promise<ReducerEngine> {
     const sandbox = await newSandboxModule(limits, options.module === undefined ? {} : { module: options.module });
     const engine = new ReducerEngine(sandbox, set, limits, options.onDeadline);
     engine.onLoading = options.onLoading;
@@ -251,7 +260,10 @@ export class ReducerEngine {
     this.recover(limit);
     if (limit === undefined) {
       // not something a reducer can cause: a failure of the driver itself
-      return { json: this.errorJson(item, item.state, { file, error: `sandbox error: ${describeGuestError(err)}` }), limited: true };
+      return {
+        json: this.errorJson(item, item.state, { file, error: `sandbox error: ${describeGuestError(err)}` }),
+        limited: true,
+      };
     }
     const hash = record >= 0 ? packedRecordHash(item, record) : undefined;
     const entry = { file, error: hash === undefined ? limit : `${limit} in record ${hash}` };
@@ -332,7 +344,14 @@ export class ReducerEngine {
       else checkedFrom = Math.min(record, ...known, checkedFrom < 0 ? record : checkedFrom);
     }
     this.deadline = Infinity;
-    return { ok: false, err: { name: 'Error', message: `no result after ${MAX_PASSES} passes`, stack: '' }, record: -1, reducer: -1, known, checkedFrom };
+    return {
+      ok: false,
+      err: { name: 'Error', message: `no result after ${MAX_PASSES} passes`, stack: '' },
+      record: -1,
+      reducer: -1,
+      known,
+      checkedFrom,
+    };
   }
 
   /** One guest pass; a string answer, or where a limit (or a driver failure) stopped it. */
@@ -365,7 +384,9 @@ export class ReducerEngine {
     } catch (err) {
       // the WebAssembly instance itself failed (a trap, a host stack overflow): nothing in it can be trusted
       this.broken = true;
-      throw new SandboxError(`the reducer sandbox failed on item ${JSON.stringify(item.id)}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new SandboxError(
+        `the reducer sandbox failed on item ${JSON.stringify(item.id)}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     } finally {
       if (!this.broken) for (const handle of args) handle.dispose();
     }

@@ -59,5 +59,7 @@ export function packedRecordHash(item: PackedItem, index: number): string | unde
   let p = 0;
   for (let r = 0; r < index && p < fields.length; r++) p += 2 + Number(fields[p + 1]);
   const hash = fields[p];
-  return hash === undefined ? undefined : hash.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c));
+  return hash === undefined
+    ? undefined
+    : hash.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c));
 }

@@ -9,7 +9,15 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker_entry.ts';
 import { packJob } from './pack.ts';
-import { PROGRESS_BYTES, PROGRESS_INDEX, PROGRESS_SEQ, type FromWorker, type ProgressMessage, type ToWorker, type WorkerItem } from './protocol.ts';
+import {
+  PROGRESS_BYTES,
+  PROGRESS_INDEX,
+  PROGRESS_SEQ,
+  type FromWorker,
+  type ProgressMessage,
+  type ToWorker,
+  type WorkerItem,
+} from './protocol.ts';
 import { compiledModule, holdTierUp, resolveLimits, type CompileGoal, type ResolvedLimits } from './quickjs.ts';
 import { parseState, sortedStateJson, withError } from './state_json.ts';
 import {
@@ -170,7 +178,9 @@ class Pool implements ReducerPool {
     if (this.closed) throw new SandboxError('the reducer pool is closed; create a new one');
     const run = new Run();
     this.runs.add(run);
-    const batchSize = this.batchSize ?? (Array.isArray(jobs) ? Math.min(64, Math.max(8, Math.ceil(jobs.length / (this.size * 8)))) : 128);
+    const batchSize =
+      this.batchSize ??
+      (Array.isArray(jobs) ? Math.min(64, Math.max(8, Math.ceil(jobs.length / (this.size * 8)))) : 128);
     void this.feed(run, jobs, batchSize).catch((err: unknown) => {
       run.error ??= err instanceof Error ? err : new Error(String(err));
       run.notify();
@@ -205,13 +215,17 @@ class Pool implements ReducerPool {
       pending = [];
     };
     const sync = Symbol.iterator in jobs;
-    const iterator = sync ? (jobs as Iterable<PoolJob>)[Symbol.iterator]() : (jobs as AsyncIterable<PoolJob>)[Symbol.asyncIterator]();
+    const iterator = sync
+      ? (jobs as Iterable<PoolJob>)[Symbol.iterator]()
+      : (jobs as AsyncIterable<PoolJob>)[Symbol.asyncIterator]();
     for (;;) {
       const step = sync ? (iterator as Iterator<PoolJob>).next() : await (iterator as AsyncIterator<PoolJob>).next();
       if (run.cancelled || run.error) break;
       if (step.done) break;
       if (isLoadJob(step.value) && this.loader === undefined) {
-        throw new SandboxError(`job ${JSON.stringify(step.value.id)} needs a loader module; create the pool with the loader option`);
+        throw new SandboxError(
+          `job ${JSON.stringify(step.value.id)} needs a loader module; create the pool with the loader option`,
+        );
       }
       pending.push(step.value);
       if (pending.length >= batchSize || (!sync && pending.length >= 8 && this.idle())) {
@@ -269,7 +283,13 @@ class Pool implements ReducerPool {
     const worker = new Worker(this.entry.script, {
       eval: this.entry.eval,
       resourceLimits: { stackSizeMb: WORKER_STACK_MB },
-      workerData: { set: this.set, limits: this.limits, progress, loader: this.loader, module: compiledModule(this.goal) },
+      workerData: {
+        set: this.set,
+        limits: this.limits,
+        progress,
+        loader: this.loader,
+        module: compiledModule(this.goal),
+      },
     });
     const slot: Slot = {
       worker,
@@ -397,7 +417,9 @@ class Pool implements ReducerPool {
     // The id is the host's, whatever the reducers made of it.
     if (job.id !== '') state.id = job.id;
     const json = sortedStateJson(state);
-    return progress?.info === undefined ? { id: job.id, json, limited: true } : { id: job.id, json, info: progress.info, limited: true };
+    return progress?.info === undefined
+      ? { id: job.id, json, limited: true }
+      : { id: job.id, json, info: progress.info, limited: true };
   }
 
   private updateTimer(): void {

@@ -13,7 +13,9 @@ declare const SIT_PRELUDE_SOURCE: string | undefined;
 
 /** The text of `prelude.js`. */
 function preludeSource(): string {
-  return typeof SIT_PRELUDE_SOURCE === 'string' ? SIT_PRELUDE_SOURCE : readFileSync(new URL('./prelude.js', import.meta.url), 'utf8');
+  return typeof SIT_PRELUDE_SOURCE === 'string'
+    ? SIT_PRELUDE_SOURCE
+    : readFileSync(new URL('./prelude.js', import.meta.url), 'utf8');
 }
 
 /** The line where the evaluated text starts; what is above it is the file's own header. */

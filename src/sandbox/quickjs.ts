@@ -52,7 +52,9 @@ export function resolveLimits(limits: SandboxLimits = {}): ResolvedLimits {
     throw new RangeError(`the state depth limit must be a whole number from 2 to 1000, got ${maxStateDepth}`);
   }
   if (!(Number.isInteger(maxStateChars) && maxStateChars >= 1024)) {
-    throw new RangeError(`the state size limit must be a whole number of at least 1024 characters, got ${maxStateChars}`);
+    throw new RangeError(
+      `the state size limit must be a whole number of at least 1024 characters, got ${maxStateChars}`,
+    );
   }
   return { memoryBytes, stackBytes, itemDeadlineMs, watchdogGraceMs, maxStateDepth, maxStateChars };
 }
@@ -197,7 +199,10 @@ function utcTzset(memory: WebAssembly.Memory): ImportFn {
  * `limits.memoryBytes` (the only reliable cap on a runtime's total memory), from `options.module`
  * or this thread's `startup` {@linkcode compiledModule}; instantiation takes a few milliseconds.
  */
-export async function newSandboxModule(limits: ResolvedLimits, options: { module?: WebAssembly.Module } = {}): Promise<QuickJSWASMModule> {
+export async function newSandboxModule(
+  limits: ResolvedLimits,
+  options: { module?: WebAssembly.Module } = {},
+): Promise<QuickJSWASMModule> {
   const maximum = Math.ceil(limits.memoryBytes / PAGE);
   const wasmMemory = new WebAssembly.Memory({ initial: MIN_PAGES, maximum });
   const module = options.module ?? compiledModule('startup');

@@ -46,7 +46,10 @@ interface Progress {
  * process that must keep answering (the web server) reduces in a worker pool instead. Throws
  * `ReducerLoadError` when a reducer cannot be loaded.
  */
-export async function createReducerRuntime(set: ReducerSet, options: { limits?: SandboxLimits } = {}): Promise<ReducerRuntime> {
+export async function createReducerRuntime(
+  set: ReducerSet,
+  options: { limits?: SandboxLimits } = {},
+): Promise<ReducerRuntime> {
   const limits = resolveLimits(options.limits);
   let engine: ReducerEngine | undefined = await ReducerEngine.create(set, limits);
   /** The watchdog stopped `engine` in `reduceJsonNow`: the next `reduceJson` starts with a new one. */
@@ -68,7 +71,8 @@ export async function createReducerRuntime(set: ReducerSet, options: { limits?: 
       if ((error as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
         return { stopped: `watchdog: stopped a long operation after ${ms} ms` };
       }
-      if (current.failed) return { stopped: 'stack overflow: the reducers nested deeper than the native stack of the host allows' };
+      if (current.failed)
+        return { stopped: 'stack overflow: the reducers nested deeper than the native stack of the host allows' };
       throw error;
     } finally {
       box.fn = undefined;

@@ -125,7 +125,8 @@ export async function runScript(source: string, options: ScriptOptions): Promise
         if (fn === undefined) throw new TypeError(`no such function: sit.${name}`);
         const args = JSON.parse(ctx.getString(argsHandle)) as never[];
         const result = fn(...args);
-        if (result instanceof Promise) throw new TypeError(`sit.${name} is asynchronous and cannot be called from a script`);
+        if (result instanceof Promise)
+          throw new TypeError(`sit.${name} is asynchronous and cannot be called from a script`);
         const json = result === undefined ? undefined : JSON.stringify(result);
         return json === undefined ? undefined : ctx.newString(json);
       } catch (error) {
@@ -146,7 +147,10 @@ export async function runScript(source: string, options: ScriptOptions): Promise
       if (file === undefined) return undefined;
       if ('refused' in file) return { error: ctx.newError(file.refused) };
       const shown = `${options.file.replace(/[^/]*$/, '')}${path}`;
-      const outer = ctx.evalCode(`(function () { return function (exports, require, module) {${file.source}\n}; })`, shown);
+      const outer = ctx.evalCode(
+        `(function () { return function (exports, require, module) {${file.source}\n}; })`,
+        shown,
+      );
       return outer.error === undefined ? outer.value : { error: outer.error };
     });
     owned.push(load);
@@ -187,8 +191,13 @@ export async function runScript(source: string, options: ScriptOptions): Promise
     result.error.dispose();
     if (hostError !== undefined && err.name === 'HostError' && err.message === hostError.message) throw hostError.error;
     if (interrupted === 'abort') return { exitCode: 1, output: undefined, error: 'aborted' };
-    const wall = interrupted === 'wall' ? `wall time exceeded (${options.wallTimeMs} ms, host calls included)` : undefined;
-    return { exitCode: 1, output: undefined, error: wall ?? limitText(err, interrupted === 'deadline', limits) ?? describeGuestError(err) };
+    const wall =
+      interrupted === 'wall' ? `wall time exceeded (${options.wallTimeMs} ms, host calls included)` : undefined;
+    return {
+      exitCode: 1,
+      output: undefined,
+      error: wall ?? limitText(err, interrupted === 'deadline', limits) ?? describeGuestError(err),
+    };
   } finally {
     deadline = Infinity;
     wallDeadline = Infinity;
@@ -222,13 +231,19 @@ function guarded<T>(call: () => T, ms: number): { value: T } | { stopped: string
   try {
     return { value: vm.runInContext('call()', box, { timeout: Math.max(1, Math.ceil(ms)) }) as T };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { stopped: `watchdog: stopped a long operation after ${Math.ceil(ms)} ms` };
-    if (error instanceof RangeError) return { stopped: 'stack overflow: the script nested deeper than the native stack of the host allows' };
+    if ((error as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')
+      return { stopped: `watchdog: stopped a long operation after ${Math.ceil(ms)} ms` };
+    if (error instanceof RangeError)
+      return { stopped: 'stack overflow: the script nested deeper than the native stack of the host allows' };
     throw error;
   }
 }
 
-function limitText(err: { name: string; message: string }, interrupted: boolean, limits: ResolvedLimits): string | undefined {
+function limitText(
+  err: { name: string; message: string },
+  interrupted: boolean,
+  limits: ResolvedLimits,
+): string | undefined {
   if (interrupted) return `deadline exceeded (${limits.itemDeadlineMs} ms)`;
   if (err.name !== 'InternalError') return undefined;
   if (err.message === 'out of memory') return `out of memory (${formatBytes(limits.memoryBytes)} limit)`;

@@ -6,7 +6,8 @@ const MAX_SORT_DEPTH = 1000;
 
 function sortDeep(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (depth > MAX_SORT_DEPTH) throw new SandboxError(`a state nested more than ${MAX_SORT_DEPTH} levels deep cannot be read`);
+  if (depth > MAX_SORT_DEPTH)
+    throw new SandboxError(`a state nested more than ${MAX_SORT_DEPTH} levels deep cannot be read`);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = sortDeep(value[i], depth + 1);
     return value;
@@ -22,7 +23,8 @@ function sortDeep(value: unknown, depth = 0): unknown {
   if (sorted) return object;
   const out: Record<string, unknown> = {};
   for (const key of keys.sort()) {
-    if (key === '__proto__') Object.defineProperty(out, key, { value: object[key], enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: object[key], enumerable: true, writable: true, configurable: true });
     else out[key] = object[key];
   }
   return out;
@@ -43,7 +45,10 @@ export function withError(stateJson: string, entry: ReducerErrorEntry): Record<s
   let state: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(stateJson);
-    state = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    state =
+      parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : {};
   } catch {
     state = {};
   }
@@ -52,4 +57,3 @@ export function withError(stateJson: string, entry: ReducerErrorEntry): Record<s
   state.errors = errors;
   return state;
 }
-

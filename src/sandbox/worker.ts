@@ -61,7 +61,8 @@ function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 async function importLoader(loader: JobLoader | undefined): Promise<LoaderModule | undefined> {
   if (loader === undefined) return undefined;
   const module = (await import(loader.module)) as Partial<LoaderModule>;
-  if (typeof module.loadJob !== 'function') throw new Error(`the loader module ${loader.module} does not export a loadJob function`);
+  if (typeof module.loadJob !== 'function')
+    throw new Error(`the loader module ${loader.module} does not export a loadJob function`);
   if (typeof module.init === 'function') await module.init(loader.options);
   return module as LoaderModule;
 }
@@ -113,7 +114,12 @@ function reduceBatch(engine: ReducerEngine, message: ToWorker): void {
         packed = packJob({ id: item.id, state: job.state, records: job.records });
       } catch (err) {
         started[0] = 0;
-        send({ type: 'done', seq, results, failed: { index, message: err instanceof Error ? err.message : String(err) } });
+        send({
+          type: 'done',
+          seq,
+          results,
+          failed: { index, message: err instanceof Error ? err.message : String(err) },
+        });
         return;
       }
       if (probe) send({ type: 'progress', seq, index, record: -1, reducer: -1, state: packed.state, info });

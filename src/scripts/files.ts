@@ -34,7 +34,9 @@ interface Walk {
 
 function collect(walk: Walk, dir: string, prefix: string, depth: number): void {
   if (depth < 0) return;
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   for (const entry of entries) {
     const path = join(dir, entry.name);
     const name = `${prefix}${entry.name}`;

@@ -5,7 +5,15 @@
  * no access to other files, processes, the network or the environment.
  * @module
  */
-import { composeRecord, configToJson, formatAuthor, isValidItemId, prepareRecordFiles, readItemRecords, recordSigner } from '../store/mod.ts';
+import {
+  composeRecord,
+  configToJson,
+  formatAuthor,
+  isValidItemId,
+  prepareRecordFiles,
+  readItemRecords,
+  recordSigner,
+} from '../store/mod.ts';
 import type { Author, RecordFile, Repository } from '../store/mod.ts';
 import type { State } from '../reduce/mod.ts';
 import { parseQuery, type IssueQuery, type QueryState } from '../query/parse.ts';
@@ -142,15 +150,20 @@ export class ScriptHost {
       table: (rows, options) => this.#table(rows, options),
       terminal: (options) => this.#terminal(options),
       exit: (status) => this.#exit(status),
-      itemIds: () => (this.#context.at === undefined ? this.#repo().items() : this.#context.revision().then((view) => view.ids())),
+      itemIds: () =>
+        this.#context.at === undefined ? this.#repo().items() : this.#context.revision().then((view) => view.ids()),
       items: () => this.#allStates(),
       item: (id) => this.#item(id),
       search: (query, options) => this.#search(query, options),
       records: (id) => this.#records(id),
       damagedRecords: (id) => this.#damagedRecords(id),
-      config: () => (this.#context.at === undefined ? configToJson(this.#repo().config) : this.#context.revision().then((view) => view.configJson())),
+      config: () =>
+        this.#context.at === undefined
+          ? configToJson(this.#repo().config)
+          : this.#context.revision().then((view) => view.configJson()),
       itemAtRefs: (id, options) => this.#itemAtRefs(id, options),
-      jmespath: (expression, value) => then(this.#expression(expression, 'query'), (compiled) => compiled.search(value)),
+      jmespath: (expression, value) =>
+        then(this.#expression(expression, 'query'), (compiled) => compiled.search(value)),
       newItem: (records, options) => this.#newItem(records, options),
       newRecord: (id, spec) => this.#newRecord(id, spec),
       edit: (request) => this.#edit(request),
@@ -206,7 +219,10 @@ export class ScriptHost {
     const integrity = this.#context.integrity;
     const onProgress = this.#context.onProgress;
     // A running `sit daemon` (or `sit web`) answers first; without one, the caches do.
-    this.#ownReader ??= new DaemonReader(repo.root, { integrity, fallback: () => new CacheReader(repo, { integrity, onProgress }) });
+    this.#ownReader ??= new DaemonReader(repo.root, {
+      integrity,
+      fallback: () => new CacheReader(repo, { integrity, onProgress }),
+    });
     return this.#ownReader;
   }
 
@@ -238,14 +254,21 @@ export class ScriptHost {
       const color = options['color'];
       if (color !== undefined) {
         if (color !== 'auto' && color !== 'always' && color !== 'never') {
-          throw new ScriptApiError(`sit.terminal: color must be "auto", "always" or "never", got ${JSON.stringify(color)}`);
+          throw new ScriptApiError(
+            `sit.terminal: color must be "auto", "always" or "never", got ${JSON.stringify(color)}`,
+          );
         }
         this.#color = color;
       }
     }
     const io = this.#options.io;
     const tty = io.stdoutIsTTY === true;
-    return { stdout: tty, columns: tty ? (io.columns ?? 80) : 80, rows: tty ? (io.rows ?? 24) : 24, color: this.#colorOn() };
+    return {
+      stdout: tty,
+      columns: tty ? (io.columns ?? 80) : 80,
+      rows: tty ? (io.rows ?? 24) : 24,
+      color: this.#colorOn(),
+    };
   }
 
   /** `print`/`write`: a string as before, or styled segments rendered here. */
@@ -288,14 +311,21 @@ export class ScriptHost {
   #table(rows: unknown, options: unknown): void {
     if (this.exitStatus !== undefined) return;
     const o = options === undefined || options === null ? {} : options;
-    if (!isPlainObject(o)) throw new ScriptApiError('sit.table: the options must be an object {align, shrink, page, title}');
-    const align = Array.isArray(o['align']) ? (o['align'] as unknown[]).map((a) => (a === 'right' ? 'right' : 'left') as 'left' | 'right') : [];
+    if (!isPlainObject(o))
+      throw new ScriptApiError('sit.table: the options must be an object {align, shrink, page, title}');
+    const align = Array.isArray(o['align'])
+      ? (o['align'] as unknown[]).map((a) => (a === 'right' ? 'right' : 'left') as 'left' | 'right')
+      : [];
     const shrink = typeof o['shrink'] === 'number' ? o['shrink'] : undefined;
     const io = this.#options.io;
     const width = io.stdoutIsTTY === true ? (io.columns ?? 80) : undefined;
     const title = o['title'];
     const rendered = this.#styled(() =>
-      renderTable(rows, { align, ...(shrink === undefined ? {} : { shrink }), width, ...(title === undefined ? {} : { title }) }, this.#render()),
+      renderTable(
+        rows,
+        { align, ...(shrink === undefined ? {} : { shrink }), width, ...(title === undefined ? {} : { title }) },
+        this.#render(),
+      ),
     );
     this.#emit(rendered, o['page'] === true);
   }
@@ -303,7 +333,9 @@ export class ScriptHost {
   #exit(status: unknown): never {
     const code = status === undefined ? 0 : status;
     if (typeof code !== 'number' || !Number.isInteger(code) || code < 0 || code > 255) {
-      throw new ScriptApiError(`sit.exit: the status must be a whole number from 0 to 255, got ${JSON.stringify(code)}`);
+      throw new ScriptApiError(
+        `sit.exit: the status must be a whole number from 0 to 255, got ${JSON.stringify(code)}`,
+      );
     }
     this.exitStatus = code;
     throw new ScriptExit(code);
@@ -319,17 +351,22 @@ export class ScriptHost {
   }
 
   /** `sit.itemAtRefs(id, {refs})`: the item's state on every branch and tag (git runs here, never in the script). */
-  async #itemAtRefs(id: unknown, options: unknown = {}): Promise<Array<{ ref: string; commit: string; state: State | null }>> {
+  async #itemAtRefs(
+    id: unknown,
+    options: unknown = {},
+  ): Promise<Array<{ ref: string; commit: string; state: State | null }>> {
     const itemId = this.#itemId(id, 'itemAtRefs');
     if (!isPlainObject(options)) throw new ScriptApiError('sit.itemAtRefs: the options must be an object {refs}');
     const refs = options.refs ?? [];
-    if (!Array.isArray(refs) || refs.some((r) => typeof r !== 'string')) throw new ScriptApiError('sit.itemAtRefs: refs must be an array of ref patterns');
+    if (!Array.isArray(refs) || refs.some((r) => typeof r !== 'string'))
+      throw new ScriptApiError('sit.itemAtRefs: refs must be an array of ref patterns');
     const { statesAtRefs } = await import('../git/where.ts');
     return await statesAtRefs(this.#repo(), itemId, { patterns: refs as string[], integrity: this.#context.integrity });
   }
 
   #itemId(id: unknown, fn: string): string {
-    if (typeof id !== 'string' || id === '') throw new ScriptApiError(`sit.${fn}: the item id must be a non-empty string, got ${JSON.stringify(id)}`);
+    if (typeof id !== 'string' || id === '')
+      throw new ScriptApiError(`sit.${fn}: the item id must be a non-empty string, got ${JSON.stringify(id)}`);
     return id;
   }
 
@@ -347,7 +384,8 @@ export class ScriptHost {
 
   /** `value` compiled (JMESPath is loaded first if need be). */
   #expression(value: unknown, role: string): Maybe<Expression> {
-    if (typeof value !== 'string') throw new ScriptApiError(`the ${role} expression must be a string, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string')
+      throw new ScriptApiError(`the ${role} expression must be a string, got ${JSON.stringify(value)}`);
     const known = this.#expressions.get(`${role}\0${value}`);
     if (known !== undefined) return known;
     const jmespath = jmespathNow();
@@ -358,20 +396,25 @@ export class ScriptHost {
   }
 
   #search(query: unknown, options: unknown = {}): Maybe<{ total: number; items: unknown[] }> {
-    if (typeof query !== 'string') throw new ScriptApiError(`sit.search: the query must be a string, got ${JSON.stringify(query)}`);
+    if (typeof query !== 'string')
+      throw new ScriptApiError(`sit.search: the query must be a string, got ${JSON.stringify(query)}`);
     if (!isPlainObject(options)) throw new ScriptApiError('sit.search: the options must be an object');
     const known = ['jmespath', 'limit', 'offset', 'select', 'defaultState', 'filter'];
     const unknown = Object.keys(options).filter((key) => !known.includes(key));
-    if (unknown.length > 0) throw new ScriptApiError(`sit.search: unknown option ${unknown.join(', ')}; known options: ${known.join(', ')}`);
+    if (unknown.length > 0)
+      throw new ScriptApiError(`sit.search: unknown option ${unknown.join(', ')}; known options: ${known.join(', ')}`);
     let parsed = parseQuery(query);
     if (options.filter !== undefined && options.filter !== null) {
-      if (typeof options.filter !== 'string') throw new ScriptApiError('sit.search: filter must be the name of a named filter');
+      if (typeof options.filter !== 'string')
+        throw new ScriptApiError('sit.search: filter must be the name of a named filter');
       parsed = withFilter(parsed, this.#filter(options.filter));
     }
     const defaultState = options.defaultState;
     if (defaultState !== undefined && defaultState !== null) {
       if (defaultState !== 'open' && defaultState !== 'closed' && defaultState !== 'all') {
-        throw new ScriptApiError(`sit.search: defaultState must be "open", "closed" or "all", got ${JSON.stringify(defaultState)}`);
+        throw new ScriptApiError(
+          `sit.search: defaultState must be "open", "closed" or "all", got ${JSON.stringify(defaultState)}`,
+        );
       }
       parsed.state ??= defaultState as QueryState;
     }
@@ -383,10 +426,12 @@ export class ScriptHost {
     for (const key of ['limit', 'offset'] as const) {
       const value = options[key];
       if (value === undefined || value === null) continue;
-      if (typeof value !== 'number') throw new ScriptApiError(`sit.search: ${key} must be a number, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'number')
+        throw new ScriptApiError(`sit.search: ${key} must be a number, got ${JSON.stringify(value)}`);
       searchOptions[key] = value;
     }
-    const compiled = options.select === undefined || options.select === null ? undefined : this.#expression(options.select, 'select');
+    const compiled =
+      options.select === undefined || options.select === null ? undefined : this.#expression(options.select, 'select');
     return then(compiled, (select) => {
       const withSelect = { ...searchOptions, ...(select === undefined ? {} : { select }) };
       if (this.#context.at === undefined) return this.#readerFor().search(parsed, withSelect);
@@ -411,12 +456,16 @@ export class ScriptHost {
     const all = this.#filters();
     const found = all.find((f) => f.name === name);
     if (found === undefined) {
-      throw new ScriptApiError(`no filter named ${JSON.stringify(name)}; named filters: ${all.map((f) => f.name).join(', ')} (see sit issue filters)`);
+      throw new ScriptApiError(
+        `no filter named ${JSON.stringify(name)}; named filters: ${all.map((f) => f.name).join(', ')} (see sit issue filters)`,
+      );
     }
     try {
       return parseQuery(found.query);
     } catch (error) {
-      throw new ScriptApiError(`the filter ${JSON.stringify(name)} (${JSON.stringify(found.query)}) does not parse: ${(error as Error).message}`);
+      throw new ScriptApiError(
+        `the filter ${JSON.stringify(name)} (${JSON.stringify(found.query)}) does not parse: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -458,8 +507,10 @@ export class ScriptHost {
   async #records(id: unknown): Promise<ScriptRecord[]> {
     const repo = this.#repo();
     const itemId = this.#itemId(id, 'records');
-    const atRevision = this.#context.at === undefined ? undefined : await (await this.#context.revision()).records(itemId);
-    if (atRevision === undefined && this.#context.at !== undefined) throw new ScriptApiError(`Item ${itemId} not found at ${this.#context.at}`);
+    const atRevision =
+      this.#context.at === undefined ? undefined : await (await this.#context.revision()).records(itemId);
+    if (atRevision === undefined && this.#context.at !== undefined)
+      throw new ScriptApiError(`Item ${itemId} not found at ${this.#context.at}`);
     if (atRevision === undefined && !repo.hasItem(itemId)) throw new ScriptApiError(`Item ${itemId} not found`);
     return (atRevision ?? readItemRecords(repo, itemId, { integrity: this.#context.integrity })).map((record) => {
       const files: Record<string, string | null> = {};
@@ -477,7 +528,9 @@ export class ScriptHost {
       const given = options['id'];
       if (given !== undefined) {
         if (typeof given !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(given) || !isValidItemId(given)) {
-          throw new ScriptApiError(`sit.newItem: bad item id ${JSON.stringify(given)}; use letters, digits, ".", "_" and "-"`);
+          throw new ScriptApiError(
+            `sit.newItem: bad item id ${JSON.stringify(given)}; use letters, digits, ".", "_" and "-"`,
+          );
         }
         if (repo.hasItem(given)) throw new ScriptApiError(`sit.newItem: item ${given} already exists`);
         id = given;
@@ -494,7 +547,11 @@ export class ScriptHost {
     // Everything is checked, and the author known, before anything is written: all or nothing.
     const specs = records.map((spec) => this.#recordSpec(spec, 'newItem'));
     return then(this.#author(), (author) => {
-      const made = createItem(repo, specs.map((spec) => this.#recordFiles(spec, author)), { id, sign: this.#signer() });
+      const made = createItem(
+        repo,
+        specs.map((spec) => this.#recordFiles(spec, author)),
+        { id, sign: this.#signer() },
+      );
       this.#written();
       return made;
     });
@@ -524,7 +581,8 @@ export class ScriptHost {
   #recordSpec(spec: unknown, fn: string): { files: RecordFile[]; types: string[] } {
     if (!isPlainObject(spec)) throw new ScriptApiError(`sit.${fn}: a record is an object {files, types}`);
     const unknown = Object.keys(spec).filter((key) => key !== 'files' && key !== 'types');
-    if (unknown.length > 0) throw new ScriptApiError(`sit.${fn}: unknown field ${unknown.join(', ')}; give {files, types}`);
+    if (unknown.length > 0)
+      throw new ScriptApiError(`sit.${fn}: unknown field ${unknown.join(', ')}; give {files, types}`);
     const filesSpec = spec.files ?? {};
     const typesSpec = spec.types ?? [];
     if (!isPlainObject(filesSpec)) throw new ScriptApiError(`sit.${fn}: files must be an object of file name → text`);
@@ -532,7 +590,8 @@ export class ScriptHost {
     const encoder = new TextEncoder();
     const files: RecordFile[] = [];
     for (const [name, content] of Object.entries(filesSpec)) {
-      if (typeof content !== 'string') throw new ScriptApiError(`sit.${fn}: the content of file ${JSON.stringify(name)} must be a string`);
+      if (typeof content !== 'string')
+        throw new ScriptApiError(`sit.${fn}: the content of file ${JSON.stringify(name)} must be a string`);
       files.push({ name, data: encoder.encode(content) });
     }
     for (const file of prepareRecordFiles(files)) {
@@ -545,11 +604,14 @@ export class ScriptHost {
     const types = new Set<string>();
     for (const type of typesSpec) {
       if (typeof type !== 'string' || !TYPE_NAME.test(type)) {
-        throw new ScriptApiError(`sit.${fn}: bad record type ${JSON.stringify(type)}; use letters, digits, "_", "-" and "."`);
+        throw new ScriptApiError(
+          `sit.${fn}: bad record type ${JSON.stringify(type)}; use letters, digits, "_", "-" and "."`,
+        );
       }
       types.add(type);
     }
-    if (files.length === 0 && types.size === 0) throw new ScriptApiError(`sit.${fn}: a record needs at least one file or type`);
+    if (files.length === 0 && types.size === 0)
+      throw new ScriptApiError(`sit.${fn}: a record needs at least one file or type`);
     return { files, types: [...types].sort() };
   }
 
@@ -557,24 +619,31 @@ export class ScriptHost {
     this.#context.refuseAt('writing a record');
     const repo = this.#repo();
     const itemId = this.#itemId(id, 'newRecord');
-    if (!isPlainObject(spec)) throw new ScriptApiError('sit.newRecord: the second argument must be an object {files, types}');
+    if (!isPlainObject(spec))
+      throw new ScriptApiError('sit.newRecord: the second argument must be an object {files, types}');
     const unknown = Object.keys(spec).filter((key) => key !== 'files' && key !== 'types');
-    if (unknown.length > 0) throw new ScriptApiError(`sit.newRecord: unknown field ${unknown.join(', ')}; give {files, types}`);
+    if (unknown.length > 0)
+      throw new ScriptApiError(`sit.newRecord: unknown field ${unknown.join(', ')}; give {files, types}`);
     const checked = this.#recordSpec(spec, 'newRecord');
     if (!repo.hasItem(itemId)) throw new ScriptApiError(`Item ${itemId} not found`);
     return then(this.#author(), (author) => {
       const sign = this.#signer();
-      const hash = repo.newRecord(this.#recordFiles(checked, author), { itemId, ...(sign === undefined ? {} : { sign }) });
+      const hash = repo.newRecord(this.#recordFiles(checked, author), {
+        itemId,
+        ...(sign === undefined ? {} : { sign }),
+      });
       this.#written();
       return hash;
     });
   }
 
   #edit(request: unknown = {}): Promise<string> {
-    if (!isPlainObject(request)) throw new ScriptApiError('sit.edit: the argument must be an object {initial, help, fileName}');
+    if (!isPlainObject(request))
+      throw new ScriptApiError('sit.edit: the argument must be an object {initial, help, fileName}');
     for (const key of ['initial', 'help', 'fileName']) {
       const value = request[key];
-      if (value !== undefined && value !== null && typeof value !== 'string') throw new ScriptApiError(`sit.edit: ${key} must be a string`);
+      if (value !== undefined && value !== null && typeof value !== 'string')
+        throw new ScriptApiError(`sit.edit: ${key} must be a string`);
     }
     // The editor (or standard input) keeps the script waiting: it runs outside the script's run.
     return Promise.resolve().then(() => this.#editNow(request));
@@ -597,10 +666,13 @@ export class ScriptHost {
 
   /** Reads a file, but only one the user named on the command line (`FILE`, or `--opt=FILE`). */
   #readFile(path: unknown): string {
-    if (typeof path !== 'string' || path === '') throw new ScriptApiError(`sit.readFile: the path must be a non-empty string, got ${JSON.stringify(path)}`);
+    if (typeof path !== 'string' || path === '')
+      throw new ScriptApiError(`sit.readFile: the path must be a non-empty string, got ${JSON.stringify(path)}`);
     const named = this.#options.argv.some((arg) => arg === path || (arg.startsWith('-') && arg.endsWith(`=${path}`)));
     if (!named) {
-      throw new ScriptApiError(`sit.readFile: ${JSON.stringify(path)} was not named on the command line; a module script may only read files the user names`);
+      throw new ScriptApiError(
+        `sit.readFile: ${JSON.stringify(path)} was not named on the command line; a module script may only read files the user names`,
+      );
     }
     return readTextFile(this.#options.io.cwd, path);
   }
@@ -608,5 +680,9 @@ export class ScriptHost {
 
 /** `query` narrowed by named filter `filter`: both sets of terms; the query's `is:` and `sort:` win. */
 function withFilter(query: IssueQuery, filter: IssueQuery): IssueQuery {
-  return { state: query.state ?? filter.state, terms: [...filter.terms, ...query.terms], sort: query.sort ?? filter.sort };
+  return {
+    state: query.state ?? filter.state,
+    terms: [...filter.terms, ...query.terms],
+    sort: query.sort ?? filter.sort,
+  };
 }

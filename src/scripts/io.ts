@@ -60,7 +60,10 @@ async function askProcess(prompt: string): Promise<string> {
 /** The pager command: `$SIT_PAGER`, else `$PAGER`, else `less`, split on white space (no shell); none for `cat` or empty. */
 export function pagerCommand(env: NodeJS.ProcessEnv): string[] | undefined {
   const chosen = env.SIT_PAGER ?? env.PAGER ?? 'less';
-  const words = chosen.trim().split(/\s+/).filter((w) => w !== '');
+  const words = chosen
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (words.length === 0 || (words.length === 1 && words[0] === 'cat')) return undefined;
   return words;
 }
@@ -94,7 +97,9 @@ export function processIo(): ScriptIo {
     env: process.env,
     cwd: process.cwd(),
     stdoutIsTTY: process.stdout.isTTY === true,
-    ...(process.stdout.isTTY === true ? { columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 } : {}),
+    ...(process.stdout.isTTY === true
+      ? { columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 }
+      : {}),
     rawStdout: (text) => void process.stdout.write(text),
     page: (text) => runPager(process.env, text),
     question: askProcess,
@@ -129,7 +134,9 @@ export function readTextFile(cwd: string, path: string): string {
   try {
     data = readFileSync(full);
   } catch (error) {
-    throw new ScriptFileError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ScriptFileError(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   return decodeText(data, path);
 }
@@ -147,7 +154,10 @@ export interface EditRequest {
 /** The editor command: `$VISUAL`, else `$EDITOR`, else `vi`, split on white space (no shell). */
 export function editorCommand(env: NodeJS.ProcessEnv): string[] {
   for (const value of [env.VISUAL, env.EDITOR]) {
-    const words = (value ?? '').trim().split(/\s+/).filter((w) => w !== '');
+    const words = (value ?? '')
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== '');
     if (words.length > 0) return words;
   }
   return ['vi'];
@@ -163,8 +173,14 @@ export function editText(io: ScriptIo, request: EditRequest): string {
     .filter((line, i, all) => line !== '' || i < all.length - 1)
     .map((line) => (line === '' ? '#' : `# ${line}`));
   const initial = request.initial ?? '';
-  const body = helpLines.length === 0 ? initial : `${initial}${initial.endsWith('\n') || initial === '' ? '' : '\n'}\n${helpLines.join('\n')}\n`;
-  const fileName = request.fileName !== undefined && /^[A-Za-z0-9._-]{1,64}$/.test(request.fileName) ? request.fileName : 'SIT_EDITMSG.md';
+  const body =
+    helpLines.length === 0
+      ? initial
+      : `${initial}${initial.endsWith('\n') || initial === '' ? '' : '\n'}\n${helpLines.join('\n')}\n`;
+  const fileName =
+    request.fileName !== undefined && /^[A-Za-z0-9._-]{1,64}$/.test(request.fileName)
+      ? request.fileName
+      : 'SIT_EDITMSG.md';
   const dir = mkdtempSync(join(tmpdir(), 'sit-edit-'));
   try {
     const file = join(dir, fileName);
@@ -172,7 +188,9 @@ export function editText(io: ScriptIo, request: EditRequest): string {
     const [program, ...args] = editorCommand(io.env) as [string, ...string[]];
     const result = spawnSync(program, [...args, file], { stdio: 'inherit' });
     if (result.error !== undefined) {
-      throw new EditorError(`cannot run the editor ${JSON.stringify(program)}: ${result.error.message}; set $VISUAL or $EDITOR, or give the text with an option`);
+      throw new EditorError(
+        `cannot run the editor ${JSON.stringify(program)}: ${result.error.message}; set $VISUAL or $EDITOR, or give the text with an option`,
+      );
     }
     if (result.status !== 0) {
       const how = result.status === null ? `was killed by ${result.signal}` : `exited with status ${result.status}`;

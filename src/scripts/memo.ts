@@ -15,7 +15,18 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheFile, makeDirectory } from '../reduce/cache.ts';
@@ -27,8 +38,22 @@ const FORMAT = 'sit-script-memo 1';
 
 /** Host functions that only read: a memo makes them again to check their answers. */
 const READS: ReadonlySet<string> = new Set([
-  'itemIds', 'items', 'item', 'search', 'records', 'damagedRecords', 'config', 'jmespath', 'author', 'filters', 'templates', 'mentions', 'commits',
-  'itemAtRefs', 'readFile', 'terminal',
+  'itemIds',
+  'items',
+  'item',
+  'search',
+  'records',
+  'damagedRecords',
+  'config',
+  'jmespath',
+  'author',
+  'filters',
+  'templates',
+  'mentions',
+  'commits',
+  'itemAtRefs',
+  'readFile',
+  'terminal',
 ]);
 
 /** Output functions (and `terminal`, which may choose the colours): made again, in order. */
@@ -171,9 +196,16 @@ export class ScriptMemo {
     if (text === undefined) return undefined;
     try {
       const memo = JSON.parse(text) as MemoFile;
-      if (memo.format !== FORMAT || memo.key !== this.#key || !Array.isArray(memo.calls) || typeof memo.status !== 'number') return undefined;
+      if (
+        memo.format !== FORMAT ||
+        memo.key !== this.#key ||
+        !Array.isArray(memo.calls) ||
+        typeof memo.status !== 'number'
+      )
+        return undefined;
       for (const call of memo.calls) {
-        if (typeof call.name !== 'string' || typeof call.args !== 'string' || typeof call.answer !== 'string') return undefined;
+        if (typeof call.name !== 'string' || typeof call.args !== 'string' || typeof call.answer !== 'string')
+          return undefined;
         if (!READS.has(call.name) && !ORDERED.has(call.name)) return undefined;
       }
       return memo;

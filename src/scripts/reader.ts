@@ -15,7 +15,14 @@ import type { State } from '../reduce/mod.ts';
 import { Engine } from '../reduce/mod.ts';
 import type { Repository } from '../store/mod.ts';
 import { ItemNotFoundError } from '../store/mod.ts';
-import { queryReadsText, searchEntries, searchFields, searchText, type SearchEntry, type SearchFields } from '../query/match.ts';
+import {
+  queryReadsText,
+  searchEntries,
+  searchFields,
+  searchText,
+  type SearchEntry,
+  type SearchFields,
+} from '../query/match.ts';
 import type { IssueQuery } from '../query/parse.ts';
 import type { IssueState } from '../query/types.ts';
 import type { EvaluationBudget, Expression } from '../jmespath.ts';
@@ -92,7 +99,10 @@ export function selectOne(select: Expression, state: unknown, budget: Evaluation
 }
 
 function summaryOf(state: State): [string, string] {
-  return [typeof state['summary'] === 'string' ? state['summary'] : '', state['state'] === 'closed' ? 'closed' : 'open'];
+  return [
+    typeof state['summary'] === 'string' ? state['summary'] : '',
+    state['state'] === 'closed' ? 'closed' : 'open',
+  ];
 }
 
 /** Searches states in memory, as every reader does for a JMESPath filter (once the search is loaded). */
@@ -118,7 +128,10 @@ export class CacheReader implements ItemReader {
    * A reader of `repo`; nothing is read yet. `onProgress` is told how far a reduction of many
    * items has got (see `EngineOptions.onProgress`).
    */
-  constructor(repo: Repository, options: { integrity: boolean; onProgress?: ((done: number, total: number) => void) | undefined }) {
+  constructor(
+    repo: Repository,
+    options: { integrity: boolean; onProgress?: ((done: number, total: number) => void) | undefined },
+  ) {
     this.#repo = repo;
     this.#integrity = options.integrity;
     this.#onProgress = options.onProgress;
@@ -157,10 +170,13 @@ export class CacheReader implements ItemReader {
 
   search(query: IssueQuery, options: ReaderSearch): Maybe<ReaderPage> {
     // A JMESPath filter looks at whole states.
-    if (options.jmespath !== undefined || this.#states !== undefined) return then(this.states(), (states) => searchStates(states, query, options));
+    if (options.jmespath !== undefined || this.#states !== undefined)
+      return then(this.states(), (states) => searchStates(states, query, options));
     const engine = this.#engineFor();
     const fields = engine.deriveItemsNow(FIELDS_KEY, (state) => searchFields(state as IssueState));
-    const texts = queryReadsText(query) ? engine.deriveItemsNow(TEXT_KEY, (state) => searchText(state as IssueState)) : undefined;
+    const texts = queryReadsText(query)
+      ? engine.deriveItemsNow(TEXT_KEY, (state) => searchText(state as IssueState))
+      : undefined;
     return then(fields, (fieldsById) =>
       then(texts ?? new Map<string, unknown>(), (textsById) => {
         const entries: SearchEntry[] = [];
@@ -174,10 +190,16 @@ export class CacheReader implements ItemReader {
         const found = searchEntries(entries, query, paging);
         if (found.ids.length === 0) return { total: found.total, items: [] };
         if (select === undefined) {
-          return engine.reduceItems(found.ids).then((states) => ({ total: found.total, items: found.ids.map((id) => states.get(id)) }));
+          return engine
+            .reduceItems(found.ids)
+            .then((states) => ({ total: found.total, items: found.ids.map((id) => states.get(id)) }));
         }
         const budget = newBudget();
-        const values = engine.deriveItemsNow(`${SELECT_KEY}\0${select.text}`, (state) => selectOne(select, state, budget), found.ids);
+        const values = engine.deriveItemsNow(
+          `${SELECT_KEY}\0${select.text}`,
+          (state) => selectOne(select, state, budget),
+          found.ids,
+        );
         return then(values, (byId) => ({ total: found.total, items: found.ids.map((id) => byId.get(id) ?? null) }));
       }),
     );
@@ -187,7 +209,8 @@ export class CacheReader implements ItemReader {
     const derived = this.#engineFor().deriveItemsNow(REFERENCES_KEY, (state) => extractReferences(state));
     return then(derived, (byId) => {
       const out: Array<[string, Reference[]]> = [];
-      for (const [from, refs] of byId) if (Array.isArray(refs) && refs.length > 0) out.push([from, refs as Reference[]]);
+      for (const [from, refs] of byId)
+        if (Array.isArray(refs) && refs.length > 0) out.push([from, refs as Reference[]]);
       return out;
     });
   }

@@ -20,7 +20,10 @@ import type { ItemReader } from './reader.ts';
 export { ModuleScriptError } from './errors.ts';
 
 /** Limits of module scripts unless the caller gives others: 10 s of the script's own time, 64 MiB. */
-export const SCRIPT_LIMITS: Readonly<SandboxLimits> = Object.freeze({ itemDeadlineMs: 10_000, memoryBytes: 64 * 1024 * 1024 });
+export const SCRIPT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
+  itemDeadlineMs: 10_000,
+  memoryBytes: 64 * 1024 * 1024,
+});
 
 /**
  * The time a whole run may take unless the caller says otherwise, the script's host calls included
@@ -73,16 +76,27 @@ function oneLine(text: string): string {
  * unknown item, a bad query) is rethrown as it is; a script that throws, fails to load or hits a
  * limit is a {@link ModuleScriptError} with a one-line message.
  */
-export async function runModuleScript(context: ScriptEnvironment, file: string, invocation: ScriptInvocation): Promise<number> {
+export async function runModuleScript(
+  context: ScriptEnvironment,
+  file: string,
+  invocation: ScriptInvocation,
+): Promise<number> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ModuleScriptError(`cannot read module script ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ModuleScriptError(
+      `cannot read module script ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   const files = scriptFiles(file);
   const io = invocation.io ?? processIo();
-  const host = new ScriptHost(context, { command: invocation.name, argv: invocation.args, io, ...(invocation.reader === undefined ? {} : { reader: invocation.reader }) });
+  const host = new ScriptHost(context, {
+    command: invocation.name,
+    argv: invocation.args,
+    io,
+    ...(invocation.reader === undefined ? {} : { reader: invocation.reader }),
+  });
   const limits = { ...SCRIPT_LIMITS, ...invocation.limits };
   let lastError: unknown;
   try {
@@ -99,25 +113,42 @@ export async function runModuleScript(context: ScriptEnvironment, file: string, 
       if (invocation.memoOnly === true) throw new NotRemembered(`sit ${invocation.name}: not remembered`);
       let ran;
       try {
-        ran = await runInThread(source, { file, args, files, names: Object.keys(host.api), limits, wallTimeMs, untimed: INTERACTIVE }, call);
+        ran = await runInThread(
+          source,
+          { file, args, files, names: Object.keys(host.api), limits, wallTimeMs, untimed: INTERACTIVE },
+          call,
+        );
       } catch (error) {
-        if (error instanceof ScriptExit || host.exitStatus !== undefined) return host.exitStatus ?? (error as ScriptExit).status;
+        if (error instanceof ScriptExit || host.exitStatus !== undefined)
+          return host.exitStatus ?? (error as ScriptExit).status;
         throw error;
       }
       const { result, calls } = ran;
       if (host.exitStatus !== undefined) return host.exitStatus;
-      if (result.exitCode !== 0) throw new ModuleScriptError(`sit ${invocation.name}: module script ${file} failed: ${oneLine(result.error ?? 'unknown error')}`);
+      if (result.exitCode !== 0)
+        throw new ModuleScriptError(
+          `sit ${invocation.name}: module script ${file} failed: ${oneLine(result.error ?? 'unknown error')}`,
+        );
       const status = exitStatusOf(result.output);
       memo?.save(calls, status);
       return status;
     }
-    const done = await runInWorker(source, file, { command: invocation.name, argv: [...invocation.args] }, host, { limits, wallTimeMs, files }, (error) => {
-      lastError = error;
-    });
+    const done = await runInWorker(
+      source,
+      file,
+      { command: invocation.name, argv: [...invocation.args] },
+      host,
+      { limits, wallTimeMs, files },
+      (error) => {
+        lastError = error;
+      },
+    );
     if (host.exitStatus !== undefined) return host.exitStatus;
     if (done.hostError === true && lastError !== undefined && !(lastError instanceof ScriptExit)) throw lastError;
     if (done.exitCode !== 0) {
-      throw new ModuleScriptError(`sit ${invocation.name}: module script ${file} failed: ${oneLine(done.error ?? 'unknown error')}`);
+      throw new ModuleScriptError(
+        `sit ${invocation.name}: module script ${file} failed: ${oneLine(done.error ?? 'unknown error')}`,
+      );
     }
     return exitStatusOf(done.output);
   } finally {
@@ -195,7 +226,11 @@ function runInWorker(
       }
       if (callStarted !== undefined) return;
       if (now - started - hostTime > deadline) {
-        finish(new ModuleScriptError(`module script ${file} failed: deadline exceeded (${limits.itemDeadlineMs} ms), stopped by the watchdog`));
+        finish(
+          new ModuleScriptError(
+            `module script ${file} failed: deadline exceeded (${limits.itemDeadlineMs} ms), stopped by the watchdog`,
+          ),
+        );
       }
     }, 250);
     watchdog.unref();
@@ -228,14 +263,18 @@ function runInWorker(
     port.on('message', (message: FromScriptWorker) => {
       queue = queue.then(() => answer(message)).catch((error: unknown) => finish(error));
     });
-    worker.on('error', (error) => finish(new ModuleScriptError(`module script ${file} could not run: ${error.message}`)));
+    worker.on('error', (error) =>
+      finish(new ModuleScriptError(`module script ${file} could not run: ${error.message}`)),
+    );
     worker.on('exit', (code) => {
       // Messages the worker posted just before it ended may not have been dispatched yet.
       for (let left = receiveMessageOnPort(port); left !== undefined; left = receiveMessageOnPort(port)) {
         const message = left.message as FromScriptWorker;
         queue = queue.then(() => answer(message)).catch((error: unknown) => finish(error));
       }
-      queue = queue.then(() => finish(new ModuleScriptError(`module script ${file} stopped unexpectedly (worker exit ${code})`)));
+      queue = queue.then(() =>
+        finish(new ModuleScriptError(`module script ${file} stopped unexpectedly (worker exit ${code})`)),
+      );
     });
   });
 }

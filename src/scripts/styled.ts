@@ -67,7 +67,9 @@ export function styleCodes(style: string): string[] {
       codes.push(`${m[1] === 'fg' ? '38' : '48'};2;${rgb(m[2]!)}`);
       continue;
     }
-    throw new StyleError(`unknown style ${JSON.stringify(word)}; use ${STYLE_NAMES.join(', ')}, fg:#rrggbb or bg:#rrggbb`);
+    throw new StyleError(
+      `unknown style ${JSON.stringify(word)}; use ${STYLE_NAMES.join(', ')}, fg:#rrggbb or bg:#rrggbb`,
+    );
   }
   return codes;
 }
@@ -92,7 +94,8 @@ function segmentParts(segment: unknown, now: number): { text: string; codes: str
   }
   const s = segment as Record<string, unknown>;
   const style = s['style'];
-  if (style !== undefined && style !== null && typeof style !== 'string') throw new StyleError('a segment style must be a string');
+  if (style !== undefined && style !== null && typeof style !== 'string')
+    throw new StyleError('a segment style must be a string');
   const codes = typeof style === 'string' ? styleCodes(style) : [];
   if ('time' in s) return { text: timeText(s['time'], s['format'], now), codes };
   const text = s['text'];
@@ -226,7 +229,8 @@ export function renderTable(rows: unknown, table: TableOptions, options: RenderO
     if (over > 0) widths[shrink] = Math.max(10, widths[shrink]! - over);
   }
   const lines: string[] = [];
-  if (table.title !== undefined && table.title !== null) lines.push(renderSegments(table.title, options).replace(/[\r\n]+/g, ' '));
+  if (table.title !== undefined && table.title !== null)
+    lines.push(renderSegments(table.title, options).replace(/[\r\n]+/g, ' '));
   for (const row of cells) {
     let line = '';
     // Trailing empty cells leave no padding behind.

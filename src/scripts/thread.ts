@@ -86,7 +86,10 @@ export async function runInThread(source: string, run: ThreadRun, host: HostCall
   /** Time spent waiting for the user outside the runs (it counts against no limit). */
   let waited = 0;
   for (let restarts = 0; ; restarts++) {
-    if (restarts > MAX_RESTARTS) throw new ModuleScriptError(`module script ${run.file} failed: it called asynchronous host functions more than ${MAX_RESTARTS} times`);
+    if (restarts > MAX_RESTARTS)
+      throw new ModuleScriptError(
+        `module script ${run.file} failed: it called asynchronous host functions more than ${MAX_RESTARTS} times`,
+      );
     let position = 0;
     let pending: { name: string; args: string; promise: Promise<unknown> } | undefined;
     let diverged: string | undefined;
@@ -142,11 +145,14 @@ export async function runInThread(source: string, run: ThreadRun, host: HostCall
       result = { exitCode: 1, output: undefined, error: error.message };
     }
     if (diverged !== undefined) {
-      throw new ModuleScriptError(`module script ${run.file} failed: it is not deterministic: run again, it called ${diverged}`);
+      throw new ModuleScriptError(
+        `module script ${run.file} failed: it is not deterministic: run again, it called ${diverged}`,
+      );
     }
     if (pending === undefined) {
       // The sandbox names the time left to this run; the user gave the whole run's.
-      if (result.error?.startsWith('wall time exceeded (') === true) result.error = `wall time exceeded (${run.wallTimeMs} ms, host calls included)`;
+      if (result.error?.startsWith('wall time exceeded (') === true)
+        result.error = `wall time exceeded (${run.wallTimeMs} ms, host calls included)`;
       return { result, calls: records.slice(0, position) };
     }
     const waitStarted = performance.now();
@@ -159,7 +165,9 @@ export async function runInThread(source: string, run: ThreadRun, host: HostCall
     if (untimed.has(pending.name)) waited += performance.now() - waitStarted;
     records.push({ name: pending.name, args: pending.args, outcome });
     if (performance.now() - started - waited > run.wallTimeMs + grace) {
-      throw new ModuleScriptError(`module script ${run.file} failed: wall time exceeded (${run.wallTimeMs} ms, host calls included)`);
+      throw new ModuleScriptError(
+        `module script ${run.file} failed: wall time exceeded (${run.wallTimeMs} ms, host calls included)`,
+      );
     }
   }
 }

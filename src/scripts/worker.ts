@@ -50,7 +50,12 @@ try {
     wallTimeMs: data.wallTimeMs,
     untimed: data.untimed,
   });
-  done = { type: 'done', exitCode: result.exitCode, output: result.output, ...(result.error === undefined ? {} : { error: result.error }) };
+  done = {
+    type: 'done',
+    exitCode: result.exitCode,
+    output: result.output,
+    ...(result.error === undefined ? {} : { error: result.error }),
+  };
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   done = { type: 'done', exitCode: 1, error: message, hostError: error instanceof HostCallError };

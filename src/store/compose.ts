@@ -44,7 +44,10 @@ export function composeRecord(files: readonly RecordFile[], options: ComposeOpti
   for (const type of options.types ?? []) composed.push({ name: `.type/${type}`, data: EMPTY });
   const author = options.author;
   if (author !== undefined) {
-    composed.push({ name: '.authors', data: encoder.encode(typeof author === 'string' ? author : formatAuthor(author)) });
+    composed.push({
+      name: '.authors',
+      data: encoder.encode(typeof author === 'string' ? author : formatAuthor(author)),
+    });
   }
   if (options.timestamp ?? true) composed.push({ name: '.timestamp', data: encoder.encode(chronoTimestamp()) });
   return composed;

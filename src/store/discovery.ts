@@ -23,7 +23,11 @@ export const FLAT_RECORDS = 'flat-records';
  * §1.9). With `scanItems`, also looks for record directories left inside `items/*` (slower: one
  * listing per item).
  */
-export function pendingUpgrade(root: string, config: RepositoryConfig, options: { scanItems?: boolean } = {}): string | undefined {
+export function pendingUpgrade(
+  root: string,
+  config: RepositoryConfig,
+  options: { scanItems?: boolean } = {},
+): string | undefined {
   if (isDirectory(join(root, 'issues'))) return ISSUES_TO_ITEMS;
   if (!config.features.includes(FLAT_RECORDS)) return ITEMS_TO_FLAT_RECORDS;
   if (options.scanItems === true && legacyRecordDirs(root).length > 0) return ITEMS_TO_FLAT_RECORDS;
@@ -53,7 +57,9 @@ export function readRepositoryConfig(path: string): RepositoryConfig {
   const root = resolve(path);
   const configPath = join(root, 'config.json');
   if (!existsSync(configPath)) {
-    throw new RepositoryNotFoundError(`${path} is not a SIT repository (no config.json); run \`sit init\` to create one`);
+    throw new RepositoryNotFoundError(
+      `${path} is not a SIT repository (no config.json); run \`sit init\` to create one`,
+    );
   }
   const config = readConfig(configPath);
   const upgrade = pendingUpgrade(root, config);
@@ -102,7 +108,10 @@ function findInOrAbove(start: string): { found: string } | { stoppedAt?: string 
  * else the first of `start`, `start/.sit`, and their ancestors that holds a repository; a `.sit`
  * directory that is not a repository stops the search ({@link RepositoryNotFoundError}).
  */
-export function findRepositoryPath(start: string, options: { repository?: string | undefined; env?: NodeJS.ProcessEnv } = {}): string {
+export function findRepositoryPath(
+  start: string,
+  options: { repository?: string | undefined; env?: NodeJS.ProcessEnv } = {},
+): string {
   const env = options.env ?? process.env;
   const given = options.repository ?? env['SIT_DIR'];
   if (given !== undefined && given !== '') return given;

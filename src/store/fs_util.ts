@@ -5,7 +5,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, constants as fsConstants, lstatSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync,
+  closeSync,
+  constants as fsConstants,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';

@@ -237,7 +237,8 @@ export function recordHash(files: Iterable<RecordFile>, options: HashOptions = {
     },
   );
   const fast = fastHasher(options);
-  if (fast !== undefined && first !== undefined) return base32Encode(hashFromPrefix(fast, stream.subarray(0, at), first));
+  if (fast !== undefined && first !== undefined)
+    return base32Encode(hashFromPrefix(fast, stream.subarray(0, at), first));
   const hasher = createHasher(options);
   hasher.update(stream.subarray(0, at));
   return base32Encode(hasher.digest());

@@ -111,7 +111,10 @@ export function checkIntegrity(repo: Repository, options: IntegrityOptions = {})
     return intact;
   };
   const report = assemble(items, repositoryEntries, examine, problems, options.onProgress);
-  report.removedTemporaries = removeOldTemporaries([...temporariesIn(repo.root), ...temporariesIn(repo.recordsDir()), ...temporaries], options);
+  report.removedTemporaries = removeOldTemporaries(
+    [...temporariesIn(repo.root), ...temporariesIn(repo.recordsDir()), ...temporaries],
+    options,
+  );
   return report;
 }
 
@@ -128,7 +131,11 @@ function itemProblems(repo: Repository): IntegrityProblem[] {
     try {
       readdirSync(itemDir);
     } catch (error) {
-      problems.push({ item, path: itemDir, reason: `cannot list the item's directory (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      problems.push({
+        item,
+        path: itemDir,
+        reason: `cannot list the item's directory (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      });
     }
   }
   return problems;
@@ -160,7 +167,10 @@ function brokenLinkReason(link: ItemRecordLink): string {
  * The calling thread takes its share too, synchronously. Small repositories are checked in the
  * calling thread only (see `workers`). Prepares hashing.
  */
-export async function checkIntegrityParallel(repo: Repository, options: ParallelIntegrityOptions = {}): Promise<IntegrityReport> {
+export async function checkIntegrityParallel(
+  repo: Repository,
+  options: ParallelIntegrityOptions = {},
+): Promise<IntegrityReport> {
   const items = repo.items();
   const count = Math.floor(options.workers ?? (items.length < PARALLEL_MIN_ITEMS ? 0 : defaultWorkers()));
   if (!(count >= 1)) {
@@ -205,7 +215,8 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
     const listed = items.map((item, i) => {
       const answers = followed.slice(next, (next += itemLinks[i]!.length));
       answers.forEach((entry, j) => {
-        if (entry === null) problems.push({ item, path: itemLinks[i]![j]!.path, reason: brokenLinkReason(itemLinks[i]![j]!) });
+        if (entry === null)
+          problems.push({ item, path: itemLinks[i]![j]!.path, reason: brokenLinkReason(itemLinks[i]![j]!) });
       });
       return { item, entries: answers.filter((entry): entry is RecordEntry => entry !== null) };
     });
@@ -234,7 +245,10 @@ export async function checkIntegrityParallel(repo: Repository, options: Parallel
       });
     }
     const report = assemble(listed, walked, (entry) => known.get(entryKey(entry)), problems);
-    report.removedTemporaries = removeOldTemporaries([...temporariesIn(repo.root), ...temporariesIn(records), ...temporaries], options);
+    report.removedTemporaries = removeOldTemporaries(
+      [...temporariesIn(repo.root), ...temporariesIn(records), ...temporaries],
+      options,
+    );
     return report;
   } finally {
     await runner.close();
@@ -252,7 +266,13 @@ function assemble(
   problems: IntegrityProblem[],
   onProgress?: (done: number, total: number) => void,
 ): IntegrityReport {
-  const report: IntegrityReport = { checked: [], itemDamage: [], repositoryDamage: [], removedTemporaries: [], problems };
+  const report: IntegrityReport = {
+    checked: [],
+    itemDamage: [],
+    repositoryDamage: [],
+    removedTemporaries: [],
+    problems,
+  };
   const reported = new Set<string>();
   let done = 0;
   for (const { item, entries } of items) {
@@ -297,7 +317,9 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
 /** The names of the real directories directly in `dir` (what the walk of `records/` descends into). */
 function topDirectories(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
   } catch {
     return [];
   }
@@ -325,7 +347,9 @@ class TaskRunner {
         this.#onFailure?.(this.#failure);
       };
       worker.on('error', (error) => fail(new StoreOperationError(`integrity check worker failed: ${error.message}`)));
-      worker.on('exit', (code) => fail(new StoreOperationError(`integrity check worker stopped (exit status ${code})`)));
+      worker.on('exit', (code) =>
+        fail(new StoreOperationError(`integrity check worker stopped (exit status ${code})`)),
+      );
       this.#workers.push(worker);
     }
   }
@@ -356,7 +380,8 @@ class TaskRunner {
       };
       const onMessage = (message: FromWorker): void => {
         if (message.type === 'answer') answers[message.index] = message.answer;
-        else if (message.type === 'error') finish(new StoreOperationError(`integrity check failed: ${message.message}`));
+        else if (message.type === 'error')
+          finish(new StoreOperationError(`integrity check failed: ${message.message}`));
         else if (--working === 0) finish();
       };
       this.#onFailure = finish;

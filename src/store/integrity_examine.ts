@@ -89,6 +89,9 @@ export function runTask(repo: Repository, realRoot: string, task: Task): Answer 
     case 'follow':
       return { type: 'follow', entries: task.links.map((link) => repo.followItemRecordLink(link) ?? null) };
     case 'examine':
-      return { type: 'examine', intact: task.entries.map((entry) => examineRecord(entry, realRoot, algorithm) ?? null) };
+      return {
+        type: 'examine',
+        intact: task.entries.map((entry) => examineRecord(entry, realRoot, algorithm) ?? null),
+      };
   }
 }

@@ -5,8 +5,17 @@
  * @module
  */
 export {
-  InitError, InvalidConfigError, InvalidItemIdError, InvalidRecordFileNameError, ItemExistsError, ItemNotFoundError, ModuleError,
-  RepositoryNotFoundError, SigningError, StoreOperationError, UpgradeRequiredError,
+  InitError,
+  InvalidConfigError,
+  InvalidItemIdError,
+  InvalidRecordFileNameError,
+  ItemExistsError,
+  ItemNotFoundError,
+  ModuleError,
+  RepositoryNotFoundError,
+  SigningError,
+  StoreOperationError,
+  UpgradeRequiredError,
 } from './errors.ts';
 export { compareUtf8, digestSize, isBase32, prepareHashing, recordHash, sortUtf8 } from './hash.ts';
 export type { HashingAlgorithm, HashOptions, RecordFile } from './hash.ts';
@@ -24,12 +33,24 @@ export type { NewRecordOptions, OpenOptions } from './repository.ts';
 export { externalModuleManager, findExecutable } from './modules.ts';
 export type { ModuleManager } from './modules.ts';
 export { checkIntegrity, checkIntegrityParallel } from './integrity.ts';
-export type { IntegrityOptions, IntegrityProblem, IntegrityReport, IntegrityResult, ParallelIntegrityOptions } from './integrity.ts';
+export type {
+  IntegrityOptions,
+  IntegrityProblem,
+  IntegrityReport,
+  IntegrityResult,
+  ParallelIntegrityOptions,
+} from './integrity.ts';
 export { pendingUpgrades, upgradeRepository } from './upgrade.ts';
 export { rebuildRepository } from './rebuild.ts';
 export type { RebuildOptions, RebuildResult } from './rebuild.ts';
 export {
-  deriveAuthor, emptyUserConfig, formatAuthor, loadUserConfig, saveUserConfig, serializeUserConfig, userConfigToJson,
+  deriveAuthor,
+  emptyUserConfig,
+  formatAuthor,
+  loadUserConfig,
+  saveUserConfig,
+  serializeUserConfig,
+  userConfigToJson,
 } from './user_config.ts';
 export type { Author, NamedExpressions, UserConfig, UserConfigLocation } from './user_config.ts';
 export { signRecordHash, verifySignature } from './signing.ts';

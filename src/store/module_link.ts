@@ -51,7 +51,9 @@ export function resolveShippedLink(path: string): string | undefined {
   if (name === undefined) return undefined;
   const dir = shippedModule(name);
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new ModuleError(`module ${path} names sit:${name}, which this installation of sit does not ship; install a sit that has it, or replace the link (sit module add NAME --copy)`);
+    throw new ModuleError(
+      `module ${path} names sit:${name}, which this installation of sit does not ship; install a sit that has it, or replace the link (sit module add NAME --copy)`,
+    );
   }
   return dir;
 }

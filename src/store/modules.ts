@@ -38,7 +38,9 @@ export function directoryModules(root: string): string[] {
   for (const name of readdirSync(dir).sort(compareUtf8)) {
     const resolved = resolveShippedLink(join(dir, name)) ?? resolveDirectory(join(dir, name), '/');
     if (resolved === undefined) {
-      throw new ModuleError(`module ${join(dir, name)} does not resolve to a directory; fix the link or remove the entry`);
+      throw new ModuleError(
+        `module ${join(dir, name)} does not resolve to a directory; fix the link or remove the entry`,
+      );
     }
     modules.push(resolved);
   }
@@ -82,10 +84,14 @@ export function runModuleManager(
   const env = options.env ?? process.env;
   const found = manager.path;
   if (found === undefined) {
-    throw new ModuleError(`Can't find external module manager \`${manager.program}\`. Please install it before proceeding`);
+    throw new ModuleError(
+      `Can't find external module manager \`${manager.program}\`. Please install it before proceeding`,
+    );
   }
   if (manager.inRepository && options.trusted !== true && options.trust?.(found) !== true) {
-    throw new ModuleError(`external module manager ${found} comes from the repository; review it and run \`sit trust\` before using it`);
+    throw new ModuleError(
+      `external module manager ${found} comes from the repository; review it and run \`sit trust\` before using it`,
+    );
   }
   const result = spawnSync(found, [], {
     env: { ...env, SIT_DIR: repo.path, SIT_MODULE_MANAGER: 'list-modules' },
@@ -93,9 +99,14 @@ export function runModuleManager(
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (result.error !== undefined || result.status !== 0) {
-    throw new ModuleError(`external module manager ${found} failed (${result.error?.message ?? `exit status ${result.status}`}); fix it or remove "external_module_manager" from config.json`);
+    throw new ModuleError(
+      `external module manager ${found} failed (${result.error?.message ?? `exit status ${result.status}`}); fix it or remove "external_module_manager" from config.json`,
+    );
   }
-  return result.stdout.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line !== '');
+  return result.stdout
+    .split('\n')
+    .map((line) => line.replace(/\r$/, ''))
+    .filter((line) => line !== '');
 }
 
 /**

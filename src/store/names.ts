@@ -54,10 +54,14 @@ export function prepareRecordFiles<T extends { name: string }>(files: Iterable<T
     }
     const name = normalizeName(original);
     if (name === '') {
-      throw new InvalidRecordFileNameError(`record file name ${show(original)} is empty after normalisation; give the file a name`);
+      throw new InvalidRecordFileNameError(
+        `record file name ${show(original)} is empty after normalisation; give the file a name`,
+      );
     }
     if (name === '..' || name.startsWith('../')) {
-      throw new InvalidRecordFileNameError(`record file name ${show(original)} escapes the record with ".."; use a name inside the record`);
+      throw new InvalidRecordFileNameError(
+        `record file name ${show(original)} escapes the record with ".."; use a name inside the record`,
+      );
     }
     if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) {
       throw new InvalidRecordFileNameError(`record file name ${show(original)} is absolute; use a relative name`);

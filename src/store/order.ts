@@ -19,7 +19,10 @@ export interface OrderNode {
 }
 
 /** Compares two records of one generation: no timestamp first, then time, then hash. */
-function compareInGeneration(a: { hash: string; at: Instant | undefined }, b: { hash: string; at: Instant | undefined }): number {
+function compareInGeneration(
+  a: { hash: string; at: Instant | undefined },
+  b: { hash: string; at: Instant | undefined },
+): number {
   const byTime = compareInstants(a.at, b.at);
   if (byTime !== 0) return byTime;
   return a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0;
@@ -32,7 +35,10 @@ function compareInGeneration(a: { hash: string; at: Instant | undefined }, b: { 
  * in `roots` and their descendants (through kept records) are kept, as `--root` does. A
  * generation can be empty.
  */
-export function orderGenerations<T extends OrderNode>(nodes: Iterable<T>, options: { roots?: readonly string[] } = {}): T[][] {
+export function orderGenerations<T extends OrderNode>(
+  nodes: Iterable<T>,
+  options: { roots?: readonly string[] } = {},
+): T[][] {
   // Plain loops throughout: this runs for every item, and small code is also quick to optimise.
   const byHash = new Map<string, T>();
   for (const node of nodes) if (!byHash.has(node.hash)) byHash.set(node.hash, node);
@@ -103,7 +109,11 @@ function keepDescendants<T extends OrderNode>(nodes: T[], roots: ReadonlySet<str
 
 /** Sorts one generation in place: no timestamp first, then time, then hash. */
 function sortGeneration<T extends OrderNode>(generation: T[]): void {
-  const keyed = generation.map((node) => ({ node, hash: node.hash, at: node.timestamp === undefined ? undefined : parseTimestamp(node.timestamp) }));
+  const keyed = generation.map((node) => ({
+    node,
+    hash: node.hash,
+    at: node.timestamp === undefined ? undefined : parseTimestamp(node.timestamp),
+  }));
   keyed.sort(compareInGeneration);
   for (let i = 0; i < keyed.length; i++) generation[i] = keyed[i]!.node;
 }

@@ -56,7 +56,9 @@ export function orderStoredRecords(
   if (options.damaged !== undefined) {
     for (const node of nodes) if (node.intact === false) options.damaged.push(node.hash);
   }
-  return orderGenerations(nodes, options.roots === undefined ? {} : { roots: options.roots }).map((g) => g.map((n) => n.record));
+  return orderGenerations(nodes, options.roots === undefined ? {} : { roots: options.roots }).map((g) =>
+    g.map((n) => n.record),
+  );
 }
 
 /**
@@ -64,9 +66,16 @@ export function orderStoredRecords(
  * read for reduction. With `integrity` (default: the source's setting, else true), records whose
  * content does not match their hash are left out.
  */
-export function readItemRecords(source: RecordSource, id: string, options: { integrity?: boolean } = {}): StoredRecord[] {
+export function readItemRecords(
+  source: RecordSource,
+  id: string,
+  options: { integrity?: boolean } = {},
+): StoredRecord[] {
   const integrity = options.integrity ?? source.integrity ?? true;
-  return orderStoredRecords(source.readItemRecords(id), { hashingAlgorithm: source.hashingAlgorithm, integrity }).flat();
+  return orderStoredRecords(source.readItemRecords(id), {
+    hashingAlgorithm: source.hashingAlgorithm,
+    integrity,
+  }).flat();
 }
 
 /** The repository's records in generation order with their files (optionally from fixed roots). */
@@ -76,5 +85,9 @@ export function readRepositoryRecords(
 ): StoredRecord[] {
   const integrity = options.integrity ?? source.integrity ?? true;
   const order = options.roots === undefined ? {} : { roots: options.roots };
-  return orderStoredRecords(source.readAllRecords(), { hashingAlgorithm: source.hashingAlgorithm, integrity }, order).flat();
+  return orderStoredRecords(
+    source.readAllRecords(),
+    { hashingAlgorithm: source.hashingAlgorithm, integrity },
+    order,
+  ).flat();
 }

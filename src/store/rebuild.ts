@@ -42,9 +42,15 @@ const REBUILT = new Set(['config.json', 'items', 'records']);
  * source's integrity setting (damaged ones when checking is on) and records on parent cycles are
  * not rebuilt. Hashing is prepared first ({@link prepareHashing}): every record is hashed twice.
  */
-export async function rebuildRepository(source: Repository, destPath: string, options: RebuildOptions = {}): Promise<RebuildResult> {
+export async function rebuildRepository(
+  source: Repository,
+  destPath: string,
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
   if (existsSync(destPath) && (!statSync(destPath).isDirectory() || readdirSync(destPath).length > 0)) {
-    throw new StoreOperationError(`cannot rebuild into ${destPath}: it exists and is not an empty directory; choose a new path`);
+    throw new StoreOperationError(
+      `cannot rebuild into ${destPath}: it exists and is not an empty directory; choose a new path`,
+    );
   }
   await prepareHashing();
   mkdirSync(join(destPath, 'records'), { recursive: true });

@@ -51,7 +51,14 @@ function walk(dir: string, prefix: string, full: boolean, files: RecordFile[], p
   walkEntries(dir, prefix, entries, full, files, problems);
 }
 
-function walkEntries(dir: string, prefix: string, entries: Dirent[], full: boolean, files: RecordFile[], problems: string[]): void {
+function walkEntries(
+  dir: string,
+  prefix: string,
+  entries: Dirent[],
+  full: boolean,
+  files: RecordFile[],
+  problems: string[],
+): void {
   for (const entry of entries) {
     const name = prefix + entry.name;
     const path = dir + '/' + entry.name;
@@ -239,18 +246,20 @@ export function checkStoredRecord(dir: string, hash: string, algorithm?: Hashing
   }
   if (whole.length === files.length) return recordHash(whole, options) === hash;
   let fd: number | undefined;
-  const readers = files.map(({ name, path }): RecordFileReader => ({
-    name,
-    read(buffer, offset, length) {
-      fd ??= openSync(path, OPEN_FLAGS);
-      const count = readSync(fd, buffer, offset, length, null);
-      if (count === 0) {
-        closeSync(fd);
-        fd = undefined;
-      }
-      return count;
-    },
-  }));
+  const readers = files.map(
+    ({ name, path }): RecordFileReader => ({
+      name,
+      read(buffer, offset, length) {
+        fd ??= openSync(path, OPEN_FLAGS);
+        const count = readSync(fd, buffer, offset, length, null);
+        if (count === 0) {
+          closeSync(fd);
+          fd = undefined;
+        }
+        return count;
+      },
+    }),
+  );
   try {
     return recordHashOf(readers, options) === hash;
   } catch {
@@ -261,7 +270,12 @@ export function checkStoredRecord(dir: string, hash: string, algorithm?: Hashing
 }
 
 /** Adds every regular file below `dir` to `files`; false when anything else is there or cannot be listed. */
-function listFiles(dir: string, prefix: string, entries: Dirent[], files: Array<{ name: string; path: string }>): boolean {
+function listFiles(
+  dir: string,
+  prefix: string,
+  entries: Dirent[],
+  files: Array<{ name: string; path: string }>,
+): boolean {
   for (const entry of entries) {
     const path = dir + '/' + entry.name;
     if (entry.isFile()) {

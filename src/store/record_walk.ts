@@ -97,7 +97,14 @@ export function walkRecords(records: string, options: WalkOptions): RecordEntry[
    * `dir` is not listed. Leaf directories are always listed (leaves may be files), and so is
    * anything unexpected.
    */
-  const walkExpected = (dir: string, level: number, links: number, expected: string[], start: number, end: number): void => {
+  const walkExpected = (
+    dir: string,
+    level: number,
+    links: number,
+    expected: string[],
+    start: number,
+    end: number,
+  ): void => {
     if (level >= depth || start >= end || links < 2) {
       walk(dir, level);
       return;
@@ -123,7 +130,9 @@ export function walkRecords(records: string, options: WalkOptions): RecordEntry[
     }
   };
   const encodedLength = 2 * depth;
-  const expected = [...new Set(options.expected ?? [])].filter((hash) => hash.length === encodedLength && isBase32(hash)).sort();
+  const expected = [...new Set(options.expected ?? [])]
+    .filter((hash) => hash.length === encodedLength && isBase32(hash))
+    .sort();
   /** The range of `expected` starting with `prefix`. */
   const below = (prefix: string): [number, number] => {
     let from = 0;
@@ -154,7 +163,8 @@ export function listRecordLinks(dir: string, options: { temporaries?: string[] }
   for (const entry of listDir(dir)) {
     const hash = entry.name;
     if (!isBase32(hash)) {
-      if (options.temporaries !== undefined && hash.startsWith(TEMPORARY_PREFIX)) options.temporaries.push(join(dir, hash));
+      if (options.temporaries !== undefined && hash.startsWith(TEMPORARY_PREFIX))
+        options.temporaries.push(join(dir, hash));
       continue;
     }
     const path = join(dir, hash);

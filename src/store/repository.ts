@@ -124,7 +124,7 @@ export class Repository implements RecordSource {
    * `created` is false.
    */
   static init(dir: string, options: { dotSit?: boolean } = {}): { path: string; created: boolean } {
-    const path = options.dotSit ?? true ? join(dir, '.sit') : dir;
+    const path = (options.dotSit ?? true) ? join(dir, '.sit') : dir;
     try {
       if (existsSync(path) && statSync(path).isDirectory() && readdirSync(path).length > 0) {
         return { path, created: false };
@@ -200,7 +200,8 @@ export class Repository implements RecordSource {
       if (entry.name.includes('\uFFFD') && !existsSync(join(dir, entry.name))) {
         if (!warned) {
           warned = true;
-          for (const name of this.unusableItemNames()) this.#warn(`skipping item ${name} in ${dir}: its name is not UTF-8; rename it`);
+          for (const name of this.unusableItemNames())
+            this.#warn(`skipping item ${name} in ${dir}: its name is not UTF-8; rename it`);
         }
         continue;
       }
@@ -229,11 +230,16 @@ export class Repository implements RecordSource {
     const out: string[] = [];
     for (const name of raw) {
       if (isUtf8(name)) continue;
-      out.push([...name].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join(''));
+      out.push(
+        [...name]
+          .map((b) =>
+            b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`,
+          )
+          .join(''),
+      );
     }
     return out.sort();
   }
-
 
   /** The directory of item `id`, or undefined when there is no such item. */
   itemDir(id: string): string | undefined {
@@ -259,7 +265,9 @@ export class Repository implements RecordSource {
   /** Creates an item (default identifier: a new UUID v4) and returns its identifier. */
   newItem(id: string = randomUUID()): string {
     if (!isValidItemId(id)) {
-      throw new InvalidItemIdError(`invalid item identifier ${JSON.stringify(id)}: use a plain name without "/", "\\" or NUL`);
+      throw new InvalidItemIdError(
+        `invalid item identifier ${JSON.stringify(id)}: use a plain name without "/", "\\" or NUL`,
+      );
     }
     const dir = this.itemsDir();
     try {
@@ -314,7 +322,11 @@ export class Repository implements RecordSource {
       if (real === undefined) return undefined;
       this.#realRecords ??= realpathSync.native(this.#plainRecords!);
       if (isInside(real, this.#realRecords)) return { hash: link.hash, dir: real };
-      return { hash: link.hash, dir: target.dir, problem: `a symbolic link on its path leads out of records/ (to ${real}); not followed` };
+      return {
+        hash: link.hash,
+        dir: target.dir,
+        problem: `a symbolic link on its path leads out of records/ (to ${real}); not followed`,
+      };
     }
     if (link.kind === 'directory') return { hash: link.hash, dir: link.path };
     const dir = resolveDirectory(link.path, this.root);
@@ -338,7 +350,11 @@ export class Repository implements RecordSource {
       }
       const canonical = join(this.#plainRecords, splitPath(hash));
       // The text `sit` writes, in a plain items/ directory: no need to resolve it.
-      if (text === itemLinkText(hash) && this.#plainItems !== undefined && dirname(dirname(path)) === this.#plainItems) {
+      if (
+        text === itemLinkText(hash) &&
+        this.#plainItems !== undefined &&
+        dirname(dirname(path)) === this.#plainItems
+      ) {
         return { dir: canonical, canonical: true };
       }
       if (resolve(dirname(path), text.replaceAll('\\', '/')) === canonical) return { dir: canonical, canonical: true };
@@ -501,7 +517,8 @@ export class Repository implements RecordSource {
   linkRecord(itemId: string, hash: string): void {
     const itemDir = this.#requireItemDir(itemId);
     const dest = this.recordPath(hash);
-    if (dest === undefined) throw new StoreOperationError(`Record ${hash} not found; write it before linking it into item ${itemId}`);
+    if (dest === undefined)
+      throw new StoreOperationError(`Record ${hash} not found; write it before linking it into item ${itemId}`);
     writeFileAtomic(join(itemDir, hash), relative(itemDir, dest).split(sep).join('/'));
   }
 
@@ -528,4 +545,3 @@ export class Repository implements RecordSource {
     return directoryModules(this.root);
   }
 }
-

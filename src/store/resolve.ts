@@ -49,7 +49,10 @@ function resolveLexically(path: string, budget: { links: number }): string | und
   if (stats !== undefined) return undefined;
   // The whole path does not exist: rebuild it component by component, following links on the way.
   const { root } = parse(path);
-  const parts = path.slice(root.length).split(sep).filter((p) => p !== '');
+  const parts = path
+    .slice(root.length)
+    .split(sep)
+    .filter((p) => p !== '');
   let current = root;
   for (let i = 0; i < parts.length; i++) {
     current = join(current, parts[i]!);

@@ -33,7 +33,9 @@ export function signRecordHash(
   if (options.key !== undefined) args.push('--default-key', options.key);
   const result = runGnupg(gnupg, args, hash, env);
   if (result.error !== undefined) {
-    throw new SigningError(`cannot run GnuPG (${gnupg}): ${result.error.message}; install it or set --gnupg / signing.gnupg`);
+    throw new SigningError(
+      `cannot run GnuPG (${gnupg}): ${result.error.message}; install it or set --gnupg / signing.gnupg`,
+    );
   }
   if (result.status !== 0) {
     const detail = result.stderr.toString('utf8').trim().split('\n').pop() ?? '';
@@ -56,7 +58,8 @@ function runGnupg(gnupg: string, args: string[], input: string, env: NodeJS.Proc
 
 function runVerify(gnupg: string, signaturePath: string, hash: string, env: NodeJS.ProcessEnv): Verification {
   const result = runGnupg(gnupg, ['--verify', signaturePath, '-'], hash, env);
-  if (result.error !== undefined) return { success: false, output: `cannot run GnuPG (${gnupg}): ${result.error.message}` };
+  if (result.error !== undefined)
+    return { success: false, output: `cannot run GnuPG (${gnupg}): ${result.error.message}` };
   return { success: result.status === 0, output: result.stderr.toString('utf8') };
 }
 

@@ -85,7 +85,9 @@ function hasLegacyIssueRecords(root: string): boolean {
     return readdirSync(join(root, 'issues'), { withFileTypes: true }).some(
       (item) =>
         item.isDirectory() &&
-        readdirSync(join(root, 'issues', item.name), { withFileTypes: true }).some((e) => e.isDirectory() && isBase32(e.name)),
+        readdirSync(join(root, 'issues', item.name), { withFileTypes: true }).some(
+          (e) => e.isDirectory() && isBase32(e.name),
+        ),
     );
   } catch {
     return false;
@@ -115,9 +117,13 @@ export function upgradeRepository(
       else itemsToFlatRecords(root, options.onProgress);
     } catch (error) {
       if (error instanceof StoreOperationError) throw error;
-      throw new StoreOperationError(`upgrade "${upgrade}" of ${path} failed: ${errorCode(error)}; fix the cause and run \`sit upgrade\` again`);
+      throw new StoreOperationError(
+        `upgrade "${upgrade}" of ${path} failed: ${errorCode(error)}; fix the cause and run \`sit upgrade\` again`,
+      );
     }
     done.push(upgrade);
   }
-  throw new StoreOperationError(`upgrade of ${path} did not finish; run \`sit upgrade\` again or inspect items/ and issues/`);
+  throw new StoreOperationError(
+    `upgrade of ${path} did not finish; run \`sit upgrade\` again or inspect items/ and issues/`,
+  );
 }

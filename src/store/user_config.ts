@@ -86,7 +86,12 @@ function expressions(value: unknown): NamedExpressions {
 
 /** An empty user configuration. */
 export function emptyUserConfig(): UserConfig {
-  return { items: { filters: {}, queries: {} }, records: { filters: {}, queries: {} }, signing: { enabled: false }, extra: [] };
+  return {
+    items: { filters: {}, queries: {} },
+    records: { filters: {}, queries: {} },
+    signing: { enabled: false },
+    extra: [],
+  };
 }
 
 /** Parses the text of a user configuration; `path` is used in error messages. */
@@ -95,13 +100,17 @@ function parseUserConfig(text: string, path = 'config.json'): UserConfig {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new InvalidConfigError(`invalid user configuration ${path}: not valid JSON (${(error as Error).message}); repair or remove the file`);
+    throw new InvalidConfigError(
+      `invalid user configuration ${path}: not valid JSON (${(error as Error).message}); repair or remove the file`,
+    );
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InvalidConfigError(`invalid user configuration ${path}: not a JSON object; repair or remove the file`);
   }
   if (jsonDepthExceeds(raw, MAX_JSON_DEPTH)) {
-    throw new InvalidConfigError(`invalid user configuration ${path}: nested more than ${MAX_JSON_DEPTH} levels deep; repair or remove the file`);
+    throw new InvalidConfigError(
+      `invalid user configuration ${path}: nested more than ${MAX_JSON_DEPTH} levels deep; repair or remove the file`,
+    );
   }
   const object = lowerKeys(raw) as Record<string, unknown>;
   const config = emptyUserConfig();
@@ -142,7 +151,9 @@ export function loadUserConfig(options: UserConfigLocation = {}): UserConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InvalidConfigError(`cannot read user configuration ${path}: ${(error as NodeJS.ErrnoException).code}; check its permissions`);
+    throw new InvalidConfigError(
+      `cannot read user configuration ${path}: ${(error as NodeJS.ErrnoException).code}; check its permissions`,
+    );
   }
   return parseUserConfig(text, path);
 }
@@ -151,7 +162,10 @@ export function loadUserConfig(options: UserConfigLocation = {}): UserConfig {
 export function userConfigToJson(config: UserConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (config.author !== undefined) {
-    out['author'] = config.author.email === undefined ? { name: config.author.name } : { name: config.author.name, email: config.author.email };
+    out['author'] =
+      config.author.email === undefined
+        ? { name: config.author.name }
+        : { name: config.author.name, email: config.author.email };
   }
   for (const key of ['items', 'records'] as const) {
     const { filters, queries } = config[key];
@@ -178,7 +192,10 @@ export function serializeUserConfig(config: UserConfig): string {
 
 /** Writes the user configuration to `path` (default: where it was loaded from), atomically. */
 export function saveUserConfig(config: UserConfig, path: string | undefined = config.path): void {
-  if (path === undefined) throw new InvalidConfigError('cannot save the user configuration: no location (set HOME or XDG_CONFIG_HOME, or pass -c)');
+  if (path === undefined)
+    throw new InvalidConfigError(
+      'cannot save the user configuration: no location (set HOME or XDG_CONFIG_HOME, or pass -c)',
+    );
   mkdirSync(dirname(path), { recursive: true });
   writeFileAtomic(path, serializeUserConfig(config));
 }

@@ -100,7 +100,9 @@ export function storeRecord(
     }
   } catch (error) {
     if (error instanceof StoreOperationError) throw error;
-    throw new StoreOperationError(`cannot write record ${hash} into ${records}: ${errorCode(error)}; check permissions and free space`);
+    throw new StoreOperationError(
+      `cannot write record ${hash} into ${records}: ${errorCode(error)}; check permissions and free space`,
+    );
   }
   return { dest, created };
 }

@@ -49,7 +49,8 @@ export function parseColor(text: string): string | undefined {
 export function readDefinitions(state: Record<string, unknown> | undefined): Definitions {
   const labels: LabelDefinition[] = [];
   const milestones: MilestoneDefinition[] = [];
-  const rawLabels = state !== undefined && Array.isArray(state['label_definitions']) ? (state['label_definitions'] as unknown[]) : [];
+  const rawLabels =
+    state !== undefined && Array.isArray(state['label_definitions']) ? (state['label_definitions'] as unknown[]) : [];
   for (const l of rawLabels) {
     if (typeof l !== 'object' || l === null) continue;
     const o = l as Record<string, unknown>;
@@ -59,7 +60,9 @@ export function readDefinitions(state: Record<string, unknown> | undefined): Def
     labels.push({ name, color: COLOR.test(color) ? color : null, description: str(o['description']) });
   }
   const rawMilestones =
-    state !== undefined && Array.isArray(state['milestone_definitions']) ? (state['milestone_definitions'] as unknown[]) : [];
+    state !== undefined && Array.isArray(state['milestone_definitions'])
+      ? (state['milestone_definitions'] as unknown[])
+      : [];
   for (const m of rawMilestones) {
     if (typeof m !== 'object' || m === null) continue;
     const o = m as Record<string, unknown>;
@@ -91,7 +94,10 @@ export function compareMilestones(a: MilestoneDefinition, b: MilestoneDefinition
 
 /** The definition of `name`: exactly, else ignoring case; undefined when there is none. */
 export function findLabel(definitions: Definitions, name: string): LabelDefinition | undefined {
-  return definitions.labels.find((l) => l.name === name) ?? definitions.labels.find((l) => l.name.toLowerCase() === name.toLowerCase());
+  return (
+    definitions.labels.find((l) => l.name === name) ??
+    definitions.labels.find((l) => l.name.toLowerCase() === name.toLowerCase())
+  );
 }
 
 /** The definition of milestone `title`, exactly or ignoring case. */
@@ -131,7 +137,9 @@ export function colorClass(hex: string): string {
 
 /** A style sheet giving every defined colour its class: background, readable ink and a border. */
 export function labelStyleSheet(definitions: Definitions): string {
-  const colors = [...new Set(definitions.labels.map((l) => l.color).filter((c): c is string => c !== null && COLOR.test(c)))].sort();
+  const colors = [
+    ...new Set(definitions.labels.map((l) => l.color).filter((c): c is string => c !== null && COLOR.test(c))),
+  ].sort();
   return colors
     .map((c) => `.label.${colorClass(c)}{background:${c};color:${inkFor(c)};border-color:rgba(0,0,0,.15)}`)
     .join('\n')
@@ -140,7 +148,18 @@ export function labelStyleSheet(definitions: Definitions): string {
 
 /** A suggested colour for a new label, from a palette with dark ink contrast ≥ 4.5. */
 export const LABEL_PALETTE: readonly string[] = [
-  '#d73a4a', '#0075ca', '#cfd3d7', '#a2eeef', '#7057ff', '#008672', '#e4e669', '#d876e3', '#fbca04', '#0e8a16', '#1d76db', '#b60205',
+  '#d73a4a',
+  '#0075ca',
+  '#cfd3d7',
+  '#a2eeef',
+  '#7057ff',
+  '#008672',
+  '#e4e669',
+  '#d876e3',
+  '#fbca04',
+  '#0e8a16',
+  '#1d76db',
+  '#b60205',
 ];
 
 /** The palette colour for `name` (stable), used when a label is defined without one. */

@@ -39,8 +39,18 @@ export function builtinFilters(me?: string): NamedFilter[] {
     { name: 'unlabelled', label: 'Unlabelled', query: 'is:open no:label', source: 'built-in' },
   ];
   if (me !== undefined && me.trim() !== '') {
-    out.push({ name: 'mine', label: 'Assigned to me', query: `is:open assignee:${quoted(me.trim())}`, source: 'built-in' });
-    out.push({ name: 'created', label: 'Created by me', query: `is:open author:${quoted(me.trim())}`, source: 'built-in' });
+    out.push({
+      name: 'mine',
+      label: 'Assigned to me',
+      query: `is:open assignee:${quoted(me.trim())}`,
+      source: 'built-in',
+    });
+    out.push({
+      name: 'created',
+      label: 'Created by me',
+      query: `is:open author:${quoted(me.trim())}`,
+      source: 'built-in',
+    });
   }
   return out;
 }
@@ -48,7 +58,9 @@ export function builtinFilters(me?: string): NamedFilter[] {
 function configured(value: unknown, source: FilterSource): NamedFilter[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
   const out: NamedFilter[] = [];
-  for (const [name, query] of Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [name, query] of Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )) {
     if (typeof query !== 'string' || name.trim() === '' || /[\r\n]/.test(name)) continue;
     out.push({ name, label: name, query, source });
   }
@@ -56,8 +68,16 @@ function configured(value: unknown, source: FilterSource): NamedFilter[] {
 }
 
 /** Every named filter: built-in, then the repository's, then the user's; later names win. */
-export function namedFilters(options: { me?: string | undefined; repository?: unknown; user?: unknown }): NamedFilter[] {
-  const all = [...builtinFilters(options.me), ...configured(options.repository, 'repository'), ...configured(options.user, 'user')];
+export function namedFilters(options: {
+  me?: string | undefined;
+  repository?: unknown;
+  user?: unknown;
+}): NamedFilter[] {
+  const all = [
+    ...builtinFilters(options.me),
+    ...configured(options.repository, 'repository'),
+    ...configured(options.user, 'user'),
+  ];
   const byName = new Map<string, NamedFilter>();
   for (const f of all) {
     byName.delete(f.name);

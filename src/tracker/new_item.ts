@@ -20,13 +20,19 @@ export interface CreateItemOptions {
  * but no `.prev/*`), creates the item and links them into it in order; returns the item id. Names
  * are checked before anything is written.
  */
-export function createItem(repo: Repository, records: readonly RecordFile[][], options: CreateItemOptions = {}): string {
+export function createItem(
+  repo: Repository,
+  records: readonly RecordFile[][],
+  options: CreateItemOptions = {},
+): string {
   for (const files of records) prepareRecordFiles(files);
   const hashes: string[] = [];
   for (const files of records) {
     const parent = hashes[hashes.length - 1];
     const all = parent === undefined ? files : [...files, { name: `.prev/${parent}`, data: new Uint8Array(0) }];
-    hashes.push(repo.newRecord(all, { linkParents: false, ...(options.sign === undefined ? {} : { sign: options.sign }) }));
+    hashes.push(
+      repo.newRecord(all, { linkParents: false, ...(options.sign === undefined ? {} : { sign: options.sign }) }),
+    );
   }
   const id = repo.newItem(...(options.id === undefined ? [] : [options.id]));
   try {

@@ -138,7 +138,10 @@ export class IdIndex {
  * prefix (each once, where it first does), in the order given. `references` maps an issue id to
  * its references.
  */
-export function mentionIndex(references: Iterable<[string, readonly Reference[]]>, ids: IdIndex): Map<string, Mention[]> {
+export function mentionIndex(
+  references: Iterable<[string, readonly Reference[]]>,
+  ids: IdIndex,
+): Map<string, Mention[]> {
   const out = new Map<string, Mention[]>();
   for (const [from, refs] of references) {
     for (const ref of refs) {

@@ -50,13 +50,21 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.md$/;
 
 function unquote(value: string): string {
   const v = value.trim();
-  if (v.length >= 2 && ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'")))) return v.slice(1, -1);
+  if (v.length >= 2 && ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))))
+    return v.slice(1, -1);
   return v;
 }
 
 function list(value: string): string[] {
   const v = value.trim().replace(/^\[(.*)\]$/, '$1');
-  return [...new Set(v.split(',').map(unquote).filter((s) => s !== '' && !/[\r\n]/.test(s)))];
+  return [
+    ...new Set(
+      v
+        .split(',')
+        .map(unquote)
+        .filter((s) => s !== '' && !/[\r\n]/.test(s)),
+    ),
+  ];
 }
 
 /** Parses a template's text (front matter optional). */
@@ -93,7 +101,9 @@ export function readTemplates(root: string): IssueTemplate[] {
     realDir = realpathSync.native(dir);
     const realRoot = realpathSync.native(root);
     if (realDir !== join(realRoot, 'templates') && !realDir.startsWith(realRoot + sep)) return [];
-    names = readdirSync(dir).filter((n) => NAME.test(n)).sort();
+    names = readdirSync(dir)
+      .filter((n) => NAME.test(n))
+      .sort();
   } catch {
     return [];
   }
@@ -107,8 +117,7 @@ export function readTemplates(root: string): IssueTemplate[] {
       const text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(real));
       if (text.includes('\0')) continue;
       out.push(parseTemplate(file.slice(0, -3), text));
-    } catch {
-    }
+    } catch {}
   }
   return out;
 }

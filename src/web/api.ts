@@ -75,9 +75,14 @@ function fileNames(files: readonly RecordFile[]): string[] {
 }
 
 /** The file names of a record read with the integrity rule of the command line: a damaged record is not served. */
-function recordFiles(c: Context, record: ReturnType<typeof readCheckedRecord>, hash: string): Response | Promise<Response> {
+function recordFiles(
+  c: Context,
+  record: ReturnType<typeof readCheckedRecord>,
+  hash: string,
+): Response | Promise<Response> {
   if (record === undefined) return c.notFound();
-  if ('damaged' in record) return c.text(`record ${hash} is damaged (its files do not match its hash); run \`sit integrity\``, 404);
+  if ('damaged' in record)
+    return c.text(`record ${hash} is damaged (its files do not match its hash); run \`sit integrity\``, 404);
   return json(c, fileNames(record.files));
 }
 
@@ -176,7 +181,8 @@ export function apiRoutes(o: ApiOptions): Hono {
         try {
           const parsed: unknown = JSON.parse(stateParam);
           if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-          if (jsonDepthExceeds(parsed, MAX_JSON_DEPTH)) return bad(c, `state is nested more than ${MAX_JSON_DEPTH} levels deep`);
+          if (jsonDepthExceeds(parsed, MAX_JSON_DEPTH))
+            return bad(c, `state is nested more than ${MAX_JSON_DEPTH} levels deep`);
           state = parsed as Record<string, unknown>;
         } catch {
           return c.text('state must be a JSON object', 500);

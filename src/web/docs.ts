@@ -44,7 +44,9 @@ export class Docs {
     add('src/store/README.md', 'store', 'The store');
     let names: string[] = [];
     try {
-      names = readdirSync(join(this.#root, 'docs')).filter((n) => n.endsWith('.md')).sort();
+      names = readdirSync(join(this.#root, 'docs'))
+        .filter((n) => n.endsWith('.md'))
+        .sort();
     } catch {
       names = [];
     }

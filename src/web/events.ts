@@ -74,7 +74,11 @@ export function eventsHandler(options: EventsOptions): (c: Context) => Response 
       async function send(seq: number, count: number): Promise<void> {
         await stream.writeSSE({ event: 'situpdate', data: String(count), id: String(seq) });
         const text =
-          item !== undefined ? 'This issue was updated.' : count === 1 ? '1 issue was updated.' : 'Issues were updated.';
+          item !== undefined
+            ? 'This issue was updated.'
+            : count === 1
+              ? '1 issue was updated.'
+              : 'Issues were updated.';
         await stream.writeSSE({ data: text, id: String(seq) });
       }
     });

@@ -32,7 +32,14 @@ export function formValues(form: Record<string, unknown>): IssueFormValues {
 
 /** Splits a comma- or newline-separated list, trimmed, without blanks or repeats, sorted. */
 export function splitList(text: string): string[] {
-  return [...new Set(text.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== ''))].sort();
+  return [
+    ...new Set(
+      text
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ].sort();
 }
 
 function diffLists(before: readonly string[], after: readonly string[]): { added: string[]; removed: string[] } {
@@ -43,7 +50,12 @@ function diffLists(before: readonly string[], after: readonly string[]): { added
 }
 
 /** Files of a LabelsChanged/AssigneesChanged record, or undefined when nothing changes. */
-function listChange(w: RecordComposer, type: string, before: readonly string[], after: readonly string[]): RecordFile[] | undefined {
+function listChange(
+  w: RecordComposer,
+  type: string,
+  before: readonly string[],
+  after: readonly string[],
+): RecordFile[] | undefined {
   const { added, removed } = diffLists(before, after);
   if (added.length === 0 && removed.length === 0) return undefined;
   const extra = [];
@@ -108,7 +120,11 @@ export function commentDeletedRecord(w: RecordComposer, hash: string): RecordFil
 
 /** A record of the definitions item: `types` (e.g. `LabelDefined`) with one text file per entry of `files`. */
 export function definitionRecord(w: RecordComposer, types: string[], files: Record<string, string>): RecordFile[] {
-  return w.files(types, undefined, Object.entries(files).map(([name, text]) => ({ name, data: utf8(text) })));
+  return w.files(
+    types,
+    undefined,
+    Object.entries(files).map(([name, text]) => ({ name, data: utf8(text) })),
+  );
 }
 
 /** The first records of the definitions item (a closed item that says what it is), then `record`. */

@@ -97,7 +97,8 @@ class GitViews {
     if (found === undefined) {
       found = (async () => {
         const revision = await Revision.open(side.git, commit, at);
-        if (!revision.exists) throw new RevisionPageError(`${at} has no SIT repository at ${side.git.sitPath || 'the top of the tree'}.`);
+        if (!revision.exists)
+          throw new RevisionPageError(`${at} has no SIT repository at ${side.git.sitPath || 'the top of the tree'}.`);
         const states = new Map<string, State>();
         await side.reducer.reduce(revision, await revision.listItems(), (id, state) => states.set(id, state));
         return { name: at, revision, index: new RevisionIndex(states) };
@@ -122,10 +123,15 @@ function escapeAttribute(text: string): string {
  */
 export function pinRevision(page: string, at: string): string {
   const param = `at=${encodeURIComponent(at)}`;
-  const linked = page.replace(/\b(href|hx-get)="(\/(?!static\/|doc\b|events\b|repo\/|favicon)[^"#]*)(#[^"]*)?"/g, (_, attribute: string, path: string, hash?: string) =>
-    `${attribute}="${path}${path.includes('?') ? '&amp;' : '?'}${param}${hash ?? ''}"`,
+  const linked = page.replace(
+    /\b(href|hx-get)="(\/(?!static\/|doc\b|events\b|repo\/|favicon)[^"#]*)(#[^"]*)?"/g,
+    (_, attribute: string, path: string, hash?: string) =>
+      `${attribute}="${path}${path.includes('?') ? '&amp;' : '?'}${param}${hash ?? ''}"`,
   );
-  return linked.replace(/<form\b[^>]*\bmethod="get"[^>]*>/g, (tag) => `${tag}<input type="hidden" name="at" value="${escapeAttribute(at)}">`);
+  return linked.replace(
+    /<form\b[^>]*\bmethod="get"[^>]*>/g,
+    (tag) => `${tag}<input type="hidden" name="at" value="${escapeAttribute(at)}">`,
+  );
 }
 
 /**
@@ -145,7 +151,10 @@ export function gitPages(o: GitPagesOptions): Hono {
   const failure = async (c: Context, error: unknown) => {
     if (!(error instanceof SitError)) throw error;
     c.header('cache-control', 'no-store');
-    return c.html(await layout({ title: 'Revision', readonly: true, body: errorPage('Cannot show that revision', error.message) }), 404);
+    return c.html(
+      await layout({ title: 'Revision', readonly: true, body: errorPage('Cannot show that revision', error.message) }),
+      404,
+    );
   };
 
   app.get('/issue/:id/refs', async (c) => {
@@ -155,7 +164,11 @@ export function gitPages(o: GitPagesOptions): Hono {
     try {
       const side = await views.side();
       const refs = await listRefs(side.git);
-      const rows = (await itemAtRefs(side.git, side.reducer, id, refs)).map(({ ref, state }) => ({ ref: ref.ref, commit: ref.commit, state: issueState(state) }));
+      const rows = (await itemAtRefs(side.git, side.reducer, id, refs)).map(({ ref, state }) => ({
+        ref: ref.ref,
+        commit: ref.commit,
+        state: issueState(state),
+      }));
       return c.html(await refsPanel({ id, rows }));
     } catch (error) {
       if (!(error instanceof SitError)) throw error;
@@ -192,12 +205,22 @@ export function gitPages(o: GitPagesOptions): Hono {
     try {
       pages = await views.revision(at);
       // The merge request cards read their patches from the revision.
-      source = await GitRecordSource.load(pages.revision, { items: pages.index.get(id) === undefined ? [] : [id], integrity: o.integrity ?? true });
+      source = await GitRecordSource.load(pages.revision, {
+        items: pages.index.get(id) === undefined ? [] : [id],
+        integrity: o.integrity ?? true,
+      });
     } catch (error) {
       return failure(c, error);
     }
     const data = buildIssuePage(pages.index, source as unknown as RecordStore, id, { readonly: true, seq: 0 });
-    if (data === undefined) return render(c, 'Not found', errorPage('Not found', `There is no issue ${JSON.stringify(id)} at ${at}.`), pages, 404);
+    if (data === undefined)
+      return render(
+        c,
+        'Not found',
+        errorPage('Not found', `There is no issue ${JSON.stringify(id)} at ${at}.`),
+        pages,
+        404,
+      );
     return render(c, data.issue.summary || id, issuePage(data), pages);
   });
   return app;

@@ -89,8 +89,13 @@ function thenFor(path: string): Then {
 /** Paths that never need the index. */
 function independent(path: string): boolean {
   return (
-    path.startsWith('/static/') || path === '/favicon.ico' || path.startsWith('/repo/') || path === '/events' ||
-    path === '/config' || path === '/user/config' || path === '/indexing'
+    path.startsWith('/static/') ||
+    path === '/favicon.ico' ||
+    path.startsWith('/repo/') ||
+    path === '/events' ||
+    path === '/config' ||
+    path === '/user/config' ||
+    path === '/indexing'
   );
 }
 
@@ -134,11 +139,18 @@ async function withBanner(res: Response, banner: string): Promise<Response> {
 function notReady(c: Context, progress: IndexProgress, started: number): Response {
   c.header('cache-control', 'no-store');
   if (progress.failed !== undefined) {
-    return c.json({ error: `indexing stopped after ${progress.done} of ${progress.total} items; see the output of sit web and restart it` }, 500);
+    return c.json(
+      {
+        error: `indexing stopped after ${progress.done} of ${progress.total} items; see the output of sit web and restart it`,
+      },
+      500,
+    );
   }
   const seconds = retryAfter(progress, Date.now() - started);
   c.header('retry-after', String(seconds));
-  const sofar = listing(progress) ? 'listing the items' : `${whole(progress.done)} of ${whole(progress.total)} items so far`;
+  const sofar = listing(progress)
+    ? 'listing the items'
+    : `${whole(progress.done)} of ${whole(progress.total)} items so far`;
   return c.json({ error: `indexing: ${sofar}; try again in ${seconds} s` }, 503);
 }
 
@@ -154,7 +166,8 @@ export function registerIndexing(app: Hono, options: IndexingOptions): void {
     c.header('cache-control', 'no-store');
     const then = c.req.query('then');
     const progress = pending(index);
-    if (progress !== undefined) return c.html(indexingBanner(progress, then === 'update' || then === 'reload' ? then : 'none'));
+    if (progress !== undefined)
+      return c.html(indexingBanner(progress, then === 'update' || then === 'reload' ? then : 'none'));
     // Over: the banner goes, and the page shows its full view.
     if (then === 'update') c.header('hx-trigger', JSON.stringify({ situpdate: { target: 'body' } }));
     else if (then === 'reload') c.header('hx-refresh', 'true');

@@ -86,7 +86,8 @@ function excerpt(state: ItemState, words: readonly string[]): string | undefined
   if (needles.some((n) => summary.includes(n))) return undefined;
   const texts = [str(state['details'])];
   const comments = Array.isArray(state['comments']) ? (state['comments'] as unknown[]) : [];
-  for (const c of comments) if (typeof c === 'object' && c !== null) texts.push(str((c as Record<string, unknown>)['text']));
+  for (const c of comments)
+    if (typeof c === 'object' && c !== null) texts.push(str((c as Record<string, unknown>)['text']));
   for (const raw of texts) {
     const text = raw.replace(/\s+/g, ' ');
     const lower = text.toLowerCase();
@@ -143,13 +144,19 @@ export function buildListPage(states: readonly ItemState[], req: ListRequest): L
   let rows: ItemState[] = [];
   let page = Math.max(1, req.page);
   if (query !== undefined) {
-    let result = searchIssues(states as readonly IssueState[], query, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+    let result = searchIssues(states as readonly IssueState[], query, {
+      offset: (page - 1) * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
     total = result.total;
     const last = Math.max(1, Math.ceil(total / PAGE_SIZE));
     if (page > last) {
       // A page beyond the last one shows the last one.
       page = last;
-      result = searchIssues(states as readonly IssueState[], query, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+      result = searchIssues(states as readonly IssueState[], query, {
+        offset: (page - 1) * PAGE_SIZE,
+        limit: PAGE_SIZE,
+      });
     }
     rows = result.items as ItemState[];
   }
@@ -264,7 +271,12 @@ export interface IssuePageRequest {
 }
 
 /** Builds the issue page for `id`; undefined when there is no such item. */
-export function buildIssuePage(index: ItemSource, repo: RecordStore, id: string, extra: IssuePageRequest): IssuePage | undefined {
+export function buildIssuePage(
+  index: ItemSource,
+  repo: RecordStore,
+  id: string,
+  extra: IssuePageRequest,
+): IssuePage | undefined {
   const state = index.get(id);
   if (state === undefined) return undefined;
   const issue = issueView(state);

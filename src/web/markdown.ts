@@ -90,7 +90,8 @@ function referenceExtensions(): NonNullable<Parameters<Marked['use']>[0]['extens
         return undefined;
       },
       renderer(token) {
-        if (typeof token['prefix'] === 'string') return `<a class="issue-ref" href="/issue/${token['prefix']}">#${token['prefix']}</a>`;
+        if (typeof token['prefix'] === 'string')
+          return `<a class="issue-ref" href="/issue/${token['prefix']}">#${token['prefix']}</a>`;
         const person = String(token['person']);
         const href = `/?q=${encodeURIComponent(`is:all author:${person}`)}`;
         return `<a class="mention" href="${escapeHtml(href)}">@${escapeHtml(person)}</a>`;

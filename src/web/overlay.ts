@@ -65,6 +65,9 @@ export class Overlays {
 
   /** Whether some overlay has an `index.html` (a whole web app, not only styles). */
   get hasApp(): boolean {
-    return this.#dirs.some(({ dir, files }) => (files === undefined || files.has('index.html')) && confinedFile(dir, ['index.html']) !== undefined);
+    return this.#dirs.some(
+      ({ dir, files }) =>
+        (files === undefined || files.has('index.html')) && confinedFile(dir, ['index.html']) !== undefined,
+    );
   }
 }

@@ -98,7 +98,8 @@ function notFound(c: Context, o: PagesOptions, what = 'There is nothing at this 
 
 function checkSummary(summary: string): string | undefined {
   if (summary.trim() === '') return 'The summary cannot be empty.';
-  if (summary.length > MAX_SUMMARY) return `The summary is too long (${summary.length} characters; at most ${MAX_SUMMARY}).`;
+  if (summary.length > MAX_SUMMARY)
+    return `The summary is too long (${summary.length} characters; at most ${MAX_SUMMARY}).`;
   if (/\n/.test(summary)) return 'The summary must be one line.';
   return undefined;
 }
@@ -117,7 +118,10 @@ function previewHtml(text: string, tracker: TrackerView): string {
   return text.trim() === '' ? '<p class="none">Nothing to preview.</p>' : tracker.linkReferences(renderMarkdown(text));
 }
 
-function countBy(states: readonly ItemState[], key: 'labels' | 'milestone'): Map<string, { open: number; closed: number }> {
+function countBy(
+  states: readonly ItemState[],
+  key: 'labels' | 'milestone',
+): Map<string, { open: number; closed: number }> {
   const out = new Map<string, { open: number; closed: number }>();
   for (const state of states) {
     if (state['id'] === DEFINITIONS_ID) continue;
@@ -147,7 +151,11 @@ export function pageRoutes(o: PagesOptions): Hono {
   const tracker = new TrackerView(o.index);
   const commitsCache = new Map<string, { at: number; result: CommitSearch }>();
   const refuseReadonly = (c: Context) =>
-    page(c, o, { title: 'Read only', body: errorPage('Read only', 'This server is read-only: it refuses every change.'), status: 403 });
+    page(c, o, {
+      title: 'Read only',
+      body: errorPage('Read only', 'This server is read-only: it refuses every change.'),
+      status: 403,
+    });
 
   /**
    * The full id for the `:id` of the address: the id itself, or the one issue it is a unique
@@ -159,7 +167,10 @@ export function pageRoutes(o: PagesOptions): Hono {
     const id = tracker.resolve(given);
     if (id === undefined) {
       const n = given.replace(/^#/, '') === '' ? 0 : tracker.matching(given);
-      const what = n > 1 ? `${n} issues start with ${JSON.stringify(given)}; give more characters of the id.` : `There is no issue ${JSON.stringify(given)}.`;
+      const what =
+        n > 1
+          ? `${n} issues start with ${JSON.stringify(given)}; give more characters of the id.`
+          : `There is no issue ${JSON.stringify(given)}.`;
       return { response: notFound(c, o, what) };
     }
     if (c.req.method === 'GET' || c.req.method === 'HEAD') {
@@ -173,7 +184,13 @@ export function pageRoutes(o: PagesOptions): Hono {
   };
 
   const issueData = (id: string, extra: { error?: string; draft?: string; preview?: string } = {}) =>
-    buildIssuePage(o.index, o.repo, id, { readonly: o.readonly, seq: o.feed.seq, tracker, me: o.writer.authors, ...extra });
+    buildIssuePage(o.index, o.repo, id, {
+      readonly: o.readonly,
+      seq: o.feed.seq,
+      tracker,
+      me: o.writer.authors,
+      ...extra,
+    });
 
   // ---- the list --------------------------------------------------------------------------------
 
@@ -188,7 +205,12 @@ export function pageRoutes(o: PagesOptions): Hono {
       seq: o.feed.seq,
       tracker,
     });
-    return page(c, o, { title: 'Issues', body: listPage(data), status: data.error === undefined ? 200 : 400, current: 'issues' });
+    return page(c, o, {
+      title: 'Issues',
+      body: listPage(data),
+      status: data.error === undefined ? 200 : 400,
+      current: 'issues',
+    });
   });
 
   // ---- label colours, labels and milestones ----------------------------------------------------
@@ -209,7 +231,9 @@ export function pageRoutes(o: PagesOptions): Hono {
     await w.settle([DEFINITIONS_ID]);
   };
 
-  const labelsData = (extra: { error?: string; values?: { name: string; color: string; description: string } } = {}) => {
+  const labelsData = (
+    extra: { error?: string; values?: { name: string; color: string; description: string } } = {},
+  ) => {
     const defs = tracker.definitions();
     const counts = countBy(o.index.states(), 'labels');
     const names = [...new Set([...defs.labels.map((l) => l.name), ...counts.keys()])].sort();
@@ -237,13 +261,25 @@ export function pageRoutes(o: PagesOptions): Hono {
   app.post('/labels', async (c) => {
     if (o.readonly) return refuseReadonly(c);
     const form = await c.req.parseBody();
-    const values = { name: field(form, 'name').trim(), color: field(form, 'color').trim(), description: field(form, 'description').trim() };
+    const values = {
+      name: field(form, 'name').trim(),
+      color: field(form, 'color').trim(),
+      description: field(form, 'description').trim(),
+    };
     const color = parseColor(values.color);
     const problem =
       checkName('label name', values.name) ??
       (color === undefined ? `The colour ${JSON.stringify(values.color)} is not a colour; use #rrggbb.` : undefined) ??
-      (/\n/.test(values.description) || values.description.length > 200 ? 'The description must be one line of at most 200 characters.' : undefined);
-    if (problem !== undefined) return page(c, o, { title: 'Labels', body: labelsPage(labelsData({ error: problem, values })), status: 422, current: 'labels' });
+      (/\n/.test(values.description) || values.description.length > 200
+        ? 'The description must be one line of at most 200 characters.'
+        : undefined);
+    if (problem !== undefined)
+      return page(c, o, {
+        title: 'Labels',
+        body: labelsPage(labelsData({ error: problem, values })),
+        status: 422,
+        current: 'labels',
+      });
     const existing = tracker.definitions().labels.find((l) => l.name === values.name);
     if (existing === undefined || existing.color !== color || existing.description !== values.description) {
       await writeDefinition(['LabelDefined'], { name: values.name, color: color!, description: values.description });
@@ -255,13 +291,20 @@ export function pageRoutes(o: PagesOptions): Hono {
     if (o.readonly) return refuseReadonly(c);
     const name = field(await c.req.parseBody(), 'name').trim();
     if (!tracker.definitions().labels.some((l) => l.name === name)) {
-      return page(c, o, { title: 'Labels', body: labelsPage(labelsData({ error: `The label ${JSON.stringify(name)} is not defined.` })), status: 422, current: 'labels' });
+      return page(c, o, {
+        title: 'Labels',
+        body: labelsPage(labelsData({ error: `The label ${JSON.stringify(name)} is not defined.` })),
+        status: 422,
+        current: 'labels',
+      });
     }
     await writeDefinition(['LabelDeleted'], { name });
     return c.redirect('/labels', 303);
   });
 
-  const milestonesData = (extra: { error?: string; values?: { title: string; due: string; description: string } } = {}) => {
+  const milestonesData = (
+    extra: { error?: string; values?: { title: string; due: string; description: string } } = {},
+  ) => {
     const defs = tracker.definitions();
     const counts = countBy(o.index.states(), 'milestone');
     const day = today();
@@ -286,26 +329,45 @@ export function pageRoutes(o: PagesOptions): Hono {
       };
     };
     const rows = defs.milestones.map((m) => row(m.title, m));
-    for (const title of [...counts.keys()].sort()) if (!defs.milestones.some((m) => m.title === title)) rows.push(row(title, undefined));
+    for (const title of [...counts.keys()].sort())
+      if (!defs.milestones.some((m) => m.title === title)) rows.push(row(title, undefined));
     return { readonly: o.readonly, rows, ...extra };
   };
 
-  app.get('/milestones', (c) => page(c, o, { title: 'Milestones', body: milestonesPage(milestonesData()), current: 'milestones' }));
+  app.get('/milestones', (c) =>
+    page(c, o, { title: 'Milestones', body: milestonesPage(milestonesData()), current: 'milestones' }),
+  );
 
   app.post('/milestones', async (c) => {
     if (o.readonly) return refuseReadonly(c);
     const form = await c.req.parseBody();
-    const values = { title: field(form, 'title').trim(), due: field(form, 'due').trim(), description: field(form, 'description').trim() };
+    const values = {
+      title: field(form, 'title').trim(),
+      due: field(form, 'due').trim(),
+      description: field(form, 'description').trim(),
+    };
     const state = field(form, 'state');
     const problem =
       checkName('milestone title', values.title) ??
-      (values.due !== '' && !/^\d{4}-\d\d-\d\d$/.test(values.due) ? `The due date ${JSON.stringify(values.due)} is not a date; use YYYY-MM-DD.` : undefined) ??
+      (values.due !== '' && !/^\d{4}-\d\d-\d\d$/.test(values.due)
+        ? `The due date ${JSON.stringify(values.due)} is not a date; use YYYY-MM-DD.`
+        : undefined) ??
       (state !== '' && state !== 'open' && state !== 'closed' ? 'The state is open or closed.' : undefined);
-    if (problem !== undefined) return page(c, o, { title: 'Milestones', body: milestonesPage(milestonesData({ error: problem, values })), status: 422, current: 'milestones' });
+    if (problem !== undefined)
+      return page(c, o, {
+        title: 'Milestones',
+        body: milestonesPage(milestonesData({ error: problem, values })),
+        status: 422,
+        current: 'milestones',
+      });
     const existing = tracker.definitions().milestones.find((m) => m.title === values.title);
     const files: Record<string, string> = { title: values.title, due: values.due, description: values.description };
     if (state !== '') files['state'] = state;
-    const same = existing !== undefined && (existing.due ?? '') === values.due && existing.description === values.description && (state === '' || state === existing.state);
+    const same =
+      existing !== undefined &&
+      (existing.due ?? '') === values.due &&
+      existing.description === values.description &&
+      (state === '' || state === existing.state);
     if (!same) await writeDefinition(['MilestoneDefined'], files);
     return c.redirect(`/milestones#milestone-${encodeURIComponent(values.title)}`, 303);
   });
@@ -314,7 +376,12 @@ export function pageRoutes(o: PagesOptions): Hono {
     if (o.readonly) return refuseReadonly(c);
     const title = field(await c.req.parseBody(), 'title').trim();
     if (!tracker.definitions().milestones.some((m) => m.title === title)) {
-      return page(c, o, { title: 'Milestones', body: milestonesPage(milestonesData({ error: `The milestone ${JSON.stringify(title)} is not defined.` })), status: 422, current: 'milestones' });
+      return page(c, o, {
+        title: 'Milestones',
+        body: milestonesPage(milestonesData({ error: `The milestone ${JSON.stringify(title)} is not defined.` })),
+        status: 422,
+        current: 'milestones',
+      });
     }
     await writeDefinition(['MilestoneDeleted'], { title });
     return c.redirect('/milestones', 303);
@@ -325,7 +392,14 @@ export function pageRoutes(o: PagesOptions): Hono {
   app.post('/preview', async (c) => {
     const form = await c.req.parseBody();
     const name = field(form, 'preview');
-    const text = field(form, name === 'details' || name === 'text' || name === 'description' ? name : typeof form['text'] === 'string' ? 'text' : 'details');
+    const text = field(
+      form,
+      name === 'details' || name === 'text' || name === 'description'
+        ? name
+        : typeof form['text'] === 'string'
+          ? 'text'
+          : 'details',
+    );
     c.header('cache-control', 'no-store');
     return c.html(`<div class="markdown" hx-ignore>${previewHtml(text, tracker)}</div>`);
   });
@@ -346,7 +420,12 @@ export function pageRoutes(o: PagesOptions): Hono {
     const now = Date.now();
     let hit = commitsCache.get(r.id);
     if (hit === undefined || now - hit.at > COMMITS_TTL_MS) {
-      const ids = new IdIndex(o.index.states().map((s) => String(s['id'])).filter((id) => id !== DEFINITIONS_ID));
+      const ids = new IdIndex(
+        o.index
+          .states()
+          .map((s) => String(s['id']))
+          .filter((id) => id !== DEFINITIONS_ID),
+      );
       hit = { at: now, result: commitsMentioning(o.repo.root, r.id, ids) };
       if (commitsCache.size > 500) commitsCache.clear();
       commitsCache.set(r.id, hit);
@@ -366,12 +445,14 @@ export function pageRoutes(o: PagesOptions): Hono {
     const templates = readTemplates(o.repo.root);
     const wanted = c.req.query('template');
     const values = { summary: '', details: '', labels: '', assignees: '', milestone: '' };
-    if (wanted === undefined && templates.length > 0) return page(c, o, { title: 'New issue', body: templateChooser(templates), current: 'new' });
+    if (wanted === undefined && templates.length > 0)
+      return page(c, o, { title: 'New issue', body: templateChooser(templates), current: 'new' });
     let template: IssueTemplate | undefined;
     let error: string | undefined;
     if (wanted !== undefined && wanted !== '') {
       template = templates.find((t) => t.name === wanted);
-      if (template === undefined) error = `There is no template ${JSON.stringify(wanted)}; starting from a blank issue.`;
+      if (template === undefined)
+        error = `There is no template ${JSON.stringify(wanted)}; starting from a blank issue.`;
     }
     if (template !== undefined) {
       values.summary = template.summary;
@@ -380,7 +461,17 @@ export function pageRoutes(o: PagesOptions): Hono {
       values.assignees = template.assignees.join(', ');
       values.milestone = template.milestone;
     }
-    return page(c, o, { title: 'New issue', body: issueForm({ mode: 'new', values, definitions: tracker.definitions(), ...(error === undefined ? {} : { error }), ...(template === undefined ? {} : { template: template.name }) }), current: 'new' });
+    return page(c, o, {
+      title: 'New issue',
+      body: issueForm({
+        mode: 'new',
+        values,
+        definitions: tracker.definitions(),
+        ...(error === undefined ? {} : { error }),
+        ...(template === undefined ? {} : { template: template.name }),
+      }),
+      current: 'new',
+    });
   });
 
   app.get('/issue/:id/edit', async (c) => {
@@ -396,7 +487,10 @@ export function pageRoutes(o: PagesOptions): Hono {
       assignees: v.assignees.join(', '),
       milestone: v.milestone,
     };
-    return page(c, o, { title: `Edit ${v.summary || r.id}`, body: issueForm({ mode: 'edit', id: r.id, values, definitions: tracker.definitions() }) });
+    return page(c, o, {
+      title: `Edit ${v.summary || r.id}`,
+      body: issueForm({ mode: 'edit', id: r.id, values, definitions: tracker.definitions() }),
+    });
   });
 
   app.get('/doc', (c) => c.redirect('/doc/readme', 302));
@@ -405,9 +499,18 @@ export function pageRoutes(o: PagesOptions): Hono {
     const doc = o.docs.page(slug);
     const entries = o.docs.entries();
     if (doc === undefined) {
-      return page(c, o, { title: 'Documentation', body: docPage({ entries }), status: entries.length === 0 || slug !== 'readme' ? 404 : 200, current: 'docs' });
+      return page(c, o, {
+        title: 'Documentation',
+        body: docPage({ entries }),
+        status: entries.length === 0 || slug !== 'readme' ? 404 : 200,
+        current: 'docs',
+      });
     }
-    return page(c, o, { title: doc.title, body: docPage({ entries, current: slug, bodyHtml: doc.html }), current: 'docs' });
+    return page(c, o, {
+      title: doc.title,
+      body: docPage({ entries, current: slug, bodyHtml: doc.html }),
+      current: 'docs',
+    });
   });
 
   app.post('/new', async (c) => {
@@ -418,11 +521,20 @@ export function pageRoutes(o: PagesOptions): Hono {
     const definitions = tracker.definitions();
     if (field(form, 'preview') !== '') {
       const preview = previewHtml(values.details, tracker);
-      return page(c, o, { title: 'New issue', body: issueForm({ mode: 'new', values, preview, definitions, ...(template === undefined ? {} : { template }) }), current: 'new' });
+      return page(c, o, {
+        title: 'New issue',
+        body: issueForm({ mode: 'new', values, preview, definitions, ...(template === undefined ? {} : { template }) }),
+        current: 'new',
+      });
     }
     const problem = checkSummary(values.summary);
     if (problem !== undefined) {
-      return page(c, o, { title: 'New issue', body: issueForm({ mode: 'new', values, error: problem, definitions }), status: 422, current: 'new' });
+      return page(c, o, {
+        title: 'New issue',
+        body: issueForm({ mode: 'new', values, error: problem, definitions }),
+        status: 422,
+        current: 'new',
+      });
     }
     const w = o.writer;
     // The whole issue, or nothing: the records are written first, then the item.
@@ -442,11 +554,18 @@ export function pageRoutes(o: PagesOptions): Hono {
     const values = formValues(form);
     const definitions = tracker.definitions();
     if (field(form, 'preview') !== '') {
-      return page(c, o, { title: 'Edit issue', body: issueForm({ mode: 'edit', id, values, preview: previewHtml(values.details, tracker), definitions }) });
+      return page(c, o, {
+        title: 'Edit issue',
+        body: issueForm({ mode: 'edit', id, values, preview: previewHtml(values.details, tracker), definitions }),
+      });
     }
     const problem = checkSummary(values.summary);
     if (problem !== undefined) {
-      return page(c, o, { title: 'Edit issue', body: issueForm({ mode: 'edit', id, values, error: problem, definitions }), status: 422 });
+      return page(c, o, {
+        title: 'Edit issue',
+        body: issueForm({ mode: 'edit', id, values, error: problem, definitions }),
+        status: 422,
+      });
     }
     const w = o.writer;
     for (const record of editRecords(w, issueView(state), values)) w.write(id, record);
@@ -471,7 +590,11 @@ export function pageRoutes(o: PagesOptions): Hono {
     const hasText = text.trim() !== '';
     const types = commentTypes(action, hasText);
     if (types === undefined) {
-      return page(c, o, { title: 'Bad request', body: errorPage('Bad request', `Unknown action ${JSON.stringify(action)}.`), status: 400 });
+      return page(c, o, {
+        title: 'Bad request',
+        body: errorPage('Bad request', `Unknown action ${JSON.stringify(action)}.`),
+        status: 400,
+      });
     }
     if (!hasText && (action === 'comment' || action === 'comment-close')) {
       const data = issueData(id, { error: 'Write a comment first.', draft: text })!;
@@ -480,7 +603,10 @@ export function pageRoutes(o: PagesOptions): Hono {
     const w = o.writer;
     const hash = w.write(id, w.files(types, hasText ? text : undefined));
     await w.settle([id]);
-    return c.redirect(`/issue/${encodeURIComponent(id)}${hasText ? `#${commentAnchor({ number: 0, hash })}` : ''}`, 303);
+    return c.redirect(
+      `/issue/${encodeURIComponent(id)}${hasText ? `#${commentAnchor({ number: 0, hash })}` : ''}`,
+      303,
+    );
   });
 
   // ---- editing and deleting one's own comments -------------------------------------------------
@@ -495,7 +621,14 @@ export function pageRoutes(o: PagesOptions): Hono {
     }
     if (!item.mine) {
       return {
-        response: page(c, o, { title: 'Not yours', body: errorPage('Not your comment', `Comment ${item.number} was written by ${item.comment.authors || 'someone unknown'}; only its author can change it.`), status: 403 }),
+        response: page(c, o, {
+          title: 'Not yours',
+          body: errorPage(
+            'Not your comment',
+            `Comment ${item.number} was written by ${item.comment.authors || 'someone unknown'}; only its author can change it.`,
+          ),
+          status: 403,
+        }),
       };
     }
     return { data, item };
@@ -509,7 +642,18 @@ export function pageRoutes(o: PagesOptions): Hono {
       const found = ownComment(c, r.id);
       if ('response' in found) return found.response;
       const { data, item } = found;
-      return page(c, o, { title: `${mode === 'edit' ? 'Edit' : 'Delete'} comment ${item.number}`, body: commentPage({ issueId: r.id, summary: data.issue.summary, number: item.number, hash: item.hash!, text: item.comment.text, mode, html: item.html }) });
+      return page(c, o, {
+        title: `${mode === 'edit' ? 'Edit' : 'Delete'} comment ${item.number}`,
+        body: commentPage({
+          issueId: r.id,
+          summary: data.issue.summary,
+          number: item.number,
+          hash: item.hash!,
+          text: item.comment.text,
+          mode,
+          html: item.html,
+        }),
+      });
     });
 
     app.post(`/issue/:id/comment/:hash/${mode}`, async (c) => {
@@ -528,12 +672,26 @@ export function pageRoutes(o: PagesOptions): Hono {
       }
       const form = await c.req.parseBody();
       const text = field(form, 'text');
-      const base = { issueId: r.id, summary: data.issue.summary, number: item.number, hash: item.hash!, text, mode } as const;
+      const base = {
+        issueId: r.id,
+        summary: data.issue.summary,
+        number: item.number,
+        hash: item.hash!,
+        text,
+        mode,
+      } as const;
       if (field(form, 'preview') !== '') {
-        return page(c, o, { title: `Edit comment ${item.number}`, body: commentPage({ ...base, preview: previewHtml(text, tracker) }) });
+        return page(c, o, {
+          title: `Edit comment ${item.number}`,
+          body: commentPage({ ...base, preview: previewHtml(text, tracker) }),
+        });
       }
       if (text.trim() === '') {
-        return page(c, o, { title: `Edit comment ${item.number}`, body: commentPage({ ...base, error: 'A comment cannot be empty; delete it instead.' }), status: 422 });
+        return page(c, o, {
+          title: `Edit comment ${item.number}`,
+          body: commentPage({ ...base, error: 'A comment cannot be empty; delete it instead.' }),
+          status: 422,
+        });
       }
       if (text !== item.comment.text) {
         w.write(r.id, commentEditedRecord(w, item.hash!, text));

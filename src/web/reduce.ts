@@ -17,7 +17,10 @@ export class ReducerNameError extends SitError {}
 export function repositoryReducer(repo: Repository, index: ItemSource): RepositoryReducer {
   return async (options) => {
     const state = options.state as ItemState | undefined;
-    const one = { ...(state === undefined ? {} : { state }), ...(options.roots === undefined ? {} : { roots: options.roots }) };
+    const one = {
+      ...(state === undefined ? {} : { state }),
+      ...(options.roots === undefined ? {} : { roots: options.roots }),
+    };
     if (options.reducers === undefined) {
       const engine = index.engine ?? new Engine(repo);
       try {
@@ -28,7 +31,9 @@ export function repositoryReducer(repo: Repository, index: ItemSource): Reposito
     }
     for (const name of options.reducers) {
       if (!/^[A-Za-z0-9._-]+$/.test(name) || name === '.' || name === '..') {
-        throw new ReducerNameError(`reducer ${JSON.stringify(name)} must be a plain name of ${join(repo.root, 'reducers')}`);
+        throw new ReducerNameError(
+          `reducer ${JSON.stringify(name)} must be a plain name of ${join(repo.root, 'reducers')}`,
+        );
       }
     }
     const reducers = loadReducers(repo, { sources: options.reducers, cwd: join(repo.root, 'reducers') });

@@ -81,7 +81,11 @@ function eventOf(raw: Record<string, unknown>): TimelineItem | undefined {
       return { kind: 'event', ...base, action: { type: raw['type'], added, removed } };
     }
     case 'milestone':
-      return { kind: 'event', ...base, action: { type: 'milestone', from: nullable(raw['from']), to: nullable(raw['to']) } };
+      return {
+        kind: 'event',
+        ...base,
+        action: { type: 'milestone', from: nullable(raw['from']), to: nullable(raw['to']) },
+      };
     case 'comment_deleted':
       return { kind: 'event', ...base, timestamp: str(raw['deleted']), action: { type: 'deleted' } };
     default:
@@ -89,7 +93,12 @@ function eventOf(raw: Record<string, unknown>): TimelineItem | undefined {
   }
 }
 
-function commentItem(index: number, hash: string | null, edited: string | null, input: TimelineInput): TimelineItem | undefined {
+function commentItem(
+  index: number,
+  hash: string | null,
+  edited: string | null,
+  input: TimelineInput,
+): TimelineItem | undefined {
   const comment = input.comments[index];
   if (comment === undefined) return undefined;
   return {
@@ -122,7 +131,13 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
         if (e['type'] === 'merged') {
           const c = input.comments[index];
           if (c !== undefined) {
-            items.push({ kind: 'event', authors: c.authors, timestamp: c.timestamp, hash: nullable(e['hash']), action: { type: 'merged', text: c.text.replace(/^Merged\s*/, '') } });
+            items.push({
+              kind: 'event',
+              authors: c.authors,
+              timestamp: c.timestamp,
+              hash: nullable(e['hash']),
+              action: { type: 'merged', text: c.text.replace(/^Merged\s*/, '') },
+            });
           }
           continue;
         }
@@ -147,7 +162,9 @@ export function buildTimeline(input: TimelineInput): TimelineItem[] {
     });
   }
   // Mentions go before the first entry that happened after them.
-  const mentions = [...input.mentions].sort((a, b) => (parseTime(a.timestamp)?.getTime() ?? 0) - (parseTime(b.timestamp)?.getTime() ?? 0));
+  const mentions = [...input.mentions].sort(
+    (a, b) => (parseTime(a.timestamp)?.getTime() ?? 0) - (parseTime(b.timestamp)?.getTime() ?? 0),
+  );
   for (const m of mentions) {
     const other = input.issue(m.id);
     const item: TimelineItem = {

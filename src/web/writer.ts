@@ -39,7 +39,8 @@ export class Writer {
    * `.timestamp` (now) and, when given, `text` plus `extra` files.
    */
   files(types: readonly string[], text?: string, extra: readonly RecordFile[] = []): RecordFile[] {
-    const own: RecordFile[] = text === undefined ? [...extra] : [{ name: 'text', data: encoder.encode(text) }, ...extra];
+    const own: RecordFile[] =
+      text === undefined ? [...extra] : [{ name: 'text', data: encoder.encode(text) }, ...extra];
     return composeRecord(own, { types, author: this.#o.authors });
   }
 

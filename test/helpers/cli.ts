@@ -33,7 +33,10 @@ function newestSource(dir: string): number {
  */
 export function ensureBuilt(): void {
   if (built || process.env['SIT_TEST_BUILT'] === '1') return;
-  const sources = Math.max(newestSource(join(ROOT, 'src')), existsSync(join(ROOT, 'templates')) ? newestSource(join(ROOT, 'templates')) : 0);
+  const sources = Math.max(
+    newestSource(join(ROOT, 'src')),
+    existsSync(join(ROOT, 'templates')) ? newestSource(join(ROOT, 'templates')) : 0,
+  );
   if (!existsSync(SIT_JS) || statSync(SIT_JS).mtimeMs < sources) {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   }
@@ -61,7 +64,10 @@ export function makeSandbox(options: { author?: boolean } = {}): Sandbox {
   mkdirSync(join(dir, 'work'), { recursive: true });
   if (options.author !== false) {
     mkdirSync(join(dir, 'config', 'sit'), { recursive: true });
-    writeFileSync(join(dir, 'config', 'sit', 'config.json'), JSON.stringify({ author: { name: 'Test User', email: 'test@example.org' } }));
+    writeFileSync(
+      join(dir, 'config', 'sit', 'config.json'),
+      JSON.stringify({ author: { name: 'Test User', email: 'test@example.org' } }),
+    );
   }
   return { dir, env };
 }

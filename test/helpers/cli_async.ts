@@ -13,7 +13,11 @@ export interface Output {
 export function sitAsync(sandbox: Sandbox, args: string[], cwd: string): Promise<Output> {
   ensureBuilt();
   return new Promise<Output>((resolve, reject) => {
-    const child = spawn(process.execPath, [SIT_JS, ...args], { cwd, env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SIT_JS, ...args], {
+      cwd,
+      env: sandbox.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -8,7 +8,11 @@ const work = join(dir, `writer-${tag}`);
 mkdirSync(work, { recursive: true });
 for (let i = 0; i < Number(count); i++) {
   writeFileSync(join(work, 'text'), `writer ${tag} record ${i}`);
-  const result = spawnSync(process.execPath, [sitJs, '-r', join(dir, '.sit'), 'record', '-t', 'Commented', item, 'text'], { cwd: work, encoding: 'utf8' });
+  const result = spawnSync(
+    process.execPath,
+    [sitJs, '-r', join(dir, '.sit'), 'record', '-t', 'Commented', item, 'text'],
+    { cwd: work, encoding: 'utf8' },
+  );
   if (result.status !== 0) {
     process.stderr.write(`writer ${tag} record ${i} failed: ${result.stderr}`);
     process.exit(1);

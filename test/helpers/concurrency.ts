@@ -13,7 +13,10 @@ import type { TempDirs } from './store_fixtures.ts';
 /** Runs Node with `args` (a helper script of test/helpers and its arguments); resolves with its exit status. */
 function runHelper(args: string[], env?: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], ...(env === undefined ? {} : { env }) });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      ...(env === undefined ? {} : { env }),
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 1));
   });
@@ -30,12 +33,19 @@ export async function twoSitWriters(count: number): Promise<void> {
   assert.is(sit(sandbox, ['init'], { cwd: dir }).status, 0);
   assert.is(sit(sandbox, ['item', '--id', 'busy'], { cwd: dir }).stdout, 'busy\n');
   const loop = join(ROOT, 'test', 'helpers', 'cli_record_loop.mjs');
-  const writer = (tag: string): Promise<number> => runHelper([loop, SIT_JS, dir, 'busy', String(count), tag], sandbox.env);
+  const writer = (tag: string): Promise<number> =>
+    runHelper([loop, SIT_JS, dir, 'busy', String(count), tag], sandbox.env);
   assert.equal(await Promise.all([writer('a'), writer('b')]), [0, 0]);
   assert.is(readdirSync(join(dir, '.sit', 'items', 'busy')).length, 2 * count);
   const integrity = sit(sandbox, ['integrity'], { cwd: dir });
   assert.is(integrity.status, 0, integrity.stdout);
-  assert.is(integrity.stderr.trim().split('\n').filter((l) => l.endsWith(' true')).length, 4 * count);
+  assert.is(
+    integrity.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.endsWith(' true')).length,
+    4 * count,
+  );
   assert.is(sit(sandbox, ['records', 'busy'], { cwd: dir }).stdout.trim().split('\n').length, 2 * count);
   const leftovers = readdirSync(join(dir, '.sit')).filter((name) => name.startsWith('.tmp-'));
   assert.equal(leftovers, []);
@@ -64,6 +74,12 @@ export async function twoStoreWriters(temp: TempDirs, count: number): Promise<vo
   assert.equal(report.repositoryDamage, []);
   // The racing identical repository records were reused, not duplicated or damaged.
   assert.is(repo.recordEntries().length, 2 * count + count / 5);
-  assert.equal(readdirSync(repo.root).filter((n) => n.startsWith('.tmp-')), []);
-  assert.equal(readdirSync(join(repo.root, 'items', item)).filter((n) => n.startsWith('.tmp-')), []);
+  assert.equal(
+    readdirSync(repo.root).filter((n) => n.startsWith('.tmp-')),
+    [],
+  );
+  assert.equal(
+    readdirSync(join(repo.root, 'items', item)).filter((n) => n.startsWith('.tmp-')),
+    [],
+  );
 }

@@ -22,7 +22,10 @@ export function makeGitSandbox(): Sandbox {
     GIT_AUTHOR_DATE: '2024-01-02T03:04:05Z',
     GIT_COMMITTER_DATE: '2024-01-02T03:04:05Z',
   });
-  writeFileSync(join(sandbox.dir, 'home', '.gitconfig'), '[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n');
+  writeFileSync(
+    join(sandbox.dir, 'home', '.gitconfig'),
+    '[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n',
+  );
   return sandbox;
 }
 

@@ -9,5 +9,9 @@ export const PROJECTION_BOMB = "[@,@,@,@,@,@,@,@,@,@][*].length(pad_left('x', `4
 /** A few small arrays that repeat each other: 2^22 copies of the document once serialised. */
 export const SHARING_BOMB =
   'let $a = [@,@] in ' +
-  Array.from({ length: 21 }, (_, i) => `let $${String.fromCharCode(98 + i)} = [$${String.fromCharCode(97 + i)},$${String.fromCharCode(97 + i)}] in `).join('') +
+  Array.from(
+    { length: 21 },
+    (_, i) =>
+      `let $${String.fromCharCode(98 + i)} = [$${String.fromCharCode(97 + i)},$${String.fromCharCode(97 + i)}] in `,
+  ).join('') +
   'to_string($v)';

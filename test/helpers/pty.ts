@@ -37,7 +37,11 @@ export function hasPty(): boolean {
  * (CRLF as LF). With `stdoutFile`, standard output goes to that file instead (not a terminal), and
  * the terminal receives standard error only.
  */
-export function sitOnPty(sandbox: Sandbox, args: string[], options: { cwd: string; stdoutFile?: string; env?: NodeJS.ProcessEnv }): { status: number | null; output: string } {
+export function sitOnPty(
+  sandbox: Sandbox,
+  args: string[],
+  options: { cwd: string; stdoutFile?: string; env?: NodeJS.ProcessEnv },
+): { status: number | null; output: string } {
   ensureBuilt();
   const result = spawnSync('python3', ['-c', DRIVER, options.stdoutFile ?? '-', process.execPath, SIT_JS, ...args], {
     cwd: options.cwd,

@@ -21,7 +21,10 @@ function jsFiles(dir: string): string[] {
 export function loadReducerSet(...dirs: string[]): ReducerSet {
   const set: ReducerSet = { reducers: [], requireFiles: {} };
   for (const dir of dirs) {
-    const names = fs.readdirSync(dir).filter((n) => n.endsWith('.js') && fs.statSync(path.join(dir, n)).isFile()).sort();
+    const names = fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith('.js') && fs.statSync(path.join(dir, n)).isFile())
+      .sort();
     for (const name of names) {
       const file = path.join(dir, name);
       set.reducers.push({ file, dir, source: fs.readFileSync(file, 'utf8') });
@@ -38,7 +41,11 @@ export function hostileSet(name: string): ReducerSet {
   return {
     reducers: [
       { file, dir, source: fs.readFileSync(file, 'utf8') },
-      { file: '/ok/Count.js', dir: '/ok', source: 'module.exports = function (s, r) { s.count = (s.count || 0) + 1; return s; }' },
+      {
+        file: '/ok/Count.js',
+        dir: '/ok',
+        source: 'module.exports = function (s, r) { s.count = (s.count || 0) + 1; return s; }',
+      },
     ],
     requireFiles: {},
   };
@@ -47,7 +54,8 @@ export function hostileSet(name: string): ReducerSet {
 /** A reducer set made of inline sources, each in its own directory `/virtual/<i>`. */
 export function inlineSet(...sources: string[]): ReducerSet {
   const set: ReducerSet = { reducers: [], requireFiles: {} };
-  for (const [i, source] of sources.entries()) set.reducers.push({ file: `/virtual/${i}/reducer${i}.js`, dir: `/virtual/${i}`, source });
+  for (const [i, source] of sources.entries())
+    set.reducers.push({ file: `/virtual/${i}/reducer${i}.js`, dir: `/virtual/${i}`, source });
   return set;
 }
 
@@ -67,14 +75,30 @@ export function syntheticJobs(count: number, perItem = 4): ReduceJob[] {
   for (let i = 0; i < count; i++) {
     const id = `item-${String(i).padStart(6, '0')}`;
     const records: SandboxRecord[] = [
-      record(`${id}-r0`, { '.type/SummaryChanged': '', text: `Issue number ${i}: something is broken`, '.authors': 'A <a@example.com>', '.timestamp': '2018-01-01T00:00:00Z' }),
+      record(`${id}-r0`, {
+        '.type/SummaryChanged': '',
+        text: `Issue number ${i}: something is broken`,
+        '.authors': 'A <a@example.com>',
+        '.timestamp': '2018-01-01T00:00:00Z',
+      }),
     ];
     for (let r = 1; r < perItem; r++) {
       const closing = r === perItem - 1 && i % 3 === 0;
       records.push(
         closing
-          ? record(`${id}-r${r}`, { '.type/Closed': '', '.authors': 'B <b@example.com>', '.timestamp': `2018-01-0${r + 1}T00:00:00Z`, [`.prev/${id}-r${r - 1}`]: '' })
-          : record(`${id}-r${r}`, { '.type/Commented': '', text: `Comment ${r} on ${i} ✓`, '.authors': 'B <b@example.com>', '.timestamp': `2018-01-0${r + 1}T00:00:00Z`, [`.prev/${id}-r${r - 1}`]: '' }),
+          ? record(`${id}-r${r}`, {
+              '.type/Closed': '',
+              '.authors': 'B <b@example.com>',
+              '.timestamp': `2018-01-0${r + 1}T00:00:00Z`,
+              [`.prev/${id}-r${r - 1}`]: '',
+            })
+          : record(`${id}-r${r}`, {
+              '.type/Commented': '',
+              text: `Comment ${r} on ${i} ✓`,
+              '.authors': 'B <b@example.com>',
+              '.timestamp': `2018-01-0${r + 1}T00:00:00Z`,
+              [`.prev/${id}-r${r - 1}`]: '',
+            }),
       );
     }
     jobs.push({ id, state: { id }, records });

@@ -41,7 +41,10 @@ export function slowFixture(count = 40): SlowFixture {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const id = repo.newItem();
-    repo.newRecord(recordFiles(['SummaryChanged'], `Issue number ${i}`, `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`), { itemId: id });
+    repo.newRecord(
+      recordFiles(['SummaryChanged'], `Issue number ${i}`, `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`),
+      { itemId: id },
+    );
     repo.newRecord(recordFiles(['Commented'], `comment of ${i}`), { itemId: id });
     ids.push(id);
   }

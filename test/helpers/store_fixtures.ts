@@ -1,5 +1,16 @@
 /** Temporary directories and the corpus for the store tests. */
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,7 +108,10 @@ export function tempDirs(): TempDirs {
       for (const id of ids) {
         cpSync(join(source, 'items', id), join(dest, 'items', id), { recursive: true });
         for (const hash of readdirSync(join(source, 'items', id))) {
-          const record = relative(source, resolve(source, 'items', id, readFileSync(join(source, 'items', id, hash), 'utf8').trim()));
+          const record = relative(
+            source,
+            resolve(source, 'items', id, readFileSync(join(source, 'items', id, hash), 'utf8').trim()),
+          );
           cpSync(join(source, record), join(dest, record), { recursive: true });
         }
       }

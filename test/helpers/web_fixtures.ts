@@ -20,14 +20,22 @@ export interface WebFixture {
   index: ItemIndex;
   app: Hono;
   /** Writes an issue (summary, optional details and comments) directly through the store. */
-  issue(summary: string, options?: { details?: string; comments?: string[]; closed?: boolean; at?: string }): Promise<string>;
+  issue(
+    summary: string,
+    options?: { details?: string; comments?: string[]; closed?: boolean; at?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
 const enc = new TextEncoder();
 
 /** Record files of `types` with `.authors`, `.timestamp` and optional `text`. */
-export function recordFiles(types: string[], text?: string, at = new Date().toISOString(), authors = 'Ada Lovelace <ada@example.com>'): RecordFile[] {
+export function recordFiles(
+  types: string[],
+  text?: string,
+  at = new Date().toISOString(),
+  authors = 'Ada Lovelace <ada@example.com>',
+): RecordFile[] {
   const files: RecordFile[] = types.map((t) => ({ name: `.type/${t}`, data: new Uint8Array(0) }));
   files.push({ name: '.authors', data: enc.encode(authors) });
   files.push({ name: '.timestamp', data: enc.encode(at) });

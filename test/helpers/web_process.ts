@@ -22,7 +22,11 @@ export const SIT_WEB_JS = join(ROOT, 'dist', 'src', 'sit_web.js');
  */
 export function startWeb(sandbox: Sandbox, args: string[], cwd: string, program = SIT_JS): Promise<WebProcess> {
   ensureBuilt();
-  const child = spawn(process.execPath, [program, ...args], { cwd, env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [program, ...args], {
+    cwd,
+    env: sandbox.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -54,9 +58,17 @@ export function startWeb(sandbox: Sandbox, args: string[], cwd: string, program 
 }
 
 /** Runs `sit ARGS` expecting it to fail at start-up; resolves to its exit status and stderr. */
-export function failingWeb(sandbox: Sandbox, args: string[], cwd: string): Promise<{ status: number | null; stderr: string }> {
+export function failingWeb(
+  sandbox: Sandbox,
+  args: string[],
+  cwd: string,
+): Promise<{ status: number | null; stderr: string }> {
   ensureBuilt();
-  const child = spawn(process.execPath, [SIT_JS, ...args], { cwd, env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SIT_JS, ...args], {
+    cwd,
+    env: sandbox.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   return new Promise((resolve) => {

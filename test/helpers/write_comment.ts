@@ -9,5 +9,8 @@ if (repoPath === undefined || itemId === undefined || text === undefined) {
   process.exit(2);
 }
 const repo = Repository.open(repoPath);
-const hash = repo.newRecord(recordFiles(['Commented'], text, new Date().toISOString(), 'Other Terminal <other@example.com>'), { itemId });
+const hash = repo.newRecord(
+  recordFiles(['Commented'], text, new Date().toISOString(), 'Other Terminal <other@example.com>'),
+  { itemId },
+);
 console.log(hash);

@@ -4,6 +4,7 @@ import { twoSitWriters } from '../helpers/concurrency.ts';
 
 const COUNT = 200;
 
-test(`two sit record processes writing ${COUNT} records each into one item end with ${2 * COUNT} intact records`, () => twoSitWriters(COUNT));
+test(`two sit record processes writing ${COUNT} records each into one item end with ${2 * COUNT} intact records`, () =>
+  twoSitWriters(COUNT));
 
 test.run();

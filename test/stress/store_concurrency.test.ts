@@ -7,7 +7,8 @@ import { tempDirs } from '../helpers/store_fixtures.ts';
 const temp = tempDirs();
 const COUNT = 200;
 
-test(`two processes writing ${COUNT} records each into one item end with ${2 * COUNT} intact records`, () => twoStoreWriters(temp, COUNT));
+test(`two processes writing ${COUNT} records each into one item end with ${2 * COUNT} intact records`, () =>
+  twoStoreWriters(temp, COUNT));
 
 test.after(temp.cleanup);
 test.run();

@@ -20,14 +20,34 @@ var COMMANDS = [
   ['close', 'Close an issue (with a comment given -m or -F)', 'close', 'cmdState', 'CLOSE_HELP', [true]],
   ['reopen', 'Reopen an issue (with a comment given -m or -F)', 'close', 'cmdState', 'REOPEN_HELP', [false]],
   ['edit', 'Change the summary and/or details of an issue', 'edit', 'cmdEdit', 'EDIT_HELP'],
-  ['label', 'Add or remove labels, or show them', 'label', 'cmdSet', 'LABEL_HELP', ['label', 'label', 'labels', 'LabelsChanged']],
-  ['assign', 'Add or remove assignees, or show them', 'label', 'cmdSet', 'ASSIGN_HELP', ['assign', 'assignee', 'assignees', 'AssigneesChanged']],
+  [
+    'label',
+    'Add or remove labels, or show them',
+    'label',
+    'cmdSet',
+    'LABEL_HELP',
+    ['label', 'label', 'labels', 'LabelsChanged'],
+  ],
+  [
+    'assign',
+    'Add or remove assignees, or show them',
+    'label',
+    'cmdSet',
+    'ASSIGN_HELP',
+    ['assign', 'assignee', 'assignees', 'AssigneesChanged'],
+  ],
   ['milestone', 'Set, clear or show the milestone', 'milestone', 'cmdMilestone', 'MILESTONE_HELP'],
   ['labels', 'List, define and delete labels', 'labels', 'cmdLabels', 'LABELS_HELP'],
   ['milestones', 'List, define and delete milestones', 'milestones', 'cmdMilestones', 'MILESTONES_HELP'],
   ['filters', 'List the named filters of list --filter', 'filters', 'cmdFilters', 'FILTERS_HELP'],
   ['templates', 'List the issue templates of new --template', 'templates', 'cmdTemplates', 'TEMPLATES_HELP'],
-  ['where', 'Show whether an issue is open, closed or absent on every branch and tag', 'where', 'cmdWhere', 'WHERE_HELP'],
+  [
+    'where',
+    'Show whether an issue is open, closed or absent on every branch and tag',
+    'where',
+    'cmdWhere',
+    'WHERE_HELP',
+  ],
 ];
 
 // The help text of a command.
@@ -42,18 +62,24 @@ function runCommand(entry, sit, argv) {
 }
 
 function command(name) {
-  return COMMANDS.filter(function (c) { return c[0] === name; })[0];
+  return COMMANDS.filter(function (c) {
+    return c[0] === name;
+  })[0];
 }
 
 function mainHelp() {
   var width = 0;
-  COMMANDS.forEach(function (c) { width = Math.max(width, c[0].length); });
+  COMMANDS.forEach(function (c) {
+    width = Math.max(width, c[0].length);
+  });
   return (
     'Usage: sit issue <COMMAND> [ARGS...]\n\n' +
     'Issue tracking: create, list, show, comment on, close, reopen, edit, label and assign issues;\n' +
     'define labels and milestones.\n\n' +
     'Commands:\n' +
-    COMMANDS.map(function (c) { return '  ' + pad(c[0], width + 2) + c[1]; }).join('\n') +
+    COMMANDS.map(function (c) {
+      return '  ' + pad(c[0], width + 2) + c[1];
+    }).join('\n') +
     '\n\nIssue ids may be abbreviated to any unique prefix. `sit issue COMMAND --help` for details.\n'
   );
 }
@@ -72,7 +98,14 @@ module.exports = function (sit, args) {
   }
   var entry = command(name);
   if (entry === undefined) {
-    sit.eprint('sit issue: unknown command ' + JSON.stringify(name) + '; commands: ' + COMMANDS.map(function (c) { return c[0]; }).join(', '));
+    sit.eprint(
+      'sit issue: unknown command ' +
+        JSON.stringify(name) +
+        '; commands: ' +
+        COMMANDS.map(function (c) {
+          return c[0];
+        }).join(', '),
+    );
     return 1;
   }
   try {

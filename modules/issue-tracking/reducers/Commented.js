@@ -52,7 +52,13 @@ function change(comments, timeline, files, deleting) {
   var when = decode(files['.timestamp']);
   if (deleting) {
     comments.splice(index, 1);
-    timeline[at] = { type: 'comment_deleted', hash: target, authors: entry.authors, timestamp: entry.timestamp, deleted: when };
+    timeline[at] = {
+      type: 'comment_deleted',
+      hash: target,
+      authors: entry.authors,
+      timestamp: entry.timestamp,
+      deleted: when,
+    };
     for (var i = at + 1; i < timeline.length; i++) {
       var later = timeline[i];
       if (later && typeof later.comment === 'number' && later.comment > index) {
@@ -76,11 +82,11 @@ module.exports = function (state, record) {
   var timeline = Array.isArray(state.timeline) ? state.timeline.slice() : [];
   var changed = false;
   if (has('.type/Merged')) {
-    var ref = has('record') ? decode(files.record) : (state.merge_request || '');
+    var ref = has('record') ? decode(files.record) : state.merge_request || '';
     comments.push({
       text: ('Merged ' + ref).trim(),
       authors: decode(files['.authors']),
-      timestamp: decode(files['.timestamp'])
+      timestamp: decode(files['.timestamp']),
     });
     timeline.push({ type: 'merged', hash: record.hash, comment: comments.length - 1 });
     changed = true;
@@ -97,7 +103,7 @@ module.exports = function (state, record) {
       authors: decode(files['.authors']),
       timestamp: decode(files['.timestamp']),
       merge_request: has('.type/MergeRequested') ? record.hash : null,
-      merge_request_report: report
+      merge_request_report: report,
     });
     timeline.push({ type: 'comment', hash: record.hash, comment: comments.length - 1 });
     changed = true;

@@ -18,7 +18,7 @@ module.exports = function (state, record) {
   var changes = {
     details: decode(files.text).trim(),
     authors: state.authors || decode(files['.authors']),
-    timestamp: state.timestamp || decode(files['.timestamp'])
+    timestamp: state.timestamp || decode(files['.timestamp']),
   };
   var requested = typeof files['.type/MergeRequested'] !== 'undefined';
   if (requested) {
@@ -26,7 +26,12 @@ module.exports = function (state, record) {
   }
   if (typeof state.details === 'string' && (state.details !== changes.details || requested)) {
     var timeline = Array.isArray(state.timeline) ? state.timeline.slice() : [];
-    var event = { type: 'details', hash: record.hash, authors: decode(files['.authors']), timestamp: decode(files['.timestamp']) };
+    var event = {
+      type: 'details',
+      hash: record.hash,
+      authors: decode(files['.authors']),
+      timestamp: decode(files['.timestamp']),
+    };
     if (requested) {
       event.merge_request = true;
     }

@@ -9,9 +9,7 @@ module.exports = function (state, record) {
   if (typeof files['.type/Merged'] === 'undefined') {
     return Array.isArray(state.merges) ? state : Object.assign(state, { merges: merges });
   }
-  var ref = typeof files.record !== 'undefined'
-    ? decoder.decode(files.record)
-    : (state.merge_request || '');
+  var ref = typeof files.record !== 'undefined' ? decoder.decode(files.record) : state.merge_request || '';
   merges.push({ hash: record.hash, record: ref });
   return Object.assign(state, { merges: merges });
 };

@@ -20,7 +20,12 @@ module.exports = function (state, record) {
   var timeline = Array.isArray(state.timeline) ? state.timeline : [];
   if (value !== before) {
     timeline = timeline.slice();
-    timeline.push({ type: value === 'closed' ? 'closed' : 'reopened', hash: record.hash, authors: decode(files['.authors']), timestamp: decode(files['.timestamp']) });
+    timeline.push({
+      type: value === 'closed' ? 'closed' : 'reopened',
+      hash: record.hash,
+      authors: decode(files['.authors']),
+      timestamp: decode(files['.timestamp']),
+    });
   }
   return Object.assign(state, { state: value, timeline: timeline });
 };

@@ -17,11 +17,18 @@ module.exports = function (state, record) {
   var changes = {
     summary: summary,
     authors: state.authors || decode(files['.authors']),
-    timestamp: state.timestamp || decode(files['.timestamp'])
+    timestamp: state.timestamp || decode(files['.timestamp']),
   };
   if (typeof state.summary === 'string' && state.summary !== summary) {
     var timeline = Array.isArray(state.timeline) ? state.timeline.slice() : [];
-    timeline.push({ type: 'summary', hash: record.hash, authors: decode(files['.authors']), timestamp: decode(files['.timestamp']), from: state.summary, to: summary });
+    timeline.push({
+      type: 'summary',
+      hash: record.hash,
+      authors: decode(files['.authors']),
+      timestamp: decode(files['.timestamp']),
+      from: state.summary,
+      to: summary,
+    });
     changes.timeline = timeline;
   }
   return Object.assign(state, changes);

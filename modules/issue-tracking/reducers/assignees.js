@@ -55,7 +55,14 @@ module.exports = function (state, record) {
     });
     if (gone.length > 0 || come.length > 0) {
       var timeline = Array.isArray(state.timeline) ? state.timeline.slice() : [];
-      timeline.push({ type: 'assignees', hash: record.hash, authors: decode(files['.authors']), timestamp: decode(files['.timestamp']), added: come.sort(), removed: gone.sort() });
+      timeline.push({
+        type: 'assignees',
+        hash: record.hash,
+        authors: decode(files['.authors']),
+        timestamp: decode(files['.timestamp']),
+        added: come.sort(),
+        removed: gone.sort(),
+      });
       state = Object.assign(state, { timeline: timeline });
     }
   }

@@ -69,8 +69,14 @@ module.exports = function (state, record) {
         var description = text(files.description);
         return {
           name: name,
-          color: color !== null && /^#[0-9a-fA-F]{6}$/.test(color) ? color.toLowerCase() : (old && typeof old.color === 'string' ? old.color : null),
-          description: description !== null ? description : (old && typeof old.description === 'string' ? old.description : '')
+          color:
+            color !== null && /^#[0-9a-fA-F]{6}$/.test(color)
+              ? color.toLowerCase()
+              : old && typeof old.color === 'string'
+                ? old.color
+                : null,
+          description:
+            description !== null ? description : old && typeof old.description === 'string' ? old.description : '',
         };
       });
       state = Object.assign(state, { label_definitions: labels });
@@ -90,9 +96,17 @@ module.exports = function (state, record) {
         var status = text(files.state);
         return {
           title: title,
-          description: description !== null ? description : (old && typeof old.description === 'string' ? old.description : ''),
-          due: due === '' ? null : due !== null && /^\d{4}-\d\d-\d\d$/.test(due) ? due : (old && typeof old.due === 'string' ? old.due : null),
-          state: status === 'closed' || status === 'open' ? status : (old && old.state === 'closed' ? 'closed' : 'open')
+          description:
+            description !== null ? description : old && typeof old.description === 'string' ? old.description : '',
+          due:
+            due === ''
+              ? null
+              : due !== null && /^\d{4}-\d\d-\d\d$/.test(due)
+                ? due
+                : old && typeof old.due === 'string'
+                  ? old.due
+                  : null,
+          state: status === 'closed' || status === 'open' ? status : old && old.state === 'closed' ? 'closed' : 'open',
         };
       });
       state = Object.assign(state, { milestone_definitions: milestones });

@@ -20,7 +20,14 @@ module.exports = function (state, record) {
     }
     if (value !== before) {
       var timeline = Array.isArray(state.timeline) ? state.timeline.slice() : [];
-      timeline.push({ type: 'milestone', hash: record.hash, authors: decode(files['.authors']), timestamp: decode(files['.timestamp']), from: before, to: value });
+      timeline.push({
+        type: 'milestone',
+        hash: record.hash,
+        authors: decode(files['.authors']),
+        timestamp: decode(files['.timestamp']),
+        from: before,
+        to: value,
+      });
       state = Object.assign(state, { timeline: timeline });
     }
   }

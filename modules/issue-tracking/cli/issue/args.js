@@ -75,8 +75,12 @@ var TEXT_SPEC = {
 
 function withText(spec) {
   var out = {};
-  Object.keys(TEXT_SPEC).forEach(function (k) { out[k] = TEXT_SPEC[k]; });
-  Object.keys(spec).forEach(function (k) { out[k] = spec[k]; });
+  Object.keys(TEXT_SPEC).forEach(function (k) {
+    out[k] = TEXT_SPEC[k];
+  });
+  Object.keys(spec).forEach(function (k) {
+    out[k] = spec[k];
+  });
   return out;
 }
 
@@ -89,7 +93,8 @@ function givenText(sit, options) {
 }
 
 function noMore(positionals, from, hint) {
-  if (positionals.length > from) fail('unexpected argument ' + JSON.stringify(positionals[from]) + (hint ? '; ' + hint : ''));
+  if (positionals.length > from)
+    fail('unexpected argument ' + JSON.stringify(positionals[from]) + (hint ? '; ' + hint : ''));
 }
 
 // The summary and details of `issue new`/`issue edit`: from --summary/--details (each keeping
@@ -98,7 +103,8 @@ function issueText(sit, o, base, editor) {
   var summary = base.summary;
   var details = base.details;
   if (o.summary !== undefined || o.details !== undefined) {
-    if (o.message || o.file !== undefined) fail('give the text either with --summary/--details or with -m/-F, not both');
+    if (o.message || o.file !== undefined)
+      fail('give the text either with --summary/--details or with -m/-F, not both');
     if (o.summary !== undefined) summary = String(o.summary).trim();
     if (o.details !== undefined) details = String(o.details).trim();
   } else {
@@ -107,7 +113,9 @@ function issueText(sit, o, base, editor) {
       text = sit.edit({
         initial: editor.initial,
         fileName: 'ISSUE_EDITMSG.md',
-        help: editor.verb + ' the issue: the first line is its summary, the lines after it its details (Markdown).\nThese help lines are removed; an empty summary aborts.',
+        help:
+          editor.verb +
+          ' the issue: the first line is its summary, the lines after it its details (Markdown).\nThese help lines are removed; an empty summary aborts.',
       });
     }
     var split = splitMessage(text);

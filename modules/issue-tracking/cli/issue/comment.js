@@ -20,7 +20,7 @@ var COMMENT_HELP =
   'Usage: sit issue comment ID [-m TEXT | -F FILE]\n' +
   '       sit issue comment ID --edit N [-m TEXT | -F FILE]\n' +
   '       sit issue comment ID --delete N\n\n' +
-  'Comment on an issue, or edit or delete one of your own comments. N is the comment\'s number as\n' +
+  "Comment on an issue, or edit or delete one of your own comments. N is the comment's number as\n" +
   '`sit issue show` prints it, `last` (your latest comment), or a prefix of its record hash.\n' +
   'An edit or a deletion is a new record: the earlier text stays in the history (sit records ID).\n\n' +
   'Options:\n' +
@@ -33,7 +33,9 @@ var COMMENT_HELP =
 // The comment `which` of `issue`: {number, hash, entry}.
 function findComment(sit, issue, which) {
   var comments = Array.isArray(issue.comments) ? issue.comments : [];
-  var events = timelineOf(issue).filter(function (e) { return e && e.type === 'comment' && typeof e.comment === 'number' && typeof e.hash === 'string'; });
+  var events = timelineOf(issue).filter(function (e) {
+    return e && e.type === 'comment' && typeof e.comment === 'number' && typeof e.hash === 'string';
+  });
   var pick = null;
   if (which === 'last') {
     var me = sit.author();
@@ -44,29 +46,63 @@ function findComment(sit, issue, which) {
     if (pick === null) fail('you have no comment on ' + issue.id + ' to change');
   } else if (/^\d+$/.test(which)) {
     var n = Number(which);
-    pick = events.filter(function (e) { return e.comment === n - 1; })[0] || null;
-    if (pick === null) fail('issue ' + issue.id + ' has no comment ' + n + ' (it has ' + plural(comments.length, 'comment') + '; see sit issue show)');
+    pick =
+      events.filter(function (e) {
+        return e.comment === n - 1;
+      })[0] || null;
+    if (pick === null)
+      fail(
+        'issue ' +
+          issue.id +
+          ' has no comment ' +
+          n +
+          ' (it has ' +
+          plural(comments.length, 'comment') +
+          '; see sit issue show)',
+      );
   } else {
     var prefix = which.toUpperCase();
-    var found = events.filter(function (e) { return e.hash.indexOf(prefix) === 0; });
-    if (found.length !== 1) fail(found.length === 0 ? 'no comment of ' + issue.id + ' has a record hash starting with ' + JSON.stringify(which) : 'the record hash prefix ' + JSON.stringify(which) + ' is ambiguous; give more characters');
+    var found = events.filter(function (e) {
+      return e.hash.indexOf(prefix) === 0;
+    });
+    if (found.length !== 1)
+      fail(
+        found.length === 0
+          ? 'no comment of ' + issue.id + ' has a record hash starting with ' + JSON.stringify(which)
+          : 'the record hash prefix ' + JSON.stringify(which) + ' is ambiguous; give more characters',
+      );
     pick = found[0];
   }
   var entry = comments[pick.comment];
-  if (!entry || !('merge_request' in entry)) fail('comment ' + (pick.comment + 1) + ' of ' + issue.id + ' records a merge; it cannot be changed');
+  if (!entry || !('merge_request' in entry))
+    fail('comment ' + (pick.comment + 1) + ' of ' + issue.id + ' records a merge; it cannot be changed');
   return { number: pick.comment + 1, hash: pick.hash, entry: entry };
 }
 
 function checkOwnComment(sit, issue, comment) {
   var me = sit.author();
-  if (me === null) fail('no author is configured, so no comment can be yours; set one (git config --global user.name "Your Name")');
+  if (me === null)
+    fail('no author is configured, so no comment can be yours; set one (git config --global user.name "Your Name")');
   if (comment.entry.authors !== me) {
-    fail('comment ' + comment.number + ' of ' + issue.id + ' was written by ' + (comment.entry.authors || 'someone unknown') + ', not by you (' + me + '); only its author can change it');
+    fail(
+      'comment ' +
+        comment.number +
+        ' of ' +
+        issue.id +
+        ' was written by ' +
+        (comment.entry.authors || 'someone unknown') +
+        ', not by you (' +
+        me +
+        '); only its author can change it',
+    );
   }
 }
 
 function cmdComment(sit, argv) {
-  var parsed = parseArgs(argv, withText({ '--edit': { key: 'edit', value: true }, '--delete': { key: 'delete', value: true } }));
+  var parsed = parseArgs(
+    argv,
+    withText({ '--edit': { key: 'edit', value: true }, '--delete': { key: 'delete', value: true } }),
+  );
   if (parsed.help) return sit.write(COMMENT_HELP);
   var o = parsed.options;
   var id = oneIssueId(sit, parsed.positionals, 'sit issue comment ID');
@@ -92,7 +128,10 @@ function cmdComment(sit, argv) {
     text = sit.edit({
       initial: target ? str(target.entry.text).replace(/\s*$/, '\n') : '',
       fileName: 'COMMENT_EDITMSG.md',
-      help: (target ? 'Edit comment ' + target.number + ' on ' : 'Write your comment on ') + id + ' (Markdown).\nThese help lines are removed; an empty comment aborts.',
+      help:
+        (target ? 'Edit comment ' + target.number + ' on ' : 'Write your comment on ') +
+        id +
+        ' (Markdown).\nThese help lines are removed; an empty comment aborts.',
     });
   }
   text = tidy(text);

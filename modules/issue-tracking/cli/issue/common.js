@@ -8,7 +8,20 @@ var DEFINITIONS_ID = 'issue-tracking-definitions';
 var DEFAULT_ONELINER = "join(' | ', [id, summary || ''])";
 
 // Colours offered to new labels, in order; the first one no label uses yet is taken.
-var LABEL_PALETTE = ['#d73a4a', '#0075ca', '#cfd3d7', '#a2eeef', '#7057ff', '#008672', '#e4e669', '#d876e3', '#fbca04', '#0e8a16', '#1d76db', '#b60205'];
+var LABEL_PALETTE = [
+  '#d73a4a',
+  '#0075ca',
+  '#cfd3d7',
+  '#a2eeef',
+  '#7057ff',
+  '#008672',
+  '#e4e669',
+  '#d876e3',
+  '#fbca04',
+  '#0e8a16',
+  '#1d76db',
+  '#b60205',
+];
 
 function UserError(message) {
   this.name = 'UserError';
@@ -39,12 +52,32 @@ function sortedJson(value, indent) {
   var inner = indent + '  ';
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return '[\n' + value.map(function (v) { return inner + sortedJson(v, inner); }).join(',\n') + '\n' + indent + ']';
+    return (
+      '[\n' +
+      value
+        .map(function (v) {
+          return inner + sortedJson(v, inner);
+        })
+        .join(',\n') +
+      '\n' +
+      indent +
+      ']'
+    );
   }
   if (value !== null && typeof value === 'object') {
     var keys = Object.keys(value).sort(compareStrings);
     if (keys.length === 0) return '{}';
-    return '{\n' + keys.map(function (k) { return inner + JSON.stringify(k) + ': ' + sortedJson(value[k], inner); }).join(',\n') + '\n' + indent + '}';
+    return (
+      '{\n' +
+      keys
+        .map(function (k) {
+          return inner + JSON.stringify(k) + ': ' + sortedJson(value[k], inner);
+        })
+        .join(',\n') +
+      '\n' +
+      indent +
+      '}'
+    );
   }
   return JSON.stringify(value === undefined ? null : value);
 }
@@ -61,7 +94,13 @@ function formatTime(timestamp) {
 }
 
 function indentText(text, prefix) {
-  return text.replace(/\s+$/, '').split('\n').map(function (line) { return line === '' ? '' : prefix + line; }).join('\n');
+  return text
+    .replace(/\s+$/, '')
+    .split('\n')
+    .map(function (line) {
+      return line === '' ? '' : prefix + line;
+    })
+    .join('\n');
 }
 
 // Leading blank lines and trailing white space go; the rest is kept as written.
@@ -71,8 +110,10 @@ function tidy(text) {
 
 // `Name <email>` → `Name`.
 function personName(authors) {
-  var name = String(authors || '').replace(/\s*<[^>]*>\s*$/, '').trim();
-  return name === '' ? (String(authors || '').trim() || 'someone') : name;
+  var name = String(authors || '')
+    .replace(/\s*<[^>]*>\s*$/, '')
+    .trim();
+  return name === '' ? String(authors || '').trim() || 'someone' : name;
 }
 
 function shortId(id) {
@@ -84,7 +125,11 @@ function str(value) {
 }
 
 function strings(value) {
-  return Array.isArray(value) ? value.filter(function (v) { return typeof v === 'string'; }) : [];
+  return Array.isArray(value)
+    ? value.filter(function (v) {
+        return typeof v === 'string';
+      })
+    : [];
 }
 
 function lineList(values) {
@@ -107,14 +152,22 @@ function resolveId(sit, prefix, anyId) {
   var wanted = prefix.charAt(0) === '#' && prefix.length > 1 ? prefix.slice(1) : prefix;
   if (ids.indexOf(wanted) >= 0) return wanted;
   var lower = wanted.toLowerCase();
-  var matches = ids.filter(function (id) { return id.toLowerCase().indexOf(lower) === 0; });
+  var matches = ids.filter(function (id) {
+    return id.toLowerCase().indexOf(lower) === 0;
+  });
   if (matches.length === 1) return matches[0];
   if (matches.length === 0 && anyId) return wanted;
   if (matches.length === 0) fail('no issue id starts with ' + JSON.stringify(prefix) + '; see `sit issue list --all`');
   var shown = matches.slice(0, 10);
   fail(
-    'issue id prefix ' + JSON.stringify(prefix) + ' is ambiguous, it matches ' + matches.length + ' issues: ' +
-      shown.join(', ') + (matches.length > shown.length ? ', …' : '') + '; give more characters',
+    'issue id prefix ' +
+      JSON.stringify(prefix) +
+      ' is ambiguous, it matches ' +
+      matches.length +
+      ' issues: ' +
+      shown.join(', ') +
+      (matches.length > shown.length ? ', …' : '') +
+      '; give more characters',
   );
 }
 
@@ -154,15 +207,23 @@ function definitions(sit) {
 }
 
 function findLabel(defs, name) {
-  var exact = defs.labels.filter(function (l) { return l.name === name; })[0];
+  var exact = defs.labels.filter(function (l) {
+    return l.name === name;
+  })[0];
   if (exact) return exact;
-  return defs.labels.filter(function (l) { return l.name.toLowerCase() === name.toLowerCase(); })[0];
+  return defs.labels.filter(function (l) {
+    return l.name.toLowerCase() === name.toLowerCase();
+  })[0];
 }
 
 function findMilestone(defs, title) {
-  var exact = defs.milestones.filter(function (m) { return m.title === title; })[0];
+  var exact = defs.milestones.filter(function (m) {
+    return m.title === title;
+  })[0];
   if (exact) return exact;
-  return defs.milestones.filter(function (m) { return m.title.toLowerCase() === title.toLowerCase(); })[0];
+  return defs.milestones.filter(function (m) {
+    return m.title.toLowerCase() === title.toLowerCase();
+  })[0];
 }
 
 // Writes a definition record, creating the definitions item (with a summary, details and a close,
@@ -172,14 +233,19 @@ function writeDefinition(sit, record) {
     sit.newRecord(DEFINITIONS_ID, record);
     return;
   }
-  sit.newItem([
-    { files: { text: 'Labels and milestones of this tracker' }, types: ['SummaryChanged', 'Closed'] },
-    {
-      files: { text: 'This item holds the definitions of labels (name, colour, description) and milestones (title, description, due date) of the issue-tracking module. It is not an issue; see `sit issue labels` and `sit issue milestones`.' },
-      types: ['DetailsChanged'],
-    },
-    record,
-  ], { id: DEFINITIONS_ID });
+  sit.newItem(
+    [
+      { files: { text: 'Labels and milestones of this tracker' }, types: ['SummaryChanged', 'Closed'] },
+      {
+        files: {
+          text: 'This item holds the definitions of labels (name, colour, description) and milestones (title, description, due date) of the issue-tracking module. It is not an issue; see `sit issue labels` and `sit issue milestones`.',
+        },
+        types: ['DetailsChanged'],
+      },
+      record,
+    ],
+    { id: DEFINITIONS_ID },
+  );
 }
 
 // Black or white, whichever reads better on `hex` (WCAG relative luminance).
@@ -208,7 +274,9 @@ function labelSegments(labels, defs) {
 function timelineOf(issue) {
   if (Array.isArray(issue.timeline)) return issue.timeline;
   var comments = Array.isArray(issue.comments) ? issue.comments : [];
-  return comments.map(function (c, i) { return { type: 'comment', comment: i }; });
+  return comments.map(function (c, i) {
+    return { type: 'comment', comment: i };
+  });
 }
 
 // Open and closed counts of each value of `field` (labels or milestone) over every issue.
@@ -229,7 +297,9 @@ function usage(sit, select) {
   });
   return {
     names: order.sort(compareStrings),
-    of: function (name) { return counts['=' + name] || { open: 0, closed: 0 }; },
+    of: function (name) {
+      return counts['=' + name] || { open: 0, closed: 0 };
+    },
   };
 }
 

@@ -23,10 +23,13 @@ var EDIT_HELP =
   'summary and the rest the details.\n';
 
 function cmdEdit(sit, argv) {
-  var parsed = parseArgs(argv, withText({
-    '--summary': { key: 'summary', value: true },
-    '--details': { key: 'details', value: true },
-  }));
+  var parsed = parseArgs(
+    argv,
+    withText({
+      '--summary': { key: 'summary', value: true },
+      '--details': { key: 'details', value: true },
+    }),
+  );
   if (parsed.help) return sit.write(EDIT_HELP);
   var id = oneIssueId(sit, parsed.positionals, 'sit issue edit ID');
   noMore(parsed.positionals, 1);
@@ -34,10 +37,15 @@ function cmdEdit(sit, argv) {
   var issue = sit.item(id);
   var oldSummary = str(issue.summary);
   var oldDetails = str(issue.details);
-  var text = issueText(sit, o, { summary: oldSummary, details: oldDetails }, {
-    verb: 'Edit',
-    initial: oldSummary + '\n\n' + oldDetails + '\n',
-  });
+  var text = issueText(
+    sit,
+    o,
+    { summary: oldSummary, details: oldDetails },
+    {
+      verb: 'Edit',
+      initial: oldSummary + '\n\n' + oldDetails + '\n',
+    },
+  );
   var changed = [];
   if (text.summary !== oldSummary) {
     sit.newRecord(id, { files: { text: text.summary }, types: ['SummaryChanged'] });

@@ -9,8 +9,8 @@ var noMore = parsing.noMore;
 
 var FILTERS_HELP =
   'Usage: sit issue filters [--json]\n\n' +
-  'List the named filters `sit issue list --filter NAME` and the web UI\'s Filters menu offer:\n' +
-  'built-in ones (mine and created use your configured name), then the repository\'s\n' +
+  "List the named filters `sit issue list --filter NAME` and the web UI's Filters menu offer:\n" +
+  "built-in ones (mine and created use your configured name), then the repository's\n" +
   '(.sit/config.json: {"issue-tracking": {"filters": {"NAME": "QUERY"}}}), then yours (the user\n' +
   'configuration\'s {"issues": {"filters": {"NAME": "QUERY"}}}); a later one replaces a name.\n\n' +
   'Options:\n' +
@@ -26,8 +26,16 @@ function cmdFilters(sit, argv) {
     sit.print(sortedJson(filters));
     return 0;
   }
-  var rows = [[{ text: 'NAME', style: 'dim' }, { text: 'QUERY', style: 'dim' }, { text: 'FROM', style: 'dim' }]];
-  filters.forEach(function (f) { rows.push([{ text: f.name, style: 'bold' }, f.query, { text: f.source, style: 'dim' }]); });
+  var rows = [
+    [
+      { text: 'NAME', style: 'dim' },
+      { text: 'QUERY', style: 'dim' },
+      { text: 'FROM', style: 'dim' },
+    ],
+  ];
+  filters.forEach(function (f) {
+    rows.push([{ text: f.name, style: 'bold' }, f.query, { text: f.source, style: 'dim' }]);
+  });
   sit.table(rows, { shrink: 1 });
   return 0;
 }

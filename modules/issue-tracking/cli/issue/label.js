@@ -33,14 +33,22 @@ var ASSIGN_HELP =
 
 // `label` and `assign`: +X / X adds, -X removes, --add/--remove for anything.
 function cmdSet(sit, argv, name, what, key, type) {
-  var parsed = parseArgs(argv, {
-    '--add': { key: 'add', value: true, repeat: true },
-    '--remove': { key: 'remove', value: true, repeat: true },
-  }, true);
+  var parsed = parseArgs(
+    argv,
+    {
+      '--add': { key: 'add', value: true, repeat: true },
+      '--remove': { key: 'remove', value: true, repeat: true },
+    },
+    true,
+  );
   if (parsed.help) return sit.write(name === 'label' ? LABEL_HELP : ASSIGN_HELP);
   var id = oneIssueId(sit, parsed.positionals, 'sit issue ' + name + ' ID ...');
-  var add = (parsed.options.add || []).map(function (v) { return checkLabel(what, v); });
-  var remove = (parsed.options.remove || []).map(function (v) { return checkLabel(what, v); });
+  var add = (parsed.options.add || []).map(function (v) {
+    return checkLabel(what, v);
+  });
+  var remove = (parsed.options.remove || []).map(function (v) {
+    return checkLabel(what, v);
+  });
   parsed.positionals.slice(1).forEach(function (word) {
     if (word[0] === '-') remove.push(checkLabel(what, word.slice(1)));
     else if (word[0] === '+') add.push(checkLabel(what, word.slice(1)));
@@ -50,20 +58,41 @@ function cmdSet(sit, argv, name, what, key, type) {
     if (remove.indexOf(v) >= 0) fail('the ' + what + ' ' + JSON.stringify(v) + ' is both added and removed');
   });
   var current = strings(sit.item(id)[key]);
-  var added = add.filter(function (v, i) { return current.indexOf(v) < 0 && add.indexOf(v) === i; });
-  var removed = remove.filter(function (v, i) { return current.indexOf(v) >= 0 && remove.indexOf(v) === i; });
-  add.filter(function (v, i) { return current.indexOf(v) >= 0 && add.indexOf(v) === i; }).forEach(function (v) {
-    sit.eprint('Note: ' + id + ' already has the ' + what + ' ' + JSON.stringify(v) + '; nothing to add');
+  var added = add.filter(function (v, i) {
+    return current.indexOf(v) < 0 && add.indexOf(v) === i;
   });
-  remove.filter(function (v, i) { return current.indexOf(v) < 0 && remove.indexOf(v) === i; }).forEach(function (v) {
-    sit.eprint('Note: ' + id + ' has no ' + what + ' ' + JSON.stringify(v) + '; nothing to remove');
+  var removed = remove.filter(function (v, i) {
+    return current.indexOf(v) >= 0 && remove.indexOf(v) === i;
   });
+  add
+    .filter(function (v, i) {
+      return current.indexOf(v) >= 0 && add.indexOf(v) === i;
+    })
+    .forEach(function (v) {
+      sit.eprint('Note: ' + id + ' already has the ' + what + ' ' + JSON.stringify(v) + '; nothing to add');
+    });
+  remove
+    .filter(function (v, i) {
+      return current.indexOf(v) < 0 && remove.indexOf(v) === i;
+    })
+    .forEach(function (v) {
+      sit.eprint('Note: ' + id + ' has no ' + what + ' ' + JSON.stringify(v) + '; nothing to remove');
+    });
   if (what === 'label' && added.length > 0) {
     var defs = definitions(sit);
     if (defs.labels.length > 0) {
-      added.filter(function (v) { return !findLabel(defs, v); }).forEach(function (v) {
-        sit.eprint('Note: the label ' + JSON.stringify(v) + ' is not defined; define it with: sit issue labels define ' + JSON.stringify(v));
-      });
+      added
+        .filter(function (v) {
+          return !findLabel(defs, v);
+        })
+        .forEach(function (v) {
+          sit.eprint(
+            'Note: the label ' +
+              JSON.stringify(v) +
+              ' is not defined; define it with: sit issue labels define ' +
+              JSON.stringify(v),
+          );
+        });
     }
   }
   if (added.length > 0 || removed.length > 0) {
@@ -73,7 +102,12 @@ function cmdSet(sit, argv, name, what, key, type) {
     sit.newRecord(id, { files: files, types: [type] });
     // What the reducer makes of the new record (removed first, then added, sorted): reducing the
     // item again would load the reducers for one line of output.
-    current = current.filter(function (v) { return removed.indexOf(v) < 0; }).concat(added).sort();
+    current = current
+      .filter(function (v) {
+        return removed.indexOf(v) < 0;
+      })
+      .concat(added)
+      .sort();
   }
   var title = what === 'label' ? 'Labels' : 'Assignees';
   sit.print(title + ' of ' + id + ': ' + (current.length > 0 ? current.join(', ') : '-'));

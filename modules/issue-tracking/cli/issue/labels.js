@@ -22,7 +22,9 @@ var LABELS_HELP =
   '       sit issue labels delete NAME\n\n' +
   'List the labels (defined ones, and any others issues carry) with their open and closed issues,\n' +
   'define a label or change its colour or description, or delete a definition (issues keep the\n' +
-  'label). Definitions are records of the item ' + DEFINITIONS_ID + ', shared like any other.\n\n' +
+  'label). Definitions are records of the item ' +
+  DEFINITIONS_ID +
+  ', shared like any other.\n\n' +
   'Options:\n' +
   '  --color COLOR         #rrggbb or #rgb (a new label without one gets a free palette colour)\n' +
   '  --description TEXT    one line saying what the label means\n' +
@@ -51,7 +53,9 @@ function cmdLabels(sit, argv) {
     if (parsed.positionals.length < 2) fail('give the label name (sit issue labels ' + action + ' NAME)');
     noMore(parsed.positionals, 2, 'quote a name with spaces');
     var name = oneLineValue('label name', parsed.positionals[1]);
-    var existing = defs.labels.filter(function (l) { return l.name === name; })[0];
+    var existing = defs.labels.filter(function (l) {
+      return l.name === name;
+    })[0];
     if (action === 'delete') {
       if (o.color !== undefined || o.description !== undefined) fail('delete takes no --color or --description');
       if (!existing) fail('the label ' + JSON.stringify(name) + ' is not defined');
@@ -62,41 +66,75 @@ function cmdLabels(sit, argv) {
     var files = { name: name };
     if (o.color !== undefined) files.color = parseColor(o.color);
     else if (!existing || !existing.color) {
-      var used = defs.labels.map(function (l) { return l.color; });
-      files.color = LABEL_PALETTE.filter(function (c) { return used.indexOf(c) < 0; })[0] || LABEL_PALETTE[defs.labels.length % LABEL_PALETTE.length];
+      var used = defs.labels.map(function (l) {
+        return l.color;
+      });
+      files.color =
+        LABEL_PALETTE.filter(function (c) {
+          return used.indexOf(c) < 0;
+        })[0] || LABEL_PALETTE[defs.labels.length % LABEL_PALETTE.length];
     }
     if (o.description !== undefined) {
       var description = String(o.description).trim();
       if (/[\r\n]/.test(description)) fail('the description must be one line');
       files.description = description;
     }
-    if (existing && files.color === undefined && files.description === undefined) fail('give --color or --description to change the label ' + JSON.stringify(name));
+    if (existing && files.color === undefined && files.description === undefined)
+      fail('give --color or --description to change the label ' + JSON.stringify(name));
     writeDefinition(sit, { files: files, types: ['LabelDefined'] });
     sit.print((existing ? 'Changed' : 'Defined') + ' the label ' + JSON.stringify(name));
     return 0;
   }
-  if (action !== undefined) fail('unknown action ' + JSON.stringify(action) + '; use define or delete, or nothing to list the labels');
+  if (action !== undefined)
+    fail('unknown action ' + JSON.stringify(action) + '; use define or delete, or nothing to list the labels');
   if (o.color !== undefined || o.description !== undefined) fail('--color and --description go with define');
   var used2 = usage(sit, '[state, labels]');
-  var names = defs.labels.map(function (l) { return l.name; });
-  used2.names.forEach(function (n) { if (names.indexOf(n) < 0) names.push(n); });
+  var names = defs.labels.map(function (l) {
+    return l.name;
+  });
+  used2.names.forEach(function (n) {
+    if (names.indexOf(n) < 0) names.push(n);
+  });
   names.sort(compareStrings);
   var entries = names.map(function (n) {
-    var def = defs.labels.filter(function (l) { return l.name === n; })[0];
+    var def = defs.labels.filter(function (l) {
+      return l.name === n;
+    })[0];
     var c = used2.of(n);
-    return { name: n, color: def ? def.color : null, description: def ? def.description : '', defined: !!def, open: c.open, closed: c.closed };
+    return {
+      name: n,
+      color: def ? def.color : null,
+      description: def ? def.description : '',
+      defined: !!def,
+      open: c.open,
+      closed: c.closed,
+    };
   });
   if (o.json) {
     sit.print(sortedJson(entries));
     return 0;
   }
   if (entries.length === 0) {
-    sit.eprint('No labels yet. Define one with: sit issue labels define bug --color "#d73a4a" --description "Something is not working"');
+    sit.eprint(
+      'No labels yet. Define one with: sit issue labels define bug --color "#d73a4a" --description "Something is not working"',
+    );
     return 0;
   }
-  var rows = [[{ text: 'LABEL', style: 'dim' }, { text: 'OPEN', style: 'dim' }, { text: 'CLOSED', style: 'dim' }, { text: 'DESCRIPTION', style: 'dim' }]];
+  var rows = [
+    [
+      { text: 'LABEL', style: 'dim' },
+      { text: 'OPEN', style: 'dim' },
+      { text: 'CLOSED', style: 'dim' },
+      { text: 'DESCRIPTION', style: 'dim' },
+    ],
+  ];
   entries.forEach(function (e) {
-    rows.push([labelSegments([e.name], defs), String(e.open), String(e.closed), e.defined ? e.description : { text: '(not defined)', style: 'dim' }]);
+    rows.push([
+      labelSegments([e.name], defs),
+      String(e.open),
+      String(e.closed),
+      e.defined ? e.description : { text: '(not defined)', style: 'dim' },
+    ]);
   });
   sit.table(rows, { align: ['left', 'right', 'right', 'left'], shrink: 3, page: true });
   return 0;

@@ -62,7 +62,9 @@ function rawString(text) {
 // literal parts and each value (a missing value is empty); other text is a JMESPath expression.
 function formatExpression(format) {
   if (format.indexOf('{{') < 0) return format;
-  var template = format.replace(/\\(t|n|\\)/g, function (m, c) { return c === 't' ? '\t' : c === 'n' ? '\n' : '\\'; });
+  var template = format.replace(/\\(t|n|\\)/g, function (m, c) {
+    return c === 't' ? '\t' : c === 'n' ? '\n' : '\\';
+  });
   var parts = [];
   var rest = template;
   while (rest !== '') {
@@ -76,20 +78,25 @@ function formatExpression(format) {
     if (open > 0) parts.push(rawString(rest.slice(0, open)));
     var expr = rest.slice(open + 2, close).trim();
     if (expr === '') fail('--format: an empty {{ }} placeholder');
-    parts.push("to_string((" + expr + ") || '')");
+    parts.push('to_string((' + expr + ") || '')");
     rest = rest.slice(close + 2);
   }
   return "join('', [" + parts.join(', ') + '])';
 }
 
-var TABLE_SELECT = "[id, state, summary || '', labels || `[]`, length(comments || `[]`), last_updated_timestamp || timestamp || '']";
+var TABLE_SELECT =
+  "[id, state, summary || '', labels || `[]`, length(comments || `[]`), last_updated_timestamp || timestamp || '']";
 
 function listTable(sit, query, options, defs, shown) {
   var result = sit.search(query, Object.assign({}, options, { select: TABLE_SELECT }));
   if (result.items.length === 0) return result;
   var header = [
-    { text: 'STATE', style: 'dim' }, { text: 'ID', style: 'dim' }, { text: 'SUMMARY', style: 'dim' },
-    { text: 'LABELS', style: 'dim' }, { text: 'COMMENTS', style: 'dim' }, { text: 'UPDATED', style: 'dim' },
+    { text: 'STATE', style: 'dim' },
+    { text: 'ID', style: 'dim' },
+    { text: 'SUMMARY', style: 'dim' },
+    { text: 'LABELS', style: 'dim' },
+    { text: 'COMMENTS', style: 'dim' },
+    { text: 'UPDATED', style: 'dim' },
   ];
   var rows = [header];
   result.items.forEach(function (row) {
@@ -104,26 +111,33 @@ function listTable(sit, query, options, defs, shown) {
       { time: str(row[5]), format: 'short' },
     ]);
   });
-  var title = [{ text: 'Showing ' + result.items.length + ' of ' + plural(result.total, 'issue') + ' · ' + shown, style: 'dim' }];
+  var title = [
+    { text: 'Showing ' + result.items.length + ' of ' + plural(result.total, 'issue') + ' · ' + shown, style: 'dim' },
+  ];
   sit.table(rows, { align: ['left', 'left', 'left', 'left', 'right', 'right'], shrink: 2, page: true, title: title });
   return result;
 }
 
 function cmdList(sit, argv) {
-  var parsed = parseArgs(argv, {
-    '--all': { key: 'all' },
-    '--json': { key: 'json' },
-    '--table': { key: 'table' },
-    '--jmespath': { key: 'jmespath', value: true },
-    '--limit': { key: 'limit', value: true },
-    '--format': { key: 'format', value: true },
-    '-f': { key: 'filter', value: true },
-    '--filter': { key: 'filter', value: true },
-    '--color': { key: 'color', value: true },
-  }, true);
+  var parsed = parseArgs(
+    argv,
+    {
+      '--all': { key: 'all' },
+      '--json': { key: 'json' },
+      '--table': { key: 'table' },
+      '--jmespath': { key: 'jmespath', value: true },
+      '--limit': { key: 'limit', value: true },
+      '--format': { key: 'format', value: true },
+      '-f': { key: 'filter', value: true },
+      '--filter': { key: 'filter', value: true },
+      '--color': { key: 'color', value: true },
+    },
+    true,
+  );
   if (parsed.help) return sit.write(LIST_HELP);
   var o = parsed.options;
-  if (o.color !== undefined && ['auto', 'always', 'never'].indexOf(o.color) < 0) fail('--color takes auto, always or never, got ' + JSON.stringify(o.color));
+  if (o.color !== undefined && ['auto', 'always', 'never'].indexOf(o.color) < 0)
+    fail('--color takes auto, always or never, got ' + JSON.stringify(o.color));
   var terminal = sit.terminal(o.color !== undefined ? { color: o.color } : undefined);
   var query = parsed.positionals.join(' ');
   var options = {};
@@ -134,7 +148,9 @@ function cmdList(sit, argv) {
     if (!/^\d+$/.test(o.limit)) fail('--limit needs a whole number, got ' + JSON.stringify(o.limit));
     options.limit = Number(o.limit);
   }
-  var shown = (o.filter !== undefined ? '--filter ' + o.filter + ' ' : '') + (query.trim() === '' ? (o.all ? 'is:all' : 'is:open') : query.trim());
+  var shown =
+    (o.filter !== undefined ? '--filter ' + o.filter + ' ' : '') +
+    (query.trim() === '' ? (o.all ? 'is:all' : 'is:open') : query.trim());
   var result;
   var oneliner = configuredOneliner(sit);
   if (o.json) {
@@ -150,9 +166,16 @@ function cmdList(sit, argv) {
     result = listTable(sit, query, options, definitions(sit), shown);
   }
   if (result.total === 0) {
-    var issues = sit.itemIds().filter(function (id) { return id !== DEFINITIONS_ID; });
+    var issues = sit.itemIds().filter(function (id) {
+      return id !== DEFINITIONS_ID;
+    });
     if (issues.length === 0) sit.eprint('No issues yet. Create the first one with: sit issue new');
-    else sit.eprint('No issues match ' + shown + (query.indexOf('is:') < 0 && !o.all ? ' (open issues only: add is:all or --all for closed ones too)' : ''));
+    else
+      sit.eprint(
+        'No issues match ' +
+          shown +
+          (query.indexOf('is:') < 0 && !o.all ? ' (open issues only: add is:all or --all for closed ones too)' : ''),
+      );
   }
   return 0;
 }

@@ -35,7 +35,12 @@ function cmdMilestone(sit, argv) {
     if (value !== current) {
       var defs = definitions(sit);
       if (defs.milestones.length > 0 && !findMilestone(defs, value)) {
-        sit.eprint('Note: the milestone ' + JSON.stringify(value) + ' is not defined; define it with: sit issue milestones define ' + JSON.stringify(value));
+        sit.eprint(
+          'Note: the milestone ' +
+            JSON.stringify(value) +
+            ' is not defined; define it with: sit issue milestones define ' +
+            JSON.stringify(value),
+        );
       }
       sit.newRecord(id, { files: { milestone: value + '\n' }, types: ['MilestoneChanged'] });
       current = value;

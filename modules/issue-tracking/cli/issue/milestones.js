@@ -19,7 +19,9 @@ var MILESTONES_HELP =
   '       sit issue milestones delete TITLE\n\n' +
   'List the milestones (defined ones, and any others issues carry) with their progress, define a\n' +
   'milestone or change it, or delete a definition (issues keep the milestone). Definitions are\n' +
-  'records of the item ' + DEFINITIONS_ID + '.\n\n' +
+  'records of the item ' +
+  DEFINITIONS_ID +
+  '.\n\n' +
   'Options:\n' +
   '  --due DATE            the due date, YYYY-MM-DD\n' +
   '  --no-due              remove the due date\n' +
@@ -46,7 +48,9 @@ function cmdMilestones(sit, argv) {
     if (parsed.positionals.length < 2) fail('give the milestone title (sit issue milestones ' + action + ' TITLE)');
     noMore(parsed.positionals, 2, 'quote a title with spaces');
     var title = oneLineValue('milestone title', parsed.positionals[1]);
-    var existing = defs.milestones.filter(function (m) { return m.title === title; })[0];
+    var existing = defs.milestones.filter(function (m) {
+      return m.title === title;
+    })[0];
     if (action === 'delete') {
       if (changes) fail('delete takes no other options');
       if (!existing) fail('the milestone ' + JSON.stringify(title) + ' is not defined');
@@ -66,22 +70,44 @@ function cmdMilestones(sit, argv) {
     if (o.description !== undefined) files.description = String(o.description).trim();
     if (o.close) files.state = 'closed';
     if (o.reopen) files.state = 'open';
-    if (existing && !changes) fail('give --due, --no-due, --description, --close or --reopen to change the milestone ' + JSON.stringify(title));
+    if (existing && !changes)
+      fail('give --due, --no-due, --description, --close or --reopen to change the milestone ' + JSON.stringify(title));
     writeDefinition(sit, { files: files, types: ['MilestoneDefined'] });
     sit.print((existing ? 'Changed' : 'Defined') + ' the milestone ' + JSON.stringify(title));
     return 0;
   }
-  if (action !== undefined) fail('unknown action ' + JSON.stringify(action) + '; use define or delete, or nothing to list the milestones');
+  if (action !== undefined)
+    fail('unknown action ' + JSON.stringify(action) + '; use define or delete, or nothing to list the milestones');
   if (changes) fail('--due, --description, --close and --reopen go with define');
   var used = usage(sit, '[state, milestone]');
   var entries = defs.milestones.map(function (m) {
     var c = used.of(m.title);
-    return { title: m.title, due: m.due, state: m.state, description: m.description, defined: true, open: c.open, closed: c.closed };
+    return {
+      title: m.title,
+      due: m.due,
+      state: m.state,
+      description: m.description,
+      defined: true,
+      open: c.open,
+      closed: c.closed,
+    };
   });
   used.names.forEach(function (t) {
-    if (!defs.milestones.some(function (m) { return m.title === t; })) {
+    if (
+      !defs.milestones.some(function (m) {
+        return m.title === t;
+      })
+    ) {
       var c = used.of(t);
-      entries.push({ title: t, due: null, state: 'open', description: '', defined: false, open: c.open, closed: c.closed });
+      entries.push({
+        title: t,
+        due: null,
+        state: 'open',
+        description: '',
+        defined: false,
+        open: c.open,
+        closed: c.closed,
+      });
     }
   });
   if (o.json) {
@@ -92,7 +118,15 @@ function cmdMilestones(sit, argv) {
     sit.eprint('No milestones yet. Define one with: sit issue milestones define 1.0 --due 2025-12-31');
     return 0;
   }
-  var rows = [[{ text: 'MILESTONE', style: 'dim' }, { text: 'STATE', style: 'dim' }, { text: 'DUE', style: 'dim' }, { text: 'PROGRESS', style: 'dim' }, { text: 'DESCRIPTION', style: 'dim' }]];
+  var rows = [
+    [
+      { text: 'MILESTONE', style: 'dim' },
+      { text: 'STATE', style: 'dim' },
+      { text: 'DUE', style: 'dim' },
+      { text: 'PROGRESS', style: 'dim' },
+      { text: 'DESCRIPTION', style: 'dim' },
+    ],
+  ];
   entries.forEach(function (e) {
     var total = e.open + e.closed;
     var percent = total === 0 ? 0 : Math.floor((e.closed * 100) / total);

@@ -29,41 +29,73 @@ var NEW_HELP =
 
 function findTemplate(sit, name) {
   var templates = sit.templates();
-  var found = templates.filter(function (t) { return t.name === name; })[0];
+  var found = templates.filter(function (t) {
+    return t.name === name;
+  })[0];
   if (found) return found;
-  fail('no template ' + JSON.stringify(name) + (templates.length === 0
-    ? '; this repository has none (add .sit/templates/NAME.md)'
-    : '; templates: ' + templates.map(function (t) { return t.name; }).join(', ')));
+  fail(
+    'no template ' +
+      JSON.stringify(name) +
+      (templates.length === 0
+        ? '; this repository has none (add .sit/templates/NAME.md)'
+        : '; templates: ' +
+          templates
+            .map(function (t) {
+              return t.name;
+            })
+            .join(', ')),
+  );
 }
 
 function cmdNew(sit, argv) {
-  var parsed = parseArgs(argv, withText({
-    '--summary': { key: 'summary', value: true },
-    '--details': { key: 'details', value: true },
-    '-t': { key: 'template', value: true },
-    '--template': { key: 'template', value: true },
-    '-l': { key: 'label', value: true, repeat: true },
-    '--label': { key: 'label', value: true, repeat: true },
-    '-a': { key: 'assignee', value: true, repeat: true },
-    '--assignee': { key: 'assignee', value: true, repeat: true },
-    '--milestone': { key: 'milestone', value: true },
-  }));
+  var parsed = parseArgs(
+    argv,
+    withText({
+      '--summary': { key: 'summary', value: true },
+      '--details': { key: 'details', value: true },
+      '-t': { key: 'template', value: true },
+      '--template': { key: 'template', value: true },
+      '-l': { key: 'label', value: true, repeat: true },
+      '--label': { key: 'label', value: true, repeat: true },
+      '-a': { key: 'assignee', value: true, repeat: true },
+      '--assignee': { key: 'assignee', value: true, repeat: true },
+      '--milestone': { key: 'milestone', value: true },
+    }),
+  );
   if (parsed.help) return sit.write(NEW_HELP);
   var o = parsed.options;
-  if (parsed.positionals.length > 0) fail('unexpected argument ' + JSON.stringify(parsed.positionals[0]) + '; quote the summary and give it with --summary or -m');
+  if (parsed.positionals.length > 0)
+    fail(
+      'unexpected argument ' +
+        JSON.stringify(parsed.positionals[0]) +
+        '; quote the summary and give it with --summary or -m',
+    );
   var template = o.template === undefined ? null : findTemplate(sit, o.template);
   var base = { summary: template ? template.summary : '', details: template ? template.body : '' };
   var initial = template ? template.summary + '\n\n' + template.body + '\n' : '';
   var text = issueText(sit, o, base, { verb: 'Write', initial: initial });
   // A one-line message keeps the template's body as the details.
   if (template && text.details === '' && o.details === undefined) text.details = template.body;
-  var labels = (o.label || []).map(function (l) { return checkLabel('label', l); });
-  var assignees = (o.assignee || []).map(function (a) { return checkLabel('assignee', a); });
+  var labels = (o.label || []).map(function (l) {
+    return checkLabel('label', l);
+  });
+  var assignees = (o.assignee || []).map(function (a) {
+    return checkLabel('assignee', a);
+  });
   if (template) {
-    template.labels.forEach(function (l) { if (labels.indexOf(l) < 0) labels.push(l); });
-    template.assignees.forEach(function (a) { if (assignees.indexOf(a) < 0) assignees.push(a); });
+    template.labels.forEach(function (l) {
+      if (labels.indexOf(l) < 0) labels.push(l);
+    });
+    template.assignees.forEach(function (a) {
+      if (assignees.indexOf(a) < 0) assignees.push(a);
+    });
   }
-  var milestone = o.milestone !== undefined ? checkLabel('milestone', o.milestone) : template && template.milestone ? template.milestone : null;
+  var milestone =
+    o.milestone !== undefined
+      ? checkLabel('milestone', o.milestone)
+      : template && template.milestone
+        ? template.milestone
+        : null;
   var records = [
     { files: { text: text.summary }, types: ['SummaryChanged'] },
     { files: { text: text.details }, types: ['DetailsChanged'] },

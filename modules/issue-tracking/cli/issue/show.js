@@ -33,16 +33,24 @@ function field(label, value) {
 }
 
 function quotedList(values) {
-  return values.map(function (v) { return JSON.stringify(v); }).join(', ');
+  return values
+    .map(function (v) {
+      return JSON.stringify(v);
+    })
+    .join(', ');
 }
 
 // What one timeline event says, after the person's name.
 function eventText(event) {
   switch (event.type) {
-    case 'closed': return 'closed this';
-    case 'reopened': return 'reopened this';
-    case 'summary': return 'changed the summary from ' + JSON.stringify(str(event.from)) + ' to ' + JSON.stringify(str(event.to));
-    case 'details': return event.merge_request ? 'updated the merge request' : 'edited the details';
+    case 'closed':
+      return 'closed this';
+    case 'reopened':
+      return 'reopened this';
+    case 'summary':
+      return 'changed the summary from ' + JSON.stringify(str(event.from)) + ' to ' + JSON.stringify(str(event.to));
+    case 'details':
+      return event.merge_request ? 'updated the merge request' : 'edited the details';
     case 'labels':
     case 'assignees': {
       var what = event.type === 'labels' ? 'label' : 'assignee';
@@ -50,13 +58,16 @@ function eventText(event) {
       var added = strings(event.added);
       var removed = strings(event.removed);
       if (added.length > 0) parts.push('added the ' + what + (added.length === 1 ? ' ' : 's ') + quotedList(added));
-      if (removed.length > 0) parts.push('removed the ' + what + (removed.length === 1 ? ' ' : 's ') + quotedList(removed));
+      if (removed.length > 0)
+        parts.push('removed the ' + what + (removed.length === 1 ? ' ' : 's ') + quotedList(removed));
       return parts.join(' and ');
     }
     case 'milestone':
-      if (event.to === null || event.to === undefined) return 'removed the milestone ' + JSON.stringify(str(event.from));
+      if (event.to === null || event.to === undefined)
+        return 'removed the milestone ' + JSON.stringify(str(event.from));
       return 'set the milestone to ' + JSON.stringify(str(event.to));
-    default: return null;
+    default:
+      return null;
   }
 }
 
@@ -66,7 +77,9 @@ function showSegments(sit, issue, mentions, commits) {
     for (var i = 0; i < arguments.length; i++) out.push(arguments[i]);
     out.push('\n');
   };
-  var list = function (values) { return values.length > 0 ? values.join(', ') : '-'; };
+  var list = function (values) {
+    return values.length > 0 ? values.join(', ') : '-';
+  };
   var closed = issue.state === 'closed';
   line(field('Summary', ''), { text: issue.summary || '-', style: 'bold' });
   line(field('Id', ''), { text: issue.id, style: 'yellow' });
@@ -81,11 +94,23 @@ function showSegments(sit, issue, mentions, commits) {
   if (mrs.length > 0) line(field('Merge requests', mrs.join(', ')));
   var damaged = typeof sit.damagedRecords === 'function' ? sit.damagedRecords(issue.id) : [];
   if (damaged.length > 0) {
-    line(field('Damaged', damaged.length + ' record' + (damaged.length === 1 ? '' : 's') +
-      ' left out (files do not match the hash; run `sit integrity`): ' + damaged.join(', ')));
+    line(
+      field(
+        'Damaged',
+        damaged.length +
+          ' record' +
+          (damaged.length === 1 ? '' : 's') +
+          ' left out (files do not match the hash; run `sit integrity`): ' +
+          damaged.join(', '),
+      ),
+    );
   }
   line('');
-  line(typeof issue.details === 'string' && issue.details.trim() !== '' ? issue.details.replace(/\s+$/, '') : '(no details)');
+  line(
+    typeof issue.details === 'string' && issue.details.trim() !== ''
+      ? issue.details.replace(/\s+$/, '')
+      : '(no details)',
+  );
   var comments = Array.isArray(issue.comments) ? issue.comments : [];
   timelineOf(issue).forEach(function (event) {
     if (!event || typeof event !== 'object') return;
@@ -96,38 +121,66 @@ function showSegments(sit, issue, mentions, commits) {
       else if (comment.merge_request_report === 'failure') what = ', merge request verification failed';
       else if (comment.merge_request) what = ', with merge request ' + comment.merge_request;
       line('');
-      line({ text: 'Comment ' + (event.comment + 1), style: 'bold' }, ' by ', { text: comment.authors || 'unknown', style: 'bold' }, ', ',
-        { time: comment.timestamp }, what, event.edited ? [' (edited ', { time: event.edited }, ')'] : '', ':');
+      line(
+        { text: 'Comment ' + (event.comment + 1), style: 'bold' },
+        ' by ',
+        { text: comment.authors || 'unknown', style: 'bold' },
+        ', ',
+        { time: comment.timestamp },
+        what,
+        event.edited ? [' (edited ', { time: event.edited }, ')'] : '',
+        ':',
+      );
       line(indentText(typeof comment.text === 'string' ? comment.text : '', '    '));
       return;
     }
     if (event.type === 'merged' && comment) {
       line('');
-      line({ text: '• ', style: 'dim' }, { text: personName(comment.authors), style: 'bold' }, ' merged ' + str(comment.text).replace(/^Merged\s*/, '') + ' ', { time: comment.timestamp });
+      line(
+        { text: '• ', style: 'dim' },
+        { text: personName(comment.authors), style: 'bold' },
+        ' merged ' + str(comment.text).replace(/^Merged\s*/, '') + ' ',
+        { time: comment.timestamp },
+      );
       return;
     }
     if (event.type === 'comment_deleted') {
       line('');
-      line({ text: '• ', style: 'dim' }, { text: personName(event.authors), style: 'bold' }, ' deleted a comment ', { time: event.deleted });
+      line({ text: '• ', style: 'dim' }, { text: personName(event.authors), style: 'bold' }, ' deleted a comment ', {
+        time: event.deleted,
+      });
       return;
     }
     var text = eventText(event);
     if (text === null || text === '') return;
     line('');
-    line({ text: '• ', style: 'dim' }, { text: personName(event.authors), style: 'bold' }, ' ' + text + ' ', { time: event.timestamp });
+    line({ text: '• ', style: 'dim' }, { text: personName(event.authors), style: 'bold' }, ' ' + text + ' ', {
+      time: event.timestamp,
+    });
   });
   if (mentions.length > 0) {
     line('');
     line({ text: 'Mentioned in:', style: 'bold' });
     mentions.forEach(function (m) {
-      line('    ', { text: '#' + shortId(m.id), style: 'yellow' }, ' ' + (m.summary || '(no summary)') + ' (' + m.state + '), by ' + personName(m.authors) + ', ', { time: m.timestamp });
+      line(
+        '    ',
+        { text: '#' + shortId(m.id), style: 'yellow' },
+        ' ' + (m.summary || '(no summary)') + ' (' + m.state + '), by ' + personName(m.authors) + ', ',
+        { time: m.timestamp },
+      );
     });
   }
   if (commits.length > 0) {
     line('');
     line({ text: 'Commits:', style: 'bold' });
     commits.forEach(function (c) {
-      line('    ', { text: c.hash.slice(0, 10), style: 'yellow' }, ' ' + c.subject + ' (' + personName(c.author) + ', ', { time: c.date }, ')' + (c.fixes ? ' fixes it' : ''));
+      line(
+        '    ',
+        { text: c.hash.slice(0, 10), style: 'yellow' },
+        ' ' + c.subject + ' (' + personName(c.author) + ', ',
+        { time: c.date },
+        ')' + (c.fixes ? ' fixes it' : ''),
+      );
     });
   }
   return out;

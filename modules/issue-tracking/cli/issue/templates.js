@@ -10,7 +10,7 @@ var noMore = parsing.noMore;
 var TEMPLATES_HELP =
   'Usage: sit issue templates [--json]\n\n' +
   'List the issue templates of this repository: Markdown files in .sit/templates/, offered by\n' +
-  '`sit issue new --template NAME` and on the web UI\'s new-issue page. A template may start with\n' +
+  "`sit issue new --template NAME` and on the web UI's new-issue page. A template may start with\n" +
   'a front matter block (name, about, title, labels, assignees, milestone) between --- lines.\n\n' +
   'Options:\n' +
   '  --json                print the templates as JSON\n' +
@@ -29,8 +29,16 @@ function cmdTemplates(sit, argv) {
     sit.eprint('No templates. Add Markdown files to .sit/templates/, e.g. .sit/templates/bug.md');
     return 0;
   }
-  var rows = [[{ text: 'NAME', style: 'dim' }, { text: 'TITLE', style: 'dim' }, { text: 'ABOUT', style: 'dim' }]];
-  templates.forEach(function (t) { rows.push([{ text: t.name, style: 'bold' }, t.title, t.about]); });
+  var rows = [
+    [
+      { text: 'NAME', style: 'dim' },
+      { text: 'TITLE', style: 'dim' },
+      { text: 'ABOUT', style: 'dim' },
+    ],
+  ];
+  templates.forEach(function (t) {
+    rows.push([{ text: t.name, style: 'bold' }, t.title, t.about]);
+  });
   sit.table(rows, { shrink: 2 });
   return 0;
 }

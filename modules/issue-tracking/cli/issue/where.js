@@ -40,13 +40,19 @@ function cmdWhere(sit, argv) {
     return 0;
   }
   if (rows.length === 0) {
-    sit.print(refs.length > 0 ? 'No branch or tag matches ' + refs.join(', ') : 'The git repository has no branches or tags');
+    sit.print(
+      refs.length > 0 ? 'No branch or tag matches ' + refs.join(', ') : 'The git repository has no branches or tags',
+    );
     return 0;
   }
   var width = 3;
-  rows.forEach(function (r) { width = Math.max(width, r.ref.length); });
+  rows.forEach(function (r) {
+    width = Math.max(width, r.ref.length);
+  });
   var lines = [pad('REF', width + 2) + pad('COMMIT', 14) + 'STATE'];
-  rows.forEach(function (r) { lines.push(pad(r.ref, width + 2) + pad(r.commit.slice(0, 12), 14) + r.state); });
+  rows.forEach(function (r) {
+    lines.push(pad(r.ref, width + 2) + pad(r.commit.slice(0, 12), 14) + r.state);
+  });
   sit.print(lines.join('\n'));
   return 0;
 }
