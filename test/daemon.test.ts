@@ -213,6 +213,15 @@ test('daemon: a second daemon for the same repository refuses to start, in one l
   same(viaDaemon(['issue', 'list', '--all']), expected.get('issue list --all'), 'issue list --all');
 });
 
+test('hostile: a cache directory that cannot hold a socket: commands read directly, sit daemon says why in one line', () => {
+  for (const cache of ['/dev/full', '/dev/null/cache']) {
+    same(run(['issue', 'list', '--all'], { SIT_CACHE_DIR: cache }).stdout, expected.get('issue list --all'), cache);
+    const r = run(['daemon'], { SIT_CACHE_DIR: cache });
+    assert.is(r.status, 1, cache);
+    assert.match(r.stderr, /^cannot use .* for the socket \(.*\); set SIT_CACHE_DIR to a directory of yours\n$/, cache);
+  }
+});
+
 /** Sends `text` to the daemon's socket; resolves to what it answered (up to its close) or 'closed' when it cut the connection. */
 async function raw(text: string | Buffer): Promise<string> {
   const { createConnection } = await import('node:net');

@@ -49,11 +49,16 @@ export function trustedSocket(root: string, env: NodeJS.ProcessEnv = process.env
   } catch {
     return undefined;
   }
-  const socket = lstatSync(path, { throwIfNoEntry: false });
-  if (socket === undefined || !socket.isSocket() || socket.uid !== uid) return undefined;
-  const dir = lstatSync(dirname(path), { throwIfNoEntry: false });
-  if (dir === undefined || !dir.isDirectory() || dir.uid !== uid || (dir.mode & 0o022) !== 0) return undefined;
-  return path;
+  try {
+    const socket = lstatSync(path, { throwIfNoEntry: false });
+    if (socket === undefined || !socket.isSocket() || socket.uid !== uid) return undefined;
+    const dir = lstatSync(dirname(path), { throwIfNoEntry: false });
+    if (dir === undefined || !dir.isDirectory() || dir.uid !== uid || (dir.mode & 0o022) !== 0) return undefined;
+    return path;
+  } catch {
+    // A cache directory that cannot be looked into (a device, a file in the way): no daemon there.
+    return undefined;
+  }
 }
 
 /**

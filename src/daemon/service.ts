@@ -200,9 +200,15 @@ export class DaemonService {
       );
     }
     const dir = dirname(path);
-    makeDirectory(dir);
-    // Only this user may enter the directory of the socket (it holds the caches too).
-    chmodSync(dir, 0o700);
+    try {
+      makeDirectory(dir);
+      // Only this user may enter the directory of the socket (it holds the caches too).
+      chmodSync(dir, 0o700);
+    } catch (error) {
+      throw new DaemonStartError(
+        `cannot use ${dir} for the socket (${error instanceof Error ? error.message : String(error)}); set SIT_CACHE_DIR to a directory of yours`,
+      );
+    }
     await clearSocketPath(path, repo.root, env);
     const server = createServer({ allowHalfOpen: false });
     // The watch begins before the states are read, so that no change falls between the two; an
