@@ -81,9 +81,9 @@ test('sit web answers commands while it runs, and removes its socket when it sto
   const web = await start(['web', '--readonly', '--listen', '127.0.0.1:0'], 'Serving on');
   try {
     await socketAppears();
-    assert.is(ok(['issue', 'list', '--all'], { SIT_DAEMON: 'require' }), listed);
+    assert.is(ok(['issue', 'list', '--all'], { SIT_DAEMON: 'require', SIT_DAEMON_TIMEOUT_MS: '60000' }), listed);
     ok(['issue', 'comment', id, '-m', 'Written while sit web runs.'], { SIT_DAEMON: '0' });
-    const shown = ok(['issue', 'show', id], { SIT_DAEMON: 'require' });
+    const shown = ok(['issue', 'show', id], { SIT_DAEMON: 'require', SIT_DAEMON_TIMEOUT_MS: '60000' });
     assert.match(shown, /Written while sit web runs\./);
     assert.is(timeless(shown), timeless(ok(['issue', 'show', id], { SIT_DAEMON: '0' })));
   } finally {
@@ -101,10 +101,10 @@ test('sit web beside a running sit daemon: it says so and serves; the daemon kee
     web.output(),
     /sit web: not answering other commands: another sit daemon \(process \d+\) already answers/,
   );
-  assert.match(ok(['issue', 'list', '--all'], { SIT_DAEMON: 'require' }), /Served by the web server/);
+  assert.match(ok(['issue', 'list', '--all'], { SIT_DAEMON: 'require', SIT_DAEMON_TIMEOUT_MS: '60000' }), /Served by the web server/);
   await stop(web.child);
   assert.ok(lstatSync(socketFile()).isSocket(), "the daemon's socket is left alone");
-  assert.match(ok(['issue', 'list', '--all'], { SIT_DAEMON: 'require' }), /Served by the web server/);
+  assert.match(ok(['issue', 'list', '--all'], { SIT_DAEMON: 'require', SIT_DAEMON_TIMEOUT_MS: '60000' }), /Served by the web server/);
   await stop(daemon.child);
 });
 

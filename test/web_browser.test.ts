@@ -3,44 +3,22 @@
 // screenshots of the list and the issue page (desktop and 375 px wide) to test-output/.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { available, browserTest, CHROMIUM, launchChromium } from './helpers/browser.ts';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { PROJECT_ROOT, webFixture, type WebFixture } from './helpers/web_fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(PROJECT_ROOT, 'test-output');
-const available = existsSync(CHROMIUM);
-const required = process.env['SIT_REQUIRE_BROWSER'] === '1';
-
-if (!available && !required) {
-  process.stderr.write(
-    `web_browser.test.ts: skipped, ${CHROMIUM} is not installed (set SIT_REQUIRE_BROWSER=1 to fail instead)\n`,
-  );
-}
-
-const run = available || required ? test : test.skip;
+const run = browserTest('web_browser.test.ts');
 
 run('browser: create, comment, live comment from another process, close, search', async () => {
   assert.ok(available, `${CHROMIUM} is required (SIT_REQUIRE_BROWSER=1) but missing`);
-  const { chromium } = await import('playwright-core');
   mkdirSync(OUT, { recursive: true });
   let fixture: WebFixture | undefined;
   let server: RunningServer | undefined;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     fixture = await webFixture();
     await fixture.issue('Web list should remember the last query', {

@@ -4,21 +4,12 @@
 // and the dark theme. Skips, saying so, when /usr/bin/chromium is absent.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync } from 'node:fs';
+import { available, browserTest, launchChromium, type Browser } from './helpers/browser.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { recordFiles, webFixture, type WebFixture } from './helpers/web_fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const required = process.env['SIT_REQUIRE_BROWSER'] === '1';
-if (!available && !required) {
-  process.stderr.write(
-    `web_browser_tracker.test.ts: skipped, ${CHROMIUM} is not installed (set SIT_REQUIRE_BROWSER=1 to fail instead)\n`,
-  );
-}
-const run = available || required ? test : test.skip;
+const run = browserTest('web_browser_tracker.test.ts');
 
-type Browser = Awaited<ReturnType<typeof import('playwright-core')['chromium']['launch']>>;
 let browser: Browser | undefined;
 let fixture: WebFixture | undefined;
 let server: RunningServer | undefined;
@@ -28,20 +19,7 @@ const errors: string[] = [];
 
 test.before(async () => {
   if (!available) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   fixture = await webFixture();
   other = await fixture.issue('Another issue that mentions things', {
     at: new Date(Date.now() - 5 * 86400_000).toISOString(),

@@ -5,44 +5,21 @@
 // overlay policy: data: scripts and inline styles run, inline scripts do not.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync } from 'node:fs';
+import { available, browserTest, CHROMIUM, launchChromium } from './helpers/browser.ts';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { PROJECT_ROOT, recordFiles, webFixture, type WebFixture } from './helpers/web_fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const APP = join(PROJECT_ROOT, 'test', 'fixtures', 'overlay-app');
-const available = existsSync(CHROMIUM);
-const required = process.env['SIT_REQUIRE_BROWSER'] === '1';
-
-if (!available && !required) {
-  process.stderr.write(
-    `web_overlay_browser.test.ts: skipped, ${CHROMIUM} is not installed (set SIT_REQUIRE_BROWSER=1 to fail instead)\n`,
-  );
-}
-
-const run = available || required ? test : test.skip;
+const run = browserTest('web_overlay_browser.test.ts');
 
 run(
   'an overlay web app lists, opens, comments, closes, reopens, creates and shows patches through the JSON API',
   async () => {
     assert.ok(available, `${CHROMIUM} is required (SIT_REQUIRE_BROWSER=1) but missing`);
-    const { chromium } = await import('playwright-core');
     let fixture: WebFixture | undefined;
     let server: RunningServer | undefined;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       fixture = await webFixture();
       const id = await fixture.issue('Overlay issue about wombats', {

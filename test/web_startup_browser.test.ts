@@ -4,46 +4,24 @@
 // reducer is deliberately slow, so that the index is not ready while the page is looked at.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, rmSync } from 'node:fs';
+import { available, browserTest, CHROMIUM, launchChromium } from './helpers/browser.ts';
+import { rmSync } from 'node:fs';
 import { ItemIndex } from '../src/reduce/mod.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { coldCache, SLOW_LIMITS, slowFixture } from './helpers/startup_fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const required = process.env['SIT_REQUIRE_BROWSER'] === '1';
-
-if (!available && !required) {
-  process.stderr.write(
-    `web_startup_browser.test.ts: skipped, ${CHROMIUM} is not installed (set SIT_REQUIRE_BROWSER=1 to fail instead)\n`,
-  );
-}
-
-const run = available || required ? test : test.skip;
+const run = browserTest('web_startup_browser.test.ts');
 
 /** Bounds the waits below: a bound on a stuck page, not a speed requirement. */
 const PATIENCE_MS = 240_000;
 
 run('browser: the indexing banner counts up, then the list shows every issue without a reload', async () => {
   assert.ok(available, `${CHROMIUM} is required (SIT_REQUIRE_BROWSER=1) but missing`);
-  const { chromium } = await import('playwright-core');
   const f = slowFixture(40);
   coldCache(f, 'browser');
   const index = ItemIndex.start(f.repo, { limits: SLOW_LIMITS });
   let server: RunningServer | undefined;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     server = await startServer({
       repo: f.repo,

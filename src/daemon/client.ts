@@ -61,6 +61,12 @@ export function trustedSocket(root: string, env: NodeJS.ProcessEnv = process.env
   }
 }
 
+/** How long to wait for an answer: `SIT_DAEMON_TIMEOUT_MS` when it is a positive number, else {@linkcode ANSWER_TIMEOUT_MS}. */
+function answerTimeout(env: NodeJS.ProcessEnv): number {
+  const set = Number(env['SIT_DAEMON_TIMEOUT_MS']);
+  return Number.isFinite(set) && set > 0 ? set : ANSWER_TIMEOUT_MS;
+}
+
 /**
  * Asks the daemon for the repository at `root` to answer `op(...args)`. Resolves to its answer,
  * or to undefined when there is no usable answer (no daemon, a foreign or stale socket, another
@@ -89,7 +95,7 @@ export function askDaemon(
       socket.destroy();
       resolve(answer);
     };
-    const timer = setTimeout(() => finish(undefined), options.timeoutMs ?? ANSWER_TIMEOUT_MS);
+    const timer = setTimeout(() => finish(undefined), options.timeoutMs ?? answerTimeout(env));
     socket.on('error', () => finish(undefined));
     socket.on('close', () => finish(undefined));
     socket.on('data', (chunk: Buffer) => {

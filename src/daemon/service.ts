@@ -86,7 +86,7 @@ const RELEVANT =
   /^(SIT_|XDG_|GIT_|GNUPG|LC_)|^(HOME|PATH|TZ|LANG|LANGUAGE|NO_COLOR|FORCE_COLOR|TERM|COLUMNS|LINES|PAGER|LESS|LV|VISUAL|EDITOR|EMAIL|USER|LOGNAME|TMPDIR|NODE_OPTIONS)$/;
 
 /** Variables that say how to run rather than what to print. */
-const IGNORED = new Set(['SIT_DAEMON', 'SIT_DEBUG']);
+const IGNORED = new Set(['SIT_DAEMON', 'SIT_DAEMON_TIMEOUT_MS', 'SIT_DEBUG']);
 
 /** Whether `asker` has the same relevant variables as `own` ({@linkcode IGNORED} aside). */
 function sameEnvironment(asker: Record<string, unknown>, own: NodeJS.ProcessEnv): boolean {

@@ -99,9 +99,9 @@ export function makeDirectory(dir: string): void {
 
 /**
  * The bytes of the regular file at `path`, or undefined when there is none or it cannot be used:
- * a link, a FIFO, a device or anything over the size limit is never read.
+ * a link, a FIFO, a device or anything over `max` bytes (default: the cache's limit) is never read.
  */
-function readRegularFile(path: string): Buffer | undefined {
+export function readRegularFile(path: string, options: { max?: number } = {}): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | NO_FOLLOW);
@@ -110,7 +110,7 @@ function readRegularFile(path: string): Buffer | undefined {
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size > MAX_CACHE_BYTES) return undefined;
+    if (!stats.isFile() || stats.size > (options.max ?? MAX_CACHE_BYTES)) return undefined;
     const data = Buffer.allocUnsafe(stats.size);
     let length = 0;
     while (length < data.length) {

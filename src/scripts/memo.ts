@@ -15,21 +15,10 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  openSync,
-  readdirSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheFile, makeDirectory } from '../reduce/cache.ts';
+import { cacheFile, makeDirectory, readRegularFile } from '../reduce/cache.ts';
 import { VERSION } from '../version.ts';
 import { FIRE_AND_FORGET } from './host.ts';
 import type { HostCall, RecordedCall } from './thread.ts';
@@ -118,32 +107,6 @@ function buildIdentity(): string | undefined {
   }
 }
 
-/** Reads a regular file of at most `max` bytes (never through a link or a FIFO), or undefined. */
-function readSmallFile(path: string, max: number): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return undefined;
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size > max) return undefined;
-    const data = Buffer.allocUnsafe(stats.size);
-    let length = 0;
-    while (length < data.length) {
-      const count = readSync(fd, data, length, data.length - length, null);
-      if (count === 0) break;
-      length += count;
-    }
-    return data.subarray(0, length).toString('utf8');
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** The memo of one kind of run (see the module's header). */
 export class ScriptMemo {
   readonly #path: string;
@@ -192,7 +155,7 @@ export class ScriptMemo {
   }
 
   #read(): MemoFile | undefined {
-    const text = readSmallFile(this.#path, MAX_MEMO_BYTES);
+    const text = readRegularFile(this.#path, { max: MAX_MEMO_BYTES })?.toString('utf8');
     if (text === undefined) return undefined;
     try {
       const memo = JSON.parse(text) as MemoFile;
