@@ -101,10 +101,16 @@ test('sit web beside a running sit daemon: it says so and serves; the daemon kee
     web.output(),
     /sit web: not answering other commands: another sit daemon \(process \d+\) already answers/,
   );
-  assert.match(ok(['issue', 'list', '--all'], { SIT_DAEMON: 'require', SIT_DAEMON_TIMEOUT_MS: '60000' }), /Served by the web server/);
+  assert.match(
+    ok(['issue', 'list', '--all'], { SIT_DAEMON: 'require', SIT_DAEMON_TIMEOUT_MS: '60000' }),
+    /Served by the web server/,
+  );
   await stop(web.child);
   assert.ok(lstatSync(socketFile()).isSocket(), "the daemon's socket is left alone");
-  assert.match(ok(['issue', 'list', '--all'], { SIT_DAEMON: 'require', SIT_DAEMON_TIMEOUT_MS: '60000' }), /Served by the web server/);
+  assert.match(
+    ok(['issue', 'list', '--all'], { SIT_DAEMON: 'require', SIT_DAEMON_TIMEOUT_MS: '60000' }),
+    /Served by the web server/,
+  );
   await stop(daemon.child);
 });
 
