@@ -25,6 +25,7 @@ import { benchCommands } from './commands.ts';
 import { benchFossil, ensureFossil, fossilVersion } from './fossil.ts';
 import { generateRepository } from './generate.ts';
 import { BENCH_AT, benchGit } from './git.ts';
+import { benchDaemon } from './daemon.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const SIT_JS = join(ROOT, 'dist', 'src', 'cli.js');
@@ -238,6 +239,7 @@ async function benchRepository(label: string, repoPath: string, runs: number, gi
   const web = await webLatency(repoPath, env, 50);
   const commands = benchCommands(repoPath, SIT_JS, QUERY, runs, env);
   const resident = await webResident(repoPath, env);
+  const daemon = await benchDaemon(repoPath, SIT_JS, runs, env);
   const rows: Row[] = [];
   const cf = median(coldFloor);
   const wf = median(warmFloor);
@@ -326,6 +328,23 @@ async function benchRepository(label: string, repoPath: string, runs: number, gi
     budget: '≤ 2 × node -e 0',
     ok: showOne <= 2 * node,
   });
+  const daemonNode = median(daemon.node);
+  const daemonList = median(daemon.listAll);
+  rows.push({
+    work: `${label}: node -e 0 (beside the daemon row)`,
+    median: daemonNode,
+    unit: 's',
+    budget: '',
+    ok: true,
+  });
+  rows.push({
+    work: `${label}: sit issue list --all, warm, with sit daemon running`,
+    median: daemonList,
+    unit: 's',
+    floor: daemonNode,
+    budget: '≤ 1.5 × node -e 0',
+    ok: daemonList <= 1.5 * daemonNode,
+  });
   const writes: Array<[keyof typeof commands.writes, string, string]> = [
     ['new', 'sit issue new --summary S (an item, 2 records)', 'sit record -t SummaryChanged ITEM text'],
     ['comment', 'sit issue comment ID -m TEXT', 'sit record -t Commented ID text'],
@@ -367,6 +386,14 @@ async function benchRepository(label: string, repoPath: string, runs: number, gi
     rows.push({
       work: `${label}: sit issue list --all, warm, beside fossil ticket show 0`,
       median: listAll,
+      unit: 's',
+      floor: fossilShow,
+      budget: '',
+      ok: true,
+    });
+    rows.push({
+      work: `${label}: sit issue list --all with sit daemon running, beside fossil ticket show 0`,
+      median: daemonList,
       unit: 's',
       floor: fossilShow,
       budget: '',
