@@ -7,13 +7,15 @@ import { Repository } from '../../src/store/mod.ts';
 import { PROJECT_ROOT, recordFiles } from './web_fixtures.ts';
 
 /** A reducer that keeps the sandbox busy for every record (well within {@linkcode SLOW_LIMITS}). */
-const SLOW_REDUCER = `module.exports = function (state, record) {
+function slowReducer(iterations: number): string {
+  return `module.exports = function (state, record) {
   var x = 0;
-  for (var i = 0; i < 150000; i++) x = (x + i) % 7919;
+  for (var i = 0; i < ${iterations}; i++) x = (x + i) % 7919;
   state.slow = (state.slow || 0) + 1;
   return state;
 };
 `;
+}
 
 /** Generous limits: the slow reducer must never be cut short on a loaded machine. */
 export const SLOW_LIMITS = { itemDeadlineMs: 120_000, watchdogGraceMs: 60_000 };
@@ -30,13 +32,16 @@ export interface SlowFixture {
   ids: string[];
 }
 
-/** Creates a repository of `count` slow issues (two records each) plus one with a hostile id and summary. */
-export function slowFixture(count = 40): SlowFixture {
+/**
+ * Creates a repository of `count` slow issues (two records each) plus one with a hostile id and
+ * summary; each record keeps the reducer busy for `iterations` turns of a loop.
+ */
+export function slowFixture(count = 40, options: { iterations?: number } = {}): SlowFixture {
   const dir = mkdtempSync(join(tmpdir(), 'sit-web-startup-'));
   const { path } = Repository.init(dir);
   mkdirSync(join(path, 'modules', 'slow', 'reducers'), { recursive: true });
   symlinkSync(join(PROJECT_ROOT, 'modules', 'issue-tracking'), join(path, 'modules', 'issue-tracking'));
-  writeFileSync(join(path, 'modules', 'slow', 'reducers', 'Slow.js'), SLOW_REDUCER);
+  writeFileSync(join(path, 'modules', 'slow', 'reducers', 'Slow.js'), slowReducer(options.iterations ?? 150_000));
   const repo = Repository.open(path);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
