@@ -150,8 +150,24 @@ export class ScriptHost {
       table: (rows, options) => this.#table(rows, options),
       terminal: (options) => this.#terminal(options),
       exit: (status) => this.#exit(status),
-      itemIds: () =>
-        this.#context.at === undefined ? this.#repo().items() : this.#context.revision().then((view) => view.ids()),
+      itemIds: (prefix) => {
+        // With a prefix, only the ids that start with it (any case): a script resolving a short id
+        // need not carry every name of a large repository into the sandbox.
+        const only = (ids: string[]): string[] => {
+          if (typeof prefix !== 'string') return ids;
+          const lower = prefix.toLowerCase();
+          return ids.filter((id) => id.toLowerCase().startsWith(lower));
+        };
+        return this.#context.at === undefined
+          ? only(this.#repo().items())
+          : this.#context.revision().then(async (view) => only(await view.ids()));
+      },
+      hasItem: (id) => {
+        if (typeof id !== 'string') return false;
+        return this.#context.at === undefined
+          ? this.#repo().hasItem(id)
+          : this.#context.revision().then(async (view) => (await view.ids()).includes(id));
+      },
       items: () => this.#allStates(),
       item: (id) => this.#item(id),
       search: (query, options) => this.#search(query, options),

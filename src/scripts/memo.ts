@@ -28,6 +28,7 @@ const FORMAT = 'sit-script-memo 1';
 /** Host functions that only read: a memo makes them again to check their answers. */
 const READS: ReadonlySet<string> = new Set([
   'itemIds',
+  'hasItem',
   'items',
   'item',
   'search',

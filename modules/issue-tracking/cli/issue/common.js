@@ -147,9 +147,13 @@ function checkLabel(what, value) {
 // id that matches nothing here is taken as it is (it may exist on other branches).
 function resolveId(sit, prefix, anyId) {
   if (typeof prefix !== 'string' || prefix === '') fail('give an issue id');
-  var ids = sit.itemIds();
+  // A whole id needs no listing; otherwise only the ids that start with what was given (the host
+  // filters: a large repository's names need not all come into the sandbox).
+  if (sit.hasItem(prefix)) return prefix;
+  var ids = sit.itemIds(prefix);
   if (ids.indexOf(prefix) >= 0) return prefix;
   var wanted = prefix.charAt(0) === '#' && prefix.length > 1 ? prefix.slice(1) : prefix;
+  if (wanted !== prefix) ids = sit.itemIds(wanted);
   if (ids.indexOf(wanted) >= 0) return wanted;
   var lower = wanted.toLowerCase();
   var matches = ids.filter(function (id) {
@@ -177,7 +181,7 @@ function oneIssueId(sit, positionals, usage) {
 }
 
 function definitionsState(sit) {
-  return sit.itemIds().indexOf(DEFINITIONS_ID) >= 0 ? sit.item(DEFINITIONS_ID) : {};
+  return sit.hasItem(DEFINITIONS_ID) ? sit.item(DEFINITIONS_ID) : {};
 }
 
 function definitions(sit) {
@@ -229,7 +233,7 @@ function findMilestone(defs, title) {
 // Writes a definition record, creating the definitions item (with a summary, details and a close,
 // so that the original SIT lists it as a closed issue that explains itself) when it is missing.
 function writeDefinition(sit, record) {
-  if (sit.itemIds().indexOf(DEFINITIONS_ID) >= 0) {
+  if (sit.hasItem(DEFINITIONS_ID)) {
     sit.newRecord(DEFINITIONS_ID, record);
     return;
   }
