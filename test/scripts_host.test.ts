@@ -114,7 +114,7 @@ test('the script gets the command name and the raw arguments, and exactly the do
   assert.is(
     result.stdout,
     '{"command":"demo","argv":["list","-label:bug","--","--json"]}\n' +
-      'author commits config damagedRecords edit eprint ewrite exit filters item itemAtRefs itemIds items jmespath mentions newItem newRecord page print readFile readStdin records search table templates terminal write\n',
+      'author commits config damagedRecords edit eprint ewrite exit filters hasItem item itemAtRefs itemIds items jmespath mentions newItem newRecord page print readFile readStdin records search table templates terminal write\n',
   );
 });
 
