@@ -30,7 +30,7 @@ export interface CommandFigures {
 }
 
 /** Runs `node ARGS` in `cwd` to completion, checks its status and returns its output and wall time. */
-function run(args: string[], env: NodeJS.ProcessEnv, cwd: string): { seconds: number; stdout: string } {
+export function run(args: string[], env: NodeJS.ProcessEnv, cwd: string): { seconds: number; stdout: string } {
   const start = performance.now();
   const result = spawnSync(process.execPath, args, {
     cwd,

@@ -4,6 +4,7 @@
  * @module
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { run } from './commands.ts';
 
 /** The wall times, in seconds, of the daemon rows. */
 export interface DaemonFigures {
@@ -13,18 +14,9 @@ export interface DaemonFigures {
   node: number[];
 }
 
-/** Runs `args` under Node and returns its wall time in seconds; throws unless it exits 0. */
+/** Runs `args` under Node; its wall time in seconds. Throws unless it exits 0. */
 function timed(args: string[], env: NodeJS.ProcessEnv): number {
-  const start = performance.now();
-  const result = spawnSync(process.execPath, args, {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
-  const seconds = (performance.now() - start) / 1000;
-  if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.slice(0, 500)}`);
-  return seconds;
+  return run(args, env, process.cwd()).seconds;
 }
 
 /**
@@ -66,8 +58,8 @@ export async function benchDaemon(
     const figures: DaemonFigures = { listAll: [], node: [] };
     // Once more, so that the daemon has the answer of this very command in mind.
     timed(listAll, env);
-    for (let run = 0; run < runs; run++) {
-      process.stderr.write(`  daemon rows: run ${run + 1}/${runs}\n`);
+    for (let i = 0; i < runs; i++) {
+      process.stderr.write(`  daemon rows: run ${i + 1}/${runs}\n`);
       figures.node.push(timed(['-e', '0'], env));
       figures.listAll.push(timed(listAll, env));
     }
