@@ -327,6 +327,26 @@ test('a hostile script cannot reach files, processes or the environment', async 
   assert.is(directory.message, 'cannot read .: not a regular file');
 });
 
+test('hostile: hasItem and itemIds(prefix) only answer about items, whatever a script asks', async () => {
+  const { repo } = project();
+  writeFileSync(join(repo, 'outside'), 'not an item');
+  const store = Repository.open(repo);
+  for (const id of ['Abc-1', 'abd-2', 'x']) store.newItem(id);
+  const result = await run(
+    repo,
+    `module.exports = function (sit) {
+    sit.print(JSON.stringify([sit.hasItem('Abc-1'), sit.hasItem('abc'), sit.hasItem('..'), sit.hasItem('.'), sit.hasItem(''),
+      sit.hasItem('../config.json'), sit.hasItem('../outside'), sit.hasItem('a/b'), sit.hasItem(42), sit.hasItem()]));
+    sit.print(JSON.stringify([sit.itemIds('ab'), sit.itemIds('ABC'), sit.itemIds('..'), sit.itemIds('/'), sit.itemIds(7).length]));
+  };`,
+  );
+  assert.is(result.stderr, '');
+  assert.is(
+    result.stdout,
+    '[true,false,false,false,false,false,false,false,false,false]\n[["Abc-1","abd-2"],["Abc-1"],[],[],3]\n',
+  );
+});
+
 test('a script that runs forever is stopped at its deadline', async () => {
   const { repo } = project();
   const started = performance.now();
