@@ -22,6 +22,7 @@ import {
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join, relative } from 'node:path';
+import { PROTOCOL } from '../src/daemon/protocol.ts';
 import { makeSandbox, SIT_JS, sit, ensureBuilt } from './helpers/cli.ts';
 
 const sandbox = makeSandbox();
@@ -239,7 +240,9 @@ async function raw(text: string | Buffer): Promise<string> {
 
 test('daemon: requests are size-limited and checked; nothing but answers from memory comes back', async () => {
   const probe = JSON.parse(
-    await raw('{"protocol":"sit-daemon 1","build":"?","root":"/","integrity":true,"op":"ids","args":[]}\n'),
+    await raw(
+      `${JSON.stringify({ protocol: PROTOCOL, build: '?', root: '/', integrity: true, op: 'ids', args: [] })}\n`,
+    ),
   );
   assert.is(probe.ok, false);
   assert.is(probe.unsure, 'another protocol or build');
@@ -247,7 +250,7 @@ test('daemon: requests are size-limited and checked; nothing but answers from me
   const root = join(work, '.sit');
   const ask = async (op: string, args: unknown[], extra: Record<string, unknown> = {}) =>
     JSON.parse(
-      await raw(`${JSON.stringify({ protocol: 'sit-daemon 1', build, root, integrity: true, op, args, ...extra })}\n`),
+      await raw(`${JSON.stringify({ protocol: PROTOCOL, build, root, integrity: true, op, args, ...extra })}\n`),
     );
   assert.is(await raw(Buffer.alloc(70 * 1024, 'a')), 'closed', 'an oversized request is cut off');
   assert.is(JSON.parse(await raw('not json\n')).unsure, 'bad request: not JSON');
@@ -413,7 +416,9 @@ test('hostile: listeners that speak garbage, close at once, or never answer are 
     [
       'a lie of another build',
       (socket) =>
-        socket.end('{"protocol":"sit-daemon 1","build":"0.0.0 other","ok":true,"value":{"total":0,"items":[]}}\n'),
+        socket.end(
+          `${JSON.stringify({ protocol: PROTOCOL, build: '0.0.0 other', ok: true, value: { total: 0, items: [] } })}\n`,
+        ),
     ],
     ['close at once', (socket) => socket.destroy()],
     ['endless line', (socket) => void socket.write('x'.repeat(1 << 16))],

@@ -45,6 +45,15 @@ test('answers: another protocol or build, or a malformed answer, is no answer', 
   assert.is(parseAnswer(JSON.stringify({ ...base, protocol: 'sit-daemon 0', ok: true, value: 1 })), undefined);
   assert.is(parseAnswer(JSON.stringify({ ...base, ok: true })), undefined);
   assert.is(parseAnswer(JSON.stringify({ ...base, ok: false })), undefined);
+  assert.is(parseAnswer(JSON.stringify({ ...base, ok: true, value: 1, bytes: -1 })), undefined);
+  assert.is(parseAnswer(JSON.stringify({ ...base, ok: true, value: 1, bytes: 1.5 })), undefined);
+  assert.is(parseAnswer(JSON.stringify({ ...base, ok: true, value: 1, bytes: 2 ** 40 })), undefined);
+  assert.equal(parseAnswer(JSON.stringify({ ...base, ok: true, value: 1, bytes: 7 })), {
+    ...base,
+    ok: true,
+    value: 1,
+    bytes: 7,
+  });
   assert.is(parseAnswer('garbage'), undefined);
   assert.is(parseAnswer('null'), undefined);
 });

@@ -87,6 +87,9 @@ export function askDaemon(
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    /** The answer line, once read, while the data it announced is still coming. */
+    let head: (DaemonAnswer & { ok: true }) | undefined;
+    let want = 0;
     const socket = createConnection(path);
     const finish = (answer: DaemonAnswer | undefined): void => {
       if (done) return;
@@ -99,12 +102,30 @@ export function askDaemon(
     socket.on('error', () => finish(undefined));
     socket.on('close', () => finish(undefined));
     socket.on('data', (chunk: Buffer) => {
+      if (head !== undefined) {
+        size += chunk.length;
+        if (size > want) return finish(undefined);
+        chunks.push(chunk);
+        if (size === want) finish({ ...head, data: chunks });
+        return;
+      }
       const end = chunk.indexOf(10);
       const part = end === -1 ? chunk : chunk.subarray(0, end);
       size += part.length;
       if (size > MAX_ANSWER_BYTES) return finish(undefined);
       chunks.push(part);
-      if (end !== -1) finish(parseAnswer(Buffer.concat(chunks, size).toString('utf8')));
+      if (end === -1) return;
+      const answer = parseAnswer(Buffer.concat(chunks, size).toString('utf8'));
+      if (answer?.ok !== true || answer.bytes === undefined) return finish(answer);
+      // The data the line announced follows it.
+      head = answer;
+      want = answer.bytes;
+      const rest = chunk.subarray(end + 1);
+      chunks.length = 0;
+      size = rest.length;
+      if (size > want) return finish(undefined);
+      if (size > 0) chunks.push(rest);
+      if (size === want) finish({ ...head, data: chunks });
     });
     socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
   });

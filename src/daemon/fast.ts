@@ -47,17 +47,17 @@ export async function runThroughDaemon(globals: GlobalOptions, argv: readonly st
     integrity: !globals.disableIntegrityCheck,
   });
   if (answer?.ok !== true) return undefined;
-  const value = answer.value as { stdout?: unknown; stderr?: unknown; status?: unknown };
-  const { stdout, stderr, status } = value ?? {};
-  if (
-    typeof stdout !== 'string' ||
-    typeof stderr !== 'string' ||
-    typeof status !== 'number' ||
-    !Number.isInteger(status)
-  )
+  const value = answer.value as { stderr?: unknown; status?: unknown };
+  const { stderr, status } = value ?? {};
+  const stdout = answer.data;
+  if (stdout === undefined || typeof stderr !== 'string' || typeof status !== 'number' || !Number.isInteger(status))
     return undefined;
   if (process.env.SIT_DEBUG) process.stderr.write('sit: answered whole by the sit daemon\n');
   if (stderr !== '') process.stderr.write(forTerminal(stderr, process.stderr.isTTY));
-  if (stdout !== '') await new Promise<void>((done) => process.stdout.write(stdout, () => done()));
+  // The chunks as they came (joining them would copy the whole output once more).
+  for (const [i, chunk] of stdout.entries()) {
+    if (i < stdout.length - 1) process.stdout.write(chunk);
+    else await new Promise<void>((done) => process.stdout.write(chunk, () => done()));
+  }
   return status;
 }

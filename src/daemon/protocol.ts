@@ -3,7 +3,9 @@
  * and answer lines, their size limits, and the identity of the build (a daemon of another build
  * may reduce or search differently, so its answers are not used).
  *
- * One connection carries one request and one answer, each one line of JSON. Every request names
+ * One connection carries one request and one answer, each one line of JSON; an answer whose line
+ * says `bytes: N` is followed by exactly N bytes of data (the standard output of a `run`, sent as
+ * it is rather than inside the JSON). Every request names
  * the protocol, the build, the repository and whether integrity checking is on; a daemon answers
  * only when all four match its own, and says `unsure` when it cannot vouch for its answer (its
  * watch of `.sit/` failed, or it is still rebuilding): the command then reads the repository
@@ -15,7 +17,7 @@ import { VERSION } from '../version.ts';
 export { socketPath } from './address.ts';
 
 /** The protocol's name and version; a change of either makes old daemons and clients ignore each other. */
-export const PROTOCOL = 'sit-daemon 1';
+export const PROTOCOL = 'sit-daemon 2';
 
 /** The largest request line a daemon reads (the longest query a command sends is far shorter). */
 export const MAX_REQUEST_BYTES = 64 * 1024;
@@ -59,9 +61,9 @@ export interface DaemonRequest {
   args: unknown[];
 }
 
-/** An answer line. */
+/** An answer line (and the data that followed it, as it arrived, when the line announced `bytes`). */
 export type DaemonAnswer =
-  | { protocol: string; build: string; ok: true; value: unknown }
+  | { protocol: string; build: string; ok: true; value: unknown; bytes?: number; data?: Buffer[] }
   | { protocol: string; build: string; ok: false; notFound: string }
   | { protocol: string; build: string; ok: false; unsure: string };
 
@@ -111,7 +113,13 @@ export function parseAnswer(line: string): DaemonAnswer | undefined {
     return undefined;
   }
   if (!isPlainObject(value) || value.protocol !== PROTOCOL || value.build !== buildId()) return undefined;
-  if (value.ok === true && Object.hasOwn(value, 'value')) return value as DaemonAnswer;
+  if (value.ok === true && Object.hasOwn(value, 'value')) {
+    const bytes = value.bytes;
+    if (bytes === undefined) return value as DaemonAnswer;
+    if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0 || bytes > MAX_ANSWER_BYTES)
+      return undefined;
+    return value as DaemonAnswer;
+  }
   if (value.ok === false && typeof value.notFound === 'string') return value as DaemonAnswer;
   if (value.ok === false && typeof value.unsure === 'string') return value as DaemonAnswer;
   return undefined;

@@ -30,6 +30,7 @@ import { ItemNotFoundError, type Repository } from '../store/mod.ts';
 import { ItemIndex, type State } from '../reduce/mod.ts';
 import { makeDirectory } from '../reduce/cache.ts';
 import { StatesReader, type ReaderPage } from '../scripts/reader.ts';
+import { ReplayChecks } from '../scripts/memo.ts';
 import type { IssueQuery } from '../query/parse.ts';
 import { loadJmespath } from '../scripts/lazy.ts';
 import { formatQueryResult } from '../json.ts';
@@ -163,6 +164,8 @@ export class DaemonService {
   #rebuilding: Promise<void> | undefined;
   /** Answers made since the states last changed, by request. */
   readonly #answers = new Map<string, string>();
+  /** Memos of module commands checked since the repository last changed. */
+  readonly #checks = new ReplayChecks();
   #closed = false;
   /** The inode of the socket this service made. */
   #socketIno = -1;
@@ -292,7 +295,11 @@ export class DaemonService {
       // Answer after the events already queued are handled (see the module's header).
       setImmediate(() => {
         this.#answer(line).then(
-          (text) => socket.end(text),
+          (text) => {
+            if (typeof text === 'string') return void socket.end(text);
+            socket.write(text.line);
+            socket.end(text.data);
+          },
           () => socket.destroy(),
         );
       });
@@ -300,12 +307,16 @@ export class DaemonService {
   }
 
   #line(
-    answer: { ok: true; value: unknown } | { ok: false; notFound: string } | { ok: false; unsure: string },
+    answer:
+      | { ok: true; value: unknown; bytes?: number }
+      | { ok: false; notFound: string }
+      | { ok: false; unsure: string },
   ): string {
     return `${JSON.stringify({ protocol: PROTOCOL, build: buildId(), ...answer })}\n`;
   }
 
-  async #answer(line: string): Promise<string> {
+  /** The answer to request `line`: a line, or a line and the data it announces (the output of `run`). */
+  async #answer(line: string): Promise<string | { line: string; data: string }> {
     const request = parseRequest(line);
     if (typeof request === 'string') return this.#line({ ok: false, unsure: `bad request: ${request}` });
     if (request.protocol !== PROTOCOL || request.build !== buildId())
@@ -321,6 +332,11 @@ export class DaemonService {
     if (known !== undefined) return known;
     let text: string;
     try {
+      if (request.op === 'run') {
+        const { stdout, stderr, status } = await this.#run(request.args[0], this.#reader());
+        const bytes = Buffer.byteLength(stdout);
+        return { line: this.#line({ ok: true, value: { stderr, status }, bytes }), data: stdout };
+      }
       const value = await this.#evaluate(request);
       text = this.#line({ ok: true, value });
     } catch (error) {
@@ -354,6 +370,9 @@ export class DaemonService {
     }
     try {
       const waiting = this.#index.incomplete?.() ?? [];
+      // Anything seen in items/ (even a change that alters no state, such as an empty item) or
+      // records still to come may change what a command reads.
+      if (report.unsure || report.items.size > 0 || waiting.length > 0) this.#checks.invalidate();
       if (report.unsure) {
         this.#changed(await this.#index.refresh());
       } else if (report.items.size > 0 || waiting.length > 0) {
@@ -362,6 +381,7 @@ export class DaemonService {
     } catch (error) {
       this.#options.onWarning?.(`cannot refresh the states: ${error instanceof Error ? error.message : String(error)}`);
       this.#watch.take();
+      this.#checks.invalidate();
       this.#rebuild();
       return this.#unsure ?? 'refresh failed';
     }
@@ -371,6 +391,7 @@ export class DaemonService {
   #changed(ids: string[]): void {
     if (ids.length === 0) return;
     this.#answers.clear();
+    this.#checks.invalidate();
     this.#options.onChanged?.(ids);
   }
 
@@ -381,6 +402,7 @@ export class DaemonService {
    */
   #rebuild(): void {
     this.#answers.clear();
+    this.#checks.invalidate();
     if (this.#options.index !== undefined) {
       this.#unsure = 'the reducers or the configuration changed; restart sit web';
       return;
@@ -465,17 +487,23 @@ export class DaemonService {
       io,
       memoOnly: true,
       reader,
+      checks: this.#checks,
     });
     return { stdout: out.join(''), stderr: err.join(''), status };
   }
 
-  async #evaluate(request: DaemonRequest): Promise<unknown> {
-    const reader = new StatesReader({
+  /** A reader of the states in memory. */
+  #reader(): StatesReader {
+    return new StatesReader({
       ids: () => this.#index.states().map((state) => String(state['id'])),
       states: () => this.#index.states() as readonly State[],
       get: (id) => this.#index.get(id) as State | undefined,
       damagedRecords: (id) => this.#index.damagedRecords?.(id) ?? [],
     });
+  }
+
+  async #evaluate(request: DaemonRequest): Promise<unknown> {
+    const reader = this.#reader();
     const [first, second] = request.args;
     switch (request.op) {
       case 'ids':
@@ -522,8 +550,6 @@ export class DaemonService {
         }
         return lines;
       }
-      case 'run':
-        return await this.#run(first, reader);
       default:
         throw new Error('unknown operation');
     }

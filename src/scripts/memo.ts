@@ -15,7 +15,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheFile, makeDirectory, readRegularFile } from '../reduce/cache.ts';
@@ -46,6 +46,99 @@ const READS: ReadonlySet<string> = new Set([
   'terminal',
 ]);
 
+/**
+ * Reads whose answers follow from the repository's items, records and configuration alone (and
+ * their arguments): nothing from the user's configuration, git, the terminal or other files.
+ * `search` belongs here only without a named filter (filters may come from the user's
+ * configuration and name the user).
+ */
+const REPOSITORY_READS: ReadonlySet<string> = new Set([
+  'itemIds',
+  'hasItem',
+  'items',
+  'item',
+  'search',
+  'records',
+  'damagedRecords',
+  'config',
+  'jmespath',
+  'mentions',
+]);
+
+/** Whether `call`'s answer follows from the repository alone (see {@linkcode REPOSITORY_READS}). */
+function repositoryRead(call: MemoCall): boolean {
+  if (!REPOSITORY_READS.has(call.name)) return false;
+  if (call.name !== 'search') return true;
+  try {
+    const options = (JSON.parse(call.args) as unknown[])[1];
+    if (options === undefined || options === null) return true;
+    if (typeof options !== 'object' || Array.isArray(options)) return false;
+    const filter = (options as Record<string, unknown>)['filter'];
+    return filter === undefined || filter === null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What a process that watches a repository (`sit daemon`) knows about memos: those whose
+ * repository reads ({@linkcode REPOSITORY_READS}) were all checked since the repository last
+ * changed. Such a memo is replayed without making those reads again; every other read (the
+ * user's configuration, git) is still made and compared. The owner calls
+ * {@linkcode ReplayChecks.invalidate} whenever anything in the repository may have changed, before
+ * it answers from the new state.
+ */
+export class ReplayChecks {
+  #generation = 0;
+  readonly #checked = new Map<string, CheckedMemo>();
+
+  /** Forgets every check: the repository may have changed. */
+  invalidate(): void {
+    this.#generation++;
+    this.#checked.clear();
+  }
+
+  /** How many times the repository may have changed. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** The memo checked under `key` while its file had `stamp`, if any. */
+  checked(key: string, stamp: string): CheckedMemo | undefined {
+    const known = this.#checked.get(key);
+    return known?.stamp === stamp ? known : undefined;
+  }
+
+  /** Remembers that `memo` (its file with `stamp`) held at `generation`, unless anything changed since. */
+  remember(key: string, stamp: string, memo: MemoFile, generation: number): void {
+    if (generation !== this.#generation) return;
+    if (this.#checked.size >= MAX_CHECKED) this.#checked.clear();
+    const outputs = memo.calls
+      .filter((call) => ORDERED.has(call.name))
+      .map((call) => ({ name: call.name, args: deepFreeze(JSON.parse(call.args) as unknown[]) }));
+    this.#checked.set(key, { stamp, memo, outputs });
+  }
+}
+
+/** A memo known to hold, with its output calls' arguments parsed once. */
+interface CheckedMemo {
+  stamp: string;
+  memo: MemoFile;
+  outputs: ReadonlyArray<{ name: string; args: unknown[] }>;
+}
+
+/** `value`, frozen all the way down (arguments handed to the host again and again). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** Memos a {@linkcode ReplayChecks} keeps in memory at most. */
+const MAX_CHECKED = 64;
+
 /** Output functions (and `terminal`, which may choose the colours): made again, in order. */
 const ORDERED: ReadonlySet<string> = new Set([...FIRE_AND_FORGET, 'terminal']);
 
@@ -63,7 +156,8 @@ interface MemoCall {
   answer: string;
 }
 
-interface MemoFile {
+/** A memo as its file holds it. */
+export interface MemoFile {
   format: string;
   key: string;
   calls: MemoCall[];
@@ -131,13 +225,19 @@ export class ScriptMemo {
   /**
    * Answers the run from the memo when every read it lists gives the same answer now: its output
    * calls are made again through `host` and the exit status is returned. Undefined (nothing
-   * printed) when there is no usable memo.
+   * printed) when there is no usable memo. With `options.checks`, the repository reads of a memo
+   * already checked since the repository last changed are not made again.
    */
-  async replay(host: HostCall): Promise<number | undefined> {
-    const memo = this.#read();
+  async replay(host: HostCall, options: { checks?: ReplayChecks } = {}): Promise<number | undefined> {
+    const checks = options.checks;
+    const generation = checks?.generation ?? 0;
+    const stamp = checks === undefined ? '' : this.#stamp();
+    const checked = stamp === '' ? undefined : checks?.checked(this.#key, stamp);
+    const memo = checked?.memo ?? this.#read();
     if (memo === undefined) return undefined;
     for (const call of memo.calls) {
       if (ORDERED.has(call.name) && call.name !== 'terminal') continue;
+      if (checked !== undefined && repositoryRead(call)) continue;
       let outcome: RecordedCall['outcome'];
       try {
         const args = JSON.parse(call.args) as unknown[];
@@ -149,10 +249,26 @@ export class ScriptMemo {
       }
       if (digestOf(outcome) !== call.answer) return undefined;
     }
+    if (checked !== undefined) {
+      for (const call of checked.outputs) host(call.name, call.args);
+      return memo.status;
+    }
+    if (stamp !== '') checks?.remember(this.#key, stamp, memo, generation);
     for (const call of memo.calls) {
       if (ORDERED.has(call.name)) host(call.name, JSON.parse(call.args) as unknown[]);
     }
     return memo.status;
+  }
+
+  /** What identifies the memo file's present content ('' when there is none). */
+  #stamp(): string {
+    try {
+      const stats = lstatSync(this.#path, { bigint: true });
+      if (!stats.isFile()) return '';
+      return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
+    } catch {
+      return '';
+    }
   }
 
   #read(): MemoFile | undefined {

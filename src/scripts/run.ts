@@ -12,7 +12,7 @@ import { FIRE_AND_FORGET, ScriptExit, ScriptHost } from './host.ts';
 import { processIo, type ScriptIo } from './io.ts';
 import type { DoneMessage, FromScriptWorker, ReplyMessage, ScriptWorkerData } from './protocol.ts';
 import { ModuleScriptError } from './errors.ts';
-import { ScriptMemo } from './memo.ts';
+import { type ReplayChecks, ScriptMemo } from './memo.ts';
 import { scriptFiles } from './files.ts';
 import { runInThread } from './thread.ts';
 import type { ItemReader } from './reader.ts';
@@ -61,6 +61,8 @@ export interface ScriptInvocation {
   memoOnly?: boolean;
   /** Where the host reads items (default: the repository, through a running daemon or the caches). */
   reader?: ItemReader;
+  /** What a process that watches the repository knows about memos (see {@link ReplayChecks}). */
+  checks?: ReplayChecks;
 }
 
 /** A run asked for with `memoOnly` has no memo that still holds. */
@@ -108,7 +110,7 @@ export async function runModuleScript(
         invocation.memo === false || context.at !== undefined
           ? undefined
           : ScriptMemo.for({ root: context.repository().root, file, source, args, extra: [limits, wallTimeMs, files] });
-      const remembered = await memo?.replay(call);
+      const remembered = await memo?.replay(call, invocation.checks === undefined ? {} : { checks: invocation.checks });
       if (remembered !== undefined) return remembered;
       if (invocation.memoOnly === true) throw new NotRemembered(`sit ${invocation.name}: not remembered`);
       let ran;
