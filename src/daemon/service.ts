@@ -298,7 +298,8 @@ export class DaemonService {
           (text) => {
             if (typeof text === 'string') return void socket.end(text);
             socket.write(text.line);
-            socket.end(text.data);
+            for (const piece of text.data) socket.write(piece);
+            socket.end();
           },
           () => socket.destroy(),
         );
@@ -316,7 +317,7 @@ export class DaemonService {
   }
 
   /** The answer to request `line`: a line, or a line and the data it announces (the output of `run`). */
-  async #answer(line: string): Promise<string | { line: string; data: string }> {
+  async #answer(line: string): Promise<string | { line: string; data: Buffer[] }> {
     const request = parseRequest(line);
     if (typeof request === 'string') return this.#line({ ok: false, unsure: `bad request: ${request}` });
     if (request.protocol !== PROTOCOL || request.build !== buildId())
@@ -334,8 +335,10 @@ export class DaemonService {
     try {
       if (request.op === 'run') {
         const { stdout, stderr, status } = await this.#run(request.args[0], this.#reader());
-        const bytes = Buffer.byteLength(stdout);
-        return { line: this.#line({ ok: true, value: { stderr, status }, bytes }), data: stdout };
+        // Piece by piece, as printed: joining them first would copy a large output once more.
+        const data = stdout.map((text) => Buffer.from(text, 'utf8'));
+        const bytes = data.reduce((sum, piece) => sum + piece.length, 0);
+        return { line: this.#line({ ok: true, value: { stderr, status }, bytes }), data };
       }
       const value = await this.#evaluate(request);
       text = this.#line({ ok: true, value });
@@ -440,7 +443,7 @@ export class DaemonService {
    * else (another environment, a built-in command, no memo that holds) fails: the asker then runs
    * the command itself.
    */
-  async #run(spec: unknown, reader: StatesReader): Promise<{ stdout: string; stderr: string; status: number }> {
+  async #run(spec: unknown, reader: StatesReader): Promise<{ stdout: string[]; stderr: string; status: number }> {
     if (!isPlainObject(spec)) throw new Error('bad run');
     const { argv, cwd, env } = spec;
     if (!Array.isArray(argv) || argv.length > 1000 || !argv.every((arg) => typeof arg === 'string'))
@@ -489,7 +492,7 @@ export class DaemonService {
       reader,
       checks: this.#checks,
     });
-    return { stdout: out.join(''), stderr: err.join(''), status };
+    return { stdout: out, stderr: err.join(''), status };
   }
 
   /** A reader of the states in memory. */

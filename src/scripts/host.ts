@@ -292,7 +292,9 @@ export class ScriptHost {
     if (this.exitStatus !== undefined) return;
     const segment = isPlainObject(value) && ('text' in value || 'time' in value);
     if (!Array.isArray(value) && !segment) {
-      this.#write('stdout', `${text(value)}${end}`);
+      // Apart: a large text stays the very string it was (no copy of it with the newline added).
+      this.#write('stdout', text(value));
+      if (end !== '') this.#write('stdout', end);
       return;
     }
     this.#emit(this.#styled(() => renderSegments(value, this.#render())) + end, false);
