@@ -67,6 +67,43 @@ test('configuration, modules and reducers are structure', async () => {
   }
 });
 
+test('a file required by a reducer, directories deep below reducers/, is structure; an item is not', async () => {
+  const deep = join(root, 'modules', 'm2', 'reducers', 'lib', 'deep');
+  mkdirSync(deep, { recursive: true });
+  writeFileSync(join(deep, 'helper.js'), 'module.exports = 1;');
+  const watch = new RepositoryWatch(root, {
+    itemsDir: join(root, 'items'),
+    reducerDirs: [join(root, 'modules', 'm2'), join(root, 'modules', 'm2', 'reducers')],
+  });
+  try {
+    assert.is(watch.blind, undefined);
+    await settled(watch);
+    writeFileSync(join(deep, 'helper.js'), 'module.exports = 2;');
+    assert.is((await settled(watch)).structure, true, 'a change two folders below reducers/');
+    writeFileSync(join(root, 'modules', 'm2', 'reducers', 'lib', 'new.js'), 'module.exports = 3;');
+    assert.is((await settled(watch)).structure, true, 'a new file one folder below');
+    assert.is((await settled(watch)).structure, false, 'take() forgets it');
+  } finally {
+    watch.close();
+  }
+});
+
+test('hostile: reducer directories nested past the limit make the watch blind, not partial', () => {
+  let dirPath = join(root, 'modules', 'm3', 'reducers');
+  for (let i = 0; i < 20; i++) dirPath = join(dirPath, 'd');
+  mkdirSync(dirPath, { recursive: true });
+  const watch = new RepositoryWatch(root, {
+    itemsDir: join(root, 'items'),
+    reducerDirs: [join(root, 'modules', 'm3', 'reducers')],
+  });
+  try {
+    assert.match(watch.blind ?? '', /nested deeper than/);
+  } finally {
+    watch.close();
+    rmSync(join(root, 'modules', 'm3'), { recursive: true });
+  }
+});
+
 test('a burst of events as long as the queue makes the watch unsure', async () => {
   const watch = new RepositoryWatch(root, { itemsDir: join(root, 'items'), reducerDirs: [], burstLimit: 20 });
   try {

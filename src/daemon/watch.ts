@@ -3,8 +3,9 @@
  * whether something changed that every state depends on (configuration, modules, reducers), or
  * whether it can no longer be sure of either.
  *
- * What it watches (one inotify watch each, never recursive): the repository directory itself,
- * `items/`, every `items/<id>/`, `modules/`, `reducers/` and each module's `reducers/`. Records
+ * What it watches (one inotify watch each): the repository directory itself, `items/`, every
+ * `items/<id>/`, `modules/`, and `reducers/` and each module's `reducers/` with every directory
+ * below them (a reducer may `require()` files from there). Records
  * in `records/` are not watched: in the flat layout a record counts for an item only through a
  * link file in `items/<id>/`, so a new record shows as a new entry there (a record that arrives
  * after its link is the engine's "incomplete" item, looked at again on every request). With
@@ -21,6 +22,12 @@
  */
 import { readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+
+/** The most directories watched under the reducer directories (beyond: the watch is blind). */
+const MAX_REDUCER_DIRS = 1000;
+
+/** How deep below a reducer directory directories are watched (beyond: the watch is blind). */
+const MAX_REDUCER_DEPTH = 16;
 
 /** The state of a watch. */
 export interface WatchReport {
@@ -73,7 +80,8 @@ export class RepositoryWatch {
       }
     });
     this.#watchOther(join(root, 'modules'), () => (this.#structure = true));
-    for (const dir of options.reducerDirs) this.#watchOther(dir, () => (this.#structure = true));
+    const budget = { dirs: MAX_REDUCER_DIRS };
+    for (const dir of options.reducerDirs) this.#watchTree(dir, 0, budget);
     this.#startItems();
   }
 
@@ -123,6 +131,32 @@ export class RepositoryWatch {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') this.#refused(dir, error);
+    }
+  }
+
+  /**
+   * Watches `dir` and the directories below it (links are not followed): any change there is
+   * structure. A new directory is watched once the daemon has rebuilt (it starts a new watch).
+   */
+  #watchTree(dir: string, depth: number, budget: { dirs: number }): void {
+    if (--budget.dirs < 0) {
+      this.#blind ??= `more than ${MAX_REDUCER_DIRS} reducer directories to watch`;
+      return;
+    }
+    this.#watchOther(dir, () => (this.#structure = true));
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      if (depth >= MAX_REDUCER_DEPTH) {
+        this.#blind ??= `reducer directories nested deeper than ${MAX_REDUCER_DEPTH} levels in ${dir}`;
+        return;
+      }
+      this.#watchTree(join(dir, entry.name), depth + 1, budget);
     }
   }
 
