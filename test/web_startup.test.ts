@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
 import { ItemIndex } from '../src/reduce/mod.ts';
 import { createApp, startServer } from '../src/server.ts';
-import { indexingBanner } from '../src/web/indexing.ts';
+import { indexingBanner, noscriptReload } from '../src/web/indexing.ts';
 import { coldCache, HOSTILE_ID, SLOW_LIMITS as LIMITS, slowFixture as fixture } from './helpers/startup_fixtures.ts';
 import { makeSandbox } from './helpers/cli.ts';
 import { formHeaders } from './helpers/web_fixtures.ts';
@@ -151,7 +151,8 @@ test('a hostile repository cannot break the banner: it shows numbers only', asyn
     for (const page of pages) {
       const banner = bannerOf(page);
       assert.ok(banner !== undefined);
-      assert.not.match(banner!, /script|alert|img|svg|99999/, 'nothing of the repository or the address');
+      // (`noscript` is the banner's own.)
+      assert.not.match(banner!, /(?<!no)script|alert|img|svg|99999/, 'nothing of the repository or the address');
       assert.match(banner!, /then=(update|none)"/);
     }
     // The hostile item's own page was answered by reducing it: its summary is escaped.
@@ -168,6 +169,13 @@ test('a hostile repository cannot break the banner: it shows numbers only', asyn
       assert.not.match(banner, /<script|alert\(|NaN|Infinity|e\+/);
     }
     assert.match(indexingBanner({ done: 12345, total: 1234567, ready: false }, 'none'), '12,345 of 1,234,567 items');
+    // Without JavaScript a page of lists reloads itself; a page with a form does not, and the
+    // banner that replaces itself never carries the reload.
+    assert.match(pages[0]!, '<noscript><meta http-equiv="refresh" content="5"></noscript>');
+    assert.not.match(pages[3]!, '<noscript>');
+    assert.not.match(indexingBanner({ done: 1, total: 9, ready: false }, 'update'), '<noscript>');
+    assert.is(noscriptReload({ done: 1, total: 9, ready: false }, 'none'), '');
+    assert.is(noscriptReload({ done: 9, total: 9, ready: true, failed: 'x' }, 'update'), '');
   } finally {
     await index.close();
     rmSync(f.dir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 // `sit web` while its index is built, in Debian's Chromium (playwright-core): the list page opened
 // at once shows the "Indexing: N of M items" banner, whose count moves on by itself; when indexing
 // is over the banner goes and the list shows every issue, without a reload. The repository's
-// reducer is deliberately slow, so that the index is not ready while the page is looked at.
+// reducer is deliberately slow, so that the index is not ready while the page is looked at. With
+// JavaScript off, the same page reloads itself instead.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { available, browserTest, CHROMIUM, launchChromium } from './helpers/browser.ts';
@@ -45,6 +46,17 @@ run('browser: the indexing banner counts up, then the list shows every issue wit
     assert.match(first ?? '', /^(\d+ of 41 items|listing the items)$/);
     // A mark that a reload would wipe out.
     await page.evaluate(() => ((window as unknown as { sitMark: number }).sitMark = 1));
+    // With JavaScript off, the same page shows the banner and reloads itself instead.
+    const plain = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    let loads = 0;
+    plain.on('load', () => (loads += 1));
+    await plain.goto(`${server.url}/`);
+    assert.ok(await plain.isVisible('#indexing'), 'the banner without JavaScript');
+    const reloaded = (async () => {
+      const deadline = Date.now() + PATIENCE_MS;
+      while (loads < 2 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+      return loads;
+    })();
 
     // The count moves on by itself (or indexing ends first).
     await page.waitForFunction(
@@ -61,6 +73,7 @@ run('browser: the indexing banner counts up, then the list shows every issue wit
     await page.waitForSelector('#indexing', { state: 'hidden', timeout: PATIENCE_MS });
     await page.waitForSelector('.pager-info:has-text("41 issues")', { timeout: PATIENCE_MS });
     assert.is(await page.evaluate(() => (window as unknown as { sitMark?: number }).sitMark), 1, 'no reload');
+    assert.ok((await reloaded) >= 2, 'the page without JavaScript reloaded itself');
     assert.ok(await page.isVisible('text=Issue number 39'));
     assert.equal(errors, []);
   } finally {

@@ -20,8 +20,11 @@ import type { IndexProgress, ItemSource, RecordStore } from './source.ts';
 /** Items a page address that is an id prefix makes the server reduce on their own, at most. */
 const MAX_PREFIX_ITEMS = 20;
 
+/** How often a page of lists reloads while indexing when JavaScript is off, in seconds. */
+const NOSCRIPT_RELOAD_S = 5;
+
 /** What to do on a page when indexing is over. */
-type Then = 'update' | 'reload' | 'none';
+export type Then = 'update' | 'reload' | 'none';
 
 /** Options for {@linkcode registerIndexing}. */
 export interface IndexingOptions {
@@ -45,6 +48,17 @@ function whole(n: number): number {
 /** A count as people read it: digits in groups of three. */
 function count(n: number): string {
   return whole(n).toLocaleString('en-US');
+}
+
+/**
+ * What a whole page of lists gets beside the banner while indexing: without JavaScript it reloads
+ * now and then instead of updating itself (a page with a form is left alone). Never part of the
+ * banner that updates itself: a browser with JavaScript reads `<noscript>` as text only while it
+ * parses a page, not in a fragment swapped in later.
+ */
+export function noscriptReload(progress: IndexProgress, then: Then): string {
+  if (then === 'none' || progress.failed !== undefined) return '';
+  return `<noscript><meta http-equiv="refresh" content="${NOSCRIPT_RELOAD_S}"></noscript>`;
 }
 
 /**
@@ -193,7 +207,9 @@ export function registerIndexing(app: Hono, options: IndexingOptions): void {
     if (options.overlayApp) return;
     // A page made while indexing gets the banner even if indexing ended meanwhile: its first
     // fetch of the banner then brings the full view.
-    c.res = await withBanner(c.res, indexingBanner(pending(index) ?? progress, thenFor(path)));
+    const now = pending(index) ?? progress;
+    const then = thenFor(path);
+    c.res = await withBanner(c.res, indexingBanner(now, then) + noscriptReload(now, then));
   };
   app.use('*', gate);
 }
