@@ -164,6 +164,8 @@ export class DaemonService {
   #rebuilding: Promise<void> | undefined;
   /** Answers made since the states last changed, by request. */
   readonly #answers = new Map<string, string>();
+  /** The last catch-up asked for (see {@linkcode DaemonService.#catchUp}). */
+  #catching: Promise<unknown> = Promise.resolve();
   /** Memos of module commands checked since the repository last changed. */
   readonly #checks = new ReplayChecks();
   #closed = false;
@@ -363,8 +365,18 @@ export class DaemonService {
     }
   }
 
-  /** Brings the index up to date with what the watch saw; a reason when it cannot be trusted. */
-  async #catchUp(): Promise<string | undefined> {
+  /**
+   * Brings the index up to date with what the watch saw; a reason when it cannot be trusted.
+   * Catch-ups run one after the other: a request that arrives while an earlier one refreshes the
+   * index waits for that refresh (the changes it reads may be the ones being taken in).
+   */
+  #catchUp(): Promise<string | undefined> {
+    const next = this.#catching.then(() => this.#catchUpNow());
+    this.#catching = next.catch(() => undefined);
+    return next;
+  }
+
+  async #catchUpNow(): Promise<string | undefined> {
     if (this.#unsure !== undefined) return this.#unsure;
     const report = this.#watch.take();
     if (report.structure) {
