@@ -25,27 +25,6 @@ import type { HostCall, RecordedCall } from './thread.ts';
 
 const FORMAT = 'sit-script-memo 1';
 
-/** Host functions that only read: a memo makes them again to check their answers. */
-const READS: ReadonlySet<string> = new Set([
-  'itemIds',
-  'hasItem',
-  'items',
-  'item',
-  'search',
-  'records',
-  'damagedRecords',
-  'config',
-  'jmespath',
-  'author',
-  'filters',
-  'templates',
-  'mentions',
-  'commits',
-  'itemAtRefs',
-  'readFile',
-  'terminal',
-]);
-
 /**
  * Reads whose answers follow from the repository's items, records and configuration alone (and
  * their arguments): nothing from the user's configuration, git, the terminal or other files.
@@ -63,6 +42,20 @@ const REPOSITORY_READS: ReadonlySet<string> = new Set([
   'config',
   'jmespath',
   'mentions',
+]);
+
+/** Host functions that only read: a memo makes them again to check their answers. */
+const READS: ReadonlySet<string> = new Set([
+  ...REPOSITORY_READS,
+  // The user's configuration, issue templates (files a daemon does not watch), git, files the
+  // user named, the terminal:
+  'author',
+  'filters',
+  'templates',
+  'commits',
+  'itemAtRefs',
+  'readFile',
+  'terminal',
 ]);
 
 /** Whether `call`'s answer follows from the repository alone (see {@linkcode REPOSITORY_READS}). */
