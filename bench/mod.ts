@@ -28,7 +28,7 @@ import { BENCH_AT, benchGit } from './git.ts';
 import { benchDaemon } from './daemon.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
-const SIT_JS = join(ROOT, 'dist', 'src', 'cli.js');
+const SIT_JS = join(ROOT, 'dist', 'src', 'sit.cjs');
 const WORK = join(ROOT, 'bench', '.work');
 const QUERY = "join(' | ', [id, summary])";
 
@@ -459,7 +459,7 @@ async function benchRepository(label: string, repoPath: string, runs: number, gi
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   if (!existsSync(SIT_JS))
-    throw new Error('dist/src/cli.js is missing: run `npm run build` (npm install does it) first');
+    throw new Error('dist/src/sit.cjs is missing: run `npm run build` (npm install does it) first');
   // SPEC §7 sets its budgets for 10 000 items: other sizes and existing repositories are measured
   // the same way, for reference (fixed start-up costs weigh more in a small repository).
   const targets: Array<{ label: string; path: string; judged: boolean; existing?: boolean }> = [];

@@ -28,7 +28,7 @@ const userConfig = join(exampleDir, 'user-config.json');
 if (!existsSync(userConfig)) {
   writeFileSync(userConfig, JSON.stringify({ author: { name: 'Example User', email: 'user@example.org' } }, null, 2));
 }
-const args = [join(dist, 'cli.js'), '-c', userConfig, '-r', join(exampleDir, '.sit'), 'web', '--listen', listen];
+const args = [join(dist, 'sit.cjs'), '-c', userConfig, '-r', join(exampleDir, '.sit'), 'web', '--listen', listen];
 if (process.argv.includes('--readonly')) args.push('--readonly');
 const child = spawn(process.execPath, args, { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -36,6 +36,12 @@ test('an unknown command is a one-line error', () => {
     result.stderr,
     'unknown command "frobnicate": not a built-in, a module script or a sit-frobnicate program; this repository has no modules: add the issue tracker with `sit module add issue-tracking` (see `sit module --help`)\n',
   );
+  // Names of an object's own properties are no commands either (nor an internal error).
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    const other = sit(sandbox, [name], { cwd: dir });
+    assert.is(other.status, 1, name);
+    assert.match(other.stderr, new RegExp(`^unknown command "${name}"`), name);
+  }
 });
 
 test('executables shipped in .sit/cli run only after sit trust, and again only after a change is trusted', () => {

@@ -75,7 +75,7 @@ test("the link follows sit's package when the package moves", () => {
     cpSync(join(ROOT, entry), join(moved, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(moved, 'node_modules'));
   const run = (args: string[]) =>
-    spawnSync(process.execPath, [join(moved, 'dist', 'src', 'cli.js'), ...args], {
+    spawnSync(process.execPath, [join(moved, 'dist', 'src', 'sit.cjs'), ...args], {
       cwd: dir,
       env: sandbox.env,
       encoding: 'utf8',

@@ -4,13 +4,13 @@
 // plain bytes is used only when exactly the announced bytes arrive.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { askDaemon } from '../src/daemon/client.ts';
 import { buildId, PROTOCOL } from '../src/daemon/protocol.ts';
-import { ensureBuilt, makeSandbox, SIT_JS, sit } from './helpers/cli.ts';
+import { ensureBuilt, makeSandbox, SIT_ESM, SIT_JS, sit } from './helpers/cli.ts';
 
 const sandbox = makeSandbox();
 const work = join(sandbox.dir, 'work');
@@ -122,6 +122,34 @@ test('a memo checked once is replayed again and again; the answer stays what the
   ok(['probe']);
   // The first replay checks every read; the next ones skip those of the repository.
   for (let i = 0; i < 3; i++) assert.is(whole(['probe']), wanted, `replay ${i + 1}`);
+});
+
+test('the installed sit and the command line as an ES module print the same, with a daemon or without', () => {
+  const esm = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const r = spawnSync(process.execPath, [SIT_ESM, ...args], {
+      cwd: work,
+      env: { ...sandbox.env, ...env },
+      encoding: 'utf8',
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const cases: Array<[string[], NodeJS.ProcessEnv]> = [
+    [['--version'], {}],
+    [['--help'], {}],
+    [['no-such-command'], {}],
+    [['-r'], {}],
+    [['items', '-q', 'id'], {}],
+    [['probe'], {}],
+    [['probe'], { SIT_DAEMON: '0' }],
+    [['probe'], { SIT_DEBUG: '1' }],
+    [['issue', 'show', 'no-such-issue'], {}],
+  ];
+  for (const [args, env] of cases) {
+    const installed = run(args, env);
+    assert.equal(esm(args, env), installed, `sit ${args.join(' ')}`);
+  }
+  assert.is(run(['probe'], { SIT_DEBUG: '1' }).stderr, MARKER, 'the installed sit is answered whole');
+  assert.is(run(['no-such-command']).status, 1);
 });
 
 test('an empty item directory made by hand is seen by the very next replay', () => {

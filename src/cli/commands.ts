@@ -3,6 +3,7 @@
  * where their code lives (loaded only when the command runs, so that `sit --help` stays quick).
  * @module
  */
+import type { CommandName } from './command_names.ts';
 import type { Context } from './context.ts';
 
 /** Runs one subcommand with its arguments; resolves to the exit status. */
@@ -18,8 +19,8 @@ export interface CommandEntry {
   at?: boolean;
 }
 
-/** Every built-in subcommand by name, in the order `sit --help` lists them. */
-export const COMMANDS: Record<string, CommandEntry> = {
+/** Every built-in subcommand by name (those of command_names.ts, in that order). */
+export const COMMANDS: Record<CommandName, CommandEntry> = {
   init: { summary: 'Create a new repository in .sit', load: async () => (await import('./init.ts')).runInit },
   item: { summary: 'Create a new item', load: async () => (await import('./item.ts')).runItem },
   items: {

@@ -1,6 +1,6 @@
 /**
  * What programs started by `sit` (external subcommands, `.sit/cli/sit-*`) get to call `sit` back:
- * `SIT`, the path of an executable `sit` (the package's `dist/src/cli.js`, executable with a
+ * `SIT`, the path of an executable `sit` (the package's `dist/src/sit.cjs`, executable with a
  * `#!/usr/bin/env node` line), and a `PATH` on which that line finds the very Node.js running
  * now, so that `"$SIT" args …` works from a shell script however `sit` was started.
  * @module
@@ -29,7 +29,7 @@ function real(path: string): string {
 
 /** The executable `sit` of this installation. */
 export function sitProgram(): string {
-  const packaged = join(packageRoot(), 'dist', 'src', 'cli.js');
+  const packaged = join(packageRoot(), 'dist', 'src', 'sit.cjs');
   if (executable(packaged)) return real(packaged);
   return resolve(process.argv[1] ?? 'sit');
 }

@@ -10,8 +10,10 @@ import { fileURLToPath } from 'node:url';
 
 /** The project root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The compiled entry point. */
-export const SIT_JS = join(ROOT, 'dist', 'src', 'cli.js');
+/** The compiled `sit`, as installed (the quick start that loads the rest when needed). */
+export const SIT_JS = join(ROOT, 'dist', 'src', 'sit.cjs');
+/** The command line as an ES module (what the installed `sit` loads when a daemon does not answer). */
+export const SIT_ESM = join(ROOT, 'dist', 'src', 'cli.js');
 /** The read-only corpus beside the project, if present. */
 export const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'sit');
 
