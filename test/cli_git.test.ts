@@ -79,6 +79,8 @@ test('every write refuses under --at with one line, and the data stays as it was
     assert.is(result.stderr.trim().split('\n').length, 1, result.stderr);
     assert.match(result.stderr, /--at/);
   }
+  // sit web says where its pages take a revision instead.
+  assert.match(run(['--at', 'v1 x', 'web']).stderr, /run sit web without --at and open \/\?at=v1%20x:/);
   assert.is(run(['items']).stdout, before);
 });
 

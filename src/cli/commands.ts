@@ -17,6 +17,8 @@ export interface CommandEntry {
   load: () => Promise<CommandRunner>;
   /** Whether it reads the repository at a revision with `sit --at REV` (others refuse `--at`). */
   at?: boolean;
+  /** What to do instead when it is given `--at` and refuses it (`REV` stands for the revision). */
+  atInstead?: string;
 }
 
 /** Every built-in subcommand by name (those of command_names.ts, in that order). */
@@ -85,7 +87,11 @@ export const COMMANDS: Record<CommandName, CommandEntry> = {
     summary: "Answer other commands' reads of this repository from memory while it runs (optional)",
     load: async () => (await import('./daemon.ts')).runDaemon,
   },
-  web: { summary: 'Serve the web interface', load: async () => (await import('./web.ts')).runWeb },
+  web: {
+    summary: 'Serve the web interface',
+    load: async () => (await import('./web.ts')).runWeb,
+    atInstead: 'run sit web without --at and open /?at=REV: every page of it reads a revision that way',
+  },
   args: {
     summary: "Parse a shell script's arguments against a clap YAML specification on stdin",
     load: async () => (await import('./args.ts')).runArgs,

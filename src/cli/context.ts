@@ -92,11 +92,14 @@ export class Context {
     if (revision !== undefined) await (await revision.catch(() => undefined))?.close();
   }
 
-  /** Refuses `what` (a write, or a command that cannot read a revision) under `--at`. */
-  refuseAt(what: string): void {
+  /**
+   * Refuses `what` (a write, or a command that cannot read a revision) under `--at`; `instead`
+   * says what to do rather than just "run it without --at".
+   */
+  refuseAt(what: string, options: { instead?: string } = {}): void {
     if (this.at === undefined) return;
     throw new ReadOnlyRevisionError(
-      `${what} does not work with --at: --at ${this.at} reads the repository as committed there, read-only; run it without --at`,
+      `${what} does not work with --at: --at ${this.at} reads the repository as committed there, read-only; ${options.instead ?? 'run it without --at'}`,
     );
   }
 

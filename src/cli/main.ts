@@ -80,7 +80,10 @@ async function main(argv: string[], options: RunOptions): Promise<number> {
   const { Context } = await import('./context.ts');
   const context = new Context(globals);
   const entry = isBuiltInCommand(command) ? COMMANDS[command] : undefined;
-  if (entry !== undefined && globals.at !== undefined && entry.at !== true) context.refuseAt(`sit ${globals.command}`);
+  if (entry !== undefined && globals.at !== undefined && entry.at !== true) {
+    const instead = entry.atInstead?.replaceAll('REV', encodeURIComponent(globals.at));
+    context.refuseAt(`sit ${command}`, instead === undefined ? {} : { instead });
+  }
   try {
     if (entry !== undefined) return await (await entry.load())(context, globals.rest);
     const { runExternal } = await import('./external.ts');
