@@ -4,13 +4,15 @@
 // plain bytes is used only when exactly the announced bytes arrive.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { askDaemon } from '../src/daemon/client.ts';
 import { buildId, PROTOCOL } from '../src/daemon/protocol.ts';
-import { ensureBuilt, makeSandbox, SIT_ESM, SIT_JS, sit } from './helpers/cli.ts';
+import { makeSandbox, SIT_ESM, sit } from './helpers/cli.ts';
+import { sitAsync } from './helpers/cli_async.ts';
+import { daemonSocket, startDaemon } from './helpers/daemon.ts';
 
 const sandbox = makeSandbox();
 const work = join(sandbox.dir, 'work');
@@ -46,50 +48,11 @@ function whole(args: string[]): string {
 
 const direct = (args: string[]): string => ok(args, { SIT_DAEMON: '0' });
 
-/** Runs `sit ARGS` without blocking this process (whose listeners must answer it meanwhile). */
-function runAsync(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  ensureBuilt();
-  const child = spawn(process.execPath, [SIT_JS, ...args], {
-    cwd: work,
-    env: { ...sandbox.env, ...env },
-    stdio: 'pipe',
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  return new Promise((done) => child.once('close', (status) => done({ status, stdout, stderr })));
-}
-
 function setAuthor(name: string): void {
   writeFileSync(
     join(sandbox.env.XDG_CONFIG_HOME!, 'sit', 'config.json'),
     JSON.stringify({ author: { name, email: 'test@example.org' } }),
   );
-}
-
-function socketFile(): string {
-  const repositories = join(sandbox.env.SIT_CACHE_DIR!, 'repositories');
-  const [dir] = readdirSync(repositories);
-  return join(repositories, dir!, 'daemon.sock');
-}
-
-async function startDaemon(): Promise<ChildProcess> {
-  ensureBuilt();
-  const child = spawn(process.execPath, [SIT_JS, 'daemon'], { cwd: work, env: sandbox.env, stdio: 'pipe' });
-  started.push(child);
-  let stderr = '';
-  await new Promise<void>((done, fail) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('answering for')) done();
-    });
-    child.once('exit', (code) => fail(new Error(`sit daemon exited (${code}): ${stderr}`)));
-  });
-  return child;
 }
 
 // A probe that reads the repository (its item ids, its configuration, a search) and the user's
@@ -112,7 +75,7 @@ test('set-up: a repository with an issue and a probe module, and a daemon for it
   mkdirSync(join(work, '.sit', 'modules', 'probe', 'cli'), { recursive: true });
   writeFileSync(join(work, '.sit', 'modules', 'probe', 'cli', 'probe.js'), PROBE);
   first = direct(['issue', 'new', '--summary', 'Crash on start', '--details', 'Twice.']).trim().split(/\s/)[0]!;
-  daemon = await startDaemon();
+  daemon = await startDaemon(sandbox, work, started);
 });
 
 test('a memo checked once is replayed again and again; the answer stays what the direct path prints', () => {
@@ -232,7 +195,7 @@ async function listen(path: string, onConnection: (socket: Socket) => void): Pro
 }
 
 test('hostile: output shorter or longer than announced is no answer; the command reads the repository itself', async () => {
-  const path = socketFile();
+  const path = daemonSocket(sandbox);
   const root = join(work, '.sit');
   // The compiled build's identity, as its daemon states it.
   const pong = JSON.parse(
@@ -257,7 +220,7 @@ test('hostile: output shorter or longer than announced is no answer; the command
       asked += 1;
       behaviour(socket);
     });
-    const r = await runAsync(['issue', 'list', '--all'], { SIT_DEBUG: '1' });
+    const r = await sitAsync(sandbox, ['issue', 'list', '--all'], work, { env: { SIT_DEBUG: '1' } });
     assert.is(r.status, 0, what);
     assert.is(r.stdout, wanted, what);
     assert.not.match(r.stderr, /answered whole/, what);
@@ -271,7 +234,7 @@ test('hostile: output shorter or longer than announced is no answer; the command
     socket.write('exact ');
     setTimeout(() => socket.end('bytes'), 20);
   });
-  const r = await runAsync(['issue', 'list', '--all'], { SIT_DEBUG: '1' });
+  const r = await sitAsync(sandbox, ['issue', 'list', '--all'], work, { env: { SIT_DEBUG: '1' } });
   assert.is(r.stdout, 'exact bytes');
   assert.is(r.stderr, MARKER);
   await new Promise<void>((done) => server.close(() => done()));

@@ -9,13 +9,18 @@ export interface Output {
   stderr: string;
 }
 
-/** Runs one `sit ARGS` in `cwd` without blocking the event loop. */
-export function sitAsync(sandbox: Sandbox, args: string[], cwd: string): Promise<Output> {
+/** Runs one `sit ARGS` in `cwd` without blocking the event loop (`options.env` adds to the sandbox's). */
+export function sitAsync(
+  sandbox: Sandbox,
+  args: string[],
+  cwd: string,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<Output> {
   ensureBuilt();
   return new Promise<Output>((resolve, reject) => {
     const child = spawn(process.execPath, [SIT_JS, ...args], {
       cwd,
-      env: sandbox.env,
+      env: { ...sandbox.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
