@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -221,10 +222,13 @@ test('close() resolves once the workers are gone, also when nothing else keeps t
       process.stdout.write('round ' + round + ' closed after ' + first + '\\n');
     }
   `;
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sit-pool-close-'));
+  fs.writeFileSync(path.join(dir, 'close.mjs'), script);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, 'close.mjs')], {
     cwd: ROOT,
     encoding: 'utf8',
   });
+  fs.rmSync(dir, { recursive: true, force: true });
   const rounds = [1, 2, 3].map((round) => `round ${round} closed after 19999900000\n`).join('');
   assert.is(child.stdout, rounds, `status ${child.status}: ${child.stderr}`);
   assert.is(child.status, 0, child.stderr);
