@@ -48,8 +48,14 @@ export const DEFAULT_EVALUATION_LIMITS: Readonly<Required<EvaluationLimits>> = O
 export class EvaluationBudget {
   /** The limits in force. */
   readonly limits: Readonly<Required<EvaluationLimits>>;
-  /** When the time runs out (`performance.now()` clock). */
-  readonly deadline: number;
+  /**
+   * When the time runs out (`performance.now()` clock). Each evaluation moves it on by the time
+   * since the last one ended: only the evaluations' own time counts, not the caller's work or
+   * waits between them (a search deriving values as the states are reduced).
+   */
+  deadline: number;
+  /** When the last evaluation with this budget ended (at first: when the budget was made). */
+  idleSince: number;
   /** Values built so far. */
   values = 0;
   /** Node visits so far. */
@@ -58,7 +64,8 @@ export class EvaluationBudget {
   /** Starts a budget now. */
   constructor(limits?: EvaluationLimits) {
     this.limits = limits === undefined ? DEFAULT_EVALUATION_LIMITS : { ...DEFAULT_EVALUATION_LIMITS, ...limits };
-    this.deadline = performance.now() + this.limits.timeMs;
+    this.idleSince = performance.now();
+    this.deadline = this.idleSince + this.limits.timeMs;
   }
 }
 
@@ -106,6 +113,8 @@ export function compileExpression(text: string, options: CompileOptions = {}): E
     search(document: unknown, budget: EvaluationBudget = new EvaluationBudget()): unknown {
       interpreter ??= boundedInterpreter();
       interpreter.budget = budget;
+      const started = performance.now();
+      budget.deadline += started - budget.idleSince;
       try {
         return interpreter.search(ast, document as JSONValue);
       } catch (error) {
@@ -117,6 +126,8 @@ export function compileExpression(text: string, options: CompileOptions = {}): E
         const reason =
           error instanceof RangeError ? 'it nests too deep' : error instanceof Error ? error.message : String(error);
         throw new JmesPathError(`${role} expression ${quoted(text)} failed: ${reason}`);
+      } finally {
+        budget.idleSince = performance.now();
       }
     },
   };

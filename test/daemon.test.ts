@@ -24,11 +24,14 @@ import { createServer, type Server } from 'node:net';
 import { join, relative } from 'node:path';
 import { PROTOCOL } from '../src/daemon/protocol.ts';
 import { makeSandbox, SIT_JS, sit, ensureBuilt } from './helpers/cli.ts';
+import { sitAsync } from './helpers/cli_async.ts';
 
 const sandbox = makeSandbox();
 const work = join(sandbox.dir, 'work');
 const started: ChildProcess[] = [];
 const servers: Server[] = [];
+/** The connections each listener of this process holds open. */
+const connections = new Map<Server, Set<import('node:net').Socket>>();
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = sit(sandbox, args, { cwd: work, env });
@@ -54,6 +57,44 @@ function same(actual: string, wanted: string | undefined, message: string): void
 
 /** What a command prints when it reads the repository itself. */
 const direct = (args: string[]): string => ok(args, { SIT_DAEMON: '0' });
+
+/** Runs read-only commands at once (as `ok` checks them), each in `env`; their outputs in order. */
+async function okAll(commands: string[][], env: NodeJS.ProcessEnv): Promise<string[]> {
+  ensureBuilt();
+  return await Promise.all(
+    commands.map(
+      (args) =>
+        new Promise<string>((resolve, reject) => {
+          const child = spawn(process.execPath, [SIT_JS, ...args], {
+            cwd: work,
+            env: { ...sandbox.env, ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+          child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+          child.on('error', reject);
+          child.on('close', (status) => {
+            try {
+              assert.is(stderr, '', `stderr of sit ${args.join(' ')}`);
+              assert.is(status, 0, `status of sit ${args.join(' ')}`);
+              resolve(stdout);
+            } catch (error) {
+              reject(error);
+            }
+          });
+        }),
+    ),
+  );
+}
+
+/** Records what every command of COMMANDS prints when it reads the repository itself. */
+async function expectDirect(): Promise<void> {
+  const outputs = await okAll(COMMANDS, { SIT_DAEMON: '0' });
+  for (const [i, args] of COMMANDS.entries()) expected.set(args.join(' '), outputs[i]!);
+}
+
 /** What it prints when the daemon must answer (an error when none does). */
 // A daemon busy re-reducing on a loaded machine may answer after the usual 2 s: the tests prove
 // what it answers, not how fast.
@@ -96,12 +137,16 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pr
 
 /** A listener at `path` that does `onConnection` with each connection. */
 async function listen(path: string, onConnection: (socket: import('node:net').Socket) => void): Promise<Server> {
+  const open = new Set<import('node:net').Socket>();
   const server = createServer((socket) => {
     // The command may be gone by the time this process gets to its connection.
     socket.on('error', () => undefined);
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
     onConnection(socket);
   });
   servers.push(server);
+  connections.set(server, open);
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(path, () => done());
@@ -114,8 +159,11 @@ async function settle(): Promise<void> {
   await new Promise((done) => setTimeout(done, 200));
 }
 
+/** Closes `server`, cutting the connections it still holds (it closes only once they are gone). */
 async function closeServer(server: Server): Promise<void> {
-  await new Promise<void>((done) => server.close(() => done()));
+  const closed = new Promise<void>((done) => server.close(() => done()));
+  for (const socket of connections.get(server) ?? []) socket.destroy();
+  await closed;
 }
 
 let first = '';
@@ -131,7 +179,7 @@ test.after(async () => {
   rmSync(sandbox.dir, { recursive: true, force: true });
 });
 
-test('set-up: a repository with a few issues, read directly', () => {
+test('set-up: a repository with a few issues, read directly', async () => {
   assert.is(run(['init']).status, 0);
   assert.is(run(['module', 'add', 'issue-tracking']).status, 0);
   first = ok(
@@ -161,7 +209,7 @@ test('set-up: a repository with a few issues, read directly', () => {
     ['issue', 'show', first],
     ['issue', 'show', first.slice(0, 8)],
   );
-  for (const args of COMMANDS) expected.set(args.join(' '), direct(args));
+  await expectDirect();
   assert.match(expected.get('issue list --all')!, /Dark theme/);
 });
 
@@ -178,10 +226,9 @@ test('daemon: the socket is 0600 in a 0700 directory; every read answers as the 
   assert.ok(lstatSync(path).isSocket());
   assert.is(lstatSync(path).mode & 0o777, 0o600);
   assert.is(statSync(join(path, '..')).mode & 0o777, 0o700);
-  for (const args of COMMANDS) {
-    const out = viaDaemon(args);
-    same(out, expected.get(args.join(' ')), `sit ${args.join(' ')}`);
-  }
+  // A busy daemon may answer after the usual 2 s (see viaDaemon).
+  const outputs = await okAll(COMMANDS, { SIT_DAEMON: 'require', SIT_DAEMON_TIMEOUT_MS: '60000' });
+  for (const [i, args] of COMMANDS.entries()) same(outputs[i]!, expected.get(args.join(' ')), `sit ${args.join(' ')}`);
 });
 
 test('daemon: a module command is answered whole from the memo of its last run, in the same environment only', () => {
@@ -349,7 +396,7 @@ async function daemonAnswers(args: string[], wanted: string): Promise<boolean> {
 }
 
 test('daemon: SIGTERM stops it and removes its socket', async () => {
-  for (const args of COMMANDS) expected.set(args.join(' '), direct(args));
+  await expectDirect();
   const path = socketFile();
   assert.is(await stop(daemon!), 0);
   assert.not.ok(existsSync(path), 'the socket is gone');
@@ -358,6 +405,21 @@ test('daemon: SIGTERM stops it and removes its socket', async () => {
 /** Every command prints what the direct path prints, and nothing on stderr. */
 function assertIgnored(what: string, commands: string[][] = COMMANDS): void {
   for (const args of commands) same(ok(args), expected.get(args.join(' ')), `${what}: sit ${args.join(' ')}`);
+}
+
+/**
+ * Like {@linkcode assertIgnored}, with the commands running at once and this process free to
+ * answer them meanwhile: a listener of this process must really speak to them (with `sit` run by
+ * spawnSync, its connections would wait unanswered until each command gave up).
+ */
+async function assertIgnoredWhileListening(what: string, commands: string[][]): Promise<void> {
+  const outputs = await Promise.all(commands.map((args) => sitAsync(sandbox, args, work)));
+  commands.forEach((args, i) => {
+    const r = outputs[i]!;
+    assert.is(r.stderr, '', `${what}: stderr of sit ${args.join(' ')}`);
+    assert.is(r.status, 0, `${what}: status of sit ${args.join(' ')}`);
+    same(r.stdout, expected.get(args.join(' ')), `${what}: sit ${args.join(' ')}`);
+  });
 }
 
 test('hostile: a stale socket (its daemon killed) is ignored, and a new daemon replaces it', async () => {
@@ -430,7 +492,7 @@ test('hostile: listeners that speak garbage, close at once, or never answer are 
       behaviour(socket);
     });
     chmodSync(path, 0o600);
-    assertIgnored(what, [
+    await assertIgnoredWhileListening(what, [
       ['issue', 'list', '--all'],
       ['issue', 'show', first],
     ]);
@@ -442,8 +504,7 @@ test('hostile: listeners that speak garbage, close at once, or never answer are 
   // Never answers: the command waits a short while, then reads the repository itself.
   const held: import('node:net').Socket[] = [];
   const silent = await listen(path, (socket) => void held.push(socket));
-  const args = ['issue', 'list', '--all'];
-  same(ok(args), expected.get(args.join(' ')), 'silent listener');
+  await assertIgnoredWhileListening('silent listener', [['issue', 'list', '--all']]);
   await settle();
   assert.ok(held.length > 0, 'the command did ask');
   for (const socket of held) socket.destroy();

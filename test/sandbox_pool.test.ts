@@ -1,8 +1,11 @@
 // The worker pool: same results as in-thread, streaming, load errors, and the watchdog.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createReducerPool,
   createReducerRuntime,
@@ -15,6 +18,7 @@ import { compiledModule } from '../src/sandbox/quickjs.ts';
 import { FIXTURES, hostileSet, inlineSet, loadReducerSet, record, syntheticJobs } from './helpers/sandbox_fixtures.ts';
 
 const HOSTILE = path.join(FIXTURES, 'hostile');
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function collect(results: AsyncIterable<ReduceResult>): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
@@ -191,6 +195,43 @@ test('breaking out of the results stops the run; close() makes later runs fail',
   } catch (err) {
     assert.match((err as Error).message, 'closed');
   }
+});
+
+test('close() resolves once the workers are gone, also when nothing else keeps the process alive', () => {
+  // The workers finish their batches while this thread is busy; their answers are read after
+  // close(). Those answers must not let the stopping workers go: a process that has nothing else
+  // to do would end at once, silently, with its command unfinished.
+  const pool = pathToFileURL(path.join(ROOT, 'src', 'sandbox', 'mod.ts')).href;
+  const script = `
+    import { createReducerPool } from ${JSON.stringify(pool)};
+    const reducer = 'module.exports = function (s) { var n = 0; for (var i = 0; i < 200000; i++) n += i; s.n = n; return s; };';
+    const jobs = Array.from({ length: 20 }, (_, i) => ({ id: 'i' + i, state: {}, records: [{ hash: 'h' + i, files: [] }] }));
+    // Three times: when it goes wrong, the process ends before a stopped worker is gone most times, not always.
+    for (let round = 1; round <= 3; round++) {
+      const pool = createReducerPool(
+        { reducers: [{ file: '/virtual/r.js', dir: '/virtual', source: reducer }], requireFiles: {} },
+        { size: 2, batchSize: 1 },
+      );
+      let first;
+      for await (const result of pool.reduce(jobs)) {
+        first = result.state.n;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+        break;
+      }
+      await pool.close();
+      process.stdout.write('round ' + round + ' closed after ' + first + '\\n');
+    }
+  `;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sit-pool-close-'));
+  fs.writeFileSync(path.join(dir, 'close.mjs'), script);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, 'close.mjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  fs.rmSync(dir, { recursive: true, force: true });
+  const rounds = [1, 2, 3].map((round) => `round ${round} closed after 19999900000\n`).join('');
+  assert.is(child.stdout, rounds, `status ${child.status}: ${child.stderr}`);
+  assert.is(child.status, 0, child.stderr);
 });
 
 test('a reducer stuck in a native operation while loading is a load error', async () => {

@@ -119,9 +119,21 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
   });
+  /** Whether main() has settled, whichever way. */
+  let finished = false;
+  // Nothing left to run while the command is still unfinished is a fault of sit (a promise that
+  // nothing will settle): it must not end as a success with its output cut short.
+  process.on('beforeExit', () => {
+    if (finished) return;
+    finished = true;
+    process.stderr.write('internal error: sit stopped before the command finished; its output may be incomplete\n');
+    process.exitCode = 70;
+  });
   try {
     process.exitCode = await main(argv, options);
   } catch (error) {
     process.exitCode = report(error);
+  } finally {
+    finished = true;
   }
 }

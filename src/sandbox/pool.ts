@@ -326,6 +326,8 @@ class Pool implements ReducerPool {
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
+    // The workers of a closed pool are stopping: what they still send must not unref them (see close).
+    if (this.closed) return;
     switch (message.type) {
       case 'ready':
         slot.ready = true;
@@ -481,6 +483,9 @@ class Pool implements ReducerPool {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.releaseTierUp?.();
+    // Stopping workers keep the process alive until they are gone: a process with nothing else to
+    // do would otherwise end before close() resolves, its command silently unfinished.
+    for (const slot of slots) slot.worker.ref();
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 }
