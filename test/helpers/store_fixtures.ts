@@ -1,5 +1,6 @@
 /** Temporary directories and the corpus for the store tests. */
 import {
+  type Dirent,
   chmodSync,
   cpSync,
   existsSync,
@@ -8,7 +9,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,18 +46,30 @@ export function corpusRepository(): string | undefined {
   return existsSync(join(path, 'config.json')) ? path : undefined;
 }
 
-/** Makes a copied tree writable again (the corpus is read-only). */
-function makeWritable(path: string): void {
+/**
+ * Makes a copied tree writable again (the corpus is read-only): its directories 0755 and, with
+ * `options.files`, its files 0644. Links are not followed. Directories alone are what removing
+ * the tree needs.
+ */
+function makeWritable(dir: string, options: { files: boolean }): void {
+  let entries: Dirent[];
   try {
-    const stats = statSync(path);
-    if (stats.isDirectory()) {
-      chmodSync(path, 0o755);
-      for (const name of readdirSync(path)) makeWritable(join(path, name));
-    } else if (stats.isFile()) {
-      chmodSync(path, 0o644);
-    }
+    chmodSync(dir, 0o755);
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
-    // dangling links and the like
+    // gone, or not a directory
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) makeWritable(path, options);
+    else if (options.files && entry.isFile()) {
+      try {
+        chmodSync(path, 0o644);
+      } catch {
+        // gone meanwhile
+      }
+    }
   }
 }
 
@@ -96,7 +108,7 @@ export function tempDirs(): TempDirs {
       if (source === undefined) return undefined;
       const dest = join(make('sit-corpus-'), '.sit');
       cpSync(source, dest, { recursive: true });
-      makeWritable(dest);
+      makeWritable(dest, { files: true });
       return dest;
     },
     copyCorpusItems: (ids) => {
@@ -115,12 +127,12 @@ export function tempDirs(): TempDirs {
           cpSync(join(source, record), join(dest, record), { recursive: true });
         }
       }
-      makeWritable(dest);
+      makeWritable(dest, { files: true });
       return dest;
     },
     cleanup: () => {
       for (const dir of created.splice(0)) {
-        makeWritable(dir);
+        makeWritable(dir, { files: false });
         rmSync(dir, { recursive: true, force: true });
       }
     },
