@@ -5,7 +5,7 @@
 // answers is ignored without a word.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -23,8 +23,9 @@ import {
 import { createServer, type Server } from 'node:net';
 import { join, relative } from 'node:path';
 import { PROTOCOL } from '../src/daemon/protocol.ts';
-import { makeSandbox, SIT_JS, sit, ensureBuilt } from './helpers/cli.ts';
+import { makeSandbox, sit, runnersIn } from './helpers/cli.ts';
 import { sitAsync } from './helpers/cli_async.ts';
+import { daemonSocket, startDaemon as startSitDaemon, stopDaemon } from './helpers/daemon.ts';
 
 const sandbox = makeSandbox();
 const work = join(sandbox.dir, 'work');
@@ -33,17 +34,7 @@ const servers: Server[] = [];
 /** The connections each listener of this process holds open. */
 const connections = new Map<Server, Set<import('node:net').Socket>>();
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = sit(sandbox, args, { cwd: work, env });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(args: string[], env: NodeJS.ProcessEnv = {}): string {
-  const r = run(args, env);
-  assert.is(r.stderr, '', `stderr of sit ${args.join(' ')}`);
-  assert.is(r.status, 0, `status of sit ${args.join(' ')}`);
-  return r.stdout;
-}
+const { run, ok } = runnersIn(sandbox, work);
 
 /** Output with relative times ("just now", "2 minutes ago") made equal: the test runs for a while. */
 function timeless(text: string | undefined): string {
@@ -60,33 +51,13 @@ const direct = (args: string[]): string => ok(args, { SIT_DAEMON: '0' });
 
 /** Runs read-only commands at once (as `ok` checks them), each in `env`; their outputs in order. */
 async function okAll(commands: string[][], env: NodeJS.ProcessEnv): Promise<string[]> {
-  ensureBuilt();
-  return await Promise.all(
-    commands.map(
-      (args) =>
-        new Promise<string>((resolve, reject) => {
-          const child = spawn(process.execPath, [SIT_JS, ...args], {
-            cwd: work,
-            env: { ...sandbox.env, ...env },
-            stdio: ['ignore', 'pipe', 'pipe'],
-          });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-          child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-          child.on('error', reject);
-          child.on('close', (status) => {
-            try {
-              assert.is(stderr, '', `stderr of sit ${args.join(' ')}`);
-              assert.is(status, 0, `status of sit ${args.join(' ')}`);
-              resolve(stdout);
-            } catch (error) {
-              reject(error);
-            }
-          });
-        }),
-    ),
-  );
+  const outputs = await Promise.all(commands.map((args) => sitAsync(sandbox, args, work, { env })));
+  return outputs.map((output, i) => {
+    const args = commands[i]!;
+    assert.is(output.stderr, '', `stderr of sit ${args.join(' ')}`);
+    assert.is(output.status, 0, `status of sit ${args.join(' ')}`);
+    return output.stdout;
+  });
 }
 
 /** Records what every command of COMMANDS prints when it reads the repository itself. */
@@ -101,39 +72,13 @@ async function expectDirect(): Promise<void> {
 const viaDaemon = (args: string[]): string => ok(args, { SIT_DAEMON: 'require', SIT_DAEMON_TIMEOUT_MS: '60000' });
 
 /** The socket of the repository in `work` (the cache directory is the sandbox's). */
-function socketFile(): string {
-  const repositories = join(sandbox.env.SIT_CACHE_DIR!, 'repositories');
-  const [dir] = readdirSync(repositories);
-  return join(repositories, dir!, 'daemon.sock');
-}
+const socketFile = (): string => daemonSocket(sandbox);
 
 /** Starts `sit daemon` and waits until it answers. */
-async function startDaemon(): Promise<ChildProcess> {
-  ensureBuilt();
-  const child = spawn(process.execPath, [SIT_JS, 'daemon'], {
-    cwd: work,
-    env: sandbox.env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  started.push(child);
-  let stderr = '';
-  await new Promise<void>((done, fail) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('answering for')) done();
-    });
-    child.once('exit', (code) => fail(new Error(`sit daemon exited (${code}): ${stderr}`)));
-  });
-  return child;
-}
+const startDaemon = (): Promise<ChildProcess> => startSitDaemon(sandbox, work, started);
 
 /** Stops a daemon with `signal` and waits for it to end. */
-async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  child.kill(signal);
-  return await exited;
-}
+const stop = stopDaemon;
 
 /** A listener at `path` that does `onConnection` with each connection. */
 async function listen(path: string, onConnection: (socket: import('node:net').Socket) => void): Promise<Server> {

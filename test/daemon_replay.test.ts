@@ -10,7 +10,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { join } from 'node:path';
 import { askDaemon } from '../src/daemon/client.ts';
 import { buildId, PROTOCOL } from '../src/daemon/protocol.ts';
-import { makeSandbox, SIT_ESM, sit } from './helpers/cli.ts';
+import { makeSandbox, SIT_ESM, runnersIn } from './helpers/cli.ts';
 import { sitAsync } from './helpers/cli_async.ts';
 import { daemonSocket, startDaemon } from './helpers/daemon.ts';
 
@@ -26,17 +26,7 @@ test.after(async () => {
   rmSync(sandbox.dir, { recursive: true, force: true });
 });
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = sit(sandbox, args, { cwd: work, env });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(args: string[], env: NodeJS.ProcessEnv = {}): string {
-  const r = run(args, env);
-  assert.is(r.stderr, '', `stderr of sit ${args.join(' ')}`);
-  assert.is(r.status, 0, `status of sit ${args.join(' ')}`);
-  return r.stdout;
-}
+const { run, ok } = runnersIn(sandbox, work);
 
 /** Runs `args` and asserts that the daemon answered it whole; its output. */
 function whole(args: string[]): string {

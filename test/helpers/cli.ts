@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as assert from 'uvu/assert';
 
 /** The project root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -99,4 +100,36 @@ export function copyCorpus(dir: string): string | undefined {
   const target = join(dir, '.sit');
   cpSync(join(CORPUS, '.sit'), target, { recursive: true });
   return target;
+}
+
+/** What one `sit` run printed, and how it ended. */
+export interface SitOutput {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Two ways to run `sit ARGS` in `cwd` (with `env` added to the sandbox's): `run` returns what it
+ * printed and its status; `ok` asserts that it succeeded without a word on stderr and returns its
+ * standard output.
+ */
+export function runnersIn(
+  sandbox: Sandbox,
+  cwd: string,
+): {
+  run: (args: string[], env?: NodeJS.ProcessEnv) => SitOutput;
+  ok: (args: string[], env?: NodeJS.ProcessEnv) => string;
+} {
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}): SitOutput => {
+    const r = sit(sandbox, args, { cwd, env });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const ok = (args: string[], env: NodeJS.ProcessEnv = {}): string => {
+    const r = run(args, env);
+    assert.is(r.stderr, '', `stderr of sit ${args.join(' ')}`);
+    assert.is(r.status, 0, `status of sit ${args.join(' ')}`);
+    return r.stdout;
+  };
+  return { run, ok };
 }
