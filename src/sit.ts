@@ -46,9 +46,18 @@ async function start(argv: string[]): Promise<void> {
     process.stdout.off('error', onStdoutError);
   }
   // The whole command line: an ES module beside this file once built.
-  const main = pathToFileURL(join(__dirname, 'cli', 'main.js')).href;
-  const { runCli } = (await import(main)) as typeof import('./cli/main.ts');
-  await runCli(argv, { daemonAsked: globals !== undefined });
+  const main = join(__dirname, 'cli', 'main.js');
+  let cli: typeof import('./cli/main.ts');
+  try {
+    cli = (await import(pathToFileURL(main).href)) as typeof import('./cli/main.ts');
+  } catch (error) {
+    process.stderr.write(
+      `sit: cannot load ${main} (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); build sit again with npm run build\n`,
+    );
+    process.exitCode = 70;
+    return;
+  }
+  await cli.runCli(argv, { daemonAsked: globals !== undefined });
 }
 
 void start(process.argv.slice(2));

@@ -3,10 +3,11 @@
 // (module scripts and programs) without running anything from it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { COMMANDS } from '../src/cli/commands.ts';
-import { makeSandbox, sit } from './helpers/cli.ts';
+import { ensureBuilt, makeSandbox, ROOT, sit } from './helpers/cli.ts';
 
 const sandbox = makeSandbox();
 
@@ -78,6 +79,22 @@ test('sit --help outside a repository, and in one without modules', () => {
     sit(sandbox, ['--help'], { cwd: dir }).stdout,
     /\nThis repository \(.*\) adds no commands: `sit module add issue-tracking` adds `sit issue`\.\n$/,
   );
+});
+
+test('an installed sit whose command line is missing says so in one line, status 70', () => {
+  ensureBuilt();
+  const broken = join(sandbox.dir, 'broken-dist');
+  cpSync(join(ROOT, 'dist'), broken, { recursive: true });
+  rmSync(join(broken, 'src', 'cli', 'main.js'));
+  const result = spawnSync(process.execPath, [join(broken, 'src', 'sit.cjs'), 'items'], {
+    cwd: sandbox.dir,
+    env: sandbox.env,
+    encoding: 'utf8',
+  });
+  assert.is(result.status, 70);
+  assert.is(result.stdout, '');
+  assert.match(result.stderr, /^sit: cannot load .*main\.js \(.*\); build sit again with npm run build\n$/);
+  rmSync(broken, { recursive: true, force: true });
 });
 
 test.run();
