@@ -249,6 +249,26 @@ function sortKeys(key, value) {
   }
   return out;
 }
+// The path segments of require(id) from a file in directory `base` (segments below the module's
+// root): '.' and '..' resolved, anything else refused. `outside(id)` makes the error for an id whose
+// '..' leads out of the root (default: the same TypeError as any other id that cannot resolve).
+function resolveId(id, base, outside) {
+  if (typeof id !== 'string' || id === '' || id.charAt(0) === '/') throw new TypeError('cannot resolve module id: ' + Str(id));
+  var out = base.slice(), parts = id.split('/');
+  for (var i = 0; i < parts.length; i++) {
+    var p = parts[i];
+    if (p === '.') continue;
+    if (p === '' ) throw new TypeError('cannot resolve module id: ' + id);
+    if (p === '..') {
+      if (out.length === 0) throw outside === undefined ? new TypeError('cannot resolve module id: ' + id) : outside(id);
+      out.pop();
+      continue;
+    }
+    out.push(p);
+  }
+  if (out.length === 0) throw new TypeError('cannot resolve module id: ' + id);
+  return out;
+}
 //#region reducers
 // ---- require() ----
 var reflectApply = Reflect.apply, ownKeys = Reflect.ownKeys, deleteProperty = Reflect.deleteProperty;
@@ -257,19 +277,6 @@ var setPrototypeOf = Object.setPrototypeOf, objectCreate = Object.create;
 var files = objectCreate(null);   // absolute path -> { outer, error }
 var loaded = objectCreate(null);  // absolute path -> module (for the item being reduced)
 function define(path, outer, error) { files[path] = { outer: outer, error: error }; }
-function resolveId(id, base) {
-  if (typeof id !== 'string' || id === '' || id.charAt(0) === '/') throw new TypeError('cannot resolve module id: ' + Str(id));
-  var out = base.slice(), parts = id.split('/');
-  for (var i = 0; i < parts.length; i++) {
-    var p = parts[i];
-    if (p === '.') continue;
-    if (p === '' ) throw new TypeError('cannot resolve module id: ' + id);
-    if (p === '..') { if (out.length === 0) throw new TypeError('cannot resolve module id: ' + id); out.pop(); continue; }
-    out.push(p);
-  }
-  if (out.length === 0) throw new TypeError('cannot resolve module id: ' + id);
-  return out;
-}
 function makeRequire(from, root) {
   var base = from.indexOf(root + '/') === 0 ? from.slice(root.length + 1).split('/').slice(0, -1) : [];
   return function require(id) {
@@ -669,22 +676,12 @@ function abandon() { return endPass(''); }
 // ---- module scripts ----
 // require() in a module script: a path relative to the requiring file, inside the script's own
 // directory; load(path) (the host) compiles the file there, refuses it, or finds nothing.
+function outsideScript(id) {
+  return new Error('require(' + JSONstringify(id) + ') leads outside the directory of the module script; it may only require files inside it');
+}
 function scriptRequire(load, base, cache) {
   return function require(id) {
-    if (typeof id !== 'string' || id === '' || id.charAt(0) === '/') throw new TypeError('cannot resolve module id: ' + Str(id));
-    var out = base.slice(), parts = id.split('/');
-    for (var i = 0; i < parts.length; i++) {
-      var p = parts[i];
-      if (p === '.') continue;
-      if (p === '') throw new TypeError('cannot resolve module id: ' + id);
-      if (p === '..') {
-        if (out.length === 0) throw new Error('require(' + JSONstringify(id) + ') leads outside the directory of the module script; it may only require files inside it');
-        out.pop();
-        continue;
-      }
-      out.push(p);
-    }
-    if (out.length === 0) throw new TypeError('cannot resolve module id: ' + id);
+    var out = resolveId(id, base, outsideScript);
     var path = out.join('/'), candidates = [path, path + '.js', path + '/index.js'];
     for (var j = 0; j < candidates.length; j++) {
       var name = candidates[j];
