@@ -151,7 +151,6 @@ function resolveId(sit, prefix, anyId) {
   // filters: a large repository's names need not all come into the sandbox).
   if (sit.hasItem(prefix)) return prefix;
   var ids = sit.itemIds(prefix);
-  if (ids.indexOf(prefix) >= 0) return prefix;
   var wanted = prefix.charAt(0) === '#' && prefix.length > 1 ? prefix.slice(1) : prefix;
   if (wanted !== prefix) ids = sit.itemIds(wanted);
   if (ids.indexOf(wanted) >= 0) return wanted;
